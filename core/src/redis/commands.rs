@@ -1,0 +1,450 @@
+//! `processCommand`: the checks every command passes through, MULTI/EXEC,
+//! the console, and the commands the node itself executes (replication,
+//! INFO, CONFIG, DEBUG ...). Data commands go to `crate::data`.
+
+use crate::data::{self, Argv, Effects, ExecEnv, Reply, Role};
+use crate::sim::{Cx, Timer};
+use crate::trace::TraceKind;
+
+use super::{Client, MasterLink, RedisNode, RedisTimer, ReplyTo};
+
+fn upper(a: &[u8]) -> String {
+    String::from_utf8_lossy(a).to_ascii_uppercase()
+}
+
+fn arg_str(argv: &Argv, i: usize) -> String {
+    argv.get(i).map(|a| String::from_utf8_lossy(a).to_string()).unwrap_or_default()
+}
+
+/// Commands whose replies redis-cli prints raw (no quotes), as it does for INFO.
+fn prints_raw(argv: &Argv) -> bool {
+    matches!(upper(&argv[0]).as_str(), "INFO")
+}
+
+impl RedisNode {
+    pub(super) fn on_console(&mut self, ticket: u64, line: &str, cx: &mut Cx) {
+        let argv = match data::split_args(line) {
+            Ok(a) => a,
+            Err(e) => {
+                cx.console_reply(ticket, e.to_string());
+                return;
+            }
+        };
+        if argv.is_empty() {
+            cx.console_reply(ticket, String::new());
+            return;
+        }
+        let to = ReplyTo::Console(ticket);
+        let reply = self.process_command(&to, &argv, cx);
+        if let Some(reply) = reply {
+            let text = match (&reply, prints_raw(&argv)) {
+                (Reply::Bulk(b), true) => String::from_utf8_lossy(b).replace("\r\n", "\n").trim_end().to_string(),
+                _ => reply.format_cli(),
+            };
+            if cx.tracing {
+                cx.trace(TraceKind::Exec { client: "console".into(), cmd: line.to_string(), reply: text.clone() });
+            }
+            cx.console_reply(ticket, text);
+        }
+    }
+
+    fn take_client(&mut self, to: &ReplyTo) -> Client {
+        match to {
+            ReplyTo::Console(_) => std::mem::take(&mut self.console),
+            ReplyTo::Conn(c) => self.clients.remove(c).unwrap_or_default(),
+        }
+    }
+
+    fn put_client(&mut self, to: &ReplyTo, client: Client) {
+        match to {
+            ReplyTo::Console(_) => self.console = client,
+            ReplyTo::Conn(c) => {
+                self.clients.insert(*c, client);
+            }
+        }
+    }
+
+    /// Runs one command for a client; None when the reply comes later (WAIT,
+    /// DEBUG SLEEP) or never (PSYNC turns the client into a replica).
+    pub(super) fn process_command(&mut self, to: &ReplyTo, argv: &Argv, cx: &mut Cx) -> Option<Reply> {
+        if let (ReplyTo::Conn(conn), true) = (to, argv[0].eq_ignore_ascii_case(b"PSYNC")) {
+            if argv.len() == 3 {
+                self.psync_command(*conn, argv, cx);
+                return None;
+            }
+        }
+        let mut client = self.take_client(to);
+        let reply = self.process_with(&mut client, to, argv, cx);
+        self.put_client(to, client);
+        reply
+    }
+
+    fn process_with(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, cx: &mut Cx) -> Option<Reply> {
+        self.stats.total_commands_processed += 1;
+        let name = upper(&argv[0]);
+        let Some(spec) = data::lookup(&argv[0]) else {
+            return Some(self.reject(client, data::unknown_command(argv)));
+        };
+        if let Some(err) = spec.arity_error(argv) {
+            return Some(self.reject(client, err));
+        }
+        let in_multi = client.multi.is_some();
+        let queues_write = name == "EXEC" && client.multi.as_ref().is_some_and(|q| q.iter().any(|c| data::lookup(&c[0]).is_some_and(|s| s.is_write())));
+        let queues_nonstale = name == "EXEC" && client.multi.as_ref().is_some_and(|q| q.iter().any(|c| data::lookup(&c[0]).is_some_and(|s| !s.is_stale())));
+        let is_write = spec.is_write() || queues_write;
+        if is_write && self.too_few_good_replicas() {
+            return Some(self.reject(client, Reply::err(data::NOREPLICAS)));
+        }
+        if !self.is_master() && self.conf.replica_read_only && is_write {
+            return Some(self.reject(client, Reply::err(data::READONLY)));
+        }
+        let link_down = self.master.as_ref().is_some_and(|m| !m.is_connected());
+        if link_down && !self.conf.replica_serve_stale_data && (!spec.is_stale() || queues_nonstale) {
+            return Some(self.reject(client, Reply::err(data::MASTERDOWN)));
+        }
+        if in_multi && !matches!(name.as_str(), "EXEC" | "DISCARD" | "MULTI" | "WATCH" | "RESET") {
+            if let Some(q) = client.multi.as_mut() {
+                q.push(argv.clone());
+            }
+            return Some(Reply::Status("QUEUED".into()));
+        }
+        match name.as_str() {
+            "MULTI" => {
+                if in_multi {
+                    return Some(Reply::err("ERR MULTI calls can not be nested"));
+                }
+                client.multi = Some(Vec::new());
+                client.multi_dirty = false;
+                Some(Reply::ok())
+            }
+            "DISCARD" => {
+                if client.multi.take().is_none() {
+                    return Some(Reply::err("ERR DISCARD without MULTI"));
+                }
+                client.multi_dirty = false;
+                Some(Reply::ok())
+            }
+            "EXEC" => Some(self.exec(client, to, cx)),
+            _ => self.call(client, to, argv, false, cx),
+        }
+    }
+
+    /// `rejectCommand`: an error reply that also dooms an open transaction.
+    fn reject(&mut self, client: &mut Client, err: Reply) -> Reply {
+        self.stats.rejected_calls += 1;
+        if client.multi.is_some() {
+            client.multi_dirty = true;
+        }
+        err
+    }
+
+    fn exec(&mut self, client: &mut Client, to: &ReplyTo, cx: &mut Cx) -> Reply {
+        let Some(queue) = client.multi.take() else {
+            return Reply::err("ERR EXEC without MULTI");
+        };
+        if std::mem::take(&mut client.multi_dirty) {
+            return Reply::err(data::EXECABORT);
+        }
+        let mut replies = Vec::with_capacity(queue.len());
+        let mut propagate: Vec<Argv> = Vec::new();
+        for argv in &queue {
+            let mut fx = Effects::default();
+            let r = self.call_one(client, to, argv, true, &mut fx, cx);
+            propagate.append(&mut fx.propagate);
+            self.trace_expired(&fx, cx);
+            replies.push(r.unwrap_or(Reply::Nil));
+        }
+        if propagate.len() > 1 {
+            propagate.insert(0, vec![b"MULTI".to_vec()]);
+            propagate.push(vec![b"EXEC".to_vec()]);
+        }
+        self.propagate_for(client, propagate, cx);
+        Reply::Array(replies)
+    }
+
+    fn trace_expired(&self, fx: &Effects, cx: &mut Cx) {
+        if cx.tracing {
+            for key in fx.expired_keys() {
+                cx.trace(TraceKind::Expired { key });
+            }
+        }
+    }
+
+    fn propagate_for(&mut self, client: &mut Client, propagate: Vec<Argv>, cx: &mut Cx) {
+        if propagate.is_empty() || !self.is_master() {
+            return;
+        }
+        self.feed_stream(propagate, true, cx);
+        if self.backlog.is_some() || !self.replicas.is_empty() {
+            client.woff = self.ids.master_repl_offset;
+        }
+    }
+
+    /// Executes one command outside a transaction and propagates its effects.
+    fn call(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, in_exec: bool, cx: &mut Cx) -> Option<Reply> {
+        let mut fx = Effects::default();
+        let reply = self.call_one(client, to, argv, in_exec, &mut fx, cx);
+        self.trace_expired(&fx, cx);
+        let propagate = std::mem::take(&mut fx.propagate);
+        self.propagate_for(client, propagate, cx);
+        reply
+    }
+
+    fn call_one(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, in_exec: bool, fx: &mut Effects, cx: &mut Cx) -> Option<Reply> {
+        let name = upper(&argv[0]);
+        let r = match name.as_str() {
+            "PING" => match argv.len() {
+                1 => Reply::Status("PONG".into()),
+                _ => Reply::Bulk(argv[1].clone()),
+            },
+            "INFO" => Reply::Bulk(self.info(&argv[1..], cx).into_bytes()),
+            "ROLE" => self.role_reply(),
+            "TIME" => {
+                let us = cx.clock_ms.max(0) as u64 * 1000;
+                Reply::Array(vec![
+                    Reply::Bulk((us / 1_000_000).to_string().into_bytes()),
+                    Reply::Bulk((us % 1_000_000).to_string().into_bytes()),
+                ])
+            }
+            "REPLICAOF" | "SLAVEOF" => self.replicaof(argv, cx),
+            "WAIT" => return self.wait(client, to, argv, in_exec, cx),
+            "CONFIG" => self.config(argv, cx),
+            "DEBUG" => return self.debug(to, argv, cx),
+            "REPLCONF" => return self.replconf(to, client, argv),
+            "PSYNC" | "SYNC" => Reply::err("ERR PSYNC and SYNC are how replicas connect; the lab does not accept them from a console"),
+            _ => {
+                let env = ExecEnv {
+                    now_ms: cx.clock_ms,
+                    role: if self.is_master() { Role::Master } else { Role::Replica { read_only: self.conf.replica_read_only } },
+                    from_master: false,
+                    profile: self.profile,
+                    loading: false,
+                    rand: cx.rand_u64(),
+                };
+                data::exec_data(&mut self.db, &env, argv, fx, &mut self.data_stats)
+            }
+        };
+        if matches!(r, Reply::Error(_)) {
+            self.stats.total_error_replies += 1;
+        }
+        Some(r)
+    }
+
+    fn role_reply(&self) -> Reply {
+        let bulk = |s: String| Reply::Bulk(s.into_bytes());
+        match &self.master {
+            None => {
+                let replicas = self
+                    .replicas
+                    .values()
+                    .filter(|r| r.is_online())
+                    .map(|r| Reply::Array(vec![bulk(r.ip.clone()), bulk(r.listening_port.to_string()), bulk(r.ack_offset.to_string())]))
+                    .collect();
+                Reply::Array(vec![bulk("master".into()), Reply::Int(self.ids.master_repl_offset as i64), Reply::Array(replicas)])
+            }
+            Some(m) => {
+                let off = if m.is_connected() { self.ids.master_repl_offset as i64 } else { -1 };
+                Reply::Array(vec![
+                    bulk("slave".into()),
+                    bulk(m.host.clone()),
+                    Reply::Int(m.port as i64),
+                    bulk(m.role_state().into()),
+                    Reply::Int(off),
+                ])
+            }
+        }
+    }
+
+    /// REPLICAOF host port | NO ONE (`replicaofCommand`).
+    fn replicaof(&mut self, argv: &Argv, cx: &mut Cx) -> Reply {
+        let (a1, a2) = (upper(&argv[1]), upper(&argv[2]));
+        if a1 == "NO" && a2 == "ONE" {
+            if self.master.is_some() {
+                self.unset_master(cx);
+                cx.log("MASTER MODE enabled (user request from 'id=? addr=? laddr=? fd=? name= age=0 idle=0 flags=N')");
+            }
+            return Reply::ok();
+        }
+        let host = arg_str(argv, 1);
+        let Some(port) = arg_str(argv, 2).parse::<i64>().ok().filter(|p| (0..=65535).contains(p)) else {
+            return Reply::err("ERR Invalid master port");
+        };
+        let port = port as u16;
+        if self.master.as_ref().is_some_and(|m| m.host == host && m.port == port) {
+            cx.log("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+            return Reply::Status("OK Already connected to specified master".into());
+        }
+        self.set_master(host.clone(), port, cx);
+        cx.log(format!("REPLICAOF {host}:{port} enabled (user request from 'id=? addr=? laddr=? fd=? name= age=0 idle=0 flags=N')"));
+        Reply::ok()
+    }
+
+    /// `replicationSetMaster`.
+    pub(super) fn set_master(&mut self, host: String, port: u16, cx: &mut Cx) {
+        let was_master = self.master.is_none();
+        if let Some(conn) = self.master.as_ref().and_then(|m| m.conn) {
+            let connected = self.master.as_ref().is_some_and(|m| m.is_connected());
+            cx.close(conn, "switching master");
+            if connected {
+                self.cached_master = Some((self.ids.replid.clone(), self.ids.master_repl_offset));
+            }
+        }
+        if was_master {
+            // `replicationCacheMasterUsingMyself`: resume from our own history.
+            self.cached_master = if self.profile.psync2() { Some((self.ids.replid.clone(), self.ids.master_repl_offset)) } else { None };
+            self.bgsave = None;
+            cx.trace(TraceKind::Role { role: "slave".into() });
+        }
+        self.waits.clear();
+        self.master = Some(MasterLink::new(host, port, cx.clock_ms));
+        self.connect_to_master(cx);
+    }
+
+    /// `replicationUnsetMaster`: promotion.
+    pub(super) fn unset_master(&mut self, cx: &mut Cx) {
+        let Some(m) = self.master.take() else { return };
+        if let Some(conn) = m.conn {
+            cx.close(conn, "promoted to master");
+        }
+        self.cached_master = None;
+        if self.profile.psync2() {
+            // `shiftReplicationId`.
+            self.ids.replid2 = std::mem::replace(&mut self.ids.replid, cx.hex40());
+            self.ids.second_repl_offset = self.ids.master_repl_offset as i64 + 1;
+            cx.log(format!(
+                "Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
+                self.ids.replid2, self.ids.second_repl_offset, self.ids.replid
+            ));
+        } else {
+            self.ids.replid = self.run_id.clone();
+        }
+        // Sub-replicas reconnect and learn the new ID (partially, through replid2).
+        self.disconnect_replicas("replication ID changed", cx);
+        self.slaveseldb = -1;
+        if self.backlog.is_none() {
+            self.create_backlog();
+        }
+        self.no_replicas_since_s = Some(cx.clock_ms.div_euclid(1000));
+        cx.trace(TraceKind::Role { role: "master".into() });
+    }
+
+    fn wait(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, in_exec: bool, cx: &mut Cx) -> Option<Reply> {
+        if !self.is_master() {
+            return Some(Reply::err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."));
+        }
+        let num = data::parse_i64(&argv[1]);
+        let timeout = data::parse_i64(&argv[2]);
+        let (Some(num), Some(timeout)) = (num, timeout) else {
+            return Some(Reply::err(data::NOT_INT));
+        };
+        if timeout < 0 {
+            return Some(Reply::err("ERR timeout is negative"));
+        }
+        self.wait_command(to, client.woff, num.max(0) as u64, timeout as u64, in_exec, cx)
+    }
+
+    fn config(&mut self, argv: &Argv, cx: &mut Cx) -> Reply {
+        let sub = upper(&argv[1]);
+        match sub.as_str() {
+            "GET" if argv.len() >= 3 => {
+                let mut out = Vec::new();
+                for pat in &argv[2..] {
+                    for (k, v) in self.conf.config_get(pat) {
+                        if !out.iter().any(|(ok, _): &(String, String)| *ok == k) {
+                            out.push((k, v));
+                        }
+                    }
+                }
+                Reply::Array(out.into_iter().flat_map(|(k, v)| [Reply::Bulk(k.into_bytes()), Reply::Bulk(v.into_bytes())]).collect())
+            }
+            "SET" if argv.len() >= 4 && argv.len() % 2 == 0 => {
+                let mut next = self.conf.clone();
+                for pair in argv[2..].chunks(2) {
+                    if let Err(e) = next.config_set(&String::from_utf8_lossy(&pair[0]), &String::from_utf8_lossy(&pair[1])) {
+                        return Reply::err(&format!("ERR {e}"));
+                    }
+                }
+                self.conf = next;
+                let oldest = self.replicas.values().filter_map(|r| r.buffer_ref_offset()).min();
+                let size = self.conf.repl_backlog_size;
+                if let Some(b) = self.backlog.as_mut() {
+                    b.set_size(size, oldest);
+                }
+                self.refresh_good_replicas(cx);
+                Reply::ok()
+            }
+            "RESETSTAT" if argv.len() == 2 => {
+                self.stats = Default::default();
+                self.data_stats = Default::default();
+                Reply::ok()
+            }
+            "REWRITE" if argv.len() == 2 => {
+                let mut spec = self.spec.clone();
+                spec.conf = self.conf.clone();
+                spec.replicaof = self.master.as_ref().map(|m| (m.host.clone(), m.port));
+                self.spec = spec.clone();
+                cx.rewrite(crate::sim::NodeSpec::Redis(spec));
+                cx.log("CONFIG REWRITE executed with success.");
+                Reply::ok()
+            }
+            "GET" | "SET" | "RESETSTAT" | "REWRITE" => Reply::err(&format!(
+                "ERR wrong number of arguments for 'config|{}' command",
+                sub.to_ascii_lowercase()
+            )),
+            _ => Reply::err(&format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", arg_str(argv, 1))),
+        }
+    }
+
+    fn debug(&mut self, to: &ReplyTo, argv: &Argv, cx: &mut Cx) -> Option<Reply> {
+        let sub = upper(&argv[1]);
+        Some(match (sub.as_str(), argv.len()) {
+            ("SLEEP", 3) => {
+                let secs: f64 = arg_str(argv, 2).parse().unwrap_or(0.0);
+                let ms = (secs.max(0.0) * 1000.0).min(1e12) as u64;
+                cx.trace(TraceKind::Fault { text: format!("DEBUG SLEEP {secs}: the process stalls {ms} ms") });
+                cx.busy(ms);
+                cx.timer(ms, Timer::Redis(RedisTimer::SleepDone { to: to.clone() }));
+                return None;
+            }
+            ("SET-ACTIVE-EXPIRE", 3) => {
+                self.active_expire_enabled = arg_str(argv, 2) != "0";
+                Reply::ok()
+            }
+            ("POPULATE", 3..=5) => {
+                let Some(count) = data::parse_i64(&argv[2]).filter(|c| *c >= 0) else {
+                    return Some(Reply::err(data::NOT_INT));
+                };
+                let prefix = if argv.len() >= 4 { arg_str(argv, 3) } else { "key".into() };
+                let size = if argv.len() == 5 { data::parse_i64(&argv[4]).unwrap_or(0).max(0) as usize } else { 0 };
+                self.db.populate(count as u64, &prefix, size);
+                Reply::ok()
+            }
+            _ => Reply::err(&format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+                arg_str(argv, 1)
+            )),
+        })
+    }
+
+    /// REPLCONF from a client that is about to become a replica.
+    fn replconf(&mut self, _to: &ReplyTo, client: &mut Client, argv: &Argv) -> Option<Reply> {
+        if argv.len() % 2 == 0 {
+            return Some(Reply::err(data::SYNTAX));
+        }
+        let mut i = 1;
+        while i + 1 < argv.len() {
+            match upper(&argv[i]).as_str() {
+                "LISTENING-PORT" => match data::parse_i64(&argv[i + 1]) {
+                    Some(p) if (0..=65535).contains(&p) => client.listening_port = Some(p as u16),
+                    _ => return Some(Reply::err(data::NOT_INT)),
+                },
+                "IP-ADDRESS" | "CAPA" | "RDB-ONLY" | "RDB-FILTER-ONLY" => {}
+                // ACK/GETACK from a non-replica are ignored without a reply.
+                "ACK" | "GETACK" => return None,
+                _ => return Some(Reply::err(&format!("ERR Unrecognized REPLCONF option: {}", arg_str(argv, i)))),
+            }
+            i += 2;
+        }
+        Some(Reply::ok())
+    }
+}

@@ -1,0 +1,508 @@
+//! The master side of replication: PSYNC, full sync through a fork child,
+//! feeding the stream, output-buffer limits and WAIT.
+//!
+//! Mirrors `syncCommand`, `masterTryPartialResynchronization`,
+//! `startBgsaveForReplication`, `updateSlavesWaitingBgsave`,
+//! `replicationFeedSlaves` and `checkClientOutputBufferLimits`.
+
+use std::rc::Rc;
+
+use crate::data::{Argv, Reply};
+use crate::msg::{Msg, RdbPayload, ReplCmd};
+use crate::net::{ConnId, NodeId};
+use crate::profile::Profile;
+use crate::sim::{Cx, Timer};
+use crate::trace::TraceKind;
+
+use super::{Backlog, Bgsave, RedisNode, RedisTimer, ReplyTo, NULL_REPLID};
+
+/// A replica's state as its master sees it (INFO shows `wait_bgsave`,
+/// `send_bulk`, `online`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplicaState {
+    /// Waiting for a fork (diskless delay, or another child running).
+    WaitBgsaveStart,
+    /// The fork happened; the RDB is being produced. Writes accumulate.
+    WaitBgsaveEnd,
+    /// The RDB file is being written to the socket. Writes accumulate.
+    SendBulk,
+    /// Streaming. After a diskless sync, streaming starts only at the first ACK.
+    Online { waiting_first_ack: bool },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaLink {
+    pub conn: ConnId,
+    pub node: Option<NodeId>,
+    pub ip: String,
+    pub listening_port: u16,
+    pub state: ReplicaState,
+    /// Stream offset at the fork this replica's RDB comes from.
+    pub psync_initial_offset: u64,
+    /// Writes accumulated before the replica went online.
+    pub pending: Vec<Rc<ReplCmd>>,
+    pub pending_bytes: u64,
+    pub ack_offset: u64,
+    /// Own clock, unix ms, of the last REPLCONF ACK.
+    pub ack_time_ms: i64,
+    /// Own clock, unix ms, of the last interaction (diskless delay).
+    pub last_interaction_ms: i64,
+    pub soft_limit_since_ms: Option<i64>,
+    /// Offset of the first byte not yet handed to the socket (7.0 buffer reference).
+    pub sent_offset: u64,
+}
+
+impl ReplicaLink {
+    pub fn state_name(&self) -> &'static str {
+        match self.state {
+            ReplicaState::WaitBgsaveStart | ReplicaState::WaitBgsaveEnd => "wait_bgsave",
+            ReplicaState::SendBulk => "send_bulk",
+            ReplicaState::Online { .. } => "online",
+        }
+    }
+    pub fn is_online(&self) -> bool {
+        matches!(self.state, ReplicaState::Online { .. })
+    }
+    fn streaming(&self) -> bool {
+        matches!(self.state, ReplicaState::Online { waiting_first_ack: false })
+    }
+    /// The oldest stream byte this replica's output buffer still needs.
+    pub fn buffer_ref_offset(&self) -> Option<u64> {
+        match self.state {
+            ReplicaState::WaitBgsaveStart => None,
+            _ => Some(self.sent_offset),
+        }
+    }
+}
+
+impl RedisNode {
+    /// `PSYNC <replid> <offset>` from a client: it becomes a replica.
+    pub(super) fn psync_command(&mut self, conn: ConnId, argv: &Argv, cx: &mut Cx) {
+        if self.master.as_ref().is_some_and(|m| !m.is_connected()) {
+            let err = Reply::err("NOMASTERLINK Can't SYNC while not connected with my master");
+            cx.send(conn, Msg::Reply(Rc::new(err)));
+            return;
+        }
+        let Some(client) = self.clients.remove(&conn) else { return };
+        let requested = String::from_utf8_lossy(&argv[1]).to_string();
+        let offset_arg = String::from_utf8_lossy(&argv[2]).to_string();
+        let Ok(offset) = offset_arg.parse::<i64>() else {
+            cx.send(conn, Msg::Reply(Rc::new(Reply::err("ERR value is not an integer or out of range"))));
+            self.clients.insert(conn, client);
+            return;
+        };
+        let node = client.peer;
+        let ip = node.and_then(|n| cx.addr_of(n).map(|a| a.0.clone())).unwrap_or_else(|| "?".into());
+        let listening_port = client.listening_port.unwrap_or(6379);
+        let who = format!("{ip}:{listening_port}");
+        let mut link = ReplicaLink {
+            conn,
+            node,
+            ip,
+            listening_port,
+            state: ReplicaState::WaitBgsaveStart,
+            psync_initial_offset: 0,
+            pending: Vec::new(),
+            pending_bytes: 0,
+            ack_offset: 0,
+            ack_time_ms: cx.clock_ms,
+            last_interaction_ms: cx.clock_ms,
+            soft_limit_since_ms: None,
+            sent_offset: self.ids.master_repl_offset + 1,
+        };
+        cx.log(format!("Replica {who} asks for synchronization"));
+        match self.try_partial(&requested, offset) {
+            Ok(cmds) => {
+                self.stats.sync_partial_ok += 1;
+                let text = if self.profile.psync2() { format!("CONTINUE {}", self.ids.replid) } else { "CONTINUE".into() };
+                cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
+                let bytes: u64 = cmds.iter().map(|c| c.bytes).sum();
+                for c in cmds {
+                    cx.send(conn, Msg::Stream(c));
+                }
+                link.state = ReplicaState::Online { waiting_first_ack: false };
+                link.ack_offset = (offset - 1).max(0) as u64;
+                link.sent_offset = self.ids.master_repl_offset + 1;
+                cx.log(format!(
+                    "Partial resynchronization request from {who} accepted. Sending {bytes} bytes of backlog starting from offset {offset}."
+                ));
+                if let Some(peer) = node {
+                    cx.trace(TraceKind::Sync { replica: peer, full: false, reason: format!("+CONTINUE from offset {offset}, {bytes} bytes of backlog") });
+                }
+                self.replicas.insert(conn, link);
+                self.no_replicas_since_s = None;
+                self.refresh_good_replicas(cx);
+            }
+            Err(reason) => {
+                if requested != "?" {
+                    self.stats.sync_partial_err += 1;
+                }
+                self.stats.sync_full += 1;
+                cx.log(reason.clone());
+                if let Some(peer) = node {
+                    cx.trace(TraceKind::Sync { replica: peer, full: true, reason });
+                }
+                // The first replica of a master without a backlog: a new history starts.
+                if self.replicas.is_empty() && self.backlog.is_none() {
+                    self.ids.replid = cx.hex40();
+                    self.ids.replid2 = NULL_REPLID.into();
+                    self.ids.second_repl_offset = -1;
+                    self.create_backlog();
+                }
+                self.replicas.insert(conn, link);
+                self.no_replicas_since_s = None;
+                self.start_full_sync(conn, cx);
+            }
+        }
+    }
+
+    pub(super) fn create_backlog(&mut self) {
+        let blocks = self.profile == Profile::V7_0;
+        self.backlog = Some(Backlog::new(self.conf.repl_backlog_size, self.ids.master_repl_offset, blocks));
+    }
+
+    /// `masterTryPartialResynchronization`: Ok(backlog to send) or Err(why a full sync).
+    fn try_partial(&self, requested: &str, offset: i64) -> Result<Vec<Rc<ReplCmd>>, String> {
+        if requested == "?" {
+            return Err("Full resync requested by replica".into());
+        }
+        let ids = &self.ids;
+        if requested != ids.replid {
+            let second_ok = self.profile.psync2() && requested == ids.replid2 && offset <= ids.second_repl_offset;
+            if !second_ok {
+                if requested == ids.replid2 && self.profile.psync2() {
+                    return Err(format!(
+                        "Partial resynchronization not accepted: Requested offset for second ID was {offset}, but I can reply up to {}",
+                        ids.second_repl_offset
+                    ));
+                }
+                return Err(format!(
+                    "Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{requested}', my replication IDs are '{}' and '{}')",
+                    ids.replid, ids.replid2
+                ));
+            }
+        }
+        let Some(backlog) = self.backlog.as_ref() else {
+            return Err("Unable to partial resync with replica: lack of backlog (Replica request was: ...)".into());
+        };
+        if offset < 0 {
+            return Err("Unable to partial resync with replica: lack of backlog".into());
+        }
+        match backlog.since(offset as u64) {
+            Some(cmds) => Ok(cmds),
+            None => Err(format!(
+                "Unable to partial resync with replica: lack of backlog (Replica request was: {offset}, backlog covers {}..{}).",
+                backlog.first_byte_offset,
+                backlog.first_byte_offset + backlog.histlen
+            )),
+        }
+    }
+
+    fn start_full_sync(&mut self, conn: ConnId, cx: &mut Cx) {
+        if self.conf.repl_diskless_sync {
+            cx.log("Delay next BGSAVE for diskless SYNC");
+            return; // replicationCron starts the fork after repl-diskless-sync-delay
+        }
+        match &self.bgsave {
+            Some(b) if !b.diskless => {
+                // Piggy-back on the running disk BGSAVE: copy a sibling's buffer.
+                let sibling = self
+                    .replicas
+                    .values()
+                    .find(|r| r.conn != conn && r.state == ReplicaState::WaitBgsaveEnd)
+                    .map(|r| (r.pending.clone(), r.pending_bytes, r.psync_initial_offset));
+                if let Some((pending, pending_bytes, fork_offset)) = sibling {
+                    let replid = self.ids.replid.clone();
+                    if let Some(r) = self.replicas.get_mut(&conn) {
+                        r.state = ReplicaState::WaitBgsaveEnd;
+                        r.pending = pending;
+                        r.pending_bytes = pending_bytes;
+                        r.psync_initial_offset = fork_offset;
+                        r.sent_offset = fork_offset + 1;
+                    }
+                    let text = format!("FULLRESYNC {replid} {fork_offset}");
+                    cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
+                    cx.log("Waiting for end of BGSAVE for SYNC");
+                } else {
+                    cx.log("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
+                }
+            }
+            Some(_) => cx.log("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC"),
+            None => self.start_bgsave_for_replication(cx),
+        }
+    }
+
+    /// Forks: every replica waiting for a BGSAVE gets `+FULLRESYNC` with the
+    /// offset at the fork, and starts accumulating writes.
+    pub(super) fn start_bgsave_for_replication(&mut self, cx: &mut Cx) {
+        let diskless = self.conf.repl_diskless_sync;
+        let payload = Rc::new(RdbPayload { rdb_bytes: self.db.rdb_size_bytes(), db: self.db.clone(), eof_mark: diskless });
+        let fork_offset = self.ids.master_repl_offset;
+        let gen = self.new_gen();
+        let save_ms = payload.rdb_bytes.div_ceil(self.spec.rdb_save_bytes_per_ms.max(1));
+        cx.log(format!(
+            "Starting BGSAVE for SYNC with target: {}",
+            if diskless { "replicas sockets" } else { "disk" }
+        ));
+        let replid = self.ids.replid.clone();
+        let mut done_at = cx.now_ms + save_ms;
+        let waiting: Vec<ConnId> =
+            self.replicas.values().filter(|r| r.state == ReplicaState::WaitBgsaveStart).map(|r| r.conn).collect();
+        for conn in waiting {
+            if let Some(r) = self.replicas.get_mut(&conn) {
+                r.state = ReplicaState::WaitBgsaveEnd;
+                r.psync_initial_offset = fork_offset;
+                r.sent_offset = fork_offset + 1;
+                r.pending.clear();
+                r.pending_bytes = 0;
+            }
+            let text = format!("FULLRESYNC {replid} {fork_offset}");
+            cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
+            if diskless {
+                // The child writes straight to the sockets: it ends when the last byte leaves.
+                let wire = payload.wire_bytes();
+                done_at = done_at.max(cx.tx_done_at(conn, wire));
+                cx.send(conn, Msg::Rdb(payload.clone()));
+            }
+        }
+        self.bgsave = Some(Bgsave { gen, diskless, payload, fork_offset });
+        cx.timer(done_at - cx.now_ms, Timer::Redis(RedisTimer::BgsaveDone { gen }));
+    }
+
+    pub(super) fn bgsave_done(&mut self, gen: u64, cx: &mut Cx) {
+        let Some(b) = self.bgsave.take_if(|b| b.gen == gen) else { return };
+        cx.log("Background RDB transfer terminated with success");
+        let conns: Vec<ConnId> =
+            self.replicas.values().filter(|r| r.state == ReplicaState::WaitBgsaveEnd).map(|r| r.conn).collect();
+        for conn in conns {
+            if b.diskless {
+                if let Some(r) = self.replicas.get_mut(&conn) {
+                    r.state = ReplicaState::Online { waiting_first_ack: true };
+                    r.ack_time_ms = cx.clock_ms;
+                }
+                let who = self.replica_name(conn);
+                cx.log(format!(
+                    "Streamed RDB transfer with replica {who} succeeded (socket). Waiting for REPLCONF ACK from replica to enable streaming"
+                ));
+            } else {
+                if let Some(r) = self.replicas.get_mut(&conn) {
+                    r.state = ReplicaState::SendBulk;
+                }
+                let wire = b.payload.wire_bytes();
+                let sent_at = cx.tx_done_at(conn, wire);
+                cx.send(conn, Msg::Rdb(b.payload.clone()));
+                let g = self.new_gen();
+                cx.timer(sent_at - cx.now_ms, Timer::Redis(RedisTimer::BulkSent { conn, gen: g }));
+            }
+        }
+        // Replicas that arrived during this child wait for the next fork.
+        if self.replicas.values().any(|r| r.state == ReplicaState::WaitBgsaveStart) && !self.conf.repl_diskless_sync {
+            self.start_bgsave_for_replication(cx);
+        }
+    }
+
+    pub(super) fn bulk_sent(&mut self, conn: ConnId, _gen: u64, cx: &mut Cx) {
+        let Some(r) = self.replicas.get_mut(&conn) else { return };
+        if r.state != ReplicaState::SendBulk {
+            return;
+        }
+        r.state = ReplicaState::Online { waiting_first_ack: false };
+        r.ack_time_ms = cx.clock_ms;
+        self.flush_pending(conn, cx);
+        let who = self.replica_name(conn);
+        cx.log(format!("Synchronization with replica {who} succeeded"));
+        self.refresh_good_replicas(cx);
+    }
+
+    /// Sends what accumulated during the full sync.
+    fn flush_pending(&mut self, conn: ConnId, cx: &mut Cx) {
+        let Some(r) = self.replicas.get_mut(&conn) else { return };
+        let pending = std::mem::take(&mut r.pending);
+        r.pending_bytes = 0;
+        r.sent_offset = self.ids.master_repl_offset + 1;
+        for c in pending {
+            cx.send(conn, Msg::Stream(c));
+        }
+    }
+
+    pub(super) fn replica_name(&self, conn: ConnId) -> String {
+        self.replicas.get(&conn).map_or_else(|| "?".into(), |r| format!("{}:{}", r.ip, r.listening_port))
+    }
+
+    /// Commands a replica sends us on its replication link.
+    pub(super) fn master_on_replica_cmd(&mut self, conn: ConnId, argv: &Argv, cx: &mut Cx) {
+        let is = |i: usize, s: &str| argv.get(i).is_some_and(|a| a.eq_ignore_ascii_case(s.as_bytes()));
+        if let Some(r) = self.replicas.get_mut(&conn) {
+            r.last_interaction_ms = cx.clock_ms;
+        }
+        if is(0, "REPLCONF") && is(1, "ACK") {
+            let off = argv.get(2).and_then(|a| std::str::from_utf8(a).ok()).and_then(|s| s.parse::<u64>().ok());
+            let Some(off) = off else { return };
+            let mut first_ack = false;
+            if let Some(r) = self.replicas.get_mut(&conn) {
+                r.ack_offset = r.ack_offset.max(off);
+                r.ack_time_ms = cx.clock_ms;
+                if r.state == (ReplicaState::Online { waiting_first_ack: true }) {
+                    r.state = ReplicaState::Online { waiting_first_ack: false };
+                    first_ack = true;
+                }
+            }
+            if first_ack {
+                self.flush_pending(conn, cx);
+                self.refresh_good_replicas(cx);
+            }
+            self.check_waits(cx);
+        }
+    }
+
+    /// `replicationFeedSlaves` for commands this master executed. `select`
+    /// says whether they touch a db (PING and GETACK do not: no SELECT).
+    pub(super) fn feed_stream(&mut self, cmds: Vec<Argv>, select: bool, cx: &mut Cx) {
+        if !self.is_master() || (self.backlog.is_none() && self.replicas.is_empty()) {
+            return;
+        }
+        if select && self.slaveseldb != 0 {
+            self.slaveseldb = 0;
+            self.push_stream(Rc::new(ReplCmd::new(vec![b"SELECT".to_vec(), b"0".to_vec()])), cx);
+        }
+        for argv in cmds {
+            let cmd = Rc::new(ReplCmd::new(argv));
+            if cx.tracing {
+                let text = crate::msg::show_argv(&cmd.argv);
+                cx.trace(TraceKind::Feed { cmd: text, bytes: cmd.bytes, offset: self.ids.master_repl_offset + cmd.bytes });
+            }
+            self.push_stream(cmd, cx);
+        }
+    }
+
+    /// Sends or buffers one stream command for every replica, then enforces
+    /// `client-output-buffer-limit replica`.
+    pub(super) fn forward_to_replicas(&mut self, cmd: &Rc<ReplCmd>, cx: &mut Cx) {
+        if self.replicas.is_empty() {
+            return;
+        }
+        let conns: Vec<ConnId> = self.replicas.keys().copied().collect();
+        let mut over_limit = Vec::new();
+        let limit = self.conf.client_output_buffer_limit_replica;
+        let hard = if self.profile == Profile::V7_0 { limit.hard_bytes.max(self.conf.repl_backlog_size) } else { limit.hard_bytes };
+        let hard = if limit.hard_bytes == 0 { 0 } else { hard };
+        for conn in conns {
+            let Some(r) = self.replicas.get_mut(&conn) else { continue };
+            let used = match r.state {
+                ReplicaState::WaitBgsaveStart => continue,
+                _ if r.streaming() => {
+                    cx.send(conn, Msg::Stream(cmd.clone()));
+                    r.sent_offset = self.ids.master_repl_offset + 1;
+                    cx.queued_bytes(conn)
+                }
+                _ => {
+                    r.pending.push(cmd.clone());
+                    r.pending_bytes += cmd.bytes;
+                    r.pending_bytes
+                }
+            };
+            let over_hard = hard > 0 && used >= hard;
+            let mut over_soft = false;
+            if limit.soft_bytes > 0 && used >= limit.soft_bytes {
+                match r.soft_limit_since_ms {
+                    None => r.soft_limit_since_ms = Some(cx.clock_ms),
+                    Some(since) => over_soft = cx.clock_ms - since > (limit.soft_seconds * 1000) as i64,
+                }
+            } else {
+                r.soft_limit_since_ms = None;
+            }
+            if over_hard || over_soft {
+                over_limit.push((conn, used));
+            }
+        }
+        for (conn, used) in over_limit {
+            let who = self.replica_name(conn);
+            cx.log(format!(
+                "Client id=? addr={who} flags=S omem={used} scheduled to be closed ASAP for overcoming of output buffer limits."
+            ));
+            self.drop_replica(conn, "output buffer limit", cx);
+            cx.close(conn, "output buffer limit reached");
+        }
+    }
+
+    pub(super) fn drop_replica(&mut self, conn: ConnId, why: &str, cx: &mut Cx) {
+        if let Some(r) = self.replicas.remove(&conn) {
+            cx.log(format!("Connection with replica {}:{} lost ({why}).", r.ip, r.listening_port));
+        }
+        if self.replicas.is_empty() {
+            self.no_replicas_since_s = Some(cx.clock_ms.div_euclid(1000));
+        }
+        self.refresh_good_replicas(cx);
+        self.check_waits(cx);
+    }
+
+    /// `refreshGoodSlavesCount`: online replicas whose last ACK is recent enough.
+    pub(super) fn refresh_good_replicas(&mut self, cx: &mut Cx) {
+        let now_s = cx.clock_ms.div_euclid(1000);
+        let max_lag = self.conf.min_replicas_max_lag as i64;
+        self.good_replicas = self
+            .replicas
+            .values()
+            .filter(|r| r.is_online() && now_s - r.ack_time_ms.div_euclid(1000) <= max_lag)
+            .count() as u64;
+    }
+
+    /// Whether `min-replicas-to-write` refuses writes right now.
+    pub(super) fn too_few_good_replicas(&self) -> bool {
+        self.is_master()
+            && self.conf.min_replicas_to_write > 0
+            && self.conf.min_replicas_max_lag > 0
+            && self.good_replicas < self.conf.min_replicas_to_write
+    }
+
+    /// WAIT numreplicas timeout (already validated).
+    pub(super) fn wait_command(&mut self, to: &ReplyTo, woff: u64, numreplicas: u64, timeout_ms: u64, in_multi: bool, cx: &mut Cx) -> Option<Reply> {
+        let acked = self.acked_replicas(woff);
+        if acked >= numreplicas || in_multi {
+            return Some(Reply::Int(acked as i64));
+        }
+        let id = self.new_gen();
+        self.waits.push(super::BlockedWait { id, to: to.clone(), numreplicas, offset: woff });
+        self.getack_pending = true;
+        if timeout_ms > 0 {
+            cx.timer(timeout_ms, Timer::Redis(RedisTimer::WaitTimeout { id }));
+        }
+        None
+    }
+
+    fn acked_replicas(&self, offset: u64) -> u64 {
+        self.replicas.values().filter(|r| r.is_online() && r.ack_offset >= offset).count() as u64
+    }
+
+    fn check_waits(&mut self, cx: &mut Cx) {
+        if self.waits.is_empty() {
+            return;
+        }
+        let waits = std::mem::take(&mut self.waits);
+        for w in waits {
+            let acked = self.acked_replicas(w.offset);
+            if acked >= w.numreplicas {
+                self.reply(&w.to, Reply::Int(acked as i64), cx);
+            } else {
+                self.waits.push(w);
+            }
+        }
+    }
+
+    pub(super) fn wait_timeout(&mut self, id: u64, cx: &mut Cx) {
+        if let Some(pos) = self.waits.iter().position(|w| w.id == id) {
+            let w = self.waits.remove(pos);
+            let acked = self.acked_replicas(w.offset);
+            self.reply(&w.to, Reply::Int(acked as i64), cx);
+        }
+    }
+
+    /// Disconnects every replica (after a promotion or a full sync of our own).
+    pub(super) fn disconnect_replicas(&mut self, why: &str, cx: &mut Cx) {
+        let conns: Vec<ConnId> = self.replicas.keys().copied().collect();
+        for conn in conns {
+            self.drop_replica(conn, why, cx);
+            cx.close(conn, why);
+        }
+    }
+}

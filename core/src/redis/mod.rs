@@ -1,0 +1,328 @@
+//! A simulated Redis server: keyspace, commands, and both sides of replication.
+//!
+//! The node is an events-in / commands-out state machine (see `sim`). It
+//! mirrors the structure of Redis itself: `serverCron` runs `hz` times a
+//! second and calls `replicationCron` once a second (`cron.rs`); commands go
+//! through `processCommand`'s checks (`commands.rs`); the master side of
+//! replication (`master.rs`: PSYNC, full sync, the stream, the backlog) and
+//! the replica side (`replica.rs`: the handshake state machine, loading,
+//! applying the stream) are kept apart, as in `replication.c`.
+
+mod backlog;
+mod commands;
+pub mod conf;
+mod cron;
+mod info;
+mod master;
+mod replica;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+pub use backlog::Backlog;
+pub use conf::RedisConf;
+pub use master::{ReplicaLink, ReplicaState};
+pub use replica::{LinkState, MasterLink};
+
+use crate::data::{Argv, DataStats, Db};
+use crate::msg::{Msg, ReplCmd};
+use crate::net::{ConnId, NodeId};
+use crate::profile::Profile;
+use crate::sim::{Cx, Input, Timer};
+
+/// What a Redis process starts from: its redis.conf, in effect.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedisSpec {
+    pub profile: Profile,
+    pub conf: RedisConf,
+    /// `replicaof <host> <port>` in the config file.
+    pub replicaof: Option<(String, u16)>,
+    /// How fast the fork child writes an RDB (bytes per simulated ms).
+    pub rdb_save_bytes_per_ms: u64,
+    /// How fast a replica loads an RDB (bytes per simulated ms).
+    pub rdb_load_bytes_per_ms: u64,
+}
+
+impl Default for RedisSpec {
+    fn default() -> Self {
+        RedisSpec::new(Profile::V7_0)
+    }
+}
+
+impl RedisSpec {
+    pub fn new(profile: Profile) -> RedisSpec {
+        RedisSpec {
+            profile,
+            conf: RedisConf::for_profile(profile),
+            replicaof: None,
+            rdb_save_bytes_per_ms: 200_000,
+            rdb_load_bytes_per_ms: 300_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RedisTimer {
+    /// `serverCron`, every 1000/hz ms.
+    Cron,
+    /// The fork child of BGSAVE `gen` finished.
+    BgsaveDone { gen: u64 },
+    /// The RDB file has been written to a replica's socket.
+    BulkSent { conn: ConnId, gen: u64 },
+    /// A blocked WAIT times out.
+    WaitTimeout { id: u64 },
+    /// DEBUG SLEEP finished: send the deferred reply.
+    SleepDone { to: ReplyTo },
+}
+
+/// Where a command's reply goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplyTo {
+    Conn(ConnId),
+    Console(u64),
+}
+
+/// Counters of INFO stats that replication owns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReplStats {
+    pub sync_full: u64,
+    pub sync_partial_ok: u64,
+    pub sync_partial_err: u64,
+    pub total_connections_received: u64,
+    pub total_commands_processed: u64,
+    pub rejected_calls: u64,
+    pub total_error_replies: u64,
+}
+
+/// The replication identity: replid/replid2 and offsets (`server.replid` ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplIds {
+    pub replid: String,
+    pub replid2: String,
+    pub master_repl_offset: u64,
+    /// -1 when there is no replid2 history.
+    pub second_repl_offset: i64,
+}
+
+pub const NULL_REPLID: &str = "0000000000000000000000000000000000000000";
+
+/// A connected client (not a replica), and its transaction state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Client {
+    pub id: u64,
+    pub peer: Option<NodeId>,
+    pub multi: Option<Vec<Argv>>,
+    /// A command was rejected while queuing: EXEC will answer EXECABORT.
+    pub multi_dirty: bool,
+    /// Replication offset after this client's last propagated write (WAIT).
+    pub woff: u64,
+    /// Set by REPLCONF listening-port before the client turns into a replica.
+    pub listening_port: Option<u16>,
+}
+
+/// A WAIT that is blocked until enough replicas acknowledge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockedWait {
+    pub id: u64,
+    pub to: ReplyTo,
+    pub numreplicas: u64,
+    pub offset: u64,
+}
+
+/// A fork child producing an RDB for replication.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bgsave {
+    pub gen: u64,
+    pub diskless: bool,
+    pub payload: Rc<crate::msg::RdbPayload>,
+    pub fork_offset: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedisNode {
+    pub spec: RedisSpec,
+    pub conf: RedisConf,
+    pub profile: Profile,
+    pub run_id: String,
+    pub host: String,
+    pub port: u16,
+    pub db: Db,
+    pub data_stats: DataStats,
+    pub stats: ReplStats,
+    pub ids: ReplIds,
+    pub backlog: Option<Backlog>,
+    /// Master side: attached replicas by connection.
+    pub replicas: BTreeMap<ConnId, ReplicaLink>,
+    pub clients: BTreeMap<ConnId, Client>,
+    pub console: Client,
+    /// Replica side: the link to our master, when we are a replica.
+    pub master: Option<MasterLink>,
+    /// PSYNC2 history to resume from after the link drops: (replid, offset).
+    pub cached_master: Option<(String, u64)>,
+    /// The db the stream last selected (-1: the next write starts with SELECT).
+    pub slaveseldb: i32,
+    pub active_expire_enabled: bool,
+    pub good_replicas: u64,
+    pub bgsave: Option<Bgsave>,
+    pub waits: Vec<BlockedWait>,
+    /// Unix seconds (own clock) since when the master has had no replicas.
+    pub no_replicas_since_s: Option<i64>,
+    pub started_clock_ms: i64,
+    next_client_id: u64,
+    next_gen: u64,
+    cron_loops: u64,
+    /// A GETACK is owed to the replicas before this event ends (WAIT).
+    getack_pending: bool,
+}
+
+impl RedisNode {
+    pub fn new(spec: RedisSpec, run_id: String, host: &str, port: u16) -> RedisNode {
+        let profile = spec.profile;
+        // PSYNC1 (3.0) resumes by run id; PSYNC2 gets a random replid in `start`.
+        let replid = run_id.clone();
+        RedisNode {
+            conf: spec.conf.clone(),
+            profile,
+            ids: ReplIds { replid, replid2: NULL_REPLID.into(), master_repl_offset: 0, second_repl_offset: -1 },
+            run_id,
+            host: host.to_string(),
+            port,
+            db: Db::default(),
+            data_stats: DataStats::default(),
+            stats: ReplStats::default(),
+            backlog: None,
+            replicas: BTreeMap::new(),
+            clients: BTreeMap::new(),
+            console: Client { id: 1, ..Client::default() },
+            master: None,
+            cached_master: None,
+            slaveseldb: -1,
+            active_expire_enabled: true,
+            good_replicas: 0,
+            bgsave: None,
+            waits: Vec::new(),
+            no_replicas_since_s: None,
+            started_clock_ms: 0,
+            next_client_id: 2,
+            next_gen: 1,
+            cron_loops: 0,
+            getack_pending: false,
+            spec,
+        }
+    }
+
+    pub fn is_master(&self) -> bool {
+        self.master.is_none()
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &mut Cx) {
+        match input {
+            Input::Start { cron_phase_ms } => self.start(cron_phase_ms, cx),
+            Input::Accepted { conn, peer } => {
+                self.stats.total_connections_received += 1;
+                let id = self.next_client_id;
+                self.next_client_id += 1;
+                self.clients.insert(conn, Client { id, peer: Some(peer), ..Client::default() });
+            }
+            Input::Connected { conn } => self.replica_on_connected(conn, cx),
+            Input::ConnFailed { conn } => self.replica_on_conn_failed(conn, cx),
+            Input::Closed { conn } => self.on_closed(conn, cx),
+            Input::Msg { conn, msg } => self.on_msg(conn, msg, cx),
+            Input::Timer(Timer::Redis(t)) => self.on_timer(t, cx),
+            Input::Console { ticket, line } => self.on_console(ticket, &line, cx),
+        }
+        if self.getack_pending {
+            self.getack_pending = false;
+            self.feed_stream(vec![vec![b"REPLCONF".to_vec(), b"GETACK".to_vec(), b"*".to_vec()]], false, cx);
+        }
+    }
+
+    fn start(&mut self, cron_phase_ms: u64, cx: &mut Cx) {
+        self.started_clock_ms = cx.clock_ms;
+        if self.profile.psync2() {
+            self.ids.replid = cx.hex40();
+        }
+        cx.log(format!("Redis version={}, bits=64, pid=1, just started", self.profile.redis_version()));
+        if let Some((host, port)) = self.spec.replicaof.clone() {
+            self.master = Some(MasterLink::new(host, port, cx.clock_ms));
+            cx.trace(crate::trace::TraceKind::Role { role: "slave".into() });
+        } else {
+            cx.trace(crate::trace::TraceKind::Role { role: "master".into() });
+        }
+        cx.timer(cron_phase_ms + 1, Timer::Redis(RedisTimer::Cron));
+    }
+
+    fn on_timer(&mut self, t: RedisTimer, cx: &mut Cx) {
+        match t {
+            RedisTimer::Cron => self.server_cron(cx),
+            RedisTimer::BgsaveDone { gen } => self.bgsave_done(gen, cx),
+            RedisTimer::BulkSent { conn, gen } => self.bulk_sent(conn, gen, cx),
+            RedisTimer::WaitTimeout { id } => self.wait_timeout(id, cx),
+            RedisTimer::SleepDone { to } => self.reply(&to, crate::data::Reply::ok(), cx),
+        }
+    }
+
+    fn on_closed(&mut self, conn: ConnId, cx: &mut Cx) {
+        if self.clients.remove(&conn).is_some() {
+            return;
+        }
+        if self.replicas.contains_key(&conn) {
+            self.drop_replica(conn, "connection closed by replica", cx);
+            return;
+        }
+        if self.master.as_ref().is_some_and(|m| m.conn == Some(conn)) {
+            self.master_link_lost("Connection with master lost.", cx);
+        }
+    }
+
+    fn on_msg(&mut self, conn: ConnId, msg: Msg, cx: &mut Cx) {
+        if self.master.as_ref().is_some_and(|m| m.conn == Some(conn)) {
+            self.replica_on_master_msg(msg, cx);
+            return;
+        }
+        let Msg::Cmd(argv) = msg else { return };
+        if self.replicas.contains_key(&conn) {
+            self.master_on_replica_cmd(conn, &argv, cx);
+            return;
+        }
+        if self.clients.contains_key(&conn) {
+            let to = ReplyTo::Conn(conn);
+            if let Some(reply) = self.process_command(&to, &argv, cx) {
+                self.reply(&to, reply, cx);
+            }
+        }
+    }
+
+    /// Sends a reply to a connection or to the console.
+    pub(crate) fn reply(&mut self, to: &ReplyTo, reply: crate::data::Reply, cx: &mut Cx) {
+        match to {
+            ReplyTo::Conn(conn) => cx.send(*conn, Msg::Reply(Rc::new(reply))),
+            ReplyTo::Console(ticket) => cx.console_reply(*ticket, reply.format_cli()),
+        }
+    }
+
+    fn new_gen(&mut self) -> u64 {
+        self.next_gen += 1;
+        self.next_gen
+    }
+
+    /// The lowest stream offset a replica's output buffer still references
+    /// (the 7.0 shared buffer keeps the backlog's blocks alive for it).
+    fn oldest_replica_ref(&self) -> Option<u64> {
+        self.replicas.values().filter_map(|r| r.buffer_ref_offset()).min()
+    }
+
+    /// Appends to our backlog and forwards to our replicas: what both a master
+    /// feeding its own writes and a replica proxying its master's stream do.
+    fn push_stream(&mut self, cmd: Rc<ReplCmd>, cx: &mut Cx) {
+        self.ids.master_repl_offset += cmd.bytes;
+        let oldest = if self.profile == Profile::V7_0 { self.oldest_replica_ref() } else { None };
+        if let Some(b) = self.backlog.as_mut() {
+            b.append(cmd.clone(), oldest);
+        }
+        self.forward_to_replicas(&cmd, cx);
+    }
+}

@@ -1,0 +1,565 @@
+//! The discrete-event driver: a virtual clock in ms, an ordered event queue
+//! with a budget, one seeded RNG, the network, and the nodes.
+//!
+//! Nodes are sans-IO state machines: the driver hands one `Input` at a time
+//! to a node through a `Cx`, and the node writes what it wants done (send,
+//! connect, close, set a timer, trace) into the context's output buffer. The
+//! driver then carries those out. Time is an input: a node reads its own
+//! clock (`Cx::clock_ms`, the simulated time plus that node's skew), never a
+//! wall clock. The whole `Sim` is `Clone`, so a snapshot is a clone.
+
+mod cx;
+mod faults;
+mod node;
+
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+pub use cx::{Cx, Out};
+pub use faults::{Action, Fault};
+pub use node::{Input, NodeSpec, NodeState, Timer};
+
+use crate::msg::Msg;
+use crate::net::{ConnId, LinkCfg, Net, NodeId};
+use crate::redis::RedisNode;
+use crate::rng::Rng;
+use crate::trace::{Fnv64, TraceEvent, TraceKind};
+
+/// Settings of a run that never change during it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimConfig {
+    pub seed: u64,
+    /// Unix time (ms) at simulated time 0, so TIME and EXPIREAT look real.
+    pub start_unix_ms: i64,
+    /// Events a run may process in all; past it `step` returns an error.
+    pub event_budget: u64,
+    /// Record the trace (off for benchmarks).
+    pub trace: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig { seed: 1, start_unix_ms: 1_700_000_000_000, event_budget: 50_000_000, trace: true }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SimError {
+    /// The event budget ran out at this simulated time.
+    BudgetExhausted { at_ms: u64, events: u64 },
+    UnknownNode(String),
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::BudgetExhausted { at_ms, events } => {
+                write!(f, "event budget exhausted after {events} events at t={at_ms} ms")
+            }
+            SimError::UnknownNode(n) => write!(f, "unknown node '{n}'"),
+        }
+    }
+}
+
+/// Who listens where: `host:port` (an IP, or a node name used as a host name).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddrBook {
+    pub by_addr: BTreeMap<(String, u16), NodeId>,
+    /// Indexed by node id.
+    pub hosts: Vec<(String, u16)>,
+}
+
+/// A transport frame on a connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Frame {
+    Syn,
+    SynAck,
+    Rst,
+    Fin,
+    Data(Msg),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Event {
+    Arrive { conn: ConnId, dir: u8, id: u64, frame: Frame },
+    Timer { node: NodeId, incarnation: u32, timer: Timer },
+    Resume { node: NodeId, token: u64 },
+    Action(Action),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Scheduled {
+    at: u64,
+    seq: u64,
+    event: Event,
+}
+
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // BinaryHeap is a max-heap: invert so the earliest (then first scheduled) pops first.
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// One simulated host and the process on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSlot {
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    /// What the process is started from (its "redis.conf"); CONFIG REWRITE updates it.
+    pub spec: NodeSpec,
+    pub state: NodeState,
+    pub incarnation: u32,
+    pub skew_ms: i64,
+    /// Stalled (paused, or busy loading) until this time.
+    pub blocked_until: Option<u64>,
+    pub paused: bool,
+    block_token: u64,
+    /// Inputs that arrived while the process was stalled, in arrival order.
+    inbox: VecDeque<Input>,
+}
+
+/// The outcome of a console command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsoleOutcome {
+    /// The reply, as redis-cli prints it.
+    Reply(String),
+    /// The node is stalled or the command blocks (WAIT); the reply comes later
+    /// under this ticket (see `Sim::console_reply`).
+    Pending(u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct Sim {
+    pub cfg: SimConfig,
+    now_ms: u64,
+    seq: u64,
+    events: u64,
+    queue: BinaryHeap<Scheduled>,
+    rng: Rng,
+    pub net: Net,
+    nodes: Vec<NodeSlot>,
+    addr_book: AddrBook,
+    held: BTreeMap<(ConnId, u8), Vec<(u64, Frame)>>,
+    next_msg: u64,
+    next_ticket: u64,
+    console_replies: BTreeMap<u64, String>,
+    trace: Vec<TraceEvent>,
+    hash: Fnv64,
+}
+
+impl Sim {
+    pub fn new(cfg: SimConfig) -> Sim {
+        let rng = Rng::new(cfg.seed);
+        Sim {
+            cfg,
+            now_ms: 0,
+            seq: 0,
+            events: 0,
+            queue: BinaryHeap::new(),
+            rng,
+            net: Net::default(),
+            nodes: Vec::new(),
+            addr_book: AddrBook::default(),
+            held: BTreeMap::new(),
+            next_msg: 1,
+            next_ticket: 1,
+            console_replies: BTreeMap::new(),
+            trace: Vec::new(),
+            hash: Fnv64::default(),
+        }
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+    /// FNV-1a over the text lines of the trace so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.hash.finish()
+    }
+    pub fn nodes(&self) -> &[NodeSlot] {
+        &self.nodes
+    }
+    pub fn node(&self, id: NodeId) -> Option<&NodeSlot> {
+        self.nodes.get(id.0 as usize)
+    }
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.nodes.iter().position(|n| n.name == name).map(|i| NodeId(i as u16))
+    }
+    pub fn name(&self, id: NodeId) -> String {
+        self.nodes.get(id.0 as usize).map_or_else(|| format!("#{}", id.0), |n| n.name.clone())
+    }
+    pub fn redis(&self, id: NodeId) -> Option<&RedisNode> {
+        match &self.nodes.get(id.0 as usize)?.state {
+            NodeState::Redis(r) => Some(r),
+            _ => None,
+        }
+    }
+    /// The node's own clock (unix ms) right now.
+    pub fn clock_ms(&self, id: NodeId) -> i64 {
+        let skew = self.nodes.get(id.0 as usize).map_or(0, |n| n.skew_ms);
+        self.cfg.start_unix_ms + self.now_ms as i64 + skew
+    }
+    pub fn console_reply(&self, ticket: u64) -> Option<&str> {
+        self.console_replies.get(&ticket).map(String::as_str)
+    }
+    /// Time of the next scheduled event, if any.
+    pub fn next_event_at(&self) -> Option<u64> {
+        self.queue.peek().map(|s| s.at)
+    }
+
+    /// Adds a host running `spec`, listening on `host:port`, and starts its process now.
+    pub fn add_node(&mut self, name: &str, host: &str, port: u16, spec: NodeSpec) -> NodeId {
+        let id = NodeId(self.nodes.len() as u16);
+        self.nodes.push(NodeSlot {
+            name: name.to_string(),
+            host: host.to_string(),
+            port,
+            spec,
+            state: NodeState::Down,
+            incarnation: 0,
+            skew_ms: 0,
+            blocked_until: None,
+            paused: false,
+            block_token: 0,
+            inbox: VecDeque::new(),
+        });
+        self.addr_book.by_addr.insert((host.to_string(), port), id);
+        self.addr_book.by_addr.insert((name.to_string(), port), id);
+        self.addr_book.hosts.push((host.to_string(), port));
+        self.start_process(id);
+        id
+    }
+
+    pub fn set_link(&mut self, a: NodeId, b: NodeId, cfg: LinkCfg) {
+        self.net.set_link(a, b, cfg);
+    }
+
+    /// Schedules an action at simulated time `at_ms` (not before now).
+    pub fn schedule(&mut self, at_ms: u64, action: Action) {
+        self.push(at_ms.max(self.now_ms), Event::Action(action));
+    }
+
+    /// Processes the next event. Ok(false) when nothing is left to do.
+    pub fn step(&mut self) -> Result<bool, SimError> {
+        if self.events >= self.cfg.event_budget {
+            return Err(SimError::BudgetExhausted { at_ms: self.now_ms, events: self.events });
+        }
+        let Some(s) = self.queue.pop() else { return Ok(false) };
+        debug_assert!(s.at >= self.now_ms, "time never goes backwards");
+        self.now_ms = s.at;
+        self.events += 1;
+        self.dispatch(s.event);
+        Ok(true)
+    }
+
+    /// Runs every event up to and including `t_ms`, then sets the clock to `t_ms`.
+    pub fn run_until(&mut self, t_ms: u64) -> Result<(), SimError> {
+        while self.queue.peek().is_some_and(|s| s.at <= t_ms) {
+            self.step()?;
+        }
+        self.now_ms = self.now_ms.max(t_ms);
+        Ok(())
+    }
+
+    pub fn run_for(&mut self, ms: u64) -> Result<(), SimError> {
+        self.run_until(self.now_ms + ms)
+    }
+
+    /// Runs a console command on `node` at the current time, as redis-cli on
+    /// that host would. Crashed hosts refuse the connection, as redis-cli says.
+    pub fn console(&mut self, node: NodeId, line: &str) -> ConsoleOutcome {
+        let Some(slot) = self.nodes.get(node.0 as usize) else {
+            return ConsoleOutcome::Reply(format!("(error) unknown node #{}", node.0));
+        };
+        if matches!(slot.state, NodeState::Down) {
+            let text = format!("Could not connect to Redis at {}:{}: Connection refused", slot.host, slot.port);
+            self.record(node, TraceKind::Exec { client: "console".into(), cmd: line.to_string(), reply: text.clone() });
+            return ConsoleOutcome::Reply(text);
+        }
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.input(node, Input::Console { ticket, line: line.to_string() });
+        match self.console_replies.get(&ticket) {
+            Some(text) => ConsoleOutcome::Reply(text.clone()),
+            None => ConsoleOutcome::Pending(ticket),
+        }
+    }
+
+    fn push(&mut self, at: u64, event: Event) {
+        self.seq += 1;
+        self.queue.push(Scheduled { at, seq: self.seq, event });
+    }
+
+    pub(crate) fn record(&mut self, node: NodeId, kind: TraceKind) {
+        if !self.cfg.trace {
+            return;
+        }
+        let ev = TraceEvent { t_ms: self.now_ms, node, kind };
+        let line = ev.line(&|id| self.nodes.get(id.0 as usize).map_or_else(|| format!("#{}", id.0), |n| n.name.clone()));
+        self.hash.write(line.as_bytes());
+        self.hash.write(b"\n");
+        self.trace.push(ev);
+    }
+
+    fn start_process(&mut self, id: NodeId) {
+        let slot = &mut self.nodes[id.0 as usize];
+        slot.incarnation += 1;
+        slot.inbox.clear();
+        slot.blocked_until = None;
+        slot.paused = false;
+        let run_id = self.rng.hex40();
+        let cron_phase_ms = self.rng.below(100);
+        slot.state = slot.spec.start(run_id, &slot.host, slot.port);
+        self.handle(id, Input::Start { cron_phase_ms });
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Arrive { conn, dir, id, frame } => self.arrive(conn, dir, id, frame),
+            Event::Timer { node, incarnation, timer } => {
+                let alive = self.nodes.get(node.0 as usize).is_some_and(|n| n.incarnation == incarnation);
+                if alive {
+                    self.input(node, Input::Timer(timer));
+                }
+            }
+            Event::Resume { node, token } => self.resume(node, token),
+            Event::Action(action) => self.apply_action(action),
+        }
+    }
+
+    /// Hands an input to a node, or queues it while the process is stalled.
+    fn input(&mut self, node: NodeId, input: Input) {
+        let Some(slot) = self.nodes.get_mut(node.0 as usize) else { return };
+        if matches!(slot.state, NodeState::Down) {
+            return;
+        }
+        if slot.blocked_until.is_some() {
+            slot.inbox.push_back(input);
+            return;
+        }
+        self.handle(node, input);
+    }
+
+    fn resume(&mut self, node: NodeId, token: u64) {
+        let Some(slot) = self.nodes.get_mut(node.0 as usize) else { return };
+        if slot.block_token != token || slot.blocked_until.is_none() {
+            return;
+        }
+        slot.blocked_until = None;
+        let was_paused = std::mem::replace(&mut slot.paused, false);
+        let mut inbox = std::mem::take(&mut slot.inbox);
+        if was_paused {
+            self.record(node, TraceKind::Fault { text: "resumed".into() });
+        }
+        // Like Redis's event loop after a stall: readable sockets first, then timers.
+        let (timers, others): (VecDeque<Input>, VecDeque<Input>) =
+            inbox.drain(..).partition(|i| matches!(i, Input::Timer(_)));
+        for input in others.into_iter().chain(timers) {
+            // A handler may stall the node again (a full sync's load): keep the rest queued.
+            if let Some(slot) = self.nodes.get_mut(node.0 as usize) {
+                if slot.blocked_until.is_some() {
+                    slot.inbox.push_back(input);
+                    continue;
+                }
+            }
+            self.input(node, input);
+        }
+    }
+
+    /// Stalls `node` until `until`; a stall that is already longer wins.
+    fn block(&mut self, node: NodeId, until: u64, paused: bool) {
+        let Some(slot) = self.nodes.get_mut(node.0 as usize) else { return };
+        let until = slot.blocked_until.map_or(until, |u| u.max(until));
+        slot.blocked_until = Some(until);
+        slot.paused |= paused;
+        slot.block_token += 1;
+        let token = slot.block_token;
+        self.push(until, Event::Resume { node, token });
+    }
+
+    fn handle(&mut self, node: NodeId, input: Input) {
+        let idx = node.0 as usize;
+        let clock_ms = self.clock_ms(node);
+        let mut out: Vec<Out> = Vec::new();
+        {
+            let slot = &mut self.nodes[idx];
+            let mut cx = Cx::new(node, slot.incarnation, self.now_ms, clock_ms, &mut out, &mut self.net, &mut self.rng, &self.addr_book, self.cfg.trace);
+            slot.state.handle(input, &mut cx);
+        }
+        for o in out {
+            self.carry_out(node, o);
+        }
+    }
+
+    fn carry_out(&mut self, node: NodeId, out: Out) {
+        match out {
+            Out::Send { conn, msg } => self.send(node, conn, msg),
+            Out::Connect { conn } => {
+                let id = self.next_msg;
+                self.next_msg += 1;
+                self.transmit(conn, 0, id, Frame::Syn, 0);
+            }
+            Out::Close { conn, reason } => self.close(node, conn, &reason),
+            Out::Timer { after_ms, timer } => {
+                let incarnation = self.nodes[node.0 as usize].incarnation;
+                self.push(self.now_ms + after_ms, Event::Timer { node, incarnation, timer });
+            }
+            Out::Trace(kind) => self.record(node, kind),
+            Out::ConsoleReply { ticket, text } => {
+                self.console_replies.insert(ticket, text);
+            }
+            Out::Busy { ms } => self.block(node, self.now_ms + ms, false),
+            Out::Rewrite(spec) => self.nodes[node.0 as usize].spec = spec,
+        }
+    }
+
+    fn send(&mut self, node: NodeId, conn: ConnId, msg: Msg) {
+        let Some(c) = self.net.conns.get(&conn) else { return };
+        let Some(side) = c.side_of(node) else { return };
+        if !c.open[side] {
+            return;
+        }
+        let to = c.ends[1 - side];
+        let id = self.next_msg;
+        self.next_msg += 1;
+        if self.cfg.trace {
+            let kind = TraceKind::Send { msg: id, conn, to, kind: msg.kind(), bytes: msg.wire_bytes(), summary: msg.summary() };
+            self.record(node, kind);
+        }
+        let bytes = msg.wire_bytes();
+        self.transmit(conn, side as u8, id, Frame::Data(msg), bytes);
+    }
+
+    fn transmit(&mut self, conn: ConnId, dir: u8, id: u64, frame: Frame, bytes: u64) {
+        let jitter_max = self.net.conns.get(&conn).map_or(0, |c| self.net.link(c.ends[0], c.ends[1]).jitter_ms);
+        let jitter = if jitter_max > 0 { self.rng.below(jitter_max + 1) } else { 0 };
+        if let Some((_, arrival)) = self.net.transmit(conn, dir as usize, bytes, self.now_ms, jitter) {
+            self.push(arrival, Event::Arrive { conn, dir, id, frame });
+        }
+    }
+
+    fn close(&mut self, node: NodeId, conn: ConnId, reason: &str) {
+        let Some(c) = self.net.conns.get_mut(&conn) else { return };
+        let Some(side) = c.side_of(node) else { return };
+        if !c.open[side] {
+            return;
+        }
+        c.open[side] = false;
+        let peer = c.ends[1 - side];
+        self.record(node, TraceKind::ConnClose { conn, peer, reason: reason.to_string() });
+        let id = self.next_msg;
+        self.next_msg += 1;
+        self.transmit(conn, side as u8, id, Frame::Fin, 0);
+        self.net.reap(conn);
+    }
+
+    fn arrive(&mut self, conn: ConnId, dir: u8, id: u64, frame: Frame) {
+        let Some(c) = self.net.conns.get(&conn) else { return };
+        let (from, to) = (c.ends[dir as usize], c.ends[1 - dir as usize]);
+        let to_side = 1 - dir as usize;
+        if self.net.is_cut(from, to) {
+            if matches!(frame, Frame::Data(_)) {
+                self.record(to, TraceKind::Held { msg: id });
+            }
+            let list = self.held.entry((conn, dir)).or_default();
+            let pos = list.partition_point(|(i, _)| *i < id);
+            list.insert(pos, (id, frame));
+            return;
+        }
+        let to_up = self.nodes.get(to.0 as usize).is_some_and(|n| !matches!(n.state, NodeState::Down));
+        match frame {
+            Frame::Syn => {
+                if !to_up {
+                    let rid = self.next_msg;
+                    self.next_msg += 1;
+                    self.transmit(conn, 1, rid, Frame::Rst, 0);
+                    return;
+                }
+                let inc = self.nodes[to.0 as usize].incarnation;
+                if let Some(c) = self.net.conns.get_mut(&conn) {
+                    c.open[1] = true;
+                    c.incarnations[1] = inc;
+                }
+                let aid = self.next_msg;
+                self.next_msg += 1;
+                self.transmit(conn, 1, aid, Frame::SynAck, 0);
+                self.input(to, Input::Accepted { conn, peer: from });
+            }
+            Frame::SynAck => {
+                if c.open[0] {
+                    self.record(to, TraceKind::ConnOpen { conn, peer: from });
+                    self.input(to, Input::Connected { conn });
+                }
+            }
+            Frame::Rst => {
+                if let Some(c) = self.net.conns.get_mut(&conn) {
+                    let was_open = c.open[0];
+                    c.open[0] = false;
+                    if was_open {
+                        self.input(to, Input::ConnFailed { conn });
+                    }
+                }
+                self.net.reap(conn);
+            }
+            Frame::Fin => {
+                if let Some(c) = self.net.conns.get_mut(&conn) {
+                    if c.open[to_side] {
+                        c.open[to_side] = false;
+                        self.record(to, TraceKind::ConnClose { conn, peer: from, reason: "closed by peer".into() });
+                        self.input(to, Input::Closed { conn });
+                    }
+                }
+                self.net.reap(conn);
+            }
+            Frame::Data(msg) => {
+                if !c.open[to_side] || !to_up {
+                    if self.cfg.trace {
+                        self.record(to, TraceKind::Drop { msg: id, reason: "connection closed".into() });
+                    }
+                    return;
+                }
+                if self.cfg.trace {
+                    self.record(to, TraceKind::Deliver { msg: id, from });
+                }
+                self.input(to, Input::Msg { conn, msg });
+            }
+        }
+    }
+
+    /// Re-sends what waited at cuts that no longer exist.
+    fn release_held(&mut self) {
+        let keys: Vec<(ConnId, u8)> = self.held.keys().copied().collect();
+        for (conn, dir) in keys {
+            let Some(c) = self.net.conns.get(&conn) else {
+                self.held.remove(&(conn, dir));
+                continue;
+            };
+            let (from, to) = (c.ends[dir as usize], c.ends[1 - dir as usize]);
+            if self.net.is_cut(from, to) {
+                continue;
+            }
+            let frames = self.held.remove(&(conn, dir)).unwrap_or_default();
+            for (id, frame) in frames {
+                let jitter_max = self.net.link(from, to).jitter_ms;
+                let jitter = if jitter_max > 0 { self.rng.below(jitter_max + 1) } else { 0 };
+                if let Some(at) = self.net.reschedule_arrival(conn, dir as usize, self.now_ms, jitter) {
+                    self.push(at, Event::Arrive { conn, dir, id, frame });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The kinds of process a simulated host can run, and their inputs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::msg::Msg;
+use crate::net::{ConnId, NodeId};
+use crate::redis::{RedisNode, RedisSpec, RedisTimer};
+
+use super::Cx;
+
+/// What a host starts when its process (re)starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum NodeSpec {
+    Redis(RedisSpec),
+}
+
+/// The live process on a host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeState {
+    Redis(Box<RedisNode>),
+    /// Crashed, or never started.
+    Down,
+}
+
+/// A timer a node armed; it comes back as `Input::Timer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Timer {
+    Redis(RedisTimer),
+}
+
+/// One thing that happens to a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The process starts; its cron's phase within a 100 ms tick is given.
+    Start { cron_phase_ms: u64 },
+    /// A peer connected to us.
+    Accepted { conn: ConnId, peer: NodeId },
+    /// Our connection attempt succeeded.
+    Connected { conn: ConnId },
+    /// Our connection attempt was refused.
+    ConnFailed { conn: ConnId },
+    /// The peer closed the connection (or its process died).
+    Closed { conn: ConnId },
+    Msg { conn: ConnId, msg: Msg },
+    Timer(Timer),
+    /// An operator command typed at redis-cli on this host.
+    Console { ticket: u64, line: String },
+}
+
+impl NodeSpec {
+    pub fn start(&self, run_id: String, host: &str, port: u16) -> NodeState {
+        match self {
+            NodeSpec::Redis(spec) => NodeState::Redis(Box::new(RedisNode::new(spec.clone(), run_id, host, port))),
+        }
+    }
+}
+
+impl NodeState {
+    pub fn handle(&mut self, input: Input, cx: &mut Cx) {
+        match self {
+            NodeState::Redis(r) => r.handle(input, cx),
+            NodeState::Down => {}
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! The typed trace: everything that happens in a run, in order.
+//!
+//! The trace is one of the two deliberate serialization boundaries of the core
+//! (the other is the scenario format). Each event also has a one-line text
+//! form; the trace hash is FNV-1a over those lines, so "same trace" means the
+//! same text, byte for byte, natively and in wasm.
+
+use serde::Serialize;
+
+use crate::msg::MsgKind;
+use crate::net::{ConnId, NodeId};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceEvent {
+    /// Simulated time in ms.
+    pub t_ms: u64,
+    /// The node where it happened (for messages: the sender, or the receiver on delivery).
+    pub node: NodeId,
+    #[serde(flatten)]
+    pub kind: TraceKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TraceKind {
+    /// A message left `node` for `to`.
+    Send { msg: u64, conn: ConnId, to: NodeId, kind: MsgKind, bytes: u64, summary: String },
+    /// Message `msg` from `from` reached `node`.
+    Deliver { msg: u64, from: NodeId },
+    /// Message `msg` was lost: the receiving socket was closed or the process gone.
+    Drop { msg: u64, reason: String },
+    /// Message `msg` reached a network cut and waits (TCP retransmission).
+    Held { msg: u64 },
+    /// A TCP connection was established from `node` to `peer`.
+    ConnOpen { conn: ConnId, peer: NodeId },
+    /// `node` closed (or lost) its end of a connection.
+    ConnClose { conn: ConnId, peer: NodeId, reason: String },
+    /// A command executed on `node`, with the reply as redis-cli prints it.
+    Exec { client: String, cmd: String, reply: String },
+    /// A replica applied one command of the replication stream.
+    Apply { cmd: String, bytes: u64, offset: u64 },
+    /// A master fed one command into its replication stream.
+    Feed { cmd: String, bytes: u64, offset: u64 },
+    /// The node's role changed.
+    Role { role: String },
+    /// A master decided how to synchronize a replica.
+    Sync { replica: NodeId, full: bool, reason: String },
+    /// A key was expired (lazily or actively) or deleted by the master's DEL.
+    Expired { key: String },
+    /// A line from the node's log, worded as Redis words it.
+    Log { text: String },
+    /// A fault was applied (pause, crash, partition, ...).
+    Fault { text: String },
+    /// A Sentinel event as Sentinel publishes it (`+sdown master mymaster ...`).
+    Sentinel { event: String },
+}
+
+impl TraceEvent {
+    /// One line of text; `names` maps node ids to names.
+    pub fn line(&self, names: &dyn Fn(NodeId) -> String) -> String {
+        let at = format!("{}.{:03}", self.t_ms / 1000, self.t_ms % 1000);
+        let n = names(self.node);
+        match &self.kind {
+            TraceKind::Send { msg, conn, to, kind, bytes, summary } => {
+                format!("{at} {n} -> {} #{msg} {conn} {kind:?} {bytes}B {summary}", names(*to))
+            }
+            TraceKind::Deliver { msg, from } => format!("{at} {n} <- {} #{msg}", names(*from)),
+            TraceKind::Drop { msg, reason } => format!("{at} {n} drop #{msg} ({reason})"),
+            TraceKind::Held { msg } => format!("{at} {n} held #{msg} at a cut"),
+            TraceKind::ConnOpen { conn, peer } => format!("{at} {n} connected {conn} to {}", names(*peer)),
+            TraceKind::ConnClose { conn, peer, reason } => {
+                format!("{at} {n} closed {conn} to {} ({reason})", names(*peer))
+            }
+            TraceKind::Exec { client, cmd, reply } => format!("{at} {n} [{client}] {cmd} => {reply}"),
+            TraceKind::Apply { cmd, bytes, offset } => format!("{at} {n} apply {cmd} ({bytes}B, offset {offset})"),
+            TraceKind::Feed { cmd, bytes, offset } => format!("{at} {n} feed {cmd} ({bytes}B, offset {offset})"),
+            TraceKind::Role { role } => format!("{at} {n} role {role}"),
+            TraceKind::Sync { replica, full, reason } => format!(
+                "{at} {n} {} sync for {}: {reason}",
+                if *full { "full" } else { "partial" },
+                names(*replica)
+            ),
+            TraceKind::Expired { key } => format!("{at} {n} expired {key}"),
+            TraceKind::Log { text } => format!("{at} {n} log {text}"),
+            TraceKind::Fault { text } => format!("{at} {n} fault {text}"),
+            TraceKind::Sentinel { event } => format!("{at} {n} {event}"),
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: tiny, fixed, and the same on every platform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fnv64(pub u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_matches_the_published_vectors() {
+        let mut h = Fnv64::default();
+        h.write(b"");
+        assert_eq!(h.finish(), 0xcbf29ce484222325);
+        let mut h = Fnv64::default();
+        h.write(b"a");
+        assert_eq!(h.finish(), 0xaf63dc4c8601ec8c);
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The one command that runs every test: bash tests/scripts/test.sh
+# Runs setup, then each layer in order, printing each layer's wall time and a summary.
+# The last line is "summary: N passed, M failed" (layers); exit status 1 if any layer failed.
+#   ONLY="native e2e" bash tests/scripts/test.sh   runs only the named layers
+# To add a layer, add one `run_layer NAME COMMAND...` line at the bottom (a script of its
+# own, e.g. `run_layer fidelity bash tests/scripts/fidelity.sh`, keeps this file short).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$root"
+
+now() { date +%s%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", (b-a)/1e9}'; }
+t_all=$(now)
+bash tests/scripts/setup.sh || { echo "setup failed"; echo "summary: 0 passed, 1 failed"; exit 1; }
+
+results=() passed=0 failed=0
+declare -A layer_ok=()
+# run_layer NAME COMMAND...: runs one layer unless ONLY excludes it; records pass/fail and time.
+run_layer() {
+  local name="$1" t rc; shift
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then return 0; fi
+  printf '\n===== layer %s: %s\n' "$name" "$*"
+  t=$(now)
+  ( set -euo pipefail; "$@" ); rc=$?
+  local dt; dt=$(secs "$t" "$(now)")
+  if [ $rc -eq 0 ]; then
+    passed=$((passed + 1)); layer_ok[$name]=1; results+=("$(printf '  %-10s passed  %7ss' "$name" "$dt")")
+  else
+    failed=$((failed + 1)); layer_ok[$name]=0; results+=("$(printf '  %-10s FAILED  %7ss  (exit %s)' "$name" "$dt" "$rc")")
+  fi
+  printf -- '----- layer %s: %s in %ss\n' "$name" "$([ $rc -eq 0 ] && echo passed || echo FAILED)" "$dt"
+}
+
+# Layer (a): native tests of the whole workspace. The web crate (Yew, csr) compiles natively
+# too, so it is included: that catches compile errors early; its browser behaviour is (c).
+# Note: #[wasm_bindgen_test] tests compile natively but run nothing here; layer (b) runs them.
+layer_native() {
+  cargo test --workspace --locked
+}
+
+# Layer (b): the core's tests compiled to wasm32 and run in headless Chromium
+# (#[wasm_bindgen_test] with run_in_browser). Chrome flags: core/webdriver.json.
+# Fails if no test ran. Then checks the test wasm imports nothing from module "env".
+layer_wasm() {
+  local out rc=0; out="$(mktemp)"
+  wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER" core --locked 2>&1 | tee "$out" || rc=$?
+  local n; n=$(grep -aoE 'test result: [A-Za-z]+\. [0-9]+ passed' "$out" | awk '{s += $4} END {print s + 0}')
+  echo "[wasm] tests run in Chromium: $n passed"
+  [ "$rc" -eq 0 ] || { echo "[wasm] wasm-pack test failed (exit $rc)"; return 1; }
+  [ "$n" -gt 0 ] || { echo "[wasm] no wasm test ran: add #[wasm_bindgen_test] tests to core (with wasm_bindgen_test_configure!(run_in_browser))"; return 1; }
+  # The test binaries cargo ran, e.g. "Running unittests src/lib.rs (/.../target/wasm32-unknown-unknown/debug/deps/x.wasm)".
+  local wasm=() f
+  while IFS= read -r f; do wasm+=("$f"); done < <(grep -aoE '\([^()]*wasm32-unknown-unknown/[^()]*\.wasm\)' "$out" | tr -d '()' | sort -u)
+  [ ${#wasm[@]} -gt 0 ] || { echo "[wasm] could not find the test wasm files in the output"; return 1; }
+  node tests/e2e/wasm-imports.mjs "${wasm[@]}"
+}
+
+# Layer (c1): the release build of the page, exactly as served, and its wasm imports.
+layer_build() {
+  trunk build --release --offline
+  node tests/e2e/wasm-imports.mjs dist/*.wasm
+  local f
+  for f in dist/*.wasm dist/*.js; do
+    printf '[build] %-40s %8s bytes, %8s gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+  done
+}
+
+# Layer (c2): Playwright (playwright-core + Debian's chromium) against dist/ served on
+# 127.0.0.1, at / and under a sub-path. Screenshots: tests/e2e/screenshots/.
+layer_e2e() {
+  if [ "${layer_ok[build]:-}" = 0 ]; then echo "[e2e] not run: the build layer failed"; return 1; fi
+  [ -f dist/index.html ] || { echo "[e2e] dist/index.html missing (run the build layer)"; return 1; }
+  local out rc=0; out="$(mktemp)"
+  DIST="$root/dist" node --test --test-reporter=spec --test-concurrency=1 tests/e2e/*.test.mjs 2>&1 | tee "$out" || rc=$?
+  local n; n=$(sed -nE 's/^\S+ pass ([0-9]+)$/\1/p' "$out" | tail -n 1)
+  [ "$rc" -eq 0 ] || return 1
+  [ "${n:-0}" -gt 0 ] || { echo "[e2e] no e2e test passed"; return 1; }
+}
+
+run_layer native layer_native
+run_layer wasm   layer_wasm
+run_layer build  layer_build
+run_layer e2e    layer_e2e
+
+echo
+echo "layers (total $(secs "$t_all" "$(now)")s including setup):"
+printf '%s\n' "${results[@]}"
+echo "summary: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,120 @@
+//! A small language for scenario tests, so they read like specs:
+//! `lab.at_s(6).cmd("m", "SET k v")`, `lab.info("r1", "master_link_status")`.
+
+use replilab_core::net::{LinkCfg, NodeId};
+use replilab_core::profile::Profile;
+use replilab_core::redis::{RedisNode, RedisSpec};
+use replilab_core::sim::{ConsoleOutcome, Fault, NodeSpec, Sim, SimConfig};
+
+pub struct Lab {
+    pub sim: Sim,
+}
+
+/// How long a console command may block (WAIT, a stalled node) before the
+/// test gives up: bounded, never a hang.
+const MAX_BLOCK_MS: u64 = 120_000;
+
+impl Lab {
+    pub fn new(seed: u64) -> Lab {
+        Lab { sim: Sim::new(SimConfig { seed, ..SimConfig::default() }) }
+    }
+
+    /// A master `m` and replicas `r1..rN` with `replicaof m`, `latency_ms` apart.
+    pub fn master_with_replicas(seed: u64, n: usize, profile: Profile, latency_ms: u64) -> Lab {
+        Lab::master_with_replicas_conf(seed, n, profile, latency_ms, |_| {})
+    }
+
+    /// Same, with every node's spec adjusted by `tune` first.
+    pub fn master_with_replicas_conf(seed: u64, n: usize, profile: Profile, latency_ms: u64, tune: impl Fn(&mut RedisSpec)) -> Lab {
+        let mut lab = Lab::new(seed);
+        let mut spec = RedisSpec::new(profile);
+        tune(&mut spec);
+        lab.sim.add_node("m", "10.0.0.1", 6379, NodeSpec::Redis(spec.clone()));
+        let mut replica = spec;
+        replica.replicaof = Some(("10.0.0.1".into(), 6379));
+        for i in 1..=n {
+            lab.sim.add_node(&format!("r{i}"), &format!("10.0.0.{}", i + 1), 6379, NodeSpec::Redis(replica.clone()));
+        }
+        lab.sim.net.default_link = LinkCfg { latency_ms, ..LinkCfg::default() };
+        lab
+    }
+
+    pub fn id(&self, name: &str) -> NodeId {
+        self.sim.node_id(name).unwrap_or_else(|| panic!("no node named {name}"))
+    }
+
+    pub fn redis(&self, name: &str) -> &RedisNode {
+        self.sim.redis(self.id(name)).unwrap_or_else(|| panic!("{name} is not a running Redis"))
+    }
+
+    /// Runs until simulated second `s`.
+    pub fn at_s(&mut self, s: u64) -> &mut Lab {
+        self.at_ms(s * 1000)
+    }
+
+    pub fn at_ms(&mut self, ms: u64) -> &mut Lab {
+        self.sim.run_until(ms).expect("within the event budget");
+        self
+    }
+
+    pub fn run_ms(&mut self, ms: u64) -> &mut Lab {
+        let t = self.sim.now_ms() + ms;
+        self.at_ms(t)
+    }
+
+    /// Types `line` at redis-cli on `node` and returns what redis-cli prints;
+    /// a blocked command (WAIT, a paused node) runs the simulation until it answers.
+    pub fn cmd(&mut self, node: &str, line: &str) -> String {
+        let id = self.id(node);
+        match self.sim.console(id, line) {
+            ConsoleOutcome::Reply(r) => r,
+            ConsoleOutcome::Pending(ticket) => {
+                let deadline = self.sim.now_ms() + MAX_BLOCK_MS;
+                while self.sim.now_ms() < deadline {
+                    if let Some(r) = self.sim.console_reply(ticket) {
+                        return r.to_string();
+                    }
+                    let next = self.sim.next_event_at().unwrap_or(deadline).min(deadline);
+                    self.sim.run_until(next).expect("within the event budget");
+                }
+                panic!("`{line}` on {node} did not answer within {MAX_BLOCK_MS} ms")
+            }
+        }
+    }
+
+    /// A field of `INFO replication` on `node`.
+    pub fn info(&mut self, node: &str, field: &str) -> String {
+        let text = self.cmd(node, "INFO replication");
+        field_of(&text, field).unwrap_or_else(|| panic!("INFO replication on {node} has no field {field}:\n{text}"))
+    }
+
+    /// A field of any INFO section on `node`.
+    pub fn info_all(&mut self, node: &str, field: &str) -> String {
+        let text = self.cmd(node, "INFO");
+        field_of(&text, field).unwrap_or_else(|| panic!("INFO on {node} has no field {field}"))
+    }
+
+    pub fn offset(&self, node: &str) -> u64 {
+        self.redis(node).ids.master_repl_offset
+    }
+
+    pub fn fault(&mut self, fault: Fault) -> &mut Lab {
+        self.sim.apply(fault);
+        self
+    }
+
+    pub fn pause(&mut self, node: &str, ms: u64) -> &mut Lab {
+        let id = self.id(node);
+        self.fault(Fault::Pause { node: id, ms })
+    }
+
+    /// Trace lines that contain `needle`.
+    pub fn trace_lines(&self, needle: &str) -> Vec<String> {
+        let names = |id: NodeId| self.sim.name(id);
+        self.sim.trace().iter().map(|e| e.line(&names)).filter(|l| l.contains(needle)).collect()
+    }
+}
+
+pub fn field_of(info: &str, field: &str) -> Option<String> {
+    info.lines().find_map(|l| l.strip_prefix(field).and_then(|r| r.strip_prefix(':')).map(str::to_string))
+}

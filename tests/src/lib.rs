@@ -1,0 +1,5 @@
+//! The native harness: runs the same core headless, for scenario tests, the
+//! benchmark and the `replilab` command-line tool.
+
+pub mod bench;
+pub mod dsl;
