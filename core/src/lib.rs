@@ -2,11 +2,11 @@
 //! expiry and Sentinel. No I/O, no wall clock, no web crates.
 
 pub mod data;
-pub mod profile;
+pub mod demo;
 pub mod msg;
 pub mod net;
+pub mod profile;
 pub mod redis;
 pub mod rng;
 pub mod sim;
 pub mod trace;
-pub mod demo;

@@ -23,7 +23,9 @@ impl ReplCmd {
         ReplCmd { argv, bytes }
     }
     pub fn name_is(&self, name: &str) -> bool {
-        self.argv.first().is_some_and(|a| a.eq_ignore_ascii_case(name.as_bytes()))
+        self.argv
+            .first()
+            .is_some_and(|a| a.eq_ignore_ascii_case(name.as_bytes()))
     }
 }
 
@@ -130,8 +132,14 @@ impl Msg {
 }
 
 fn classify_cmd(argv: &Argv) -> MsgKind {
-    let name = argv.first().map(|a| a.to_ascii_uppercase()).unwrap_or_default();
-    let sub = argv.get(1).map(|a| a.to_ascii_uppercase()).unwrap_or_default();
+    let name = argv
+        .first()
+        .map(|a| a.to_ascii_uppercase())
+        .unwrap_or_default();
+    let sub = argv
+        .get(1)
+        .map(|a| a.to_ascii_uppercase())
+        .unwrap_or_default();
     match (name.as_slice(), sub.as_slice()) {
         (b"REPLCONF", b"ACK") => MsgKind::Ack,
         (b"REPLCONF", _) | (b"PSYNC", _) | (b"SYNC", _) => MsgKind::Handshake,

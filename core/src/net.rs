@@ -37,7 +37,11 @@ pub struct LinkCfg {
 
 impl Default for LinkCfg {
     fn default() -> Self {
-        LinkCfg { latency_ms: 1, jitter_ms: 0, bandwidth_bytes_per_ms: 125_000 }
+        LinkCfg {
+            latency_ms: 1,
+            jitter_ms: 0,
+            bandwidth_bytes_per_ms: 125_000,
+        }
     }
 }
 
@@ -59,6 +63,10 @@ pub struct Dir {
     pub last_arrival: u64,
     /// (transmission end in µs, bytes) of messages not yet fully transmitted.
     in_tx: VecDeque<(u64, u64)>,
+    /// Sequence number of the last frame sent, and of the last one delivered:
+    /// like TCP, the receiver delivers strictly in sequence.
+    pub sent_seq: u64,
+    pub delivered_seq: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,7 +114,10 @@ fn key(a: NodeId, b: NodeId) -> (NodeId, NodeId) {
 
 impl Net {
     pub fn link(&self, a: NodeId, b: NodeId) -> LinkCfg {
-        self.links.get(&key(a, b)).copied().unwrap_or(self.default_link)
+        self.links
+            .get(&key(a, b))
+            .copied()
+            .unwrap_or(self.default_link)
     }
 
     pub fn set_link(&mut self, a: NodeId, b: NodeId, cfg: LinkCfg) {
@@ -155,8 +166,15 @@ impl Net {
     }
 
     /// Schedules `bytes` on direction `dir` of `conn` at `now`; returns
-    /// (transmission end, arrival time). `jitter` is a draw in `0..=jitter_ms`.
-    pub fn transmit(&mut self, conn: ConnId, dir: usize, bytes: u64, now: u64, jitter: u64) -> Option<(u64, u64)> {
+    /// (sequence number, arrival time). `jitter` is a draw in `0..=jitter_ms`.
+    pub fn transmit(
+        &mut self,
+        conn: ConnId,
+        dir: usize,
+        bytes: u64,
+        now: u64,
+        jitter: u64,
+    ) -> Option<(u64, u64)> {
         let c = self.conns.get(&conn)?;
         let link = self.link(c.ends[0], c.ends[1]);
         let d = &mut self.conns.get_mut(&conn)?.dirs[dir];
@@ -171,13 +189,16 @@ impl Net {
         let tx_end = (tx_end_us + 500) / 1000;
         let arrival = (tx_end + link.latency_ms + jitter).max(d.last_arrival);
         d.last_arrival = arrival;
-        Some((tx_end, arrival))
+        d.sent_seq += 1;
+        Some((d.sent_seq, arrival))
     }
 
     /// Bytes the sender on `dir` has queued but not yet put on the wire at `now`:
     /// what Redis would still hold in the client's output buffer.
     pub fn queued_bytes(&mut self, conn: ConnId, dir: usize, now: u64) -> u64 {
-        let Some(c) = self.conns.get_mut(&conn) else { return 0 };
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return 0;
+        };
         let d = &mut c.dirs[dir];
         let now_us = now * 1000;
         while d.in_tx.front().is_some_and(|&(end, _)| end <= now_us) {
@@ -187,7 +208,13 @@ impl Net {
     }
 
     /// Re-times a held message for delivery after a heal, keeping order.
-    pub fn reschedule_arrival(&mut self, conn: ConnId, dir: usize, now: u64, jitter: u64) -> Option<u64> {
+    pub fn reschedule_arrival(
+        &mut self,
+        conn: ConnId,
+        dir: usize,
+        now: u64,
+        jitter: u64,
+    ) -> Option<u64> {
         let c = self.conns.get(&conn)?;
         let link = self.link(c.ends[0], c.ends[1]);
         let d = &mut self.conns.get_mut(&conn)?.dirs[dir];
@@ -198,7 +225,11 @@ impl Net {
 
     /// Forgets connections that both ends have closed.
     pub fn reap(&mut self, conn: ConnId) {
-        if self.conns.get(&conn).is_some_and(|c| !c.open[0] && !c.open[1]) {
+        if self
+            .conns
+            .get(&conn)
+            .is_some_and(|c| !c.open[0] && !c.open[1])
+        {
             self.conns.remove(&conn);
         }
     }
@@ -212,24 +243,39 @@ mod tests {
     fn messages_on_one_direction_never_overtake_and_pay_for_bandwidth() {
         let mut net = Net::default();
         let (a, b) = (NodeId(0), NodeId(1));
-        net.set_link(a, b, LinkCfg { latency_ms: 10, jitter_ms: 5, bandwidth_bytes_per_ms: 100 });
+        net.set_link(
+            a,
+            b,
+            LinkCfg {
+                latency_ms: 10,
+                jitter_ms: 5,
+                bandwidth_bytes_per_ms: 100,
+            },
+        );
         let c = net.open_conn(a, 1, b);
-        let (tx1, t1) = net.transmit(c, 0, 1000, 0, 5).unwrap();
-        assert_eq!((tx1, t1), (10, 25));
+        let (seq1, t1) = net.transmit(c, 0, 1000, 0, 5).unwrap();
+        assert_eq!((seq1, t1), (1, 25));
         // Smaller jitter, but it must still arrive after the first one.
-        let (tx2, t2) = net.transmit(c, 0, 100, 0, 0).unwrap();
-        assert_eq!(tx2, 11);
-        assert_eq!(t2, 25);
+        let (seq2, t2) = net.transmit(c, 0, 100, 0, 0).unwrap();
+        assert_eq!((seq2, t2), (2, 25));
         assert_eq!(net.queued_bytes(c, 0, 5), 1100);
         assert_eq!(net.queued_bytes(c, 0, 10), 100);
         assert_eq!(net.queued_bytes(c, 0, 11), 0);
         // Small messages share a millisecond instead of costing one each.
         let fast = net.open_conn(a, 1, b);
-        net.set_link(a, b, LinkCfg { latency_ms: 1, jitter_ms: 0, bandwidth_bytes_per_ms: 125_000 });
+        net.set_link(
+            a,
+            b,
+            LinkCfg {
+                latency_ms: 1,
+                jitter_ms: 0,
+                bandwidth_bytes_per_ms: 125_000,
+            },
+        );
         for _ in 0..100 {
             net.transmit(fast, 0, 30, 100, 0).unwrap();
         }
-        assert_eq!(net.transmit(fast, 0, 30, 100, 0).unwrap(), (100, 101));
+        assert_eq!(net.transmit(fast, 0, 30, 100, 0).unwrap(), (101, 101));
     }
 
     #[test]

@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The era of Redis a node imitates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 pub enum Profile {
     /// Redis 3.0: replicas return logically expired values; TTL commands are
     /// propagated as typed (relative); PSYNC1 only (replid = run id, no replid2).

@@ -24,7 +24,14 @@ pub struct TraceEvent {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TraceKind {
     /// A message left `node` for `to`.
-    Send { msg: u64, conn: ConnId, to: NodeId, kind: MsgKind, bytes: u64, summary: String },
+    Send {
+        msg: u64,
+        conn: ConnId,
+        to: NodeId,
+        kind: MsgKind,
+        bytes: u64,
+        summary: String,
+    },
     /// Message `msg` from `from` reached `node`.
     Deliver { msg: u64, from: NodeId },
     /// Message `msg` was lost: the receiving socket was closed or the process gone.
@@ -34,17 +41,37 @@ pub enum TraceKind {
     /// A TCP connection was established from `node` to `peer`.
     ConnOpen { conn: ConnId, peer: NodeId },
     /// `node` closed (or lost) its end of a connection.
-    ConnClose { conn: ConnId, peer: NodeId, reason: String },
+    ConnClose {
+        conn: ConnId,
+        peer: NodeId,
+        reason: String,
+    },
     /// A command executed on `node`, with the reply as redis-cli prints it.
-    Exec { client: String, cmd: String, reply: String },
+    Exec {
+        client: String,
+        cmd: String,
+        reply: String,
+    },
     /// A replica applied one command of the replication stream.
-    Apply { cmd: String, bytes: u64, offset: u64 },
+    Apply {
+        cmd: String,
+        bytes: u64,
+        offset: u64,
+    },
     /// A master fed one command into its replication stream.
-    Feed { cmd: String, bytes: u64, offset: u64 },
+    Feed {
+        cmd: String,
+        bytes: u64,
+        offset: u64,
+    },
     /// The node's role changed.
     Role { role: String },
     /// A master decided how to synchronize a replica.
-    Sync { replica: NodeId, full: bool, reason: String },
+    Sync {
+        replica: NodeId,
+        full: bool,
+        reason: String,
+    },
     /// A key was expired (lazily or actively) or deleted by the master's DEL.
     Expired { key: String },
     /// A line from the node's log, worded as Redis words it.
@@ -61,21 +88,43 @@ impl TraceEvent {
         let at = format!("{}.{:03}", self.t_ms / 1000, self.t_ms % 1000);
         let n = names(self.node);
         match &self.kind {
-            TraceKind::Send { msg, conn, to, kind, bytes, summary } => {
-                format!("{at} {n} -> {} #{msg} {conn} {kind:?} {bytes}B {summary}", names(*to))
+            TraceKind::Send {
+                msg,
+                conn,
+                to,
+                kind,
+                bytes,
+                summary,
+            } => {
+                format!(
+                    "{at} {n} -> {} #{msg} {conn} {kind:?} {bytes}B {summary}",
+                    names(*to)
+                )
             }
             TraceKind::Deliver { msg, from } => format!("{at} {n} <- {} #{msg}", names(*from)),
             TraceKind::Drop { msg, reason } => format!("{at} {n} drop #{msg} ({reason})"),
             TraceKind::Held { msg } => format!("{at} {n} held #{msg} at a cut"),
-            TraceKind::ConnOpen { conn, peer } => format!("{at} {n} connected {conn} to {}", names(*peer)),
+            TraceKind::ConnOpen { conn, peer } => {
+                format!("{at} {n} connected {conn} to {}", names(*peer))
+            }
             TraceKind::ConnClose { conn, peer, reason } => {
                 format!("{at} {n} closed {conn} to {} ({reason})", names(*peer))
             }
-            TraceKind::Exec { client, cmd, reply } => format!("{at} {n} [{client}] {cmd} => {reply}"),
-            TraceKind::Apply { cmd, bytes, offset } => format!("{at} {n} apply {cmd} ({bytes}B, offset {offset})"),
-            TraceKind::Feed { cmd, bytes, offset } => format!("{at} {n} feed {cmd} ({bytes}B, offset {offset})"),
+            TraceKind::Exec { client, cmd, reply } => {
+                format!("{at} {n} [{client}] {cmd} => {reply}")
+            }
+            TraceKind::Apply { cmd, bytes, offset } => {
+                format!("{at} {n} apply {cmd} ({bytes}B, offset {offset})")
+            }
+            TraceKind::Feed { cmd, bytes, offset } => {
+                format!("{at} {n} feed {cmd} ({bytes}B, offset {offset})")
+            }
             TraceKind::Role { role } => format!("{at} {n} role {role}"),
-            TraceKind::Sync { replica, full, reason } => format!(
+            TraceKind::Sync {
+                replica,
+                full,
+                reason,
+            } => format!(
                 "{at} {n} {} sync for {}: {reason}",
                 if *full { "full" } else { "partial" },
                 names(*replica)

@@ -11,7 +11,7 @@ PORT="${PORT:-8080}"
 if [ "${1:-}" != "--no-build" ]; then
   bash tests/scripts/setup.sh
   t=$(date +%s)
-  trunk build --release --offline
+  RUST_BACKTRACE=0 trunk build --release --offline   # no backtrace noise on a compile error
   echo "[serve] built dist/ in $(( $(date +%s) - t ))s"
 fi
 [ -f dist/index.html ] || { echo "serve: dist/index.html is missing; build first" >&2; exit 1; }

@@ -76,7 +76,7 @@ apt_install() {
 if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ] \
    || [ ! -f tests/e2e/node_modules/.package-lock.json ] \
    || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
-  step "npm packages in tests/e2e" npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=warn
+  step "npm packages in tests/e2e" npm ci --prefix tests/e2e --prefer-offline --no-audit --no-fund --loglevel=warn
 fi
 
 # 3. The wasm target.

@@ -16,7 +16,12 @@ const MAX_BLOCK_MS: u64 = 120_000;
 
 impl Lab {
     pub fn new(seed: u64) -> Lab {
-        Lab { sim: Sim::new(SimConfig { seed, ..SimConfig::default() }) }
+        Lab {
+            sim: Sim::new(SimConfig {
+                seed,
+                ..SimConfig::default()
+            }),
+        }
     }
 
     /// A master `m` and replicas `r1..rN` with `replicaof m`, `latency_ms` apart.
@@ -25,26 +30,45 @@ impl Lab {
     }
 
     /// Same, with every node's spec adjusted by `tune` first.
-    pub fn master_with_replicas_conf(seed: u64, n: usize, profile: Profile, latency_ms: u64, tune: impl Fn(&mut RedisSpec)) -> Lab {
+    pub fn master_with_replicas_conf(
+        seed: u64,
+        n: usize,
+        profile: Profile,
+        latency_ms: u64,
+        tune: impl Fn(&mut RedisSpec),
+    ) -> Lab {
         let mut lab = Lab::new(seed);
         let mut spec = RedisSpec::new(profile);
         tune(&mut spec);
-        lab.sim.add_node("m", "10.0.0.1", 6379, NodeSpec::Redis(spec.clone()));
+        lab.sim
+            .add_node("m", "10.0.0.1", 6379, NodeSpec::Redis(spec.clone()));
         let mut replica = spec;
         replica.replicaof = Some(("10.0.0.1".into(), 6379));
         for i in 1..=n {
-            lab.sim.add_node(&format!("r{i}"), &format!("10.0.0.{}", i + 1), 6379, NodeSpec::Redis(replica.clone()));
+            lab.sim.add_node(
+                &format!("r{i}"),
+                &format!("10.0.0.{}", i + 1),
+                6379,
+                NodeSpec::Redis(replica.clone()),
+            );
         }
-        lab.sim.net.default_link = LinkCfg { latency_ms, ..LinkCfg::default() };
+        lab.sim.net.default_link = LinkCfg {
+            latency_ms,
+            ..LinkCfg::default()
+        };
         lab
     }
 
     pub fn id(&self, name: &str) -> NodeId {
-        self.sim.node_id(name).unwrap_or_else(|| panic!("no node named {name}"))
+        self.sim
+            .node_id(name)
+            .unwrap_or_else(|| panic!("no node named {name}"))
     }
 
     pub fn redis(&self, name: &str) -> &RedisNode {
-        self.sim.redis(self.id(name)).unwrap_or_else(|| panic!("{name} is not a running Redis"))
+        self.sim
+            .redis(self.id(name))
+            .unwrap_or_else(|| panic!("{name} is not a running Redis"))
     }
 
     /// Runs until simulated second `s`.
@@ -85,7 +109,8 @@ impl Lab {
     /// A field of `INFO replication` on `node`.
     pub fn info(&mut self, node: &str, field: &str) -> String {
         let text = self.cmd(node, "INFO replication");
-        field_of(&text, field).unwrap_or_else(|| panic!("INFO replication on {node} has no field {field}:\n{text}"))
+        field_of(&text, field)
+            .unwrap_or_else(|| panic!("INFO replication on {node} has no field {field}:\n{text}"))
     }
 
     /// A field of any INFO section on `node`.
@@ -111,10 +136,19 @@ impl Lab {
     /// Trace lines that contain `needle`.
     pub fn trace_lines(&self, needle: &str) -> Vec<String> {
         let names = |id: NodeId| self.sim.name(id);
-        self.sim.trace().iter().map(|e| e.line(&names)).filter(|l| l.contains(needle)).collect()
+        self.sim
+            .trace()
+            .iter()
+            .map(|e| e.line(&names))
+            .filter(|l| l.contains(needle))
+            .collect()
     }
 }
 
 pub fn field_of(info: &str, field: &str) -> Option<String> {
-    info.lines().find_map(|l| l.strip_prefix(field).and_then(|r| r.strip_prefix(':')).map(str::to_string))
+    info.lines().find_map(|l| {
+        l.strip_prefix(field)
+            .and_then(|r| r.strip_prefix(':'))
+            .map(str::to_string)
+    })
 }

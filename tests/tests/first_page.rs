@@ -8,14 +8,28 @@ use replilab_core::redis::ReplicaState;
 use replilab_harness::dsl::{field_of, Lab};
 
 fn synced_demo() -> Lab {
-    let mut lab = Lab { sim: demo::master_and_two_replicas(1, Profile::V7_0) };
+    let mut lab = Lab {
+        sim: demo::master_and_two_replicas(1, Profile::V7_0),
+    };
     // 7.0 defaults: diskless sync after repl-diskless-sync-delay 5 s.
     for _ in 0..200 {
         lab.run_ms(100);
-        let up = ["r1", "r2"].iter().all(|r| lab.redis(r).master.as_ref().is_some_and(|m| m.is_connected()));
+        let up = ["r1", "r2"].iter().all(|r| {
+            lab.redis(r)
+                .master
+                .as_ref()
+                .is_some_and(|m| m.is_connected())
+        });
         // After a diskless sync the master streams only once it has the replica's first ACK.
         let m = lab.redis("m");
-        let acked = m.replicas.len() == 2 && m.replicas.values().all(|r| r.ack_offset == m.ids.master_repl_offset && r.state == ReplicaState::Online { waiting_first_ack: false });
+        let acked = m.replicas.len() == 2
+            && m.replicas.values().all(|r| {
+                r.ack_offset == m.ids.master_repl_offset
+                    && r.state
+                        == ReplicaState::Online {
+                            waiting_first_ack: false,
+                        }
+            });
         if up && acked {
             return lab;
         }
@@ -25,14 +39,20 @@ fn synced_demo() -> Lab {
 
 #[test]
 fn replicas_come_online_after_the_diskless_delay() {
-    let mut lab = Lab { sim: demo::master_and_two_replicas(1, Profile::V7_0) };
+    let mut lab = Lab {
+        sim: demo::master_and_two_replicas(1, Profile::V7_0),
+    };
     lab.at_s(4);
     assert_eq!(lab.info("r1", "master_link_status"), "down");
     lab.at_s(9);
     assert_eq!(lab.info("r1", "master_link_status"), "up");
     assert_eq!(lab.info("r2", "master_link_status"), "up");
     assert_eq!(lab.info_all("m", "sync_full"), "2");
-    assert_eq!(lab.info_all("m", "sync_partial_err"), "0", "PSYNC ? -1 is not a failed partial sync");
+    assert_eq!(
+        lab.info_all("m", "sync_partial_err"),
+        "0",
+        "PSYNC ? -1 is not a failed partial sync"
+    );
 }
 
 #[test]
@@ -63,8 +83,14 @@ fn offsets_grow_by_the_resp_length_of_the_stream() {
     lab.run_ms(200);
     for r in ["r1", "r2"] {
         let info = lab.cmd(r, "INFO replication");
-        assert_eq!(field_of(&info, "slave_repl_offset").unwrap(), lab.offset("m").to_string());
-        assert_eq!(field_of(&info, "master_repl_offset").unwrap(), lab.offset("m").to_string());
+        assert_eq!(
+            field_of(&info, "slave_repl_offset").unwrap(),
+            lab.offset("m").to_string()
+        );
+        assert_eq!(
+            field_of(&info, "master_repl_offset").unwrap(),
+            lab.offset("m").to_string()
+        );
     }
 }
 
@@ -82,6 +108,9 @@ fn writes_that_change_nothing_are_not_propagated() {
 #[test]
 fn replicas_refuse_writes_with_the_readonly_error() {
     let mut lab = synced_demo();
-    assert_eq!(lab.cmd("r1", "SET k v"), "(error) READONLY You can't write against a read only replica.");
+    assert_eq!(
+        lab.cmd("r1", "SET k v"),
+        "(error) READONLY You can't write against a read only replica."
+    );
     assert_eq!(lab.cmd("r1", "GET k"), "(nil)");
 }

@@ -20,7 +20,12 @@ const TICK_MS: u32 = 50;
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let sim = use_memo((), |_| Rc::new(RefCell::new(demo::master_and_two_replicas(1, Profile::V7_0))));
+    let sim = use_memo((), |_| {
+        Rc::new(RefCell::new(demo::master_and_two_replicas(
+            1,
+            Profile::V7_0,
+        )))
+    });
     let version = use_mut_ref(|| 0u64);
     let force = use_force_update();
     let playing = use_state(|| true);
@@ -28,11 +33,17 @@ pub fn app() -> Html {
     let error = use_state(|| Option::<String>::None);
     let lines = use_mut_ref(Vec::<ConsoleLine>::new);
 
-    let lab = Lab { sim: (*sim).clone(), version: *version.borrow() };
+    let lab = Lab {
+        sim: (*sim).clone(),
+        version: *version.borrow(),
+    };
 
     // Mark the page ready for tests and embedders once the app has rendered.
     use_effect_with((), |_| {
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-ready", "1");
         }
     });
@@ -43,28 +54,31 @@ pub fn app() -> Html {
         let force = force.clone();
         let error = error.clone();
         let lines = lines.clone();
-        use_effect_with((*playing, (*speed * 1000.0) as u64), move |&(playing, speed_milli)| {
-            let interval = playing.then(|| {
-                // Carry fractional ms between ticks so slow speeds still advance.
-                let carry = Rc::new(RefCell::new(0u64));
-                Interval::new(TICK_MS, move || {
-                    let mut c = carry.borrow_mut();
-                    *c += TICK_MS as u64 * speed_milli;
-                    let ms = *c / 1000;
-                    *c %= 1000;
-                    if ms == 0 {
-                        return;
-                    }
-                    if let Err(e) = lab.advance(ms) {
-                        error.set(Some(e));
-                    }
-                    lab.settle(&mut lines.borrow_mut());
-                    *version.borrow_mut() += 1;
-                    force.force_update();
-                })
-            });
-            move || drop(interval)
-        });
+        use_effect_with(
+            (*playing, (*speed * 1000.0) as u64),
+            move |&(playing, speed_milli)| {
+                let interval = playing.then(|| {
+                    // Carry fractional ms between ticks so slow speeds still advance.
+                    let carry = Rc::new(RefCell::new(0u64));
+                    Interval::new(TICK_MS, move || {
+                        let mut c = carry.borrow_mut();
+                        *c += TICK_MS as u64 * speed_milli;
+                        let ms = *c / 1000;
+                        *c %= 1000;
+                        if ms == 0 {
+                            return;
+                        }
+                        if let Err(e) = lab.advance(ms) {
+                            error.set(Some(e));
+                        }
+                        lab.settle(&mut lines.borrow_mut());
+                        *version.borrow_mut() += 1;
+                        force.force_update();
+                    })
+                });
+                move || drop(interval)
+            },
+        );
     }
 
     let on_toggle = {
@@ -88,7 +102,9 @@ pub fn app() -> Html {
         })
     };
 
-    let node_ids: Vec<NodeId> = (0..lab.sim.borrow().nodes().len()).map(|i| NodeId(i as u16)).collect();
+    let node_ids: Vec<NodeId> = (0..lab.sim.borrow().nodes().len())
+        .map(|i| NodeId(i as u16))
+        .collect();
     let now_ms = lab.sim.borrow().now_ms();
 
     html! {

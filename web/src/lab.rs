@@ -34,14 +34,6 @@ pub struct ConsoleLine {
 }
 
 impl Lab {
-    pub fn new(sim: Sim) -> Lab {
-        Lab { sim: Rc::new(RefCell::new(sim)), version: 0 }
-    }
-
-    pub fn bumped(&self) -> Lab {
-        Lab { sim: self.sim.clone(), version: self.version + 1 }
-    }
-
     /// Advances simulated time; returns an error text if the run cannot go on.
     pub fn advance(&self, ms: u64) -> Result<(), String> {
         self.sim.borrow_mut().run_for(ms).map_err(|e| e.to_string())
@@ -49,14 +41,23 @@ impl Lab {
 
     pub fn console(&self, node: NodeId, line: &str) -> ConsoleLine {
         let mut sim = self.sim.borrow_mut();
-        let (host, port) = sim.node(node).map(|n| (n.host.clone(), n.port)).unwrap_or_default();
+        let (host, port) = sim
+            .node(node)
+            .map(|n| (n.host.clone(), n.port))
+            .unwrap_or_default();
         let name = sim.name(node);
         let outcome = sim.console(node, line);
         let (reply, ticket) = match outcome {
             ConsoleOutcome::Reply(r) => (Some(r), None),
             ConsoleOutcome::Pending(t) => (None, Some(t)),
         };
-        ConsoleLine { node: name, prompt: format!("{host}:{port}>"), command: line.to_string(), reply, ticket }
+        ConsoleLine {
+            node: name,
+            prompt: format!("{host}:{port}>"),
+            command: line.to_string(),
+            reply,
+            ticket,
+        }
     }
 
     /// Fills in replies that arrived since.

@@ -99,7 +99,11 @@ impl Backlog {
             self.first_byte_offset += excess;
             self.histlen = self.size;
         }
-        while self.cmds.front().is_some_and(|(s, c)| s + c.bytes <= self.first_byte_offset) {
+        while self
+            .cmds
+            .front()
+            .is_some_and(|(s, c)| s + c.bytes <= self.first_byte_offset)
+        {
             self.cmds.pop_front();
         }
     }
@@ -120,7 +124,9 @@ impl Backlog {
         }
         let idx = self.cmds.partition_point(|(s, _)| *s < offset);
         match self.cmds.get(idx) {
-            Some((s, _)) if *s == offset => Some(self.cmds.iter().skip(idx).map(|(_, c)| c.clone()).collect()),
+            Some((s, _)) if *s == offset => {
+                Some(self.cmds.iter().skip(idx).map(|(_, c)| c.clone()).collect())
+            }
             _ => None,
         }
     }
@@ -131,7 +137,11 @@ mod tests {
     use super::*;
 
     fn cmd(n: usize) -> Rc<ReplCmd> {
-        Rc::new(ReplCmd::new(vec![b"SET".to_vec(), b"k".to_vec(), vec![b'x'; n]]))
+        Rc::new(ReplCmd::new(vec![
+            b"SET".to_vec(),
+            b"k".to_vec(),
+            vec![b'x'; n],
+        ]))
     }
 
     #[test]
@@ -156,7 +166,11 @@ mod tests {
         for _ in 0..1000 {
             b.append(cmd(100), None);
         }
-        assert!(b.histlen >= b.size && b.histlen < b.size + BLOCK_BYTES, "histlen {}", b.histlen);
+        assert!(
+            b.histlen >= b.size && b.histlen < b.size + BLOCK_BYTES,
+            "histlen {}",
+            b.histlen
+        );
         // A replica that still needs byte 1 pins everything.
         let mut pinned = Backlog::new(16 * 1024, 0, true);
         for _ in 0..1000 {

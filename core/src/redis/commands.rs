@@ -13,7 +13,9 @@ fn upper(a: &[u8]) -> String {
 }
 
 fn arg_str(argv: &Argv, i: usize) -> String {
-    argv.get(i).map(|a| String::from_utf8_lossy(a).to_string()).unwrap_or_default()
+    argv.get(i)
+        .map(|a| String::from_utf8_lossy(a).to_string())
+        .unwrap_or_default()
 }
 
 /// Commands whose replies redis-cli prints raw (no quotes), as it does for INFO.
@@ -38,11 +40,18 @@ impl RedisNode {
         let reply = self.process_command(&to, &argv, cx);
         if let Some(reply) = reply {
             let text = match (&reply, prints_raw(&argv)) {
-                (Reply::Bulk(b), true) => String::from_utf8_lossy(b).replace("\r\n", "\n").trim_end().to_string(),
+                (Reply::Bulk(b), true) => String::from_utf8_lossy(b)
+                    .replace("\r\n", "\n")
+                    .trim_end()
+                    .to_string(),
                 _ => reply.format_cli(),
             };
             if cx.tracing {
-                cx.trace(TraceKind::Exec { client: "console".into(), cmd: line.to_string(), reply: text.clone() });
+                cx.trace(TraceKind::Exec {
+                    client: "console".into(),
+                    cmd: line.to_string(),
+                    reply: text.clone(),
+                });
             }
             cx.console_reply(ticket, text);
         }
@@ -66,7 +75,12 @@ impl RedisNode {
 
     /// Runs one command for a client; None when the reply comes later (WAIT,
     /// DEBUG SLEEP) or never (PSYNC turns the client into a replica).
-    pub(super) fn process_command(&mut self, to: &ReplyTo, argv: &Argv, cx: &mut Cx) -> Option<Reply> {
+    pub(super) fn process_command(
+        &mut self,
+        to: &ReplyTo,
+        argv: &Argv,
+        cx: &mut Cx,
+    ) -> Option<Reply> {
         if let (ReplyTo::Conn(conn), true) = (to, argv[0].eq_ignore_ascii_case(b"PSYNC")) {
             if argv.len() == 3 {
                 self.psync_command(*conn, argv, cx);
@@ -79,18 +93,32 @@ impl RedisNode {
         reply
     }
 
-    fn process_with(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, cx: &mut Cx) -> Option<Reply> {
+    fn process_with(
+        &mut self,
+        client: &mut Client,
+        to: &ReplyTo,
+        argv: &Argv,
+        cx: &mut Cx,
+    ) -> Option<Reply> {
         self.stats.total_commands_processed += 1;
         let name = upper(&argv[0]);
-        let Some(spec) = data::lookup(&argv[0]) else {
+        let Some(spec) = data::lookup_argv(argv) else {
             return Some(self.reject(client, data::unknown_command(argv)));
         };
         if let Some(err) = spec.arity_error(argv) {
             return Some(self.reject(client, err));
         }
         let in_multi = client.multi.is_some();
-        let queues_write = name == "EXEC" && client.multi.as_ref().is_some_and(|q| q.iter().any(|c| data::lookup(&c[0]).is_some_and(|s| s.is_write())));
-        let queues_nonstale = name == "EXEC" && client.multi.as_ref().is_some_and(|q| q.iter().any(|c| data::lookup(&c[0]).is_some_and(|s| !s.is_stale())));
+        let queues_write = name == "EXEC"
+            && client.multi.as_ref().is_some_and(|q| {
+                q.iter()
+                    .any(|c| data::lookup_argv(c).is_some_and(|s| s.is_write()))
+            });
+        let queues_nonstale = name == "EXEC"
+            && client.multi.as_ref().is_some_and(|q| {
+                q.iter()
+                    .any(|c| data::lookup_argv(c).is_some_and(|s| !s.is_stale()))
+            });
         let is_write = spec.is_write() || queues_write;
         if is_write && self.too_few_good_replicas() {
             return Some(self.reject(client, Reply::err(data::NOREPLICAS)));
@@ -99,10 +127,16 @@ impl RedisNode {
             return Some(self.reject(client, Reply::err(data::READONLY)));
         }
         let link_down = self.master.as_ref().is_some_and(|m| !m.is_connected());
-        if link_down && !self.conf.replica_serve_stale_data && (!spec.is_stale() || queues_nonstale) {
+        if link_down && !self.conf.replica_serve_stale_data && (!spec.is_stale() || queues_nonstale)
+        {
             return Some(self.reject(client, Reply::err(data::MASTERDOWN)));
         }
-        if in_multi && !matches!(name.as_str(), "EXEC" | "DISCARD" | "MULTI" | "WATCH" | "RESET") {
+        if in_multi
+            && !matches!(
+                name.as_str(),
+                "EXEC" | "DISCARD" | "MULTI" | "WATCH" | "RESET"
+            )
+        {
             if let Some(q) = client.multi.as_mut() {
                 q.push(argv.clone());
             }
@@ -181,16 +215,32 @@ impl RedisNode {
     }
 
     /// Executes one command outside a transaction and propagates its effects.
-    fn call(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, in_exec: bool, cx: &mut Cx) -> Option<Reply> {
+    fn call(
+        &mut self,
+        client: &mut Client,
+        to: &ReplyTo,
+        argv: &Argv,
+        in_exec: bool,
+        cx: &mut Cx,
+    ) -> Option<Reply> {
         let mut fx = Effects::default();
         let reply = self.call_one(client, to, argv, in_exec, &mut fx, cx);
         self.trace_expired(&fx, cx);
-        let propagate = std::mem::take(&mut fx.propagate);
+        // One command that propagates several entries is wrapped in MULTI/EXEC (7.0).
+        let propagate = fx.take_propagation();
         self.propagate_for(client, propagate, cx);
         reply
     }
 
-    fn call_one(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, in_exec: bool, fx: &mut Effects, cx: &mut Cx) -> Option<Reply> {
+    fn call_one(
+        &mut self,
+        client: &mut Client,
+        to: &ReplyTo,
+        argv: &Argv,
+        in_exec: bool,
+        fx: &mut Effects,
+        cx: &mut Cx,
+    ) -> Option<Reply> {
         let name = upper(&argv[0]);
         let r = match name.as_str() {
             "PING" => match argv.len() {
@@ -211,16 +261,18 @@ impl RedisNode {
             "CONFIG" => self.config(argv, cx),
             "DEBUG" => return self.debug(to, argv, cx),
             "REPLCONF" => return self.replconf(to, client, argv),
+            // The lab models database 0 only (ARCHITECTURE.md, Simplifications).
+            "SELECT" => match data::parse_i64(&argv[1]) {
+                Some(0) => Reply::ok(),
+                Some(i) if (0..16).contains(&i) => Reply::err("ERR the lab models database 0 only"),
+                _ => {
+                    let env = self.env(cx);
+                    data::exec_data(&mut self.db, &env, argv, fx, &mut self.data_stats)
+                }
+            },
             "PSYNC" | "SYNC" => Reply::err("ERR PSYNC and SYNC are how replicas connect; the lab does not accept them from a console"),
             _ => {
-                let env = ExecEnv {
-                    now_ms: cx.clock_ms,
-                    role: if self.is_master() { Role::Master } else { Role::Replica { read_only: self.conf.replica_read_only } },
-                    from_master: false,
-                    profile: self.profile,
-                    loading: false,
-                    rand: cx.rand_u64(),
-                };
+                let env = self.env(cx);
                 data::exec_data(&mut self.db, &env, argv, fx, &mut self.data_stats)
             }
         };
@@ -228,6 +280,24 @@ impl RedisNode {
             self.stats.total_error_replies += 1;
         }
         Some(r)
+    }
+
+    /// The environment a client command runs in on this node, now.
+    pub(super) fn env(&self, cx: &mut Cx) -> ExecEnv {
+        ExecEnv {
+            now_ms: cx.clock_ms,
+            role: if self.is_master() {
+                Role::Master
+            } else {
+                Role::Replica {
+                    read_only: self.conf.replica_read_only,
+                }
+            },
+            from_master: false,
+            profile: self.profile,
+            loading: false,
+            rand: cx.rand_u64(),
+        }
     }
 
     fn role_reply(&self) -> Reply {
@@ -238,12 +308,26 @@ impl RedisNode {
                     .replicas
                     .values()
                     .filter(|r| r.is_online())
-                    .map(|r| Reply::Array(vec![bulk(r.ip.clone()), bulk(r.listening_port.to_string()), bulk(r.ack_offset.to_string())]))
+                    .map(|r| {
+                        Reply::Array(vec![
+                            bulk(r.ip.clone()),
+                            bulk(r.listening_port.to_string()),
+                            bulk(r.ack_offset.to_string()),
+                        ])
+                    })
                     .collect();
-                Reply::Array(vec![bulk("master".into()), Reply::Int(self.ids.master_repl_offset as i64), Reply::Array(replicas)])
+                Reply::Array(vec![
+                    bulk("master".into()),
+                    Reply::Int(self.ids.master_repl_offset as i64),
+                    Reply::Array(replicas),
+                ])
             }
             Some(m) => {
-                let off = if m.is_connected() { self.ids.master_repl_offset as i64 } else { -1 };
+                let off = if m.is_connected() {
+                    self.ids.master_repl_offset as i64
+                } else {
+                    -1
+                };
                 Reply::Array(vec![
                     bulk("slave".into()),
                     bulk(m.host.clone()),
@@ -266,11 +350,19 @@ impl RedisNode {
             return Reply::ok();
         }
         let host = arg_str(argv, 1);
-        let Some(port) = arg_str(argv, 2).parse::<i64>().ok().filter(|p| (0..=65535).contains(p)) else {
+        let Some(port) = arg_str(argv, 2)
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (0..=65535).contains(p))
+        else {
             return Reply::err("ERR Invalid master port");
         };
         let port = port as u16;
-        if self.master.as_ref().is_some_and(|m| m.host == host && m.port == port) {
+        if self
+            .master
+            .as_ref()
+            .is_some_and(|m| m.host == host && m.port == port)
+        {
             cx.log("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
             return Reply::Status("OK Already connected to specified master".into());
         }
@@ -291,9 +383,15 @@ impl RedisNode {
         }
         if was_master {
             // `replicationCacheMasterUsingMyself`: resume from our own history.
-            self.cached_master = if self.profile.psync2() { Some((self.ids.replid.clone(), self.ids.master_repl_offset)) } else { None };
+            self.cached_master = if self.profile.psync2() {
+                Some((self.ids.replid.clone(), self.ids.master_repl_offset))
+            } else {
+                None
+            };
             self.bgsave = None;
-            cx.trace(TraceKind::Role { role: "slave".into() });
+            cx.trace(TraceKind::Role {
+                role: "slave".into(),
+            });
         }
         self.waits.clear();
         self.master = Some(MasterLink::new(host, port, cx.clock_ms));
@@ -325,10 +423,19 @@ impl RedisNode {
             self.create_backlog();
         }
         self.no_replicas_since_s = Some(cx.clock_ms.div_euclid(1000));
-        cx.trace(TraceKind::Role { role: "master".into() });
+        cx.trace(TraceKind::Role {
+            role: "master".into(),
+        });
     }
 
-    fn wait(&mut self, client: &mut Client, to: &ReplyTo, argv: &Argv, in_exec: bool, cx: &mut Cx) -> Option<Reply> {
+    fn wait(
+        &mut self,
+        client: &mut Client,
+        to: &ReplyTo,
+        argv: &Argv,
+        in_exec: bool,
+        cx: &mut Cx,
+    ) -> Option<Reply> {
         if !self.is_master() {
             return Some(Reply::err("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated."));
         }
@@ -340,7 +447,14 @@ impl RedisNode {
         if timeout < 0 {
             return Some(Reply::err("ERR timeout is negative"));
         }
-        self.wait_command(to, client.woff, num.max(0) as u64, timeout as u64, in_exec, cx)
+        self.wait_command(
+            to,
+            client.woff,
+            num.max(0) as u64,
+            timeout as u64,
+            in_exec,
+            cx,
+        )
     }
 
     fn config(&mut self, argv: &Argv, cx: &mut Cx) -> Reply {
@@ -355,17 +469,30 @@ impl RedisNode {
                         }
                     }
                 }
-                Reply::Array(out.into_iter().flat_map(|(k, v)| [Reply::Bulk(k.into_bytes()), Reply::Bulk(v.into_bytes())]).collect())
+                Reply::Array(
+                    out.into_iter()
+                        .flat_map(|(k, v)| {
+                            [Reply::Bulk(k.into_bytes()), Reply::Bulk(v.into_bytes())]
+                        })
+                        .collect(),
+                )
             }
             "SET" if argv.len() >= 4 && argv.len() % 2 == 0 => {
                 let mut next = self.conf.clone();
                 for pair in argv[2..].chunks(2) {
-                    if let Err(e) = next.config_set(&String::from_utf8_lossy(&pair[0]), &String::from_utf8_lossy(&pair[1])) {
+                    if let Err(e) = next.config_set(
+                        &String::from_utf8_lossy(&pair[0]),
+                        &String::from_utf8_lossy(&pair[1]),
+                    ) {
                         return Reply::err(&format!("ERR {e}"));
                     }
                 }
                 self.conf = next;
-                let oldest = self.replicas.values().filter_map(|r| r.buffer_ref_offset()).min();
+                let oldest = self
+                    .replicas
+                    .values()
+                    .filter_map(|r| r.buffer_ref_offset())
+                    .min();
                 let size = self.conf.repl_backlog_size;
                 if let Some(b) = self.backlog.as_mut() {
                     b.set_size(size, oldest);
@@ -391,7 +518,10 @@ impl RedisNode {
                 "ERR wrong number of arguments for 'config|{}' command",
                 sub.to_ascii_lowercase()
             )),
-            _ => Reply::err(&format!("ERR unknown subcommand '{}'. Try CONFIG HELP.", arg_str(argv, 1))),
+            _ => Reply::err(&format!(
+                "ERR unknown subcommand '{}'. Try CONFIG HELP.",
+                arg_str(argv, 1)
+            )),
         }
     }
 
@@ -401,7 +531,9 @@ impl RedisNode {
             ("SLEEP", 3) => {
                 let secs: f64 = arg_str(argv, 2).parse().unwrap_or(0.0);
                 let ms = (secs.max(0.0) * 1000.0).min(1e12) as u64;
-                cx.trace(TraceKind::Fault { text: format!("DEBUG SLEEP {secs}: the process stalls {ms} ms") });
+                cx.trace(TraceKind::Fault {
+                    text: format!("DEBUG SLEEP {secs}: the process stalls {ms} ms"),
+                });
                 cx.busy(ms);
                 cx.timer(ms, Timer::Redis(RedisTimer::SleepDone { to: to.clone() }));
                 return None;
@@ -414,8 +546,16 @@ impl RedisNode {
                 let Some(count) = data::parse_i64(&argv[2]).filter(|c| *c >= 0) else {
                     return Some(Reply::err(data::NOT_INT));
                 };
-                let prefix = if argv.len() >= 4 { arg_str(argv, 3) } else { "key".into() };
-                let size = if argv.len() == 5 { data::parse_i64(&argv[4]).unwrap_or(0).max(0) as usize } else { 0 };
+                let prefix = if argv.len() >= 4 {
+                    arg_str(argv, 3)
+                } else {
+                    "key".into()
+                };
+                let size = if argv.len() == 5 {
+                    data::parse_i64(&argv[4]).unwrap_or(0).max(0) as usize
+                } else {
+                    0
+                };
                 self.db.populate(count as u64, &prefix, size);
                 Reply::ok()
             }
@@ -441,7 +581,12 @@ impl RedisNode {
                 "IP-ADDRESS" | "CAPA" | "RDB-ONLY" | "RDB-FILTER-ONLY" => {}
                 // ACK/GETACK from a non-replica are ignored without a reply.
                 "ACK" | "GETACK" => return None,
-                _ => return Some(Reply::err(&format!("ERR Unrecognized REPLCONF option: {}", arg_str(argv, i)))),
+                _ => {
+                    return Some(Reply::err(&format!(
+                        "ERR Unrecognized REPLCONF option: {}",
+                        arg_str(argv, i)
+                    )))
+                }
             }
             i += 2;
         }

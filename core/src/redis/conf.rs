@@ -41,7 +41,10 @@ pub struct RedisConf {
 
 impl RedisConf {
     pub fn for_profile(profile: Profile) -> RedisConf {
-        RedisConf { repl_diskless_sync: profile.diskless_sync_default(), ..RedisConf::default() }
+        RedisConf {
+            repl_diskless_sync: profile.diskless_sync_default(),
+            ..RedisConf::default()
+        }
     }
 }
 
@@ -67,7 +70,11 @@ impl Default for RedisConf {
                 soft_bytes: 64 << 20,
                 soft_seconds: 60,
             },
-            client_output_buffer_limit_pubsub: BufferLimit { hard_bytes: 32 << 20, soft_bytes: 8 << 20, soft_seconds: 60 },
+            client_output_buffer_limit_pubsub: BufferLimit {
+                hard_bytes: 32 << 20,
+                soft_bytes: 8 << 20,
+                soft_seconds: 60,
+            },
             hz: 10,
             active_expire_effort: 1,
             protected_mode: false,
@@ -90,33 +97,137 @@ struct Param {
 }
 
 const PARAMS: &[Param] = &[
-    Param { name: "active-expire-effort", alias: None, kind: Kind::Int { min: 1, max: 10 } },
-    Param { name: "client-output-buffer-limit", alias: None, kind: Kind::BufferLimits },
-    Param { name: "hz", alias: None, kind: Kind::Int { min: 1, max: 500 } },
-    Param { name: "min-replicas-max-lag", alias: Some("min-slaves-max-lag"), kind: Kind::Int { min: 0, max: i32::MAX as u64 } },
-    Param { name: "min-replicas-to-write", alias: Some("min-slaves-to-write"), kind: Kind::Int { min: 0, max: i32::MAX as u64 } },
-    Param { name: "protected-mode", alias: None, kind: Kind::Bool },
-    Param { name: "repl-backlog-size", alias: None, kind: Kind::Bytes },
-    Param { name: "repl-backlog-ttl", alias: None, kind: Kind::Int { min: 0, max: i32::MAX as u64 } },
-    Param { name: "repl-diskless-sync", alias: None, kind: Kind::Bool },
-    Param { name: "repl-diskless-sync-delay", alias: None, kind: Kind::Int { min: 0, max: i32::MAX as u64 } },
-    Param { name: "repl-diskless-sync-max-replicas", alias: None, kind: Kind::Int { min: 0, max: i32::MAX as u64 } },
-    Param { name: "repl-ping-replica-period", alias: Some("repl-ping-slave-period"), kind: Kind::Int { min: 1, max: i32::MAX as u64 } },
-    Param { name: "repl-timeout", alias: None, kind: Kind::Int { min: 1, max: i32::MAX as u64 } },
-    Param { name: "replica-announced", alias: None, kind: Kind::Bool },
-    Param { name: "replica-lazy-flush", alias: Some("slave-lazy-flush"), kind: Kind::Bool },
-    Param { name: "replica-priority", alias: Some("slave-priority"), kind: Kind::Int { min: 0, max: i32::MAX as u64 } },
-    Param { name: "replica-read-only", alias: Some("slave-read-only"), kind: Kind::Bool },
-    Param { name: "replica-serve-stale-data", alias: Some("slave-serve-stale-data"), kind: Kind::Bool },
+    Param {
+        name: "active-expire-effort",
+        alias: None,
+        kind: Kind::Int { min: 1, max: 10 },
+    },
+    Param {
+        name: "client-output-buffer-limit",
+        alias: None,
+        kind: Kind::BufferLimits,
+    },
+    Param {
+        name: "hz",
+        alias: None,
+        kind: Kind::Int { min: 1, max: 500 },
+    },
+    Param {
+        name: "min-replicas-max-lag",
+        alias: Some("min-slaves-max-lag"),
+        kind: Kind::Int {
+            min: 0,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "min-replicas-to-write",
+        alias: Some("min-slaves-to-write"),
+        kind: Kind::Int {
+            min: 0,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "protected-mode",
+        alias: None,
+        kind: Kind::Bool,
+    },
+    Param {
+        name: "repl-backlog-size",
+        alias: None,
+        kind: Kind::Bytes,
+    },
+    Param {
+        name: "repl-backlog-ttl",
+        alias: None,
+        kind: Kind::Int {
+            min: 0,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "repl-diskless-sync",
+        alias: None,
+        kind: Kind::Bool,
+    },
+    Param {
+        name: "repl-diskless-sync-delay",
+        alias: None,
+        kind: Kind::Int {
+            min: 0,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "repl-diskless-sync-max-replicas",
+        alias: None,
+        kind: Kind::Int {
+            min: 0,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "repl-ping-replica-period",
+        alias: Some("repl-ping-slave-period"),
+        kind: Kind::Int {
+            min: 1,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "repl-timeout",
+        alias: None,
+        kind: Kind::Int {
+            min: 1,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "replica-announced",
+        alias: None,
+        kind: Kind::Bool,
+    },
+    Param {
+        name: "replica-lazy-flush",
+        alias: Some("slave-lazy-flush"),
+        kind: Kind::Bool,
+    },
+    Param {
+        name: "replica-priority",
+        alias: Some("slave-priority"),
+        kind: Kind::Int {
+            min: 0,
+            max: i32::MAX as u64,
+        },
+    },
+    Param {
+        name: "replica-read-only",
+        alias: Some("slave-read-only"),
+        kind: Kind::Bool,
+    },
+    Param {
+        name: "replica-serve-stale-data",
+        alias: Some("slave-serve-stale-data"),
+        kind: Kind::Bool,
+    },
 ];
 
 /// Parses a Redis memory value: `123`, `1k` (1000), `1kb` (1024), `1mb`, `1gb`.
 pub fn parse_memory(s: &str) -> Option<u64> {
     let lower = s.to_ascii_lowercase();
-    let (num, mul) = [("gb", 1u64 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)]
-        .iter()
-        .find_map(|(suffix, mul)| lower.strip_suffix(suffix).map(|n| (n, *mul)))
-        .unwrap_or((lower.as_str(), 1));
+    let (num, mul) = [
+        ("gb", 1u64 << 30),
+        ("mb", 1 << 20),
+        ("kb", 1 << 10),
+        ("g", 1_000_000_000),
+        ("m", 1_000_000),
+        ("k", 1000),
+        ("b", 1),
+    ]
+    .iter()
+    .find_map(|(suffix, mul)| lower.strip_suffix(suffix).map(|n| (n, *mul)))
+    .unwrap_or((lower.as_str(), 1));
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -167,7 +278,12 @@ impl RedisConf {
                 let s = self.client_output_buffer_limit_pubsub;
                 format!(
                     "normal 0 0 0 slave {} {} {} pubsub {} {} {}",
-                    r.hard_bytes, r.soft_bytes, r.soft_seconds, s.hard_bytes, s.soft_bytes, s.soft_seconds
+                    r.hard_bytes,
+                    r.soft_bytes,
+                    r.soft_seconds,
+                    s.hard_bytes,
+                    s.soft_bytes,
+                    s.soft_seconds
                 )
             }
         }
@@ -178,7 +294,9 @@ impl RedisConf {
     pub fn config_get(&self, pattern: &[u8]) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for p in PARAMS {
-            let alias_hit = p.alias.filter(|a| crate::data::glob_match(pattern, a.as_bytes(), true));
+            let alias_hit = p
+                .alias
+                .filter(|a| crate::data::glob_match(pattern, a.as_bytes(), true));
             if crate::data::glob_match(pattern, p.name.as_bytes(), true) {
                 out.push((p.name.to_string(), self.get(p)));
             } else if let Some(a) = alias_hit {
@@ -191,10 +309,17 @@ impl RedisConf {
     /// CONFIG SET of one parameter; the error is Redis's text after `ERR `.
     pub fn config_set(&mut self, name: &str, value: &str) -> Result<(), String> {
         let lname = name.to_ascii_lowercase();
-        let Some(p) = PARAMS.iter().find(|p| p.name == lname || p.alias == Some(lname.as_str())) else {
-            return Err(format!("Unknown option or number of arguments for CONFIG SET - '{name}'"));
+        let Some(p) = PARAMS
+            .iter()
+            .find(|p| p.name == lname || p.alias == Some(lname.as_str()))
+        else {
+            return Err(format!(
+                "Unknown option or number of arguments for CONFIG SET - '{name}'"
+            ));
         };
-        let fail = |why: &str| format!("CONFIG SET failed (possibly related to argument '{name}') - {why}");
+        let fail = |why: &str| {
+            format!("CONFIG SET failed (possibly related to argument '{name}') - {why}")
+        };
         match p.kind {
             Kind::Bool => {
                 let v = match value.to_ascii_lowercase().as_str() {
@@ -207,15 +332,20 @@ impl RedisConf {
                 }
             }
             Kind::Bytes => {
-                let v = parse_memory(value).ok_or_else(|| fail("argument must be a memory value"))?;
+                let v =
+                    parse_memory(value).ok_or_else(|| fail("argument must be a memory value"))?;
                 if let Some(slot) = self.int_slot(p.name) {
                     *slot = v;
                 }
             }
             Kind::Int { min, max } => {
-                let v: i64 = value.parse().map_err(|_| fail("argument couldn't be parsed into an integer"))?;
+                let v: i64 = value
+                    .parse()
+                    .map_err(|_| fail("argument couldn't be parsed into an integer"))?;
                 if v < min as i64 || v > max as i64 {
-                    return Err(fail(&format!("argument must be between {min} and {max} inclusive")));
+                    return Err(fail(&format!(
+                        "argument must be between {min} and {max} inclusive"
+                    )));
                 }
                 if let Some(slot) = self.int_slot(p.name) {
                     *slot = v as u64;
@@ -224,7 +354,9 @@ impl RedisConf {
             Kind::BufferLimits => {
                 let parts: Vec<&str> = value.split_whitespace().collect();
                 if parts.is_empty() || parts.len() % 4 != 0 {
-                    return Err(fail("Wrong number of arguments in buffer limit configuration."));
+                    return Err(fail(
+                        "Wrong number of arguments in buffer limit configuration.",
+                    ));
                 }
                 let mut next = self.clone();
                 for chunk in parts.chunks(4) {
@@ -235,12 +367,20 @@ impl RedisConf {
                     let (Some(hard), Some(soft), Some(secs)) = (hard, soft, secs) else {
                         return Err(fail("Error in hard, soft or soft_seconds setting in buffer limit configuration."));
                     };
-                    let lim = BufferLimit { hard_bytes: hard, soft_bytes: soft, soft_seconds: secs };
+                    let lim = BufferLimit {
+                        hard_bytes: hard,
+                        soft_bytes: soft,
+                        soft_seconds: secs,
+                    };
                     match class.as_str() {
                         "normal" => {}
                         "slave" | "replica" => next.client_output_buffer_limit_replica = lim,
                         "pubsub" => next.client_output_buffer_limit_pubsub = lim,
-                        _ => return Err(fail("Invalid client class specified in buffer limit configuration.")),
+                        _ => {
+                            return Err(fail(
+                                "Invalid client class specified in buffer limit configuration.",
+                            ))
+                        }
                     }
                 }
                 *self = next;
@@ -259,7 +399,10 @@ impl RedisConf {
                 lines.push(match p.kind {
                     Kind::BufferLimits => {
                         let r = self.client_output_buffer_limit_replica;
-                        format!("client-output-buffer-limit replica {} {} {}", r.hard_bytes, r.soft_bytes, r.soft_seconds)
+                        format!(
+                            "client-output-buffer-limit replica {} {} {}",
+                            r.hard_bytes, r.soft_bytes, r.soft_seconds
+                        )
                     }
                     _ => format!("{} {}", p.name, v),
                 });
@@ -286,13 +429,21 @@ mod tests {
     fn config_set_validates_and_get_prints_bytes() {
         let mut c = RedisConf::default();
         assert!(c.config_set("repl-backlog-size", "2mb").is_ok());
-        assert_eq!(c.config_get(b"repl-backlog-size"), vec![("repl-backlog-size".into(), "2097152".into())]);
+        assert_eq!(
+            c.config_get(b"repl-backlog-size"),
+            vec![("repl-backlog-size".into(), "2097152".into())]
+        );
         assert_eq!(
             c.config_set("repl-timeout", "abc").unwrap_err(),
             "CONFIG SET failed (possibly related to argument 'repl-timeout') - argument couldn't be parsed into an integer"
         );
-        assert!(c.config_set("nope", "1").unwrap_err().starts_with("Unknown option"));
-        assert!(c.config_set("client-output-buffer-limit", "replica 1mb 512kb 10").is_ok());
+        assert!(c
+            .config_set("nope", "1")
+            .unwrap_err()
+            .starts_with("Unknown option"));
+        assert!(c
+            .config_set("client-output-buffer-limit", "replica 1mb 512kb 10")
+            .is_ok());
         assert_eq!(c.client_output_buffer_limit_replica.soft_bytes, 512 * 1024);
     }
 }

@@ -1,7 +1,7 @@
 //! `serverCron` (every 1000/hz ms) and the master half of `replicationCron`
 //! (once a second).
 
-use crate::data::{ActiveExpireBudget, Effects, ExecEnv, Role};
+use crate::data::{ActiveExpireBudget, Effects};
 use crate::sim::{Cx, Timer};
 use crate::trace::TraceKind;
 
@@ -27,29 +27,20 @@ impl RedisNode {
         self.cron_loops += 1;
     }
 
-    fn expire_env(&self, cx: &mut Cx) -> ExecEnv {
-        ExecEnv {
-            now_ms: cx.clock_ms,
-            role: if self.is_master() { Role::Master } else { Role::Replica { read_only: self.conf.replica_read_only } },
-            from_master: false,
-            profile: self.profile,
-            loading: false,
-            rand: cx.rand_u64(),
-        }
-    }
-
     fn active_expire(&mut self, cx: &mut Cx) {
-        let env = self.expire_env(cx);
+        let env = self.env(cx);
         let budget = ActiveExpireBudget::for_tick(self.conf.hz, self.conf.active_expire_effort);
         let mut fx = Effects::default();
-        self.db.active_expire_cycle(&env, &budget, &mut fx, &mut self.data_stats);
+        self.db
+            .active_expire_cycle(&env, &budget, &mut fx, &mut self.data_stats);
         self.after_effects(fx, cx);
     }
 
     fn expire_replica_keys(&mut self, cx: &mut Cx) {
-        let env = self.expire_env(cx);
+        let env = self.env(cx);
         let mut fx = Effects::default();
-        self.db.expire_replica_keys(&env, &mut fx, &mut self.data_stats);
+        self.db
+            .expire_replica_keys(&env, &mut fx, &mut self.data_stats);
         self.after_effects(fx, cx);
     }
 
@@ -85,7 +76,8 @@ impl RedisNode {
             .replicas
             .values()
             .filter(|r| {
-                r.state == ReplicaState::WaitBgsaveStart || (r.state == ReplicaState::WaitBgsaveEnd && disk_child)
+                r.state == ReplicaState::WaitBgsaveStart
+                    || (r.state == ReplicaState::WaitBgsaveEnd && disk_child)
             })
             .map(|r| r.conn)
             .collect();
@@ -97,12 +89,18 @@ impl RedisNode {
         let timed_out: Vec<_> = self
             .replicas
             .values()
-            .filter(|r| r.is_online() && cx.clock_ms.div_euclid(1000) - r.ack_time_ms.div_euclid(1000) > timeout_ms / 1000)
+            .filter(|r| {
+                r.is_online()
+                    && cx.clock_ms.div_euclid(1000) - r.ack_time_ms.div_euclid(1000)
+                        > timeout_ms / 1000
+            })
             .map(|r| r.conn)
             .collect();
         for conn in timed_out {
             let who = self.replica_name(conn);
-            cx.log(format!("Disconnecting timedout replica (streaming sync): {who}"));
+            cx.log(format!(
+                "Disconnecting timedout replica (streaming sync): {who}"
+            ));
             self.drop_replica(conn, "timeout", cx);
             cx.close(conn, "replica timed out");
         }
@@ -127,12 +125,20 @@ impl RedisNode {
         if self.bgsave.is_some() {
             return;
         }
-        let waiting: Vec<_> = self.replicas.values().filter(|r| r.state == ReplicaState::WaitBgsaveStart).collect();
+        let waiting: Vec<_> = self
+            .replicas
+            .values()
+            .filter(|r| r.state == ReplicaState::WaitBgsaveStart)
+            .collect();
         if waiting.is_empty() {
             return;
         }
         let now_s = cx.clock_ms.div_euclid(1000);
-        let max_idle = waiting.iter().map(|r| now_s - r.last_interaction_ms.div_euclid(1000)).max().unwrap_or(0);
+        let max_idle = waiting
+            .iter()
+            .map(|r| now_s - r.last_interaction_ms.div_euclid(1000))
+            .max()
+            .unwrap_or(0);
         let count = waiting.len() as u64;
         let max_replicas = self.conf.repl_diskless_sync_max_replicas;
         let ready = !self.conf.repl_diskless_sync

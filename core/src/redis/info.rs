@@ -17,8 +17,14 @@ impl RedisNode {
     }
 
     pub fn info_at(&self, args: &[Vec<u8>], clock_ms: i64) -> String {
-        let wanted: Vec<String> = args.iter().map(|a| String::from_utf8_lossy(a).to_ascii_lowercase()).collect();
-        let all = wanted.is_empty() || wanted.iter().any(|w| w == "all" || w == "everything" || w == "default");
+        let wanted: Vec<String> = args
+            .iter()
+            .map(|a| String::from_utf8_lossy(a).to_ascii_lowercase())
+            .collect();
+        let all = wanted.is_empty()
+            || wanted
+                .iter()
+                .any(|w| w == "all" || w == "everything" || w == "default");
         let mut out = String::new();
         for section in DEFAULT_SECTIONS {
             if !(all || wanted.iter().any(|w| w == section)) {
@@ -29,7 +35,10 @@ impl RedisNode {
             }
             let body = match *section {
                 "server" => self.info_server(clock_ms),
-                "clients" => format!("# Clients\r\nconnected_clients:{}\r\n", self.clients.len() + 1),
+                "clients" => format!(
+                    "# Clients\r\nconnected_clients:{}\r\n",
+                    self.clients.len() + 1
+                ),
                 "stats" => self.info_stats(),
                 "replication" => self.info_replication(clock_ms),
                 _ => self.info_keyspace(clock_ms),
@@ -106,12 +115,19 @@ impl RedisNode {
                 line("master_port", m.port.to_string());
                 let up = m.is_connected();
                 line("master_link_status", if up { "up" } else { "down" }.into());
-                let last_io = if up { now_s - m.last_io_ms.div_euclid(1000) } else { -1 };
+                let last_io = if up {
+                    now_s - m.last_io_ms.div_euclid(1000)
+                } else {
+                    -1
+                };
                 line("master_last_io_seconds_ago", last_io.to_string());
                 let syncing = matches!(m.state, LinkState::Transfer { .. });
                 line("master_sync_in_progress", (syncing as u8).to_string());
                 if !v3 {
-                    line("slave_read_repl_offset", m.read_reploff.max(self.ids.master_repl_offset).to_string());
+                    line(
+                        "slave_read_repl_offset",
+                        m.read_reploff.max(self.ids.master_repl_offset).to_string(),
+                    );
                 }
                 line("slave_repl_offset", self.ids.master_repl_offset.to_string());
                 if syncing {
@@ -119,16 +135,25 @@ impl RedisNode {
                     line("master_sync_read_bytes", "0".into());
                     line("master_sync_left_bytes", "-1".into());
                     line("master_sync_perc", "-0.00".into());
-                    line("master_sync_last_io_seconds_ago", (now_s - m.last_io_ms.div_euclid(1000)).to_string());
+                    line(
+                        "master_sync_last_io_seconds_ago",
+                        (now_s - m.last_io_ms.div_euclid(1000)).to_string(),
+                    );
                 }
                 if !up {
                     let since = m.down_since_ms.map_or(-1, |d| now_s - d.div_euclid(1000));
                     line("master_link_down_since_seconds", since.to_string());
                 }
                 line("slave_priority", self.conf.replica_priority.to_string());
-                line("slave_read_only", (self.conf.replica_read_only as u8).to_string());
+                line(
+                    "slave_read_only",
+                    (self.conf.replica_read_only as u8).to_string(),
+                );
                 if !v3 {
-                    line("replica_announced", (self.conf.replica_announced as u8).to_string());
+                    line(
+                        "replica_announced",
+                        (self.conf.replica_announced as u8).to_string(),
+                    );
                 }
             }
         }
@@ -137,10 +162,21 @@ impl RedisNode {
             line("min_slaves_good_slaves", self.good_replicas.to_string());
         }
         for (i, r) in self.replicas.values().enumerate() {
-            let lag = if r.is_online() { now_s - r.ack_time_ms.div_euclid(1000) } else { 0 };
+            let lag = if r.is_online() {
+                now_s - r.ack_time_ms.div_euclid(1000)
+            } else {
+                0
+            };
             line(
                 &format!("slave{i}"),
-                format!("ip={},port={},state={},offset={},lag={}", r.ip, r.listening_port, r.state_name(), r.ack_offset, lag),
+                format!(
+                    "ip={},port={},state={},offset={},lag={}",
+                    r.ip,
+                    r.listening_port,
+                    r.state_name(),
+                    r.ack_offset,
+                    lag
+                ),
             );
         }
         if !v3 {
@@ -148,15 +184,24 @@ impl RedisNode {
             line("master_replid", self.ids.replid.clone());
             line("master_replid2", self.ids.replid2.clone());
         }
-        line("master_repl_offset", self.ids.master_repl_offset.to_string());
+        line(
+            "master_repl_offset",
+            self.ids.master_repl_offset.to_string(),
+        );
         if !v3 {
-            line("second_repl_offset", self.ids.second_repl_offset.to_string());
+            line(
+                "second_repl_offset",
+                self.ids.second_repl_offset.to_string(),
+            );
         }
         match &self.backlog {
             Some(b) => {
                 line("repl_backlog_active", "1".into());
                 line("repl_backlog_size", b.size.to_string());
-                line("repl_backlog_first_byte_offset", b.first_byte_offset.to_string());
+                line(
+                    "repl_backlog_first_byte_offset",
+                    b.first_byte_offset.to_string(),
+                );
                 line("repl_backlog_histlen", b.histlen.to_string());
             }
             None => {

@@ -64,7 +64,12 @@ impl ReplicaLink {
         matches!(self.state, ReplicaState::Online { .. })
     }
     fn streaming(&self) -> bool {
-        matches!(self.state, ReplicaState::Online { waiting_first_ack: false })
+        matches!(
+            self.state,
+            ReplicaState::Online {
+                waiting_first_ack: false
+            }
+        )
     }
     /// The oldest stream byte this replica's output buffer still needs.
     pub fn buffer_ref_offset(&self) -> Option<u64> {
@@ -83,16 +88,25 @@ impl RedisNode {
             cx.send(conn, Msg::Reply(Rc::new(err)));
             return;
         }
-        let Some(client) = self.clients.remove(&conn) else { return };
+        let Some(client) = self.clients.remove(&conn) else {
+            return;
+        };
         let requested = String::from_utf8_lossy(&argv[1]).to_string();
         let offset_arg = String::from_utf8_lossy(&argv[2]).to_string();
         let Ok(offset) = offset_arg.parse::<i64>() else {
-            cx.send(conn, Msg::Reply(Rc::new(Reply::err("ERR value is not an integer or out of range"))));
+            cx.send(
+                conn,
+                Msg::Reply(Rc::new(Reply::err(
+                    "ERR value is not an integer or out of range",
+                ))),
+            );
             self.clients.insert(conn, client);
             return;
         };
         let node = client.peer;
-        let ip = node.and_then(|n| cx.addr_of(n).map(|a| a.0.clone())).unwrap_or_else(|| "?".into());
+        let ip = node
+            .and_then(|n| cx.addr_of(n).map(|a| a.0.clone()))
+            .unwrap_or_else(|| "?".into());
         let listening_port = client.listening_port.unwrap_or(6379);
         let who = format!("{ip}:{listening_port}");
         let mut link = ReplicaLink {
@@ -114,20 +128,30 @@ impl RedisNode {
         match self.try_partial(&requested, offset) {
             Ok(cmds) => {
                 self.stats.sync_partial_ok += 1;
-                let text = if self.profile.psync2() { format!("CONTINUE {}", self.ids.replid) } else { "CONTINUE".into() };
+                let text = if self.profile.psync2() {
+                    format!("CONTINUE {}", self.ids.replid)
+                } else {
+                    "CONTINUE".into()
+                };
                 cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
                 let bytes: u64 = cmds.iter().map(|c| c.bytes).sum();
                 for c in cmds {
                     cx.send(conn, Msg::Stream(c));
                 }
-                link.state = ReplicaState::Online { waiting_first_ack: false };
+                link.state = ReplicaState::Online {
+                    waiting_first_ack: false,
+                };
                 link.ack_offset = (offset - 1).max(0) as u64;
                 link.sent_offset = self.ids.master_repl_offset + 1;
                 cx.log(format!(
                     "Partial resynchronization request from {who} accepted. Sending {bytes} bytes of backlog starting from offset {offset}."
                 ));
                 if let Some(peer) = node {
-                    cx.trace(TraceKind::Sync { replica: peer, full: false, reason: format!("+CONTINUE from offset {offset}, {bytes} bytes of backlog") });
+                    cx.trace(TraceKind::Sync {
+                        replica: peer,
+                        full: false,
+                        reason: format!("+CONTINUE from offset {offset}, {bytes} bytes of backlog"),
+                    });
                 }
                 self.replicas.insert(conn, link);
                 self.no_replicas_since_s = None;
@@ -140,7 +164,11 @@ impl RedisNode {
                 self.stats.sync_full += 1;
                 cx.log(reason.clone());
                 if let Some(peer) = node {
-                    cx.trace(TraceKind::Sync { replica: peer, full: true, reason });
+                    cx.trace(TraceKind::Sync {
+                        replica: peer,
+                        full: true,
+                        reason,
+                    });
                 }
                 // The first replica of a master without a backlog: a new history starts.
                 if self.replicas.is_empty() && self.backlog.is_none() {
@@ -158,7 +186,11 @@ impl RedisNode {
 
     pub(super) fn create_backlog(&mut self) {
         let blocks = self.profile == Profile::V7_0;
-        self.backlog = Some(Backlog::new(self.conf.repl_backlog_size, self.ids.master_repl_offset, blocks));
+        self.backlog = Some(Backlog::new(
+            self.conf.repl_backlog_size,
+            self.ids.master_repl_offset,
+            blocks,
+        ));
     }
 
     /// `masterTryPartialResynchronization`: Ok(backlog to send) or Err(why a full sync).
@@ -168,7 +200,9 @@ impl RedisNode {
         }
         let ids = &self.ids;
         if requested != ids.replid {
-            let second_ok = self.profile.psync2() && requested == ids.replid2 && offset <= ids.second_repl_offset;
+            let second_ok = self.profile.psync2()
+                && requested == ids.replid2
+                && offset <= ids.second_repl_offset;
             if !second_ok {
                 if requested == ids.replid2 && self.profile.psync2() {
                     return Err(format!(
@@ -183,7 +217,10 @@ impl RedisNode {
             }
         }
         let Some(backlog) = self.backlog.as_ref() else {
-            return Err("Unable to partial resync with replica: lack of backlog (Replica request was: ...)".into());
+            return Err(
+                "Unable to partial resync with replica: lack of backlog (Replica request was: ...)"
+                    .into(),
+            );
         };
         if offset < 0 {
             return Err("Unable to partial resync with replica: lack of backlog".into());
@@ -236,18 +273,28 @@ impl RedisNode {
     /// offset at the fork, and starts accumulating writes.
     pub(super) fn start_bgsave_for_replication(&mut self, cx: &mut Cx) {
         let diskless = self.conf.repl_diskless_sync;
-        let payload = Rc::new(RdbPayload { rdb_bytes: self.db.rdb_size_bytes(), db: self.db.clone(), eof_mark: diskless });
+        let payload = Rc::new(RdbPayload {
+            rdb_bytes: self.db.rdb_size_bytes(),
+            db: self.db.clone(),
+            eof_mark: diskless,
+        });
         let fork_offset = self.ids.master_repl_offset;
         let gen = self.new_gen();
-        let save_ms = payload.rdb_bytes.div_ceil(self.spec.rdb_save_bytes_per_ms.max(1));
+        let save_ms = payload
+            .rdb_bytes
+            .div_ceil(self.spec.rdb_save_bytes_per_ms.max(1));
         cx.log(format!(
             "Starting BGSAVE for SYNC with target: {}",
             if diskless { "replicas sockets" } else { "disk" }
         ));
         let replid = self.ids.replid.clone();
         let mut done_at = cx.now_ms + save_ms;
-        let waiting: Vec<ConnId> =
-            self.replicas.values().filter(|r| r.state == ReplicaState::WaitBgsaveStart).map(|r| r.conn).collect();
+        let waiting: Vec<ConnId> = self
+            .replicas
+            .values()
+            .filter(|r| r.state == ReplicaState::WaitBgsaveStart)
+            .map(|r| r.conn)
+            .collect();
         for conn in waiting {
             if let Some(r) = self.replicas.get_mut(&conn) {
                 r.state = ReplicaState::WaitBgsaveEnd;
@@ -265,19 +312,35 @@ impl RedisNode {
                 cx.send(conn, Msg::Rdb(payload.clone()));
             }
         }
-        self.bgsave = Some(Bgsave { gen, diskless, payload, fork_offset });
-        cx.timer(done_at - cx.now_ms, Timer::Redis(RedisTimer::BgsaveDone { gen }));
+        self.bgsave = Some(Bgsave {
+            gen,
+            diskless,
+            payload,
+            fork_offset,
+        });
+        cx.timer(
+            done_at - cx.now_ms,
+            Timer::Redis(RedisTimer::BgsaveDone { gen }),
+        );
     }
 
     pub(super) fn bgsave_done(&mut self, gen: u64, cx: &mut Cx) {
-        let Some(b) = self.bgsave.take_if(|b| b.gen == gen) else { return };
+        let Some(b) = self.bgsave.take_if(|b| b.gen == gen) else {
+            return;
+        };
         cx.log("Background RDB transfer terminated with success");
-        let conns: Vec<ConnId> =
-            self.replicas.values().filter(|r| r.state == ReplicaState::WaitBgsaveEnd).map(|r| r.conn).collect();
+        let conns: Vec<ConnId> = self
+            .replicas
+            .values()
+            .filter(|r| r.state == ReplicaState::WaitBgsaveEnd)
+            .map(|r| r.conn)
+            .collect();
         for conn in conns {
             if b.diskless {
                 if let Some(r) = self.replicas.get_mut(&conn) {
-                    r.state = ReplicaState::Online { waiting_first_ack: true };
+                    r.state = ReplicaState::Online {
+                        waiting_first_ack: true,
+                    };
                     r.ack_time_ms = cx.clock_ms;
                 }
                 let who = self.replica_name(conn);
@@ -292,21 +355,33 @@ impl RedisNode {
                 let sent_at = cx.tx_done_at(conn, wire);
                 cx.send(conn, Msg::Rdb(b.payload.clone()));
                 let g = self.new_gen();
-                cx.timer(sent_at - cx.now_ms, Timer::Redis(RedisTimer::BulkSent { conn, gen: g }));
+                cx.timer(
+                    sent_at - cx.now_ms,
+                    Timer::Redis(RedisTimer::BulkSent { conn, gen: g }),
+                );
             }
         }
         // Replicas that arrived during this child wait for the next fork.
-        if self.replicas.values().any(|r| r.state == ReplicaState::WaitBgsaveStart) && !self.conf.repl_diskless_sync {
+        if self
+            .replicas
+            .values()
+            .any(|r| r.state == ReplicaState::WaitBgsaveStart)
+            && !self.conf.repl_diskless_sync
+        {
             self.start_bgsave_for_replication(cx);
         }
     }
 
     pub(super) fn bulk_sent(&mut self, conn: ConnId, _gen: u64, cx: &mut Cx) {
-        let Some(r) = self.replicas.get_mut(&conn) else { return };
+        let Some(r) = self.replicas.get_mut(&conn) else {
+            return;
+        };
         if r.state != ReplicaState::SendBulk {
             return;
         }
-        r.state = ReplicaState::Online { waiting_first_ack: false };
+        r.state = ReplicaState::Online {
+            waiting_first_ack: false,
+        };
         r.ack_time_ms = cx.clock_ms;
         self.flush_pending(conn, cx);
         let who = self.replica_name(conn);
@@ -316,7 +391,9 @@ impl RedisNode {
 
     /// Sends what accumulated during the full sync.
     fn flush_pending(&mut self, conn: ConnId, cx: &mut Cx) {
-        let Some(r) = self.replicas.get_mut(&conn) else { return };
+        let Some(r) = self.replicas.get_mut(&conn) else {
+            return;
+        };
         let pending = std::mem::take(&mut r.pending);
         r.pending_bytes = 0;
         r.sent_offset = self.ids.master_repl_offset + 1;
@@ -326,24 +403,38 @@ impl RedisNode {
     }
 
     pub(super) fn replica_name(&self, conn: ConnId) -> String {
-        self.replicas.get(&conn).map_or_else(|| "?".into(), |r| format!("{}:{}", r.ip, r.listening_port))
+        self.replicas
+            .get(&conn)
+            .map_or_else(|| "?".into(), |r| format!("{}:{}", r.ip, r.listening_port))
     }
 
     /// Commands a replica sends us on its replication link.
     pub(super) fn master_on_replica_cmd(&mut self, conn: ConnId, argv: &Argv, cx: &mut Cx) {
-        let is = |i: usize, s: &str| argv.get(i).is_some_and(|a| a.eq_ignore_ascii_case(s.as_bytes()));
+        let is = |i: usize, s: &str| {
+            argv.get(i)
+                .is_some_and(|a| a.eq_ignore_ascii_case(s.as_bytes()))
+        };
         if let Some(r) = self.replicas.get_mut(&conn) {
             r.last_interaction_ms = cx.clock_ms;
         }
         if is(0, "REPLCONF") && is(1, "ACK") {
-            let off = argv.get(2).and_then(|a| std::str::from_utf8(a).ok()).and_then(|s| s.parse::<u64>().ok());
+            let off = argv
+                .get(2)
+                .and_then(|a| std::str::from_utf8(a).ok())
+                .and_then(|s| s.parse::<u64>().ok());
             let Some(off) = off else { return };
             let mut first_ack = false;
             if let Some(r) = self.replicas.get_mut(&conn) {
                 r.ack_offset = r.ack_offset.max(off);
                 r.ack_time_ms = cx.clock_ms;
-                if r.state == (ReplicaState::Online { waiting_first_ack: true }) {
-                    r.state = ReplicaState::Online { waiting_first_ack: false };
+                if r.state
+                    == (ReplicaState::Online {
+                        waiting_first_ack: true,
+                    })
+                {
+                    r.state = ReplicaState::Online {
+                        waiting_first_ack: false,
+                    };
                     first_ack = true;
                 }
             }
@@ -363,13 +454,20 @@ impl RedisNode {
         }
         if select && self.slaveseldb != 0 {
             self.slaveseldb = 0;
-            self.push_stream(Rc::new(ReplCmd::new(vec![b"SELECT".to_vec(), b"0".to_vec()])), cx);
+            self.push_stream(
+                Rc::new(ReplCmd::new(vec![b"SELECT".to_vec(), b"0".to_vec()])),
+                cx,
+            );
         }
         for argv in cmds {
             let cmd = Rc::new(ReplCmd::new(argv));
             if cx.tracing {
                 let text = crate::msg::show_argv(&cmd.argv);
-                cx.trace(TraceKind::Feed { cmd: text, bytes: cmd.bytes, offset: self.ids.master_repl_offset + cmd.bytes });
+                cx.trace(TraceKind::Feed {
+                    cmd: text,
+                    bytes: cmd.bytes,
+                    offset: self.ids.master_repl_offset + cmd.bytes,
+                });
             }
             self.push_stream(cmd, cx);
         }
@@ -381,18 +479,21 @@ impl RedisNode {
         if self.replicas.is_empty() {
             return;
         }
-        let conns: Vec<ConnId> = self.replicas.keys().copied().collect();
         let mut over_limit = Vec::new();
         let limit = self.conf.client_output_buffer_limit_replica;
-        let hard = if self.profile == Profile::V7_0 { limit.hard_bytes.max(self.conf.repl_backlog_size) } else { limit.hard_bytes };
+        let hard = if self.profile == Profile::V7_0 {
+            limit.hard_bytes.max(self.conf.repl_backlog_size)
+        } else {
+            limit.hard_bytes
+        };
         let hard = if limit.hard_bytes == 0 { 0 } else { hard };
-        for conn in conns {
-            let Some(r) = self.replicas.get_mut(&conn) else { continue };
+        let next_offset = self.ids.master_repl_offset + 1;
+        for (&conn, r) in self.replicas.iter_mut() {
             let used = match r.state {
                 ReplicaState::WaitBgsaveStart => continue,
                 _ if r.streaming() => {
                     cx.send(conn, Msg::Stream(cmd.clone()));
-                    r.sent_offset = self.ids.master_repl_offset + 1;
+                    r.sent_offset = next_offset;
                     cx.queued_bytes(conn)
                 }
                 _ => {
@@ -406,7 +507,9 @@ impl RedisNode {
             if limit.soft_bytes > 0 && used >= limit.soft_bytes {
                 match r.soft_limit_since_ms {
                     None => r.soft_limit_since_ms = Some(cx.clock_ms),
-                    Some(since) => over_soft = cx.clock_ms - since > (limit.soft_seconds * 1000) as i64,
+                    Some(since) => {
+                        over_soft = cx.clock_ms - since > (limit.soft_seconds * 1000) as i64
+                    }
                 }
             } else {
                 r.soft_limit_since_ms = None;
@@ -427,7 +530,10 @@ impl RedisNode {
 
     pub(super) fn drop_replica(&mut self, conn: ConnId, why: &str, cx: &mut Cx) {
         if let Some(r) = self.replicas.remove(&conn) {
-            cx.log(format!("Connection with replica {}:{} lost ({why}).", r.ip, r.listening_port));
+            cx.log(format!(
+                "Connection with replica {}:{} lost ({why}).",
+                r.ip, r.listening_port
+            ));
         }
         if self.replicas.is_empty() {
             self.no_replicas_since_s = Some(cx.clock_ms.div_euclid(1000));
@@ -456,13 +562,26 @@ impl RedisNode {
     }
 
     /// WAIT numreplicas timeout (already validated).
-    pub(super) fn wait_command(&mut self, to: &ReplyTo, woff: u64, numreplicas: u64, timeout_ms: u64, in_multi: bool, cx: &mut Cx) -> Option<Reply> {
+    pub(super) fn wait_command(
+        &mut self,
+        to: &ReplyTo,
+        woff: u64,
+        numreplicas: u64,
+        timeout_ms: u64,
+        in_multi: bool,
+        cx: &mut Cx,
+    ) -> Option<Reply> {
         let acked = self.acked_replicas(woff);
         if acked >= numreplicas || in_multi {
             return Some(Reply::Int(acked as i64));
         }
         let id = self.new_gen();
-        self.waits.push(super::BlockedWait { id, to: to.clone(), numreplicas, offset: woff });
+        self.waits.push(super::BlockedWait {
+            id,
+            to: to.clone(),
+            numreplicas,
+            offset: woff,
+        });
         self.getack_pending = true;
         if timeout_ms > 0 {
             cx.timer(timeout_ms, Timer::Redis(RedisTimer::WaitTimeout { id }));
@@ -471,7 +590,10 @@ impl RedisNode {
     }
 
     fn acked_replicas(&self, offset: u64) -> u64 {
-        self.replicas.values().filter(|r| r.is_online() && r.ack_offset >= offset).count() as u64
+        self.replicas
+            .values()
+            .filter(|r| r.is_online() && r.ack_offset >= offset)
+            .count() as u64
     }
 
     fn check_waits(&mut self, cx: &mut Cx) {

@@ -186,7 +186,12 @@ impl RedisNode {
         RedisNode {
             conf: spec.conf.clone(),
             profile,
-            ids: ReplIds { replid, replid2: NULL_REPLID.into(), master_repl_offset: 0, second_repl_offset: -1 },
+            ids: ReplIds {
+                replid,
+                replid2: NULL_REPLID.into(),
+                master_repl_offset: 0,
+                second_repl_offset: -1,
+            },
             run_id,
             host: host.to_string(),
             port,
@@ -196,7 +201,10 @@ impl RedisNode {
             backlog: None,
             replicas: BTreeMap::new(),
             clients: BTreeMap::new(),
-            console: Client { id: 1, ..Client::default() },
+            console: Client {
+                id: 1,
+                ..Client::default()
+            },
             master: None,
             cached_master: None,
             slaveseldb: -1,
@@ -225,7 +233,14 @@ impl RedisNode {
                 self.stats.total_connections_received += 1;
                 let id = self.next_client_id;
                 self.next_client_id += 1;
-                self.clients.insert(conn, Client { id, peer: Some(peer), ..Client::default() });
+                self.clients.insert(
+                    conn,
+                    Client {
+                        id,
+                        peer: Some(peer),
+                        ..Client::default()
+                    },
+                );
             }
             Input::Connected { conn } => self.replica_on_connected(conn, cx),
             Input::ConnFailed { conn } => self.replica_on_conn_failed(conn, cx),
@@ -236,7 +251,15 @@ impl RedisNode {
         }
         if self.getack_pending {
             self.getack_pending = false;
-            self.feed_stream(vec![vec![b"REPLCONF".to_vec(), b"GETACK".to_vec(), b"*".to_vec()]], false, cx);
+            self.feed_stream(
+                vec![vec![
+                    b"REPLCONF".to_vec(),
+                    b"GETACK".to_vec(),
+                    b"*".to_vec(),
+                ]],
+                false,
+                cx,
+            );
         }
     }
 
@@ -245,12 +268,19 @@ impl RedisNode {
         if self.profile.psync2() {
             self.ids.replid = cx.hex40();
         }
-        cx.log(format!("Redis version={}, bits=64, pid=1, just started", self.profile.redis_version()));
+        cx.log(format!(
+            "Redis version={}, bits=64, pid=1, just started",
+            self.profile.redis_version()
+        ));
         if let Some((host, port)) = self.spec.replicaof.clone() {
             self.master = Some(MasterLink::new(host, port, cx.clock_ms));
-            cx.trace(crate::trace::TraceKind::Role { role: "slave".into() });
+            cx.trace(crate::trace::TraceKind::Role {
+                role: "slave".into(),
+            });
         } else {
-            cx.trace(crate::trace::TraceKind::Role { role: "master".into() });
+            cx.trace(crate::trace::TraceKind::Role {
+                role: "master".into(),
+            });
         }
         cx.timer(cron_phase_ms + 1, Timer::Redis(RedisTimer::Cron));
     }
@@ -312,14 +342,21 @@ impl RedisNode {
     /// The lowest stream offset a replica's output buffer still references
     /// (the 7.0 shared buffer keeps the backlog's blocks alive for it).
     fn oldest_replica_ref(&self) -> Option<u64> {
-        self.replicas.values().filter_map(|r| r.buffer_ref_offset()).min()
+        self.replicas
+            .values()
+            .filter_map(|r| r.buffer_ref_offset())
+            .min()
     }
 
     /// Appends to our backlog and forwards to our replicas: what both a master
     /// feeding its own writes and a replica proxying its master's stream do.
     fn push_stream(&mut self, cmd: Rc<ReplCmd>, cx: &mut Cx) {
         self.ids.master_repl_offset += cmd.bytes;
-        let oldest = if self.profile == Profile::V7_0 { self.oldest_replica_ref() } else { None };
+        let oldest = if self.profile == Profile::V7_0 {
+            self.oldest_replica_ref()
+        } else {
+            None
+        };
         if let Some(b) = self.backlog.as_mut() {
             b.append(cmd.clone(), oldest);
         }

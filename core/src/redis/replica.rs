@@ -26,11 +26,16 @@ pub enum LinkState {
     /// PING sent, waiting for +PONG.
     ReceivePong,
     /// REPLCONF listening-port and REPLCONF capa sent (pipelined); replies pending.
-    ReceiveReplconf { pending: u8 },
+    ReceiveReplconf {
+        pending: u8,
+    },
     /// PSYNC sent.
     ReceivePsync,
     /// +FULLRESYNC received; waiting for the RDB.
-    Transfer { replid: String, offset: u64 },
+    Transfer {
+        replid: String,
+        offset: u64,
+    },
     Connected,
 }
 
@@ -73,7 +78,9 @@ impl MasterLink {
         match self.state {
             LinkState::Connect => "connect",
             LinkState::Connecting => "connecting",
-            LinkState::ReceivePong | LinkState::ReceiveReplconf { .. } | LinkState::ReceivePsync => "handshake",
+            LinkState::ReceivePong
+            | LinkState::ReceiveReplconf { .. }
+            | LinkState::ReceivePsync => "handshake",
             LinkState::Transfer { .. } => "sync",
             LinkState::Connected => "connected",
         }
@@ -81,13 +88,17 @@ impl MasterLink {
 }
 
 fn cmd(parts: &[&str]) -> Msg {
-    Msg::Cmd(Rc::new(parts.iter().map(|p| p.as_bytes().to_vec()).collect()))
+    Msg::Cmd(Rc::new(
+        parts.iter().map(|p| p.as_bytes().to_vec()).collect(),
+    ))
 }
 
 impl RedisNode {
     /// `connectWithMaster`.
     pub(super) fn connect_to_master(&mut self, cx: &mut Cx) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.master.as_mut() else {
+            return;
+        };
         m.attempt_since_ms = cx.clock_ms;
         m.last_io_ms = cx.clock_ms;
         match cx.resolve(&m.host, m.port) {
@@ -98,13 +109,18 @@ impl RedisNode {
                 m.state = LinkState::Connecting;
             }
             None => {
-                cx.log(format!("Unable to connect to MASTER: can't resolve {}:{}", m.host, m.port));
+                cx.log(format!(
+                    "Unable to connect to MASTER: can't resolve {}:{}",
+                    m.host, m.port
+                ));
             }
         }
     }
 
     pub(super) fn replica_on_connected(&mut self, conn: ConnId, cx: &mut Cx) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.master.as_mut() else {
+            return;
+        };
         if m.conn != Some(conn) || m.state != LinkState::Connecting {
             return;
         }
@@ -115,7 +131,9 @@ impl RedisNode {
     }
 
     pub(super) fn replica_on_conn_failed(&mut self, conn: ConnId, cx: &mut Cx) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.master.as_mut() else {
+            return;
+        };
         if m.conn == Some(conn) {
             cx.log("Error condition on socket for SYNC: Connection refused");
             m.conn = None;
@@ -125,13 +143,18 @@ impl RedisNode {
 
     /// Everything the master sends us: handshake replies, the RDB, the stream.
     pub(super) fn replica_on_master_msg(&mut self, msg: Msg, cx: &mut Cx) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.master.as_mut() else {
+            return;
+        };
         let Some(conn) = m.conn else { return };
         m.last_io_ms = cx.clock_ms;
         match (&m.state, msg) {
             (LinkState::ReceivePong, Msg::Reply(r)) => {
                 if let Reply::Error(e) = &*r {
-                    if !(e.starts_with("NOAUTH") || e.starts_with("NOPERM") || e.starts_with("ERR operation not permitted")) {
+                    if !(e.starts_with("NOAUTH")
+                        || e.starts_with("NOPERM")
+                        || e.starts_with("ERR operation not permitted"))
+                    {
                         cx.log(format!("Error reply to PING from master: '-{e}'"));
                         self.cancel_handshake(cx);
                         return;
@@ -158,7 +181,9 @@ impl RedisNode {
                 if id == "?" {
                     cx.log("Partial resynchronization not possible (no cached master)");
                 } else {
-                    cx.log(format!("Trying a partial resynchronization (request {id}:{off})."));
+                    cx.log(format!(
+                        "Trying a partial resynchronization (request {id}:{off})."
+                    ));
                 }
                 cx.send(conn, cmd(&["PSYNC", &id, &off]));
                 if let Some(m) = self.master.as_mut() {
@@ -176,7 +201,10 @@ impl RedisNode {
             (_, Msg::Newline) => {}
             (state, other) => {
                 let state = format!("{state:?}");
-                cx.log(format!("Unexpected reply from master in state {state}: {}", other.summary()));
+                cx.log(format!(
+                    "Unexpected reply from master in state {state}: {}",
+                    other.summary()
+                ));
             }
         }
     }
@@ -186,7 +214,9 @@ impl RedisNode {
             Reply::Status(s) => s.clone(),
             Reply::Error(e) => {
                 if e.starts_with("NOMASTERLINK") || e.starts_with("LOADING") {
-                    cx.log(format!("Master is currently unable to PSYNC but should be in the future: -{e}"));
+                    cx.log(format!(
+                        "Master is currently unable to PSYNC but should be in the future: -{e}"
+                    ));
                 } else {
                     cx.log(format!("Unexpected reply to PSYNC from master: -{e}"));
                 }
@@ -199,7 +229,10 @@ impl RedisNode {
         match parts.next() {
             Some("FULLRESYNC") => {
                 let replid = parts.next().unwrap_or("").to_string();
-                let offset = parts.next().and_then(|o| o.parse::<u64>().ok()).unwrap_or(0);
+                let offset = parts
+                    .next()
+                    .and_then(|o| o.parse::<u64>().ok())
+                    .unwrap_or(0);
                 cx.log(format!("Full resync from master: {replid}:{offset}"));
                 self.cached_master = None;
                 if let Some(m) = self.master.as_mut() {
@@ -221,7 +254,7 @@ impl RedisNode {
                 if self.backlog.is_none() {
                     self.create_backlog();
                 }
-                self.link_up(cx);
+                self.link_up();
                 cx.log("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
             }
             _ => self.cancel_handshake(cx),
@@ -229,15 +262,30 @@ impl RedisNode {
     }
 
     /// `readSyncBulkPayload` (disk load, `repl-diskless-load disabled`).
-    fn load_rdb(&mut self, payload: &crate::msg::RdbPayload, replid: String, offset: u64, cx: &mut Cx) {
-        cx.log(format!("MASTER <-> REPLICA sync: receiving {} bytes from master to disk", payload.rdb_bytes));
+    fn load_rdb(
+        &mut self,
+        payload: &crate::msg::RdbPayload,
+        replid: String,
+        offset: u64,
+        cx: &mut Cx,
+    ) {
+        if payload.eof_mark {
+            cx.log("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+        } else {
+            cx.log(format!(
+                "MASTER <-> REPLICA sync: receiving {} bytes from master to disk",
+                payload.rdb_bytes
+            ));
+        }
         // A new dataset: our own sub-replicas must resync, the old backlog is meaningless.
         self.disconnect_replicas("full resync with our master", cx);
         self.backlog = None;
         cx.log("MASTER <-> REPLICA sync: Flushing old data");
         let lost = self.db.len();
         if lost > 0 {
-            cx.trace(TraceKind::Log { text: format!("flushed {lost} keys before loading the master's RDB") });
+            cx.trace(TraceKind::Log {
+                text: format!("flushed {lost} keys before loading the master's RDB"),
+            });
         }
         cx.log("MASTER <-> REPLICA sync: Loading DB in memory");
         self.db = payload.db.clone();
@@ -249,9 +297,11 @@ impl RedisNode {
         if let Some(m) = self.master.as_mut() {
             m.read_reploff = offset;
         }
-        self.link_up(cx);
+        self.link_up();
         cx.log("MASTER <-> REPLICA sync: Finished with success");
-        let load_ms = payload.rdb_bytes.div_ceil(self.spec.rdb_load_bytes_per_ms.max(1));
+        let load_ms = payload
+            .rdb_bytes
+            .div_ceil(self.spec.rdb_load_bytes_per_ms.max(1));
         if payload.eof_mark {
             // Diskless: the master starts streaming at our first ACK.
             self.send_ack(cx);
@@ -259,7 +309,7 @@ impl RedisNode {
         cx.busy(load_ms);
     }
 
-    fn link_up(&mut self, cx: &mut Cx) {
+    fn link_up(&mut self) {
         let offset = self.ids.master_repl_offset;
         if let Some(m) = self.master.as_mut() {
             m.state = LinkState::Connected;
@@ -279,33 +329,53 @@ impl RedisNode {
             // GETACK: the ACK carries the offset before this command.
             let _ = applied_before;
             self.send_ack(cx);
-        } else if !(c.name_is("PING") || c.name_is("SELECT") || c.name_is("MULTI") || c.name_is("EXEC")) {
+        } else if !(c.name_is("PING")
+            || c.name_is("SELECT")
+            || c.name_is("MULTI")
+            || c.name_is("EXEC"))
+        {
             let env = ExecEnv {
                 now_ms: cx.clock_ms,
-                role: Role::Replica { read_only: self.conf.replica_read_only },
+                role: Role::Replica {
+                    read_only: self.conf.replica_read_only,
+                },
                 from_master: true,
                 profile: self.profile,
                 loading: false,
                 rand: 0,
             };
             let mut fx = crate::data::Effects::default();
-            let _ = crate::data::exec_data(&mut self.db, &env, &c.argv, &mut fx, &mut self.data_stats);
+            let _ =
+                crate::data::exec_data(&mut self.db, &env, &c.argv, &mut fx, &mut self.data_stats);
         }
         if cx.tracing {
-            cx.trace(TraceKind::Apply { cmd: show_argv(&c.argv), bytes: c.bytes, offset: applied_before + c.bytes });
+            cx.trace(TraceKind::Apply {
+                cmd: show_argv(&c.argv),
+                bytes: c.bytes,
+                offset: applied_before + c.bytes,
+            });
         }
         self.push_stream(c, cx);
     }
 
     pub(super) fn send_ack(&mut self, cx: &mut Cx) {
-        let Some(conn) = self.master.as_ref().filter(|m| m.is_connected()).and_then(|m| m.conn) else { return };
+        let Some(conn) = self
+            .master
+            .as_ref()
+            .filter(|m| m.is_connected())
+            .and_then(|m| m.conn)
+        else {
+            return;
+        };
         let off = self.ids.master_repl_offset.to_string();
         cx.send(conn, cmd(&["REPLCONF", "ACK", &off]));
     }
 
     /// `cancelReplicationHandshake`: back to CONNECT, retry from the cron.
     pub(super) fn cancel_handshake(&mut self, cx: &mut Cx) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.master.as_mut() else {
+            return;
+        };
         if let Some(conn) = m.conn.take() {
             cx.close(conn, "replication handshake cancelled");
         }
@@ -315,7 +385,9 @@ impl RedisNode {
     /// The connected link broke (closed, or `repl-timeout`): keep what we
     /// have as the cached master so the next PSYNC can continue from it.
     pub(super) fn master_link_lost(&mut self, why: &str, cx: &mut Cx) {
-        let Some(m) = self.master.as_mut() else { return };
+        let Some(m) = self.master.as_mut() else {
+            return;
+        };
         let was_connected = m.is_connected();
         m.conn = None;
         m.state = LinkState::Connect;
@@ -330,10 +402,15 @@ impl RedisNode {
     /// The replica half of `replicationCron`, once a second.
     pub(super) fn replica_cron(&mut self, cx: &mut Cx) {
         let timeout_ms = (self.conf.repl_timeout * 1000) as i64;
-        let Some(m) = self.master.as_ref() else { return };
+        let Some(m) = self.master.as_ref() else {
+            return;
+        };
         let idle = cx.clock_ms - m.last_io_ms;
         match m.state {
-            LinkState::Connecting | LinkState::ReceivePong | LinkState::ReceiveReplconf { .. } | LinkState::ReceivePsync
+            LinkState::Connecting
+            | LinkState::ReceivePong
+            | LinkState::ReceiveReplconf { .. }
+            | LinkState::ReceivePsync
                 if idle > timeout_ms =>
             {
                 cx.log("Timeout connecting to the MASTER...");
@@ -351,7 +428,11 @@ impl RedisNode {
             }
             _ => {}
         }
-        if self.master.as_ref().is_some_and(|m| m.state == LinkState::Connect) {
+        if self
+            .master
+            .as_ref()
+            .is_some_and(|m| m.state == LinkState::Connect)
+        {
             self.connect_to_master(cx);
         }
         if self.master.as_ref().is_some_and(|m| m.is_connected()) {

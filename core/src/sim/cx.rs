@@ -11,15 +11,31 @@ use super::{AddrBook, NodeSpec, Timer};
 /// Something a node wants the driver to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Out {
-    Send { conn: ConnId, msg: Msg },
+    Send {
+        conn: ConnId,
+        msg: Msg,
+    },
     /// Send the SYN of a connection allocated by `Cx::connect`.
-    Connect { conn: ConnId },
-    Close { conn: ConnId, reason: String },
-    Timer { after_ms: u64, timer: Timer },
+    Connect {
+        conn: ConnId,
+    },
+    Close {
+        conn: ConnId,
+        reason: String,
+    },
+    Timer {
+        after_ms: u64,
+        timer: Timer,
+    },
     Trace(TraceKind),
-    ConsoleReply { ticket: u64, text: String },
+    ConsoleReply {
+        ticket: u64,
+        text: String,
+    },
     /// The process is busy (loading an RDB) and handles nothing for `ms`.
-    Busy { ms: u64 },
+    Busy {
+        ms: u64,
+    },
     /// CONFIG REWRITE: what a restart starts from.
     Rewrite(NodeSpec),
 }
@@ -51,7 +67,17 @@ impl<'a> Cx<'a> {
         book: &'a AddrBook,
         tracing: bool,
     ) -> Cx<'a> {
-        Cx { me, incarnation, now_ms, clock_ms, tracing, out, net, rng, book }
+        Cx {
+            me,
+            incarnation,
+            now_ms,
+            clock_ms,
+            tracing,
+            out,
+            net,
+            rng,
+            book,
+        }
     }
 
     pub fn send(&mut self, conn: ConnId, msg: Msg) {
@@ -66,7 +92,10 @@ impl<'a> Cx<'a> {
     }
 
     pub fn close(&mut self, conn: ConnId, reason: &str) {
-        self.out.push(Out::Close { conn, reason: reason.to_string() });
+        self.out.push(Out::Close {
+            conn,
+            reason: reason.to_string(),
+        });
     }
 
     pub fn timer(&mut self, after_ms: u64, timer: Timer) {
@@ -82,7 +111,8 @@ impl<'a> Cx<'a> {
     /// A Redis log line (`serverLog`), kept in the trace.
     pub fn log(&mut self, text: impl Into<String>) {
         if self.tracing {
-            self.out.push(Out::Trace(TraceKind::Log { text: text.into() }));
+            self.out
+                .push(Out::Trace(TraceKind::Log { text: text.into() }));
         }
     }
 
@@ -126,14 +156,20 @@ impl<'a> Cx<'a> {
 
     /// Bytes written to `conn` by this node that have not left the host yet.
     pub fn queued_bytes(&mut self, conn: ConnId) -> u64 {
-        let Some(side) = self.net.conns.get(&conn).and_then(|c| c.side_of(self.me)) else { return 0 };
+        let Some(side) = self.net.conns.get(&conn).and_then(|c| c.side_of(self.me)) else {
+            return 0;
+        };
         self.net.queued_bytes(conn, side, self.now_ms)
     }
 
     /// When a transmission of `bytes` queued now on `conn` would leave this host.
     pub fn tx_done_at(&self, conn: ConnId, bytes: u64) -> u64 {
-        let Some(c) = self.net.conns.get(&conn) else { return self.now_ms };
-        let Some(side) = c.side_of(self.me) else { return self.now_ms };
+        let Some(c) = self.net.conns.get(&conn) else {
+            return self.now_ms;
+        };
+        let Some(side) = c.side_of(self.me) else {
+            return self.now_ms;
+        };
         let link = self.net.link(c.ends[0], c.ends[1]);
         (c.dirs[side].tx_free_at_us.max(self.now_ms * 1000) + link.tx_us(bytes) + 500) / 1000
     }

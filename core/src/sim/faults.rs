@@ -39,7 +39,10 @@ pub enum Fault {
 pub enum Action {
     Fault(Fault),
     /// A command typed at redis-cli on `node`.
-    Console { node: NodeId, line: String },
+    Console {
+        node: NodeId,
+        line: String,
+    },
 }
 
 impl Sim {
@@ -78,13 +81,19 @@ impl Sim {
                 self.release_held();
             }
             Fault::Pause { node, ms } => {
-                if self.node(node).is_some_and(|n| !matches!(n.state, NodeState::Down)) {
+                if self
+                    .node(node)
+                    .is_some_and(|n| !matches!(n.state, NodeState::Down))
+                {
                     self.block(node, self.now_ms + ms, true);
                 }
             }
             Fault::Crash { node } => self.crash(node),
             Fault::Restart { node } => {
-                if self.node(node).is_some_and(|n| matches!(n.state, NodeState::Down)) {
+                if self
+                    .node(node)
+                    .is_some_and(|n| matches!(n.state, NodeState::Down))
+                {
                     self.start_process(node);
                 }
             }
@@ -103,7 +112,9 @@ impl Sim {
     }
 
     fn crash(&mut self, node: NodeId) {
-        let Some(slot) = self.nodes.get_mut(node.0 as usize) else { return };
+        let Some(slot) = self.nodes.get_mut(node.0 as usize) else {
+            return;
+        };
         if matches!(slot.state, NodeState::Down) {
             return;
         }
@@ -143,7 +154,10 @@ impl Sim {
         let n = |id: NodeId| self.name(id);
         match fault {
             Fault::Partition { groups } => {
-                let gs: Vec<String> = groups.iter().map(|g| g.iter().map(|&id| n(id)).collect::<Vec<_>>().join(",")).collect();
+                let gs: Vec<String> = groups
+                    .iter()
+                    .map(|g| g.iter().map(|&id| n(id)).collect::<Vec<_>>().join(","))
+                    .collect();
                 format!("partition {}", gs.join(" / "))
             }
             Fault::Cut { from, to } => format!("oneway {} -> {}", n(*from), n(*to)),
@@ -152,7 +166,9 @@ impl Sim {
             Fault::Crash { node } => format!("crash {}", n(*node)),
             Fault::Restart { node } => format!("restart {}", n(*node)),
             Fault::Skew { node, skew_ms } => format!("skew {} {:+} ms", n(*node), skew_ms),
-            Fault::ClockJump { node, delta_ms } => format!("clock jump {} {:+} ms", n(*node), delta_ms),
+            Fault::ClockJump { node, delta_ms } => {
+                format!("clock jump {} {:+} ms", n(*node), delta_ms)
+            }
             Fault::Link { a, b, cfg } => format!(
                 "link {} {} latency {} ms jitter {} ms bandwidth {} B/ms",
                 n(*a),

@@ -40,14 +40,22 @@ pub struct SimConfig {
 
 impl Default for SimConfig {
     fn default() -> Self {
-        SimConfig { seed: 1, start_unix_ms: 1_700_000_000_000, event_budget: 50_000_000, trace: true }
+        SimConfig {
+            seed: 1,
+            start_unix_ms: 1_700_000_000_000,
+            event_budget: 50_000_000,
+            trace: true,
+        }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SimError {
     /// The event budget ran out at this simulated time.
-    BudgetExhausted { at_ms: u64, events: u64 },
+    BudgetExhausted {
+        at_ms: u64,
+        events: u64,
+    },
     UnknownNode(String),
 }
 
@@ -55,7 +63,10 @@ impl std::fmt::Display for SimError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SimError::BudgetExhausted { at_ms, events } => {
-                write!(f, "event budget exhausted after {events} events at t={at_ms} ms")
+                write!(
+                    f,
+                    "event budget exhausted after {events} events at t={at_ms} ms"
+                )
             }
             SimError::UnknownNode(n) => write!(f, "unknown node '{n}'"),
         }
@@ -82,9 +93,22 @@ enum Frame {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Event {
-    Arrive { conn: ConnId, dir: u8, id: u64, frame: Frame },
-    Timer { node: NodeId, incarnation: u32, timer: Timer },
-    Resume { node: NodeId, token: u64 },
+    Arrive {
+        conn: ConnId,
+        dir: u8,
+        seq: u64,
+        id: u64,
+        frame: Frame,
+    },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        timer: Timer,
+    },
+    Resume {
+        node: NodeId,
+        token: u64,
+    },
     Action(Action),
 }
 
@@ -147,12 +171,17 @@ pub struct Sim {
     pub net: Net,
     nodes: Vec<NodeSlot>,
     addr_book: AddrBook,
-    held: BTreeMap<(ConnId, u8), Vec<(u64, Frame)>>,
+    /// Frames waiting at a cut, by direction, in sequence order.
+    held: BTreeMap<(ConnId, u8), Vec<(u64, u64, Frame)>>,
+    /// Frames that arrived ahead of an earlier one (after a heal), by direction.
+    reorder: BTreeMap<(ConnId, u8), BTreeMap<u64, (u64, Frame)>>,
     next_msg: u64,
     next_ticket: u64,
     console_replies: BTreeMap<u64, String>,
     trace: Vec<TraceEvent>,
     hash: Fnv64,
+    /// Reused output buffer of `handle` (one allocation for the whole run).
+    out_buf: Vec<Out>,
 }
 
 impl Sim {
@@ -169,11 +198,13 @@ impl Sim {
             nodes: Vec::new(),
             addr_book: AddrBook::default(),
             held: BTreeMap::new(),
+            reorder: BTreeMap::new(),
             next_msg: 1,
             next_ticket: 1,
             console_replies: BTreeMap::new(),
             trace: Vec::new(),
             hash: Fnv64::default(),
+            out_buf: Vec::new(),
         }
     }
 
@@ -197,10 +228,15 @@ impl Sim {
         self.nodes.get(id.0 as usize)
     }
     pub fn node_id(&self, name: &str) -> Option<NodeId> {
-        self.nodes.iter().position(|n| n.name == name).map(|i| NodeId(i as u16))
+        self.nodes
+            .iter()
+            .position(|n| n.name == name)
+            .map(|i| NodeId(i as u16))
     }
     pub fn name(&self, id: NodeId) -> String {
-        self.nodes.get(id.0 as usize).map_or_else(|| format!("#{}", id.0), |n| n.name.clone())
+        self.nodes
+            .get(id.0 as usize)
+            .map_or_else(|| format!("#{}", id.0), |n| n.name.clone())
     }
     pub fn redis(&self, id: NodeId) -> Option<&RedisNode> {
         match &self.nodes.get(id.0 as usize)?.state {
@@ -256,9 +292,14 @@ impl Sim {
     /// Processes the next event. Ok(false) when nothing is left to do.
     pub fn step(&mut self) -> Result<bool, SimError> {
         if self.events >= self.cfg.event_budget {
-            return Err(SimError::BudgetExhausted { at_ms: self.now_ms, events: self.events });
+            return Err(SimError::BudgetExhausted {
+                at_ms: self.now_ms,
+                events: self.events,
+            });
         }
-        let Some(s) = self.queue.pop() else { return Ok(false) };
+        let Some(s) = self.queue.pop() else {
+            return Ok(false);
+        };
         debug_assert!(s.at >= self.now_ms, "time never goes backwards");
         self.now_ms = s.at;
         self.events += 1;
@@ -286,13 +327,29 @@ impl Sim {
             return ConsoleOutcome::Reply(format!("(error) unknown node #{}", node.0));
         };
         if matches!(slot.state, NodeState::Down) {
-            let text = format!("Could not connect to Redis at {}:{}: Connection refused", slot.host, slot.port);
-            self.record(node, TraceKind::Exec { client: "console".into(), cmd: line.to_string(), reply: text.clone() });
+            let text = format!(
+                "Could not connect to Redis at {}:{}: Connection refused",
+                slot.host, slot.port
+            );
+            self.record(
+                node,
+                TraceKind::Exec {
+                    client: "console".into(),
+                    cmd: line.to_string(),
+                    reply: text.clone(),
+                },
+            );
             return ConsoleOutcome::Reply(text);
         }
         let ticket = self.next_ticket;
         self.next_ticket += 1;
-        self.input(node, Input::Console { ticket, line: line.to_string() });
+        self.input(
+            node,
+            Input::Console {
+                ticket,
+                line: line.to_string(),
+            },
+        );
         match self.console_replies.get(&ticket) {
             Some(text) => ConsoleOutcome::Reply(text.clone()),
             None => ConsoleOutcome::Pending(ticket),
@@ -301,15 +358,27 @@ impl Sim {
 
     fn push(&mut self, at: u64, event: Event) {
         self.seq += 1;
-        self.queue.push(Scheduled { at, seq: self.seq, event });
+        self.queue.push(Scheduled {
+            at,
+            seq: self.seq,
+            event,
+        });
     }
 
     pub(crate) fn record(&mut self, node: NodeId, kind: TraceKind) {
         if !self.cfg.trace {
             return;
         }
-        let ev = TraceEvent { t_ms: self.now_ms, node, kind };
-        let line = ev.line(&|id| self.nodes.get(id.0 as usize).map_or_else(|| format!("#{}", id.0), |n| n.name.clone()));
+        let ev = TraceEvent {
+            t_ms: self.now_ms,
+            node,
+            kind,
+        };
+        let line = ev.line(&|id| {
+            self.nodes
+                .get(id.0 as usize)
+                .map_or_else(|| format!("#{}", id.0), |n| n.name.clone())
+        });
         self.hash.write(line.as_bytes());
         self.hash.write(b"\n");
         self.trace.push(ev);
@@ -329,9 +398,22 @@ impl Sim {
 
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Arrive { conn, dir, id, frame } => self.arrive(conn, dir, id, frame),
-            Event::Timer { node, incarnation, timer } => {
-                let alive = self.nodes.get(node.0 as usize).is_some_and(|n| n.incarnation == incarnation);
+            Event::Arrive {
+                conn,
+                dir,
+                seq,
+                id,
+                frame,
+            } => self.arrive(conn, dir, seq, id, frame),
+            Event::Timer {
+                node,
+                incarnation,
+                timer,
+            } => {
+                let alive = self
+                    .nodes
+                    .get(node.0 as usize)
+                    .is_some_and(|n| n.incarnation == incarnation);
                 if alive {
                     self.input(node, Input::Timer(timer));
                 }
@@ -343,7 +425,9 @@ impl Sim {
 
     /// Hands an input to a node, or queues it while the process is stalled.
     fn input(&mut self, node: NodeId, input: Input) {
-        let Some(slot) = self.nodes.get_mut(node.0 as usize) else { return };
+        let Some(slot) = self.nodes.get_mut(node.0 as usize) else {
+            return;
+        };
         if matches!(slot.state, NodeState::Down) {
             return;
         }
@@ -355,7 +439,9 @@ impl Sim {
     }
 
     fn resume(&mut self, node: NodeId, token: u64) {
-        let Some(slot) = self.nodes.get_mut(node.0 as usize) else { return };
+        let Some(slot) = self.nodes.get_mut(node.0 as usize) else {
+            return;
+        };
         if slot.block_token != token || slot.blocked_until.is_none() {
             return;
         }
@@ -363,7 +449,12 @@ impl Sim {
         let was_paused = std::mem::replace(&mut slot.paused, false);
         let mut inbox = std::mem::take(&mut slot.inbox);
         if was_paused {
-            self.record(node, TraceKind::Fault { text: "resumed".into() });
+            self.record(
+                node,
+                TraceKind::Fault {
+                    text: "resumed".into(),
+                },
+            );
         }
         // Like Redis's event loop after a stall: readable sockets first, then timers.
         let (timers, others): (VecDeque<Input>, VecDeque<Input>) =
@@ -382,7 +473,9 @@ impl Sim {
 
     /// Stalls `node` until `until`; a stall that is already longer wins.
     fn block(&mut self, node: NodeId, until: u64, paused: bool) {
-        let Some(slot) = self.nodes.get_mut(node.0 as usize) else { return };
+        let Some(slot) = self.nodes.get_mut(node.0 as usize) else {
+            return;
+        };
         let until = slot.blocked_until.map_or(until, |u| u.max(until));
         slot.blocked_until = Some(until);
         slot.paused |= paused;
@@ -394,14 +487,28 @@ impl Sim {
     fn handle(&mut self, node: NodeId, input: Input) {
         let idx = node.0 as usize;
         let clock_ms = self.clock_ms(node);
-        let mut out: Vec<Out> = Vec::new();
+        let mut out = std::mem::take(&mut self.out_buf);
         {
             let slot = &mut self.nodes[idx];
-            let mut cx = Cx::new(node, slot.incarnation, self.now_ms, clock_ms, &mut out, &mut self.net, &mut self.rng, &self.addr_book, self.cfg.trace);
+            let mut cx = Cx::new(
+                node,
+                slot.incarnation,
+                self.now_ms,
+                clock_ms,
+                &mut out,
+                &mut self.net,
+                &mut self.rng,
+                &self.addr_book,
+                self.cfg.trace,
+            );
             slot.state.handle(input, &mut cx);
         }
-        for o in out {
+        for o in out.drain(..) {
             self.carry_out(node, o);
+        }
+        // Keep the allocation unless a nested handle already put one back.
+        if self.out_buf.capacity() < out.capacity() {
+            self.out_buf = out;
         }
     }
 
@@ -416,7 +523,14 @@ impl Sim {
             Out::Close { conn, reason } => self.close(node, conn, &reason),
             Out::Timer { after_ms, timer } => {
                 let incarnation = self.nodes[node.0 as usize].incarnation;
-                self.push(self.now_ms + after_ms, Event::Timer { node, incarnation, timer });
+                self.push(
+                    self.now_ms + after_ms,
+                    Event::Timer {
+                        node,
+                        incarnation,
+                        timer,
+                    },
+                );
             }
             Out::Trace(kind) => self.record(node, kind),
             Out::ConsoleReply { ticket, text } => {
@@ -428,7 +542,9 @@ impl Sim {
     }
 
     fn send(&mut self, node: NodeId, conn: ConnId, msg: Msg) {
-        let Some(c) = self.net.conns.get(&conn) else { return };
+        let Some(c) = self.net.conns.get(&conn) else {
+            return;
+        };
         let Some(side) = c.side_of(node) else { return };
         if !c.open[side] {
             return;
@@ -437,7 +553,14 @@ impl Sim {
         let id = self.next_msg;
         self.next_msg += 1;
         if self.cfg.trace {
-            let kind = TraceKind::Send { msg: id, conn, to, kind: msg.kind(), bytes: msg.wire_bytes(), summary: msg.summary() };
+            let kind = TraceKind::Send {
+                msg: id,
+                conn,
+                to,
+                kind: msg.kind(),
+                bytes: msg.wire_bytes(),
+                summary: msg.summary(),
+            };
             self.record(node, kind);
         }
         let bytes = msg.wire_bytes();
@@ -445,42 +568,108 @@ impl Sim {
     }
 
     fn transmit(&mut self, conn: ConnId, dir: u8, id: u64, frame: Frame, bytes: u64) {
-        let jitter_max = self.net.conns.get(&conn).map_or(0, |c| self.net.link(c.ends[0], c.ends[1]).jitter_ms);
-        let jitter = if jitter_max > 0 { self.rng.below(jitter_max + 1) } else { 0 };
-        if let Some((_, arrival)) = self.net.transmit(conn, dir as usize, bytes, self.now_ms, jitter) {
-            self.push(arrival, Event::Arrive { conn, dir, id, frame });
+        let jitter_max = self
+            .net
+            .conns
+            .get(&conn)
+            .map_or(0, |c| self.net.link(c.ends[0], c.ends[1]).jitter_ms);
+        let jitter = if jitter_max > 0 {
+            self.rng.below(jitter_max + 1)
+        } else {
+            0
+        };
+        if let Some((seq, arrival)) =
+            self.net
+                .transmit(conn, dir as usize, bytes, self.now_ms, jitter)
+        {
+            self.push(
+                arrival,
+                Event::Arrive {
+                    conn,
+                    dir,
+                    seq,
+                    id,
+                    frame,
+                },
+            );
         }
     }
 
     fn close(&mut self, node: NodeId, conn: ConnId, reason: &str) {
-        let Some(c) = self.net.conns.get_mut(&conn) else { return };
+        let Some(c) = self.net.conns.get_mut(&conn) else {
+            return;
+        };
         let Some(side) = c.side_of(node) else { return };
         if !c.open[side] {
             return;
         }
         c.open[side] = false;
         let peer = c.ends[1 - side];
-        self.record(node, TraceKind::ConnClose { conn, peer, reason: reason.to_string() });
+        self.record(
+            node,
+            TraceKind::ConnClose {
+                conn,
+                peer,
+                reason: reason.to_string(),
+            },
+        );
         let id = self.next_msg;
         self.next_msg += 1;
         self.transmit(conn, side as u8, id, Frame::Fin, 0);
-        self.net.reap(conn);
+        self.reap(conn);
     }
 
-    fn arrive(&mut self, conn: ConnId, dir: u8, id: u64, frame: Frame) {
-        let Some(c) = self.net.conns.get(&conn) else { return };
+    fn arrive(&mut self, conn: ConnId, dir: u8, seq: u64, id: u64, frame: Frame) {
+        let Some(c) = self.net.conns.get(&conn) else {
+            return;
+        };
         let (from, to) = (c.ends[dir as usize], c.ends[1 - dir as usize]);
-        let to_side = 1 - dir as usize;
         if self.net.is_cut(from, to) {
             if matches!(frame, Frame::Data(_)) {
                 self.record(to, TraceKind::Held { msg: id });
             }
             let list = self.held.entry((conn, dir)).or_default();
-            let pos = list.partition_point(|(i, _)| *i < id);
-            list.insert(pos, (id, frame));
+            let pos = list.partition_point(|(s, _, _)| *s < seq);
+            list.insert(pos, (seq, id, frame));
             return;
         }
-        let to_up = self.nodes.get(to.0 as usize).is_some_and(|n| !matches!(n.state, NodeState::Down));
+        if seq != c.dirs[dir as usize].delivered_seq + 1 {
+            // An earlier frame is still on its way (it waited at a cut): wait for it.
+            self.reorder
+                .entry((conn, dir))
+                .or_default()
+                .insert(seq, (id, frame));
+            return;
+        }
+        self.deliver(conn, dir, seq, id, frame);
+        while let Some(next) = self.take_in_sequence(conn, dir) {
+            let (seq, id, frame) = next;
+            self.deliver(conn, dir, seq, id, frame);
+        }
+    }
+
+    fn take_in_sequence(&mut self, conn: ConnId, dir: u8) -> Option<(u64, u64, Frame)> {
+        let expected = self.net.conns.get(&conn)?.dirs[dir as usize].delivered_seq + 1;
+        let buf = self.reorder.get_mut(&(conn, dir))?;
+        let (id, frame) = buf.remove(&expected)?;
+        if buf.is_empty() {
+            self.reorder.remove(&(conn, dir));
+        }
+        Some((expected, id, frame))
+    }
+
+    fn deliver(&mut self, conn: ConnId, dir: u8, seq: u64, id: u64, frame: Frame) {
+        let Some(c) = self.net.conns.get_mut(&conn) else {
+            return;
+        };
+        c.dirs[dir as usize].delivered_seq = seq;
+        let (from, to) = (c.ends[dir as usize], c.ends[1 - dir as usize]);
+        let to_side = 1 - dir as usize;
+        let open = c.open;
+        let to_up = self
+            .nodes
+            .get(to.0 as usize)
+            .is_some_and(|n| !matches!(n.state, NodeState::Down));
         match frame {
             Frame::Syn => {
                 if !to_up {
@@ -500,7 +689,7 @@ impl Sim {
                 self.input(to, Input::Accepted { conn, peer: from });
             }
             Frame::SynAck => {
-                if c.open[0] {
+                if open[0] {
                     self.record(to, TraceKind::ConnOpen { conn, peer: from });
                     self.input(to, Input::Connected { conn });
                 }
@@ -513,22 +702,35 @@ impl Sim {
                         self.input(to, Input::ConnFailed { conn });
                     }
                 }
-                self.net.reap(conn);
+                self.reap(conn);
             }
             Frame::Fin => {
                 if let Some(c) = self.net.conns.get_mut(&conn) {
                     if c.open[to_side] {
                         c.open[to_side] = false;
-                        self.record(to, TraceKind::ConnClose { conn, peer: from, reason: "closed by peer".into() });
+                        self.record(
+                            to,
+                            TraceKind::ConnClose {
+                                conn,
+                                peer: from,
+                                reason: "closed by peer".into(),
+                            },
+                        );
                         self.input(to, Input::Closed { conn });
                     }
                 }
-                self.net.reap(conn);
+                self.reap(conn);
             }
             Frame::Data(msg) => {
-                if !c.open[to_side] || !to_up {
+                if !open[to_side] || !to_up {
                     if self.cfg.trace {
-                        self.record(to, TraceKind::Drop { msg: id, reason: "connection closed".into() });
+                        self.record(
+                            to,
+                            TraceKind::Drop {
+                                msg: id,
+                                reason: "connection closed".into(),
+                            },
+                        );
                     }
                     return;
                 }
@@ -536,6 +738,17 @@ impl Sim {
                     self.record(to, TraceKind::Deliver { msg: id, from });
                 }
                 self.input(to, Input::Msg { conn, msg });
+            }
+        }
+    }
+
+    /// Forgets a connection both ends closed, with anything still buffered for it.
+    fn reap(&mut self, conn: ConnId) {
+        self.net.reap(conn);
+        if !self.net.conns.contains_key(&conn) {
+            for dir in 0..2u8 {
+                self.held.remove(&(conn, dir));
+                self.reorder.remove(&(conn, dir));
             }
         }
     }
@@ -553,11 +766,27 @@ impl Sim {
                 continue;
             }
             let frames = self.held.remove(&(conn, dir)).unwrap_or_default();
-            for (id, frame) in frames {
+            for (seq, id, frame) in frames {
                 let jitter_max = self.net.link(from, to).jitter_ms;
-                let jitter = if jitter_max > 0 { self.rng.below(jitter_max + 1) } else { 0 };
-                if let Some(at) = self.net.reschedule_arrival(conn, dir as usize, self.now_ms, jitter) {
-                    self.push(at, Event::Arrive { conn, dir, id, frame });
+                let jitter = if jitter_max > 0 {
+                    self.rng.below(jitter_max + 1)
+                } else {
+                    0
+                };
+                if let Some(at) =
+                    self.net
+                        .reschedule_arrival(conn, dir as usize, self.now_ms, jitter)
+                {
+                    self.push(
+                        at,
+                        Event::Arrive {
+                            conn,
+                            dir,
+                            seq,
+                            id,
+                            frame,
+                        },
+                    );
                 }
             }
         }

@@ -33,25 +33,44 @@ pub enum Timer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     /// The process starts; its cron's phase within a 100 ms tick is given.
-    Start { cron_phase_ms: u64 },
+    Start {
+        cron_phase_ms: u64,
+    },
     /// A peer connected to us.
-    Accepted { conn: ConnId, peer: NodeId },
+    Accepted {
+        conn: ConnId,
+        peer: NodeId,
+    },
     /// Our connection attempt succeeded.
-    Connected { conn: ConnId },
+    Connected {
+        conn: ConnId,
+    },
     /// Our connection attempt was refused.
-    ConnFailed { conn: ConnId },
+    ConnFailed {
+        conn: ConnId,
+    },
     /// The peer closed the connection (or its process died).
-    Closed { conn: ConnId },
-    Msg { conn: ConnId, msg: Msg },
+    Closed {
+        conn: ConnId,
+    },
+    Msg {
+        conn: ConnId,
+        msg: Msg,
+    },
     Timer(Timer),
     /// An operator command typed at redis-cli on this host.
-    Console { ticket: u64, line: String },
+    Console {
+        ticket: u64,
+        line: String,
+    },
 }
 
 impl NodeSpec {
     pub fn start(&self, run_id: String, host: &str, port: u16) -> NodeState {
         match self {
-            NodeSpec::Redis(spec) => NodeState::Redis(Box::new(RedisNode::new(spec.clone(), run_id, host, port))),
+            NodeSpec::Redis(spec) => {
+                NodeState::Redis(Box::new(RedisNode::new(spec.clone(), run_id, host, port)))
+            }
         }
     }
 }

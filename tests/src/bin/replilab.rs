@@ -39,7 +39,13 @@ fn flag(args: &[String], name: &str, default: u64) -> Result<u64, String> {
 }
 
 fn cmd_bench(args: &[String]) -> ExitCode {
-    let parsed = (|| Ok::<_, String>((flag(args, "--writes", 1_000_000)?, flag(args, "--keys", 100_000)?, flag(args, "--replicas", 5)?)))();
+    let parsed = (|| {
+        Ok::<_, String>((
+            flag(args, "--writes", 1_000_000)?,
+            flag(args, "--keys", 100_000)?,
+            flag(args, "--replicas", 5)?,
+        ))
+    })();
     let (writes, keys, replicas) = match parsed {
         Ok(v) => v,
         Err(e) => {
@@ -52,8 +58,14 @@ fn cmd_bench(args: &[String]) -> ExitCode {
     println!("native_events: {} events", r.events);
     println!("native_sim_time: {} ms", r.sim_ms);
     println!("native_wall_time: {:.3} s", r.wall_s);
-    println!("native_events_per_s: {:.0} events/s", r.events as f64 / r.wall_s);
-    println!("native_commands_per_s: {:.0} commands/s", r.commands as f64 / r.wall_s);
+    println!(
+        "native_events_per_s: {:.0} events/s",
+        r.events as f64 / r.wall_s
+    );
+    println!(
+        "native_commands_per_s: {:.0} commands/s",
+        r.commands as f64 / r.wall_s
+    );
     ExitCode::SUCCESS
 }
 
@@ -62,7 +74,10 @@ fn parse_ms(s: &str) -> Option<i64> {
         Some(n) if !n.ends_with('m') => (n, 1000.0),
         _ => (s.strip_suffix("ms").unwrap_or(s), 1.0),
     };
-    num.parse::<f64>().ok().filter(|v| v.is_finite()).map(|v| (v * mul) as i64)
+    num.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(|v| (v * mul) as i64)
 }
 
 fn cmd_console() -> ExitCode {
@@ -73,7 +88,10 @@ fn cmd_console() -> ExitCode {
     let mut out = std::io::stdout();
     loop {
         if interactive {
-            let n = sim.node(current).map(|n| format!("{}:{}", n.host, n.port)).unwrap_or_default();
+            let n = sim
+                .node(current)
+                .map(|n| format!("{}:{}", n.host, n.port))
+                .unwrap_or_default();
             let _ = write!(out, "[{}] {}> ", sim.name(current), n);
             let _ = out.flush();
         }
@@ -95,13 +113,19 @@ fn cmd_console() -> ExitCode {
 }
 
 fn node(sim: &Sim, name: &str) -> Result<NodeId, String> {
-    sim.node_id(name).ok_or_else(|| format!("unknown node '{name}'"))
+    sim.node_id(name)
+        .ok_or_else(|| format!("unknown node '{name}'"))
 }
 
 fn run_console_line(sim: &mut Sim, current: &mut NodeId, line: &str) -> Result<String, String> {
     if let Some(meta) = line.strip_prefix('.') {
         let parts: Vec<&str> = meta.split_whitespace().collect();
-        let arg = |i: usize| parts.get(i).copied().ok_or_else(|| format!("'.{}' needs more arguments (try .help)", parts[0]));
+        let arg = |i: usize| {
+            parts
+                .get(i)
+                .copied()
+                .ok_or_else(|| format!("'.{}' needs more arguments (try .help)", parts[0]))
+        };
         let ms = |s: &str| parse_ms(s).ok_or_else(|| format!("'{s}' is not a time (e.g. 500, 2s)"));
         return match parts.first().copied().unwrap_or("") {
             "sleep" => {

@@ -20,15 +20,24 @@ pub fn console(p: &Props) -> Html {
     let input = use_node_ref();
     let names: Vec<(u16, String, String)> = {
         let sim = p.lab.sim.borrow();
-        sim.nodes().iter().enumerate().map(|(i, n)| (i as u16, n.name.clone(), format!("{}:{}", n.host, n.port))).collect()
+        sim.nodes()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as u16, n.name.clone(), format!("{}:{}", n.host, n.port)))
+            .collect()
     };
-    let prompt = names.get(*target as usize).map(|n| format!("{}>", n.2)).unwrap_or_default();
+    let prompt = names
+        .get(*target as usize)
+        .map(|n| format!("{}>", n.2))
+        .unwrap_or_default();
     let history: Vec<String> = p.lines.iter().map(|l| l.command.clone()).collect();
 
     let on_target = {
         let target = target.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().selected_index();
+            let v = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .selected_index();
             target.set(v.max(0) as u16);
         })
     };

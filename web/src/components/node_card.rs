@@ -21,7 +21,9 @@ fn field(name: &'static str, value: String) -> Html {
 #[function_component(NodeCard)]
 pub fn node_card(p: &Props) -> Html {
     let sim = p.lab.sim.borrow();
-    let Some(slot) = sim.node(p.node) else { return html! {} };
+    let Some(slot) = sim.node(p.node) else {
+        return html! {};
+    };
     let clock = sim.clock_ms(p.node);
     let name = slot.name.clone();
     let NodeState::Redis(r) = &slot.state else {
@@ -33,21 +35,39 @@ pub fn node_card(p: &Props) -> Html {
         };
     };
     let master = r.is_master();
-    let role_class = if master { "card node master" } else { "card node replica" };
-    let mut fields = vec![field("role", if master { "master".into() } else { "slave".into() })];
+    let role_class = if master {
+        "card node master"
+    } else {
+        "card node replica"
+    };
+    let mut fields = vec![field(
+        "role",
+        if master {
+            "master".into()
+        } else {
+            "slave".into()
+        },
+    )];
     if let Some(m) = &r.master {
         let status = if m.is_connected() { "up" } else { "down" };
         fields.push(field("master_link_status", status.into()));
-        fields.push(field("slave_repl_offset", r.ids.master_repl_offset.to_string()));
+        fields.push(field(
+            "slave_repl_offset",
+            r.ids.master_repl_offset.to_string(),
+        ));
     } else {
         fields.push(field("connected_slaves", r.replicas.len().to_string()));
     }
-    fields.push(field("master_repl_offset", r.ids.master_repl_offset.to_string()));
+    fields.push(field(
+        "master_repl_offset",
+        r.ids.master_repl_offset.to_string(),
+    ));
     let keys: Vec<Html> = r
         .db
-        .entries()
+        .iter()
         .take(12)
-        .map(|(k, v, ttl)| {
+        .map(|(k, e)| {
+            let (v, ttl) = (&e.value, e.expire_at_ms);
             let key = String::from_utf8_lossy(k).to_string();
             let ttl = ttl.map(|at| format!(" · ttl {:.1} s", (at - clock) as f64 / 1000.0)).unwrap_or_default();
             html! { <li data-key={key.clone()}><code>{key}</code>{" = "}<code>{String::from_utf8_lossy(v).to_string()}</code><span class="muted">{ttl}</span></li> }

@@ -16,7 +16,13 @@ const SHOWN: usize = 300;
 #[function_component(TraceList)]
 pub fn trace_list(p: &Props) -> Html {
     let sim = p.lab.sim.borrow();
-    let events: Vec<_> = sim.trace().iter().rev().filter(|e| listed(e)).take(SHOWN).collect();
+    let events: Vec<_> = sim
+        .trace()
+        .iter()
+        .rev()
+        .filter(|e| listed(e))
+        .take(SHOWN)
+        .collect();
     html! {
         <section class="card trace" aria-label="Events">
             <h2>{"Events"}</h2>
