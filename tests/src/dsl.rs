@@ -3,7 +3,7 @@
 
 use replilab_core::net::{LinkCfg, NodeId};
 use replilab_core::profile::Profile;
-use replilab_core::redis::{RedisNode, RedisSpec};
+use replilab_core::redis::{RedisNode, RedisSpec, ReplicaState};
 use replilab_core::sim::{ConsoleOutcome, Fault, NodeSpec, Sim, SimConfig};
 
 pub struct Lab {
@@ -57,6 +57,30 @@ impl Lab {
             ..LinkCfg::default()
         };
         lab
+    }
+
+    /// Runs until every replica of `m` is online and streaming with the
+    /// master's offset acknowledged (a diskless sync streams after the first ACK).
+    pub fn wait_synced(&mut self) -> &mut Lab {
+        for _ in 0..600 {
+            self.run_ms(100);
+            let Some(m) = self.sim.node_id("m").and_then(|id| self.sim.redis(id)) else {
+                continue;
+            };
+            let expected = self.sim.nodes().len() - 1;
+            let streaming = m.replicas.len() == expected
+                && m.replicas.values().all(|r| {
+                    r.state
+                        == ReplicaState::Online {
+                            waiting_first_ack: false,
+                        }
+                        && r.ack_offset == m.ids.master_repl_offset
+                });
+            if streaming {
+                return self;
+            }
+        }
+        panic!("replicas did not come online within 60 s of simulated time")
     }
 
     pub fn id(&self, name: &str) -> NodeId {

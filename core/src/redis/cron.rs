@@ -59,15 +59,15 @@ impl RedisNode {
     fn replication_cron(&mut self, cx: &mut Cx) {
         let repl_loops = self.cron_loops / (1000 / (1000 / self.conf.hz.clamp(1, 500))).max(1);
         self.replica_cron(cx);
-        if self.is_master() {
-            self.master_cron(repl_loops, cx);
-        }
+        // The half that serves our own replicas runs on chained replicas too.
+        self.master_cron(repl_loops, cx);
         self.refresh_good_replicas(cx);
     }
 
     fn master_cron(&mut self, repl_loops: u64, cx: &mut Cx) {
         let period = self.conf.repl_ping_replica_period.max(1);
-        if repl_loops % period == 0 && !self.replicas.is_empty() {
+        // Only a top-level master originates PINGs; a replica proxies its master's.
+        if self.is_master() && repl_loops % period == 0 && !self.replicas.is_empty() {
             self.feed_stream(vec![vec![b"PING".to_vec()]], false, cx);
         }
         // Replicas waiting for an RDB get a newline every second (not counted in offsets).
@@ -105,7 +105,10 @@ impl RedisNode {
             cx.close(conn, "replica timed out");
         }
         // Free the backlog after repl-backlog-ttl without replicas; a new history starts.
-        if let (Some(since), true) = (self.no_replicas_since_s, self.backlog.is_some()) {
+        if let (Some(since), true) = (
+            self.no_replicas_since_s,
+            self.backlog.is_some() && self.is_master(),
+        ) {
             let ttl = self.conf.repl_backlog_ttl as i64;
             if self.replicas.is_empty() && ttl > 0 && cx.clock_ms.div_euclid(1000) - since > ttl {
                 self.ids.replid = cx.hex40();
