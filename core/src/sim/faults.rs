@@ -57,8 +57,18 @@ impl Sim {
 
     /// Applies a fault now.
     pub fn apply(&mut self, fault: Fault) {
-        let text = self.describe(&fault);
+        let mut text = self.describe(&fault);
         let at = self.fault_node(&fault);
+        let down = self
+            .node(at)
+            .is_some_and(|n| matches!(n.state, NodeState::Down));
+        match fault {
+            Fault::Restart { .. } if !down => text.push_str(" (no effect: the process is running)"),
+            Fault::Crash { .. } | Fault::Pause { .. } if down => {
+                text.push_str(" (no effect: the process is down)")
+            }
+            _ => {}
+        }
         self.record(at, TraceKind::Fault { text });
         match fault {
             Fault::Partition { groups } => {
