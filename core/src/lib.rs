@@ -8,5 +8,6 @@ pub mod net;
 pub mod profile;
 pub mod redis;
 pub mod rng;
+pub mod sentinel;
 pub mod sim;
 pub mod trace;

@@ -4,7 +4,9 @@
 use replilab_core::net::{LinkCfg, NodeId};
 use replilab_core::profile::Profile;
 use replilab_core::redis::{RedisNode, RedisSpec, ReplicaState};
+use replilab_core::sentinel::{MonitorSpec, SentinelSpec};
 use replilab_core::sim::{ConsoleOutcome, Fault, NodeSpec, Sim, SimConfig};
+use replilab_core::trace::TraceKind;
 
 pub struct Lab {
     pub sim: Sim,
@@ -81,6 +83,48 @@ impl Lab {
             }
         }
         panic!("replicas did not come online within 60 s of simulated time")
+    }
+
+    /// Seed 001's shape: master `m`, replicas `r1..rN`, Sentinels `s1..sK`
+    /// (10.0.1.x:26379) monitoring `mymaster` with `quorum`, on a LAN.
+    pub fn with_sentinels(
+        seed: u64,
+        replicas: usize,
+        sentinels: usize,
+        quorum: u32,
+        tune: impl Fn(&mut RedisSpec),
+        mon: impl Fn(&mut MonitorSpec),
+    ) -> Lab {
+        let mut lab = Lab::master_with_replicas_conf(seed, replicas, Profile::V7_0, 1, tune);
+        let mut m = MonitorSpec {
+            quorum,
+            ..MonitorSpec::default()
+        };
+        mon(&mut m);
+        let spec = SentinelSpec {
+            monitors: vec![m],
+            protected_mode: false,
+        };
+        for i in 1..=sentinels {
+            lab.sim.add_node(
+                &format!("s{i}"),
+                &format!("10.0.1.{i}"),
+                26379,
+                NodeSpec::Sentinel(spec.clone()),
+            );
+        }
+        lab
+    }
+
+    /// Sentinel events so far, as `t node event` lines.
+    pub fn sentinel_events(&self) -> Vec<String> {
+        let names = |id: NodeId| self.sim.name(id);
+        self.sim
+            .trace()
+            .iter()
+            .filter(|e| matches!(e.kind, TraceKind::Sentinel { .. }))
+            .map(|e| e.line(&names))
+            .collect()
     }
 
     pub fn id(&self, name: &str) -> NodeId {

@@ -46,6 +46,12 @@ const FLAG_NAMES: &[(u32, &str)] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CmdId {
     Append,
+    Psubscribe,
+    Publish,
+    Punsubscribe,
+    Sentinel,
+    Subscribe,
+    Unsubscribe,
     Client,
     Command,
     Config,
@@ -259,6 +265,13 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("ping", CmdId::Ping, -1, FAST, NOKEYS),
     c("psetex", CmdId::Psetex, 4, WRITE | DENYOOM, KEY1),
     c(
+        "psubscribe",
+        CmdId::Psubscribe,
+        -2,
+        NOSCRIPT | LOADING | STALE,
+        NOKEYS,
+    ),
+    c(
         "psync",
         CmdId::Psync,
         -3,
@@ -266,6 +279,15 @@ pub static COMMANDS: &[CommandSpec] = &[
         NOKEYS,
     ),
     c("pttl", CmdId::Pttl, 2, READONLY | FAST, KEY1),
+    // PUBLISH is propagated to replicas outside cluster mode (may-replicate).
+    c("publish", CmdId::Publish, 3, LOADING | STALE | FAST, NOKEYS),
+    c(
+        "punsubscribe",
+        CmdId::Punsubscribe,
+        -1,
+        NOSCRIPT | LOADING | STALE,
+        NOKEYS,
+    ),
     c(
         "randomkey",
         CmdId::Randomkey,
@@ -302,6 +324,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         NOKEYS,
     ),
     c("select", CmdId::Select, 2, LOADING | STALE | FAST, NOKEYS),
+    // Answered only by Sentinel processes; a Redis server does not know it.
+    c(
+        "sentinel",
+        CmdId::Sentinel,
+        -2,
+        ADMIN | LOADING | STALE,
+        NOKEYS,
+    ),
     c("set", CmdId::Set, -3, WRITE | DENYOOM, KEY1),
     c("setex", CmdId::Setex, 4, WRITE | DENYOOM, KEY1),
     c("setnx", CmdId::Setnx, 3, WRITE | DENYOOM | FAST, KEY1),
@@ -314,6 +344,13 @@ pub static COMMANDS: &[CommandSpec] = &[
     ),
     c("strlen", CmdId::Strlen, 2, READONLY | FAST, KEY1),
     c(
+        "subscribe",
+        CmdId::Subscribe,
+        -2,
+        NOSCRIPT | LOADING | STALE,
+        NOKEYS,
+    ),
+    c(
         "sync",
         CmdId::Sync,
         1,
@@ -324,6 +361,13 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("ttl", CmdId::Ttl, 2, READONLY | FAST, KEY1),
     c("type", CmdId::Type, 2, READONLY | FAST, KEY1),
     c("unlink", CmdId::Unlink, -2, WRITE | FAST, ALLKEYS),
+    c(
+        "unsubscribe",
+        CmdId::Unsubscribe,
+        -1,
+        NOSCRIPT | LOADING | STALE,
+        NOKEYS,
+    ),
     c("wait", CmdId::Wait, 3, NOSCRIPT, NOKEYS),
 ];
 
@@ -338,10 +382,19 @@ fn find(
     name: &[u8],
     prefix_len: usize,
 ) -> Option<&'static CommandSpec> {
-    table
-        .binary_search_by(|s| cmp_ci(&s.name[prefix_len..], name))
-        .ok()
-        .map(|i| &table[i])
+    // Every command runs through here (several times on a master): lowercase
+    // the probe once into a stack buffer so the search compares plain slices.
+    let mut buf = [0u8; 24];
+    let found = if name.len() <= buf.len() {
+        let lower = &mut buf[..name.len()];
+        lower.copy_from_slice(name);
+        lower.make_ascii_lowercase();
+        let lower = &*lower;
+        table.binary_search_by(|s| s.name.as_bytes()[prefix_len..].cmp(lower))
+    } else {
+        table.binary_search_by(|s| cmp_ci(&s.name[prefix_len..], name))
+    };
+    found.ok().map(|i| &table[i])
 }
 
 /// The top-level command named `name` (case-insensitive), as

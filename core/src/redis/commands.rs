@@ -261,6 +261,16 @@ impl RedisNode {
             "CONFIG" => self.config(argv, cx),
             "DEBUG" => return self.debug(to, argv, cx),
             "REPLCONF" => return self.replconf(to, client, argv),
+            "PUBLISH" => self.publish_command(argv, cx),
+            "SUBSCRIBE" | "PSUBSCRIBE" | "UNSUBSCRIBE" | "PUNSUBSCRIBE" => {
+                if let ReplyTo::Console(ticket) = to {
+                    self.console_push_ticket = *ticket;
+                }
+                self.subscribe_command(client, to, argv, cx);
+                return None;
+            }
+            "CLIENT" => self.client_command(client, to, argv, cx),
+            "SENTINEL" => data::unknown_command(argv),
             // The lab models database 0 only (ARCHITECTURE.md, Simplifications).
             "SELECT" => match data::parse_i64(&argv[1]) {
                 Some(0) => Reply::ok(),

@@ -14,6 +14,7 @@ pub mod conf;
 mod cron;
 mod info;
 mod master;
+mod pubsub;
 mod replica;
 
 use std::collections::BTreeMap;
@@ -107,6 +108,9 @@ pub struct ReplIds {
     pub second_repl_offset: i64,
 }
 
+/// What a server in protected mode tells a client from another host before closing.
+pub const DENIED: &str = "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+
 pub const NULL_REPLID: &str = "0000000000000000000000000000000000000000";
 
 /// A connected client (not a replica), and its transaction state.
@@ -121,6 +125,10 @@ pub struct Client {
     pub woff: u64,
     /// Set by REPLCONF listening-port before the client turns into a replica.
     pub listening_port: Option<u16>,
+    pub name: String,
+    /// Pub/Sub subscriptions (channels and patterns).
+    pub channels: std::collections::BTreeSet<Vec<u8>>,
+    pub patterns: std::collections::BTreeSet<Vec<u8>>,
 }
 
 /// A WAIT that is blocked until enough replicas acknowledge.
@@ -176,6 +184,8 @@ pub struct RedisNode {
     cron_loops: u64,
     /// A GETACK is owed to the replicas before this event ends (WAIT).
     getack_pending: bool,
+    /// The console ticket that receives Pub/Sub messages (0: none).
+    pub console_push_ticket: u64,
 }
 
 impl RedisNode {
@@ -218,6 +228,7 @@ impl RedisNode {
             next_gen: 1,
             cron_loops: 0,
             getack_pending: false,
+            console_push_ticket: 0,
             spec,
         }
     }
@@ -231,6 +242,12 @@ impl RedisNode {
             Input::Start { cron_phase_ms } => self.start(cron_phase_ms, cx),
             Input::Accepted { conn, peer } => {
                 self.stats.total_connections_received += 1;
+                let local = cx.addr_of(peer).is_some_and(|a| a.0 == self.host);
+                if self.conf.protected_mode && !local {
+                    cx.send(conn, Msg::Reply(Rc::new(crate::data::Reply::err(DENIED))));
+                    cx.close(conn, "protected mode");
+                    return;
+                }
                 let id = self.next_client_id;
                 self.next_client_id += 1;
                 self.clients.insert(
@@ -247,6 +264,7 @@ impl RedisNode {
             Input::Closed { conn } => self.on_closed(conn, cx),
             Input::Msg { conn, msg } => self.on_msg(conn, msg, cx),
             Input::Timer(Timer::Redis(t)) => self.on_timer(t, cx),
+            Input::Timer(_) => {}
             Input::Console { ticket, line } => self.on_console(ticket, &line, cx),
         }
         if self.getack_pending {

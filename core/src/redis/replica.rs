@@ -325,7 +325,10 @@ impl RedisNode {
         if let Some(m) = self.master.as_mut() {
             m.read_reploff += c.bytes;
         }
-        if c.name_is("REPLCONF") {
+        if c.name_is("PUBLISH") && c.argv.len() == 3 {
+            // A replica delivers what its master published to its own subscribers.
+            self.publish(&c.argv[1], &c.argv[2], cx);
+        } else if c.name_is("REPLCONF") {
             // GETACK: the ACK carries the offset before this command.
             let _ = applied_before;
             self.send_ack(cx);

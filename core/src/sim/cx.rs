@@ -32,6 +32,11 @@ pub enum Out {
         ticket: u64,
         text: String,
     },
+    /// A Pub/Sub message for a subscribed console, appended to its output.
+    ConsolePush {
+        ticket: u64,
+        text: String,
+    },
     /// The process is busy (loading an RDB) and handles nothing for `ms`.
     Busy {
         ms: u64,
@@ -118,6 +123,10 @@ impl<'a> Cx<'a> {
 
     pub fn console_reply(&mut self, ticket: u64, text: String) {
         self.out.push(Out::ConsoleReply { ticket, text });
+    }
+
+    pub fn console_push(&mut self, ticket: u64, text: String) {
+        self.out.push(Out::ConsolePush { ticket, text });
     }
 
     pub fn busy(&mut self, ms: u64) {

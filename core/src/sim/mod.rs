@@ -536,6 +536,13 @@ impl Sim {
             Out::ConsoleReply { ticket, text } => {
                 self.console_replies.insert(ticket, text);
             }
+            Out::ConsolePush { ticket, text } => {
+                let entry = self.console_replies.entry(ticket).or_default();
+                if !entry.is_empty() {
+                    entry.push('\n');
+                }
+                entry.push_str(&text);
+            }
             Out::Busy { ms } => self.block(node, self.now_ms + ms, false),
             Out::Rewrite(spec) => self.nodes[node.0 as usize].spec = spec,
         }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::msg::Msg;
 use crate::net::{ConnId, NodeId};
 use crate::redis::{RedisNode, RedisSpec, RedisTimer};
+use crate::sentinel::{SentinelNode, SentinelSpec, SentinelTimer};
 
 use super::Cx;
 
@@ -13,12 +14,14 @@ use super::Cx;
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum NodeSpec {
     Redis(RedisSpec),
+    Sentinel(SentinelSpec),
 }
 
 /// The live process on a host.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NodeState {
     Redis(Box<RedisNode>),
+    Sentinel(Box<SentinelNode>),
     /// Crashed, or never started.
     Down,
 }
@@ -27,6 +30,7 @@ pub enum NodeState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Timer {
     Redis(RedisTimer),
+    Sentinel(SentinelTimer),
 }
 
 /// One thing that happens to a node.
@@ -71,6 +75,12 @@ impl NodeSpec {
             NodeSpec::Redis(spec) => {
                 NodeState::Redis(Box::new(RedisNode::new(spec.clone(), run_id, host, port)))
             }
+            NodeSpec::Sentinel(spec) => NodeState::Sentinel(Box::new(SentinelNode::new(
+                spec.clone(),
+                run_id,
+                host,
+                port,
+            ))),
         }
     }
 }
@@ -79,6 +89,7 @@ impl NodeState {
     pub fn handle(&mut self, input: Input, cx: &mut Cx) {
         match self {
             NodeState::Redis(r) => r.handle(input, cx),
+            NodeState::Sentinel(s) => s.handle(input, cx),
             NodeState::Down => {}
         }
     }
