@@ -1,6 +1,8 @@
 //! replilab-core: a deterministic, sans-IO simulation of Redis 7 replication,
 //! expiry and Sentinel. No I/O, no wall clock, no web crates.
 
+pub mod checker;
+pub mod client;
 pub mod data;
 pub mod demo;
 pub mod msg;

@@ -80,6 +80,15 @@ pub enum TraceKind {
     Fault { text: String },
     /// A Sentinel event as Sentinel publishes it (`+sdown master mymaster ...`).
     Sentinel { event: String },
+    /// A master acknowledged a client's write: where it stands in the stream.
+    Ack {
+        conn: ConnId,
+        cmd: String,
+        replid: String,
+        offset: u64,
+    },
+    /// A simulated client's operation completed (the checker's history).
+    Op { op: u64, text: String },
 }
 
 impl TraceEvent {
@@ -133,6 +142,13 @@ impl TraceEvent {
             TraceKind::Log { text } => format!("{at} {n} log {text}"),
             TraceKind::Fault { text } => format!("{at} {n} fault {text}"),
             TraceKind::Sentinel { event } => format!("{at} {n} {event}"),
+            TraceKind::Ack {
+                conn,
+                cmd,
+                replid,
+                offset,
+            } => format!("{at} {n} ack {conn} {cmd} at {replid}:{offset}"),
+            TraceKind::Op { op, text } => format!("{at} {n} op#{op} {text}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! A small language for scenario tests, so they read like specs:
 //! `lab.at_s(6).cmd("m", "SET k v")`, `lab.info("r1", "master_link_status")`.
 
+use replilab_core::client::{ClientNode, ClientSpec};
 use replilab_core::net::{LinkCfg, NodeId};
 use replilab_core::profile::Profile;
 use replilab_core::redis::{RedisNode, RedisSpec, ReplicaState};
@@ -114,6 +115,30 @@ impl Lab {
             );
         }
         lab
+    }
+
+    /// Adds a simulated application client on host 10.0.2.x.
+    pub fn add_client(&mut self, name: &str, spec: ClientSpec) -> NodeId {
+        let n = self
+            .sim
+            .nodes()
+            .iter()
+            .filter(|s| matches!(s.spec, NodeSpec::Client(_)))
+            .count()
+            + 1;
+        self.sim
+            .add_node(name, &format!("10.0.2.{n}"), 0, NodeSpec::Client(spec))
+    }
+
+    pub fn client(&self, name: &str) -> &ClientNode {
+        match &self.sim.node(self.id(name)).expect("node").state {
+            replilab_core::sim::NodeState::Client(c) => c,
+            _ => panic!("{name} is not a client"),
+        }
+    }
+
+    pub fn check(&self) -> replilab_core::checker::Report {
+        replilab_core::checker::check(&self.sim)
     }
 
     /// Sentinel events so far, as `t node event` lines.

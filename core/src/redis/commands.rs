@@ -228,7 +228,17 @@ impl RedisNode {
         self.trace_expired(&fx, cx);
         // One command that propagates several entries is wrapped in MULTI/EXEC (7.0).
         let propagate = fx.take_propagation();
+        let wrote = !propagate.is_empty();
         self.propagate_for(client, propagate, cx);
+        if let (true, ReplyTo::Conn(conn), true) = (wrote && self.is_master(), to, cx.tracing) {
+            let kind = TraceKind::Ack {
+                conn: *conn,
+                cmd: crate::msg::show_argv(argv),
+                replid: self.ids.replid.clone(),
+                offset: self.ids.master_repl_offset,
+            };
+            cx.trace(kind);
+        }
         reply
     }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::client::{ClientNode, ClientSpec, ClientTimer};
 use crate::msg::Msg;
 use crate::net::{ConnId, NodeId};
 use crate::redis::{RedisNode, RedisSpec, RedisTimer};
@@ -15,6 +16,7 @@ use super::Cx;
 pub enum NodeSpec {
     Redis(RedisSpec),
     Sentinel(SentinelSpec),
+    Client(ClientSpec),
 }
 
 /// The live process on a host.
@@ -22,6 +24,7 @@ pub enum NodeSpec {
 pub enum NodeState {
     Redis(Box<RedisNode>),
     Sentinel(Box<SentinelNode>),
+    Client(Box<ClientNode>),
     /// Crashed, or never started.
     Down,
 }
@@ -31,6 +34,7 @@ pub enum NodeState {
 pub enum Timer {
     Redis(RedisTimer),
     Sentinel(SentinelTimer),
+    Client(ClientTimer),
 }
 
 /// One thing that happens to a node.
@@ -81,6 +85,7 @@ impl NodeSpec {
                 host,
                 port,
             ))),
+            NodeSpec::Client(spec) => NodeState::Client(Box::new(ClientNode::new(spec.clone()))),
         }
     }
 }
@@ -90,6 +95,7 @@ impl NodeState {
         match self {
             NodeState::Redis(r) => r.handle(input, cx),
             NodeState::Sentinel(s) => s.handle(input, cx),
+            NodeState::Client(c) => c.handle(input, cx),
             NodeState::Down => {}
         }
     }

@@ -1,0 +1,324 @@
+//! The checker: named properties over a recorded run (client histories plus
+//! the trace), kept apart from the protocol code. Each violation comes with a
+//! minimal explanation: which write, acknowledged by which node at which
+//! replication offset, and which event erased it.
+
+use serde::Serialize;
+
+use crate::client::{Op, OpKind, Outcome};
+use crate::msg::show_argv;
+use crate::net::NodeId;
+use crate::sim::{NodeState, Sim};
+use crate::trace::TraceKind;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LostWrite {
+    pub client: String,
+    pub cmd: String,
+    pub acked_ms: u64,
+    pub acked_by: String,
+    /// Where the write stood in the acknowledging master's stream.
+    pub replid: String,
+    pub offset: u64,
+    /// What erased it, in words (the full sync, or the crash).
+    pub erased_by: String,
+    pub erased_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BadRead {
+    pub client: String,
+    pub key: String,
+    pub read_ms: u64,
+    pub node: String,
+    pub got: String,
+    pub expected: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Window {
+    pub client: String,
+    pub from_ms: u64,
+    pub to_ms: u64,
+    pub failed_writes: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub final_master: Option<String>,
+    pub acked_writes: u64,
+    pub surviving_writes: u64,
+    pub lost_writes: Vec<LostWrite>,
+    pub stale_reads: Vec<BadRead>,
+    pub expired_reads: Vec<BadRead>,
+    pub unavailable: Vec<Window>,
+    pub full_syncs: u64,
+    pub partial_syncs: u64,
+}
+
+impl Report {
+    pub fn longest_unavailable_ms(&self) -> u64 {
+        self.unavailable
+            .iter()
+            .map(|w| w.to_ms - w.from_ms)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The master every healthy Sentinel agrees on, else the only master with replicas.
+pub fn final_master(sim: &Sim) -> Option<NodeId> {
+    let mut votes: std::collections::BTreeMap<(String, u16), u32> = Default::default();
+    for n in sim.nodes() {
+        if let NodeState::Sentinel(s) = &n.state {
+            for m in s.masters.values() {
+                *votes.entry((m.inst.host.clone(), m.inst.port)).or_default() += 1;
+            }
+        }
+    }
+    if let Some(((host, port), _)) = votes.iter().max_by_key(|(_, v)| **v) {
+        if let Some(id) = sim
+            .nodes()
+            .iter()
+            .position(|n| n.host == *host && n.port == *port)
+        {
+            return Some(NodeId(id as u16));
+        }
+    }
+    sim.nodes()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match &n.state {
+            NodeState::Redis(r) if r.is_master() => Some((r.replicas.len(), i)),
+            _ => None,
+        })
+        .max()
+        .map(|(_, i)| NodeId(i as u16))
+}
+
+pub fn check(sim: &Sim) -> Report {
+    let mut report = Report::default();
+    for e in sim.trace() {
+        if let TraceKind::Sync { full, .. } = e.kind {
+            if full {
+                report.full_syncs += 1;
+            } else {
+                report.partial_syncs += 1;
+            }
+        }
+    }
+    let master = final_master(sim);
+    report.final_master = master.map(|m| sim.name(m));
+    let final_db = master.and_then(|m| sim.redis(m)).map(|r| &r.db);
+    for (i, slot) in sim.nodes().iter().enumerate() {
+        let NodeState::Client(c) = &slot.state else {
+            continue;
+        };
+        let client = slot.name.clone();
+        let wait_needed = c.spec.wait.map(|(n, _)| n as i64);
+        let history = &c.history;
+        for op in history.iter().filter(|o| acknowledged(o, wait_needed)) {
+            let OpKind::Write { key, value, px } = &op.kind else {
+                continue;
+            };
+            report.acked_writes += 1;
+            let present = final_db
+                .and_then(|db| db.get_entry(key.as_bytes()))
+                .is_some_and(|e| e.value == value.as_bytes());
+            // A write with a TTL may legitimately be gone: expired, not lost.
+            let expired_since =
+                px.is_some_and(|ttl| sim.now_ms() > op.complete_ms.unwrap_or(0) + ttl);
+            if present || expired_since {
+                report.surviving_writes += 1;
+            } else {
+                report.lost_writes.push(explain_loss(sim, &client, op));
+            }
+        }
+        check_reads(sim, &client, history, &mut report);
+        report.unavailable.extend(windows(&client, history));
+        let _ = i;
+    }
+    report
+}
+
+fn acknowledged(op: &Op, wait_needed: Option<i64>) -> bool {
+    op.kind.is_write()
+        && matches!(op.outcome, Outcome::Ok(_))
+        && wait_needed.is_none_or(|n| op.wait_acks.is_some_and(|a| a >= n))
+}
+
+/// Finds where the write was acknowledged and what erased it afterwards.
+fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
+    let cmd = show_argv(&op.kind.argv());
+    let done = op.complete_ms.unwrap_or(op.invoke_ms);
+    let ack = sim.trace().iter().rev().find(|e| {
+        e.t_ms <= done
+            && Some(e.node) == op.target
+            && matches!(&e.kind, TraceKind::Ack { cmd: c, .. } if *c == cmd)
+    });
+    let (node, acked_ms, replid, offset) = match ack {
+        Some(e) => match &e.kind {
+            TraceKind::Ack { replid, offset, .. } => {
+                (Some(e.node), e.t_ms, replid.clone(), *offset)
+            }
+            _ => (None, done, String::new(), 0),
+        },
+        None => (op.target, done, String::new(), 0),
+    };
+    let mut erased_by = "not found on the final master".to_string();
+    let mut erased_ms = None;
+    if let Some(n) = node {
+        let mut full_from = None;
+        for e in sim
+            .trace()
+            .iter()
+            .filter(|e| e.node == n && e.t_ms >= acked_ms)
+        {
+            match &e.kind {
+                TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
+                    full_from = Some(text.clone())
+                }
+                TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
+                    let from = full_from.clone().unwrap_or_default();
+                    erased_by = format!(
+                        "{} flushed its data to load a full sync ({from})",
+                        sim.name(n)
+                    );
+                    erased_ms = Some(e.t_ms);
+                    break;
+                }
+                TraceKind::Fault { text } if text.starts_with("crash") => {
+                    erased_by = format!("{} crashed before any replica had it", sim.name(n));
+                    erased_ms = Some(e.t_ms);
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    LostWrite {
+        client: client.to_string(),
+        cmd,
+        acked_ms,
+        acked_by: node.map(|n| sim.name(n)).unwrap_or_default(),
+        replid,
+        offset,
+        erased_by,
+        erased_ms,
+    }
+}
+
+fn check_reads(sim: &Sim, client: &str, history: &[Op], report: &mut Report) {
+    let name = |n: Option<NodeId>| n.map(|n| sim.name(n)).unwrap_or_default();
+    for read in history
+        .iter()
+        .filter(|o| matches!(o.kind, OpKind::Read { .. }))
+    {
+        let Some(got) = read.ok() else { continue };
+        let key = read.kind.key();
+        let before = |w: &&Op| {
+            w.kind.key() == key
+                && w.complete_ms.is_some_and(|c| c <= read.invoke_ms)
+                && matches!(w.outcome, Outcome::Ok(_))
+        };
+        if key == "ctr" {
+            let acked_max = history
+                .iter()
+                .filter(before)
+                .filter(|w| matches!(w.kind, OpKind::Incr { .. }))
+                .filter_map(|w| parse_int(w.ok()?))
+                .max();
+            let seen = parse_int(got).unwrap_or(0);
+            if let Some(max) = acked_max.filter(|m| seen < *m) {
+                report.stale_reads.push(BadRead {
+                    client: client.into(),
+                    key: key.into(),
+                    read_ms: read.invoke_ms,
+                    node: name(read.target),
+                    got: got.into(),
+                    expected: format!("at least {max}"),
+                });
+            }
+            continue;
+        }
+        let Some(write) = history
+            .iter()
+            .filter(before)
+            .rfind(|w| matches!(w.kind, OpKind::Write { .. }))
+        else {
+            continue;
+        };
+        let OpKind::Write { value, px, .. } = &write.kind else {
+            continue;
+        };
+        match px {
+            Some(ttl) if read.invoke_ms > write.complete_ms.unwrap_or(0) + ttl => {
+                if got != "(nil)" {
+                    report.expired_reads.push(BadRead {
+                        client: client.into(),
+                        key: key.into(),
+                        read_ms: read.invoke_ms,
+                        node: name(read.target),
+                        got: got.into(),
+                        expected: "(nil): the key had expired".into(),
+                    });
+                }
+            }
+            _ => {
+                if got == "(nil)" {
+                    report.stale_reads.push(BadRead {
+                        client: client.into(),
+                        key: key.into(),
+                        read_ms: read.invoke_ms,
+                        node: name(read.target),
+                        got: got.into(),
+                        expected: format!("\"{value}\""),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn parse_int(reply: &str) -> Option<i64> {
+    reply
+        .trim_start_matches("(integer) ")
+        .trim_matches('"')
+        .parse()
+        .ok()
+}
+
+/// Spans during which a client's writes failed, from the first failure to the next success.
+fn windows(client: &str, history: &[Op]) -> Vec<Window> {
+    let mut out = Vec::new();
+    let mut open: Option<(u64, u64)> = None;
+    for op in history
+        .iter()
+        .filter(|o| o.kind.is_write() && o.complete_ms.is_some())
+    {
+        let ok = matches!(op.outcome, Outcome::Ok(_));
+        match (ok, open) {
+            (false, None) => open = Some((op.invoke_ms, 1)),
+            (false, Some((from, n))) => open = Some((from, n + 1)),
+            (true, Some((from, n))) => {
+                out.push(Window {
+                    client: client.into(),
+                    from_ms: from,
+                    to_ms: op.complete_ms.unwrap_or(from),
+                    failed_writes: n,
+                });
+                open = None;
+            }
+            (true, None) => {}
+        }
+    }
+    if let (Some((from, n)), Some(last)) = (open, history.last()) {
+        out.push(Window {
+            client: client.into(),
+            from_ms: from,
+            to_ms: last.complete_ms.unwrap_or(last.invoke_ms),
+            failed_writes: n,
+        });
+    }
+    out
+}

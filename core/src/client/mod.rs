@@ -1,0 +1,574 @@
+//! Simulated application clients: routing policies, workloads, timeouts,
+//! and the history the checker reads.
+//!
+//! A client is a node like the servers: it opens TCP connections, sends
+//! RESP commands, waits for replies with a timeout, and reconnects when a
+//! connection breaks (CLIENT KILL, a crash) or an error tells it to. Every
+//! completed operation is recorded as `TraceKind::Op`, and the full history
+//! is kept in `ClientNode::history` for the checker.
+
+mod history;
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+pub use history::{Op, OpKind, Outcome};
+
+use crate::data::Reply;
+use crate::msg::Msg;
+use crate::net::{ConnId, NodeId};
+use crate::sim::{Cx, Input, Timer};
+use crate::trace::TraceKind;
+
+/// Where writes go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Routing {
+    /// A fixed address: keeps talking to it until the connection dies or an
+    /// error says otherwise (seed 001's client).
+    Fixed { host: String, port: u16 },
+    /// Asks Sentinels for the master, and re-resolves on `+switch-master`,
+    /// on a lost connection, and on READONLY errors.
+    Sentinel {
+        sentinels: Vec<(String, u16)>,
+        master: String,
+    },
+}
+
+/// Where reads go.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReadFrom {
+    /// Critical reads: from the master.
+    #[default]
+    Master,
+    /// Read/write split: from this replica.
+    Replica { host: String, port: u16 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Workload {
+    /// `SET w:<n> <n>` every period, n = 1, 2, ...
+    Writer,
+    /// `SET w:<n> <n>`, then `GET w:<n>` from the read target.
+    WriteThenRead,
+    /// `INCR ctr`, then `GET ctr` from the read target.
+    Counter,
+    /// `SET s:<n> <n> PX <ttl_ms>`, then `GET s:<n>` from the read target
+    /// `read_after_ms` later (after it expired, when read_after > ttl).
+    Expiring { ttl_ms: u64, read_after_ms: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClientSpec {
+    pub routing: Routing,
+    pub read_from: ReadFrom,
+    pub workload: Workload,
+    pub period_ms: u64,
+    /// `WAIT numreplicas timeout` after every write: the write counts as
+    /// acknowledged only when at least `numreplicas` acknowledged it.
+    pub wait: Option<(u32, u64)>,
+    /// How long a request may take before the client gives up on it.
+    pub timeout_ms: u64,
+    /// When the workload runs (simulated ms); None = until the end.
+    pub start_ms: u64,
+    pub stop_ms: Option<u64>,
+}
+
+impl Default for ClientSpec {
+    fn default() -> Self {
+        ClientSpec {
+            routing: Routing::Fixed {
+                host: "10.0.0.1".into(),
+                port: 6379,
+            },
+            read_from: ReadFrom::Master,
+            workload: Workload::Writer,
+            period_ms: 100,
+            wait: None,
+            timeout_ms: 1000,
+            start_ms: 0,
+            stop_ms: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientTimer {
+    Tick,
+    Timeout {
+        op: u64,
+    },
+    /// The delayed read of an `Expiring` write.
+    DelayedRead {
+        n: u64,
+    },
+    Reconnect,
+}
+
+/// Which connection a request went out on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Write,
+    Read,
+    Sentinel,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Conn {
+    id: Option<ConnId>,
+    up: bool,
+    to: Option<NodeId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct InFlight {
+    op: u64,
+    role: Role,
+    /// A WAIT follows the write `op` (the op completes when WAIT answers).
+    waiting: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientNode {
+    pub spec: ClientSpec,
+    pub history: Vec<Op>,
+    /// The master address currently in use.
+    pub master_addr: Option<(String, u16)>,
+    write: Conn,
+    read: Conn,
+    sentinel: Conn,
+    sentinel_sub: Conn,
+    sentinel_idx: usize,
+    in_flight: Vec<InFlight>,
+    next_n: u64,
+    resolving: bool,
+}
+
+impl ClientNode {
+    pub fn new(spec: ClientSpec) -> ClientNode {
+        let master_addr = match &spec.routing {
+            Routing::Fixed { host, port } => Some((host.clone(), *port)),
+            Routing::Sentinel { .. } => None,
+        };
+        ClientNode {
+            spec,
+            history: Vec::new(),
+            master_addr,
+            write: Conn::default(),
+            read: Conn::default(),
+            sentinel: Conn::default(),
+            sentinel_sub: Conn::default(),
+            sentinel_idx: 0,
+            in_flight: Vec::new(),
+            next_n: 1,
+            resolving: false,
+        }
+    }
+
+    pub fn handle(&mut self, input: Input, cx: &mut Cx) {
+        match input {
+            Input::Start { .. } => {
+                self.ensure_connections(cx);
+                let delay = self.spec.start_ms.saturating_sub(cx.now_ms).max(1);
+                cx.timer(delay, Timer::Client(ClientTimer::Tick));
+            }
+            Input::Connected { conn } => self.on_connected(conn, cx),
+            Input::ConnFailed { conn } | Input::Closed { conn } => self.on_lost(conn, cx),
+            Input::Msg {
+                conn,
+                msg: Msg::Reply(r),
+            } => self.on_reply(conn, &r, cx),
+            Input::Timer(Timer::Client(t)) => self.on_timer(t, cx),
+            Input::Console { ticket, .. } => cx.console_reply(
+                ticket,
+                "(error) ERR this node is a simulated client; it takes no commands".into(),
+            ),
+            _ => {}
+        }
+    }
+
+    fn conn_mut(&mut self, role: Role) -> &mut Conn {
+        match role {
+            Role::Write => &mut self.write,
+            Role::Read => &mut self.read,
+            Role::Sentinel => &mut self.sentinel,
+        }
+    }
+
+    fn role_of(&self, conn: ConnId) -> Option<Role> {
+        [
+            (Role::Write, &self.write),
+            (Role::Read, &self.read),
+            (Role::Sentinel, &self.sentinel),
+        ]
+        .into_iter()
+        .find(|(_, c)| c.id == Some(conn))
+        .map(|(r, _)| r)
+    }
+
+    fn connect(&mut self, role: Role, host: &str, port: u16, cx: &mut Cx) {
+        let Some(node) = cx.resolve(host, port) else {
+            return;
+        };
+        let id = cx.connect(node);
+        *self.conn_mut(role) = Conn {
+            id: Some(id),
+            up: false,
+            to: Some(node),
+        };
+    }
+
+    /// Opens whatever connection the policy needs and does not have.
+    fn ensure_connections(&mut self, cx: &mut Cx) {
+        if let Routing::Sentinel { sentinels, .. } = self.spec.routing.clone() {
+            if sentinels.is_empty() {
+                return;
+            }
+            let (h, p) = &sentinels[self.sentinel_idx % sentinels.len()];
+            if self.sentinel.id.is_none() {
+                self.connect(Role::Sentinel, h, *p, cx);
+            }
+            if self.sentinel_sub.id.is_none() {
+                if let Some(node) = cx.resolve(h, *p) {
+                    self.sentinel_sub = Conn {
+                        id: Some(cx.connect(node)),
+                        up: false,
+                        to: Some(node),
+                    };
+                }
+            }
+        }
+        if self.write.id.is_none() {
+            if let Some((h, p)) = self.master_addr.clone() {
+                self.connect(Role::Write, &h, p, cx);
+            }
+        }
+        if let ReadFrom::Replica { host, port } = self.spec.read_from.clone() {
+            if self.read.id.is_none() {
+                self.connect(Role::Read, &host, port, cx);
+            }
+        }
+    }
+
+    fn on_connected(&mut self, conn: ConnId, cx: &mut Cx) {
+        if self.sentinel_sub.id == Some(conn) {
+            self.sentinel_sub.up = true;
+            cx.send(conn, cmd(&["SUBSCRIBE", "+switch-master"]));
+            return;
+        }
+        let Some(role) = self.role_of(conn) else {
+            return;
+        };
+        self.conn_mut(role).up = true;
+        if role == Role::Sentinel {
+            self.resolve_master(cx);
+        }
+    }
+
+    fn resolve_master(&mut self, cx: &mut Cx) {
+        let Routing::Sentinel { master, .. } = self.spec.routing.clone() else {
+            return;
+        };
+        if let (Some(conn), true, false) = (self.sentinel.id, self.sentinel.up, self.resolving) {
+            self.resolving = true;
+            cx.send(conn, cmd(&["SENTINEL", "get-master-addr-by-name", &master]));
+        }
+    }
+
+    fn on_lost(&mut self, conn: ConnId, cx: &mut Cx) {
+        if self.sentinel_sub.id == Some(conn) {
+            self.sentinel_sub = Conn::default();
+            cx.timer(1000, Timer::Client(ClientTimer::Reconnect));
+            return;
+        }
+        let Some(role) = self.role_of(conn) else {
+            return;
+        };
+        *self.conn_mut(role) = Conn::default();
+        // Requests on that connection are lost: the client cannot know whether they ran.
+        let lost: Vec<u64> = self
+            .in_flight
+            .iter()
+            .filter(|f| f.role == role)
+            .map(|f| f.op)
+            .collect();
+        for op in lost {
+            self.complete(op, Outcome::ConnLost, cx);
+        }
+        if role == Role::Sentinel {
+            self.resolving = false;
+            self.sentinel_idx += 1;
+        }
+        if role == Role::Write && matches!(self.spec.routing, Routing::Sentinel { .. }) {
+            self.master_addr = None;
+            self.resolve_master(cx);
+        }
+        cx.timer(100, Timer::Client(ClientTimer::Reconnect));
+    }
+
+    fn on_reply(&mut self, conn: ConnId, r: &Reply, cx: &mut Cx) {
+        if self.sentinel_sub.id == Some(conn) {
+            // `+switch-master <name> <oldip> <oldport> <newip> <newport>`.
+            if let Reply::Array(items) = r {
+                if let [Reply::Bulk(kind), _, Reply::Bulk(payload)] = items.as_slice() {
+                    if kind == b"message" {
+                        let text = String::from_utf8_lossy(payload).to_string();
+                        let f: Vec<&str> = text.split(' ').collect();
+                        if f.len() == 5 {
+                            if let Ok(port) = f[4].parse() {
+                                self.switch_master(f[3].to_string(), port, cx);
+                            }
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        let Some(role) = self.role_of(conn) else {
+            return;
+        };
+        if role == Role::Sentinel {
+            self.resolving = false;
+            if let Reply::Array(items) = r {
+                if let [Reply::Bulk(h), Reply::Bulk(p)] = items.as_slice() {
+                    let host = String::from_utf8_lossy(h).to_string();
+                    if let Ok(port) = String::from_utf8_lossy(p).parse() {
+                        self.switch_master(host, port, cx);
+                    }
+                }
+            }
+            return;
+        }
+        let Some(pos) = self.in_flight.iter().position(|f| f.role == role) else {
+            return;
+        };
+        let f = self.in_flight.remove(pos);
+        self.on_op_reply(f, r, cx);
+    }
+
+    fn switch_master(&mut self, host: String, port: u16, cx: &mut Cx) {
+        if self.master_addr.as_ref() == Some(&(host.clone(), port)) && self.write.id.is_some() {
+            return;
+        }
+        if let Some(c) = self.write.id.take() {
+            cx.close(c, "switching to the new master");
+            let lost: Vec<u64> = self
+                .in_flight
+                .iter()
+                .filter(|f| f.role == Role::Write)
+                .map(|f| f.op)
+                .collect();
+            for op in lost {
+                self.complete(op, Outcome::ConnLost, cx);
+            }
+        }
+        self.write = Conn::default();
+        self.master_addr = Some((host, port));
+        self.ensure_connections(cx);
+    }
+
+    fn on_timer(&mut self, t: ClientTimer, cx: &mut Cx) {
+        match t {
+            ClientTimer::Tick => {
+                if self.spec.stop_ms.is_some_and(|s| cx.now_ms >= s) {
+                    return;
+                }
+                cx.timer(self.spec.period_ms.max(1), Timer::Client(ClientTimer::Tick));
+                if self.in_flight.is_empty() {
+                    self.next_op(cx);
+                }
+            }
+            ClientTimer::Timeout { op } => {
+                if let Some(pos) = self.in_flight.iter().position(|f| f.op == op) {
+                    let f = self.in_flight.remove(pos);
+                    self.complete(op, Outcome::Timeout, cx);
+                    // Like client libraries: a timed-out connection is dropped and reopened.
+                    if let Some(c) = self.conn_mut(f.role).id.take() {
+                        cx.close(c, "request timed out");
+                    }
+                    *self.conn_mut(f.role) = Conn::default();
+                    if f.role == Role::Write
+                        && matches!(self.spec.routing, Routing::Sentinel { .. })
+                    {
+                        self.master_addr = None;
+                        self.resolve_master(cx);
+                    }
+                    self.ensure_connections(cx);
+                }
+            }
+            ClientTimer::DelayedRead { n } => self.send_op(
+                OpKind::Read {
+                    key: format!("s:{n}"),
+                },
+                Role::Read,
+                cx,
+            ),
+            ClientTimer::Reconnect => {
+                if matches!(self.spec.routing, Routing::Sentinel { .. })
+                    && self.master_addr.is_none()
+                {
+                    self.ensure_connections(cx);
+                    self.resolve_master(cx);
+                } else {
+                    self.ensure_connections(cx);
+                }
+            }
+        }
+    }
+
+    fn next_op(&mut self, cx: &mut Cx) {
+        // A connection still being opened: wait for it, as client libraries block on connect.
+        if self.write.id.is_some() && !self.write.up {
+            return;
+        }
+        let n = self.next_n;
+        let kind = match self.spec.workload {
+            Workload::Writer | Workload::WriteThenRead => OpKind::Write {
+                key: format!("w:{n}"),
+                value: n.to_string(),
+                px: None,
+            },
+            Workload::Counter => OpKind::Incr { key: "ctr".into() },
+            Workload::Expiring { ttl_ms, .. } => OpKind::Write {
+                key: format!("s:{n}"),
+                value: n.to_string(),
+                px: Some(ttl_ms),
+            },
+        };
+        self.next_n += 1;
+        self.send_op(kind, Role::Write, cx);
+    }
+
+    fn send_op(&mut self, kind: OpKind, role: Role, cx: &mut Cx) {
+        let role = if role == Role::Read && matches!(self.spec.read_from, ReadFrom::Master) {
+            Role::Write
+        } else {
+            role
+        };
+        let id = cx.rand_u64() >> 16;
+        let conn = *self.conn_mut(role);
+        let target = conn.to;
+        let op = Op {
+            id,
+            kind: kind.clone(),
+            invoke_ms: cx.now_ms,
+            complete_ms: None,
+            target,
+            outcome: Outcome::Pending,
+            wait_acks: None,
+        };
+        self.history.push(op);
+        let (Some(c), true) = (conn.id, conn.up) else {
+            self.complete(id, Outcome::Error("no connection".into()), cx);
+            self.ensure_connections(cx);
+            return;
+        };
+        cx.send(c, Msg::Cmd(Rc::new(kind.argv())));
+        self.in_flight.push(InFlight {
+            op: id,
+            role,
+            waiting: false,
+        });
+        cx.timer(
+            self.spec.timeout_ms.max(1),
+            Timer::Client(ClientTimer::Timeout { op: id }),
+        );
+    }
+
+    fn on_op_reply(&mut self, f: InFlight, r: &Reply, cx: &mut Cx) {
+        let op = self.history.iter().rev().find(|o| o.id == f.op).cloned();
+        let Some(op) = op else { return };
+        if f.waiting {
+            let acks = if let Reply::Int(n) = r { *n } else { 0 };
+            if let Some(o) = self.history.iter_mut().rev().find(|o| o.id == f.op) {
+                o.wait_acks = Some(acks);
+            }
+            self.complete(f.op, Outcome::Ok("OK".into()), cx);
+            self.after_write(&op, cx);
+            return;
+        }
+        match r {
+            Reply::Error(e) => {
+                let readonly = e.starts_with("READONLY");
+                self.complete(f.op, Outcome::Error(e.clone()), cx);
+                if readonly && matches!(self.spec.routing, Routing::Sentinel { .. }) {
+                    // The address no longer points at the master: ask again.
+                    self.master_addr = None;
+                    if let Some(c) = self.write.id.take() {
+                        cx.close(c, "READONLY: master moved");
+                    }
+                    self.write = Conn::default();
+                    self.resolve_master(cx);
+                }
+            }
+            _ => {
+                let text = r.format_cli();
+                let is_write = matches!(op.kind, OpKind::Write { .. } | OpKind::Incr { .. });
+                if let (true, Some((n, timeout)), Some(c)) =
+                    (is_write, self.spec.wait, self.write.id)
+                {
+                    if let Some(o) = self.history.iter_mut().rev().find(|o| o.id == f.op) {
+                        o.outcome = Outcome::Ok(text);
+                    }
+                    cx.send(c, cmd(&["WAIT", &n.to_string(), &timeout.to_string()]));
+                    self.in_flight.push(InFlight {
+                        op: f.op,
+                        role: Role::Write,
+                        waiting: true,
+                    });
+                    return;
+                }
+                self.complete(f.op, Outcome::Ok(text), cx);
+                if is_write {
+                    self.after_write(&op, cx);
+                }
+            }
+        }
+    }
+
+    /// The read that follows a write, by workload.
+    fn after_write(&mut self, op: &Op, cx: &mut Cx) {
+        match (&self.spec.workload, &op.kind) {
+            (Workload::WriteThenRead, OpKind::Write { key, .. }) => {
+                self.send_op(OpKind::Read { key: key.clone() }, Role::Read, cx)
+            }
+            (Workload::Counter, _) => {
+                self.send_op(OpKind::Read { key: "ctr".into() }, Role::Read, cx)
+            }
+            (Workload::Expiring { read_after_ms, .. }, OpKind::Write { key, .. }) => {
+                let n = key.trim_start_matches("s:").parse().unwrap_or(0);
+                cx.timer(
+                    *read_after_ms,
+                    Timer::Client(ClientTimer::DelayedRead { n }),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn complete(&mut self, op: u64, outcome: Outcome, cx: &mut Cx) {
+        self.in_flight.retain(|f| f.op != op);
+        if let Some(o) = self.history.iter_mut().rev().find(|o| o.id == op) {
+            if o.complete_ms.is_none() {
+                o.complete_ms = Some(cx.now_ms);
+                if !matches!(outcome, Outcome::Ok(_)) || matches!(o.outcome, Outcome::Pending) {
+                    o.outcome = outcome;
+                }
+                if cx.tracing {
+                    let text = o.describe();
+                    cx.trace(TraceKind::Op { op, text });
+                }
+            }
+        }
+    }
+}
+
+fn cmd(parts: &[&str]) -> Msg {
+    Msg::Cmd(Rc::new(
+        parts.iter().map(|p| p.as_bytes().to_vec()).collect(),
+    ))
+}
