@@ -79,6 +79,8 @@ layer_e2e() {
 }
 
 run_layer native layer_native
+# The lab side by side with real redis-server 7.0 (tests/tests/fidelity.rs): prints the table.
+run_layer fidelity cargo test --locked -p replilab-harness --features fidelity --test fidelity -- --nocapture --test-threads=1
 run_layer wasm   layer_wasm
 run_layer build  layer_build
 run_layer e2e    layer_e2e

@@ -421,8 +421,14 @@ impl ClientNode {
     }
 
     fn next_op(&mut self, cx: &mut Cx) {
-        // A connection still being opened: wait for it, as client libraries block on connect.
-        if self.write.id.is_some() && !self.write.up {
+        // A connection still being opened, or the master still being looked
+        // up: wait for it, as client libraries block on connect.
+        let looking_up = self.master_addr.is_none() && matches!(self.spec.routing, Routing::Sentinel { .. });
+        if (self.write.id.is_some() && !self.write.up) || looking_up {
+            if looking_up {
+                self.ensure_connections(cx);
+                self.resolve_master(cx);
+            }
             return;
         }
         let n = self.next_n;

@@ -1,0 +1,17 @@
+//! The fidelity suite's machinery: the lab side by side with real
+//! redis-server 7.0 (`/usr/bin/redis-server`, Debian 7.0.15).
+//!
+//! - `real`: real server processes (free ports on 127.0.0.1, explicit
+//!   config, killed by PID on drop), `redis-cli MONITOR`, one-shot redis-cli.
+//! - `cli`: redis-cli's argument splitting and reply printing, for replies
+//!   read with the `redis` crate; calibrated against redis-cli by the suite.
+//! - `side`: one script, two sides (`LabSide`, `RealSide`) and the fault mapping.
+//! - `runner`: observations, comparison (exact or within a stated
+//!   tolerance), the allow-list of documented differences, the table.
+//!
+//! The checks themselves are in `tests/tests/fidelity.rs`.
+
+pub mod cli;
+pub mod real;
+pub mod runner;
+pub mod side;
