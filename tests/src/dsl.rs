@@ -104,7 +104,7 @@ impl Lab {
         mon(&mut m);
         let spec = SentinelSpec {
             monitors: vec![m],
-            protected_mode: false,
+            ..SentinelSpec::default()
         };
         for i in 1..=sentinels {
             lab.sim.add_node(

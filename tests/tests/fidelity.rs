@@ -24,18 +24,10 @@ use replilab_harness::fidelity::side::{info_field, Setup, Side};
 const SEED: u64 = 7;
 
 /// Mismatches that are documented, not bugs of this suite.
-const ALLOWED: &[Allowed] = &[
-    Allowed {
-        row: "replies: m> SELECT 1",
-        why: "Simplifications: One database (db 0); SELECT of another db is refused.",
-    },
-    Allowed {
-        row: "link kill: master_link_status 100 ms later",
-        why: "LAB-BUG: a 7.0 replica that loses its master reconnects at once \
-              (replicationHandleMasterDisconnection calls connectWithMaster); \
-              the lab waits for the next replicationCron (up to 1 s)",
-    },
-];
+const ALLOWED: &[Allowed] = &[Allowed {
+    row: "replies: m> SELECT 1",
+    why: "Simplifications: One database (db 0); SELECT of another db is refused.",
+}];
 
 // ------------------------------------------------------------------ helpers
 

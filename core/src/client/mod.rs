@@ -76,6 +76,8 @@ pub struct ClientSpec {
     /// When the workload runs (simulated ms); None = until the end.
     pub start_ms: u64,
     pub stop_ms: Option<u64>,
+    /// Key prefix of the writer workloads: `<prefix>:<n>`.
+    pub prefix: String,
 }
 
 impl Default for ClientSpec {
@@ -92,6 +94,7 @@ impl Default for ClientSpec {
             timeout_ms: 1000,
             start_ms: 0,
             stop_ms: None,
+            prefix: "w".into(),
         }
     }
 }
@@ -423,7 +426,8 @@ impl ClientNode {
     fn next_op(&mut self, cx: &mut Cx) {
         // A connection still being opened, or the master still being looked
         // up: wait for it, as client libraries block on connect.
-        let looking_up = self.master_addr.is_none() && matches!(self.spec.routing, Routing::Sentinel { .. });
+        let looking_up =
+            self.master_addr.is_none() && matches!(self.spec.routing, Routing::Sentinel { .. });
         if (self.write.id.is_some() && !self.write.up) || looking_up {
             if looking_up {
                 self.ensure_connections(cx);
@@ -434,7 +438,7 @@ impl ClientNode {
         let n = self.next_n;
         let kind = match self.spec.workload {
             Workload::Writer | Workload::WriteThenRead => OpKind::Write {
-                key: format!("w:{n}"),
+                key: format!("{}:{n}", self.spec.prefix),
                 value: n.to_string(),
                 px: None,
             },

@@ -399,6 +399,14 @@ impl RedisNode {
             cx.log(why.to_string());
             self.cached_master = Some((self.ids.replid.clone(), self.ids.master_repl_offset));
             cx.log("Caching the disconnected master state.");
+            // 7.0 `replicationHandleMasterDisconnection`: reconnect at once rather
+            // than wait up to a second for replicationCron (the backlog may move on).
+            if self.profile == crate::profile::Profile::V7_0 {
+                if let Some(m) = self.master.as_ref() {
+                    cx.log(format!("Reconnecting to MASTER {}:{}", m.host, m.port));
+                }
+                self.connect_to_master(cx);
+            }
         }
     }
 

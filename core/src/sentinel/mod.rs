@@ -36,6 +36,12 @@ pub struct MonitorSpec {
     pub down_after_ms: u64,
     pub failover_timeout_ms: u64,
     pub parallel_syncs: u32,
+    /// State Sentinel rewrites into sentinel.conf (`sentinelFlushConfig`).
+    pub config_epoch: u64,
+    pub leader_epoch: u64,
+    pub known_replicas: Vec<(String, u16)>,
+    /// Other Sentinels: (host, port, run id).
+    pub known_sentinels: Vec<(String, u16, String)>,
 }
 
 impl Default for MonitorSpec {
@@ -48,6 +54,10 @@ impl Default for MonitorSpec {
             down_after_ms: 30_000,
             failover_timeout_ms: 180_000,
             parallel_syncs: 1,
+            config_epoch: 0,
+            leader_epoch: 0,
+            known_replicas: Vec::new(),
+            known_sentinels: Vec::new(),
         }
     }
 }
@@ -59,6 +69,10 @@ pub struct SentinelSpec {
     pub monitors: Vec<MonitorSpec>,
     /// `protected-mode yes`: connections from other hosts are refused.
     pub protected_mode: bool,
+    /// `sentinel myid`, written on first start so a restart keeps it.
+    pub myid: Option<String>,
+    /// `sentinel current-epoch`.
+    pub current_epoch: u64,
 }
 
 /// Sentinel's timer tick and the TILT rule.
@@ -137,7 +151,7 @@ pub struct SentinelNode {
 impl SentinelNode {
     pub fn new(spec: SentinelSpec, run_id: String, host: &str, port: u16) -> SentinelNode {
         SentinelNode {
-            myid: run_id,
+            myid: spec.myid.clone().unwrap_or(run_id),
             host: host.to_string(),
             port,
             current_epoch: 0,
@@ -155,6 +169,41 @@ impl SentinelNode {
     }
 
     pub fn handle(&mut self, input: Input, cx: &mut Cx) {
+        self.dispatch(input, cx);
+        let flushed = self.config_to_flush();
+        if flushed != self.spec {
+            self.spec = flushed.clone();
+            cx.rewrite(crate::sim::NodeSpec::Sentinel(flushed));
+        }
+    }
+
+    /// What sentinel.conf would hold now: the config plus the state Sentinel persists.
+    fn config_to_flush(&self) -> SentinelSpec {
+        let mut spec = self.spec.clone();
+        spec.myid = Some(self.myid.clone());
+        spec.current_epoch = self.current_epoch;
+        for mon in &mut spec.monitors {
+            if let Some(m) = self.masters.get(&mon.name) {
+                mon.host = m.inst.host.clone();
+                mon.port = m.inst.port;
+                mon.config_epoch = m.config_epoch;
+                mon.leader_epoch = m.leader_epoch;
+                mon.known_replicas = m
+                    .replicas
+                    .values()
+                    .map(|r| (r.host.clone(), r.port))
+                    .collect();
+                mon.known_sentinels = m
+                    .sentinels
+                    .values()
+                    .map(|s| (s.host.clone(), s.port, s.run_id.clone().unwrap_or_default()))
+                    .collect();
+            }
+        }
+        spec
+    }
+
+    fn dispatch(&mut self, input: Input, cx: &mut Cx) {
         match input {
             Input::Start { cron_phase_ms } => self.start(cron_phase_ms, cx),
             Input::Accepted { conn, peer } => self.accept(conn, peer, cx),
@@ -170,9 +219,24 @@ impl SentinelNode {
     fn start(&mut self, phase_ms: u64, cx: &mut Cx) {
         let now = cx.clock_ms;
         self.previous_time = now;
+        self.current_epoch = self.spec.current_epoch;
         for m in self.spec.monitors.clone() {
             let mut inst = Instance::new(Kind::Master, &m.host, m.port, now);
             inst.role_is_master = true;
+            let replicas = m
+                .known_replicas
+                .iter()
+                .map(|(h, p)| (format!("{h}:{p}"), Instance::new(Kind::Replica, h, *p, now)))
+                .collect();
+            let sentinels = m
+                .known_sentinels
+                .iter()
+                .map(|(h, p, id)| {
+                    let mut s = Instance::new(Kind::Sentinel, h, *p, now);
+                    s.run_id = Some(id.clone());
+                    (id.clone(), s)
+                })
+                .collect();
             let master = Master {
                 name: m.name.clone(),
                 inst,
@@ -180,11 +244,11 @@ impl SentinelNode {
                 down_after_ms: m.down_after_ms as i64,
                 failover_timeout_ms: m.failover_timeout_ms as i64,
                 parallel_syncs: m.parallel_syncs.max(1),
-                config_epoch: 0,
+                config_epoch: m.config_epoch,
                 odown: false,
                 o_down_since: 0,
-                replicas: BTreeMap::new(),
-                sentinels: BTreeMap::new(),
+                replicas,
+                sentinels,
                 failover: FailoverState::None,
                 failover_epoch: 0,
                 failover_start_time: 0,
@@ -192,7 +256,7 @@ impl SentinelNode {
                 force_failover: false,
                 promoted: None,
                 leader: None,
-                leader_epoch: 0,
+                leader_epoch: m.leader_epoch,
             };
             self.masters.insert(m.name.clone(), master);
             let desc = format!(
