@@ -10,6 +10,7 @@ pub mod net;
 pub mod profile;
 pub mod redis;
 pub mod rng;
+pub mod scenario;
 pub mod sentinel;
 pub mod sim;
 pub mod trace;

@@ -2,5 +2,6 @@
 //! benchmark and the `replilab` command-line tool.
 
 pub mod bench;
+pub mod cli;
 pub mod dsl;
 pub mod fidelity;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::net::{LinkCfg, NodeId};
 use crate::trace::TraceKind;
 
-use super::{NodeState, Sim};
+use super::{ConsoleOutcome, NodeState, Sim};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "fault", rename_all = "snake_case")]
@@ -38,10 +38,12 @@ pub enum Fault {
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Fault(Fault),
-    /// A command typed at redis-cli on `node`.
+    /// A command typed at redis-cli on `node`; `tag` names its reply.
     Console {
         node: NodeId,
         line: String,
+        #[serde(default)]
+        tag: Option<String>,
     },
 }
 
@@ -49,8 +51,14 @@ impl Sim {
     pub(super) fn apply_action(&mut self, action: Action) {
         match action {
             Action::Fault(f) => self.apply(f),
-            Action::Console { node, line } => {
-                let _ = self.console(node, &line);
+            Action::Console { node, line, tag } => {
+                let ticket = match self.console(node, &line) {
+                    ConsoleOutcome::Reply(_) => self.last_ticket(),
+                    ConsoleOutcome::Pending(t) => t,
+                };
+                if let Some(tag) = tag {
+                    self.tag_reply(tag, ticket);
+                }
             }
         }
     }

@@ -178,6 +178,8 @@ pub struct Sim {
     next_msg: u64,
     next_ticket: u64,
     console_replies: BTreeMap<u64, String>,
+    /// Console tickets of scheduled commands that carry a tag.
+    tagged: BTreeMap<String, u64>,
     trace: Vec<TraceEvent>,
     hash: Fnv64,
     /// Reused output buffer of `handle` (one allocation for the whole run).
@@ -202,6 +204,7 @@ impl Sim {
             next_msg: 1,
             next_ticket: 1,
             console_replies: BTreeMap::new(),
+            tagged: BTreeMap::new(),
             trace: Vec::new(),
             hash: Fnv64::default(),
             out_buf: Vec::new(),
@@ -249,6 +252,19 @@ impl Sim {
         let skew = self.nodes.get(id.0 as usize).map_or(0, |n| n.skew_ms);
         self.cfg.start_unix_ms + self.now_ms as i64 + skew
     }
+    /// The reply to the scheduled command tagged `tag`, once it has one.
+    pub fn tagged_reply(&self, tag: &str) -> Option<&str> {
+        self.tagged.get(tag).and_then(|t| self.console_reply(*t))
+    }
+
+    pub(crate) fn last_ticket(&self) -> u64 {
+        self.next_ticket - 1
+    }
+
+    pub(crate) fn tag_reply(&mut self, tag: String, ticket: u64) {
+        self.tagged.insert(tag, ticket);
+    }
+
     pub fn console_reply(&self, ticket: u64) -> Option<&str> {
         self.console_replies.get(&ticket).map(String::as_str)
     }
@@ -326,6 +342,8 @@ impl Sim {
         let Some(slot) = self.nodes.get(node.0 as usize) else {
             return ConsoleOutcome::Reply(format!("(error) unknown node #{}", node.0));
         };
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
         if matches!(slot.state, NodeState::Down) {
             let text = format!(
                 "Could not connect to Redis at {}:{}: Connection refused",
@@ -339,10 +357,9 @@ impl Sim {
                     reply: text.clone(),
                 },
             );
+            self.console_replies.insert(ticket, text.clone());
             return ConsoleOutcome::Reply(text);
         }
-        let ticket = self.next_ticket;
-        self.next_ticket += 1;
         self.input(
             node,
             Input::Console {

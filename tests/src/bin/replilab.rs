@@ -1,31 +1,126 @@
 //! `replilab`: the command-line runner of the lab.
 //!
+//! - `replilab run FILE [--seed N] [--json]`: run a lesson or scenario headless
+//!   and report; exits 1 when an expectation fails.
+//! - `replilab check DIR`: run every `.toml` file in DIR, one line each.
+//! - `replilab console [FILE]`: a redis-cli-like prompt on a simulated deployment.
 //! - `replilab bench [--writes N] [--keys N] [--replicas N]`: the reference benchmark.
-//! - `replilab console`: a redis-cli-like prompt on a simulated deployment.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use replilab_core::demo;
-use replilab_core::net::NodeId;
 use replilab_core::profile::Profile;
-use replilab_core::sim::{ConsoleOutcome, Fault, Sim};
+use replilab_core::scenario;
 use replilab_harness::bench;
+use replilab_harness::cli::{console, report};
+
+const USAGE: &str = "usage:
+  replilab run FILE [--seed N] [--json]
+  replilab check DIR
+  replilab console [FILE]
+  replilab bench [--writes N] [--keys N] [--replicas N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("run") => cmd_run(&args[1..]),
+        Some("check") => cmd_check(&args[1..]),
+        Some("console") => cmd_console(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
-        Some("console") => cmd_console(),
-        Some("help") | Some("--help") | Some("-h") | None => {
-            println!("usage: replilab bench [--writes N] [--keys N] [--replicas N]\n       replilab console");
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
             ExitCode::SUCCESS
         }
         Some(other) => {
-            eprintln!("replilab: unknown command '{other}' (try: replilab help)");
+            eprintln!("replilab: unknown command '{other}'\n{USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("replilab: {msg}");
+    ExitCode::from(2)
+}
+
+fn cmd_run(args: &[String]) -> ExitCode {
+    let Some(file) = positional(args) else {
+        return fail(format!("run needs a FILE\n{USAGE}"));
+    };
+    let seed = match args.iter().position(|a| a == "--seed") {
+        None => None,
+        Some(i) => match args.get(i + 1).and_then(|v| v.parse().ok()) {
+            Some(s) => Some(s),
+            None => return fail("--seed needs a whole number"),
+        },
+    };
+    match report::run(Path::new(file), seed) {
+        Err(e) => fail(e),
+        Ok((s, sim, r)) => {
+            if args.iter().any(|a| a == "--json") {
+                println!("{}", report::json_report(&s, &sim, &r));
+            } else {
+                print!("{}", report::text_report(&s, &sim, &r));
+            }
+            if r.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn cmd_check(args: &[String]) -> ExitCode {
+    let Some(dir) = args.first() else {
+        return fail(format!("check needs a DIR\n{USAGE}"));
+    };
+    match report::check_dir(Path::new(dir)) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(text) => {
+            print!("{text}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn cmd_console(args: &[String]) -> ExitCode {
+    let sim = match args.first() {
+        Some(file) => match report::load(Path::new(file)) {
+            Ok(s) => scenario::build::build(&s, None),
+            Err(e) => return fail(e),
+        },
+        None => demo::master_and_two_replicas(1, Profile::V7_0),
+    };
+    let mut session = console::Session::new(sim);
+    let interactive = std::io::stdin().is_terminal();
+    if interactive {
+        println!("replilab console: @node CMD to address a node, .help for simulation commands, Ctrl-D to quit");
+    }
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout();
+    loop {
+        if interactive {
+            let _ = write!(out, "{}", session.prompt());
+            let _ = out.flush();
+        }
+        let mut line = String::new();
+        match stdin.lock().read_line(&mut line) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        match session.line(&line) {
+            Ok(text) if text.is_empty() => {}
+            Ok(text) => println!("{text}"),
+            Err(e) => println!("(error) {e}"),
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn flag(args: &[String], name: &str, default: u64) -> Result<u64, String> {
@@ -69,116 +164,17 @@ fn cmd_bench(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn parse_ms(s: &str) -> Option<i64> {
-    let (num, mul) = match s.strip_suffix('s') {
-        Some(n) if !n.ends_with('m') => (n, 1000.0),
-        _ => (s.strip_suffix("ms").unwrap_or(s), 1.0),
-    };
-    num.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .map(|v| (v * mul) as i64)
-}
-
-fn cmd_console() -> ExitCode {
-    let mut sim = demo::master_and_two_replicas(1, Profile::V7_0);
-    let interactive = std::io::stdin().is_terminal();
-    let mut current = NodeId(0);
-    let stdin = std::io::stdin();
-    let mut out = std::io::stdout();
-    loop {
-        if interactive {
-            let n = sim
-                .node(current)
-                .map(|n| format!("{}:{}", n.host, n.port))
-                .unwrap_or_default();
-            let _ = write!(out, "[{}] {}> ", sim.name(current), n);
-            let _ = out.flush();
-        }
-        let mut line = String::new();
-        match stdin.lock().read_line(&mut line) {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        match run_console_line(&mut sim, &mut current, line) {
-            Ok(text) => println!("{text}"),
-            Err(e) => println!("(error) {e}"),
+/// The first argument that is neither a flag nor a flag's value.
+fn positional(args: &[String]) -> Option<&String> {
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+        } else if a == "--seed" {
+            skip = true;
+        } else if !a.starts_with("--") {
+            return Some(a);
         }
     }
-    ExitCode::SUCCESS
-}
-
-fn node(sim: &Sim, name: &str) -> Result<NodeId, String> {
-    sim.node_id(name)
-        .ok_or_else(|| format!("unknown node '{name}'"))
-}
-
-fn run_console_line(sim: &mut Sim, current: &mut NodeId, line: &str) -> Result<String, String> {
-    if let Some(meta) = line.strip_prefix('.') {
-        let parts: Vec<&str> = meta.split_whitespace().collect();
-        let arg = |i: usize| {
-            parts
-                .get(i)
-                .copied()
-                .ok_or_else(|| format!("'.{}' needs more arguments (try .help)", parts[0]))
-        };
-        let ms = |s: &str| parse_ms(s).ok_or_else(|| format!("'{s}' is not a time (e.g. 500, 2s)"));
-        return match parts.first().copied().unwrap_or("") {
-            "sleep" => {
-                let t = ms(arg(1)?)?.max(0) as u64;
-                sim.run_for(t).map_err(|e| e.to_string())?;
-                Ok(format!("t = {} ms", sim.now_ms()))
-            }
-            "pause" => {
-                let n = node(sim, arg(1)?)?;
-                let t = ms(arg(2)?)?.max(0) as u64;
-                sim.apply(Fault::Pause { node: n, ms: t });
-                Ok("OK".into())
-            }
-            "crash" => {
-                let n = node(sim, arg(1)?)?;
-                sim.apply(Fault::Crash { node: n });
-                Ok("OK".into())
-            }
-            "restart" => {
-                let n = node(sim, arg(1)?)?;
-                sim.apply(Fault::Restart { node: n });
-                Ok("OK".into())
-            }
-            "heal" => {
-                sim.apply(Fault::Heal);
-                Ok("OK".into())
-            }
-            "time" => Ok(format!("t = {} ms", sim.now_ms())),
-            "help" => Ok(".sleep T | .pause NODE T | .crash NODE | .restart NODE | .heal | .time | .help  (T in ms, or with an s suffix)".into()),
-            other => Err(format!("unknown meta-command '.{other}' (try .help)")),
-        };
-    }
-    let mut line = line;
-    if let Some(rest) = line.strip_prefix('@') {
-        let (name, cmd) = rest.split_once(' ').unwrap_or((rest, ""));
-        *current = node(sim, name)?;
-        line = cmd.trim();
-        if line.is_empty() {
-            return Ok(String::new());
-        }
-    }
-    match sim.console(*current, line) {
-        ConsoleOutcome::Reply(r) => Ok(r),
-        ConsoleOutcome::Pending(ticket) => {
-            let deadline = sim.now_ms() + 600_000;
-            while sim.now_ms() < deadline {
-                if let Some(r) = sim.console_reply(ticket) {
-                    return Ok(r.to_string());
-                }
-                let next = sim.next_event_at().unwrap_or(deadline).min(deadline);
-                sim.run_until(next).map_err(|e| e.to_string())?;
-            }
-            Err("no reply within 600 s of simulated time".into())
-        }
-    }
+    None
 }

@@ -1,0 +1,299 @@
+//! The lesson / scenario file format, version 1 (`format = "replilab/1"`).
+//!
+//! One TOML file describes a deployment (nodes and network), a timeline of
+//! actions, narrative steps in 简体中文 and English, and expectations checked
+//! over the run. A learner's session (the lesson plus what they added) is the
+//! same format. README.md documents it with a worked example; this file is
+//! the reference: every field, its unit (last in the name) and its default.
+
+use serde::{Deserialize, Serialize};
+
+pub const FORMAT: &str = "replilab/1";
+
+/// Text in both languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub en: String,
+    pub zh: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Must be "replilab/1".
+    pub format: String,
+    /// Short identifier used in links (`#lesson=<id>`), `[a-z0-9-]`.
+    pub id: String,
+    pub title: Text,
+    /// One-line promise shown on the lesson card.
+    #[serde(default)]
+    pub summary: Text,
+    /// Which seed case it comes from, e.g. "seed 001".
+    #[serde(default)]
+    pub source: String,
+    /// About how long it takes a learner.
+    #[serde(default)]
+    pub minutes: u32,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// How long the run lasts (simulated seconds).
+    pub duration_s: u64,
+    /// Version profile for servers that do not name one: "3.0", "6.2", "7.0".
+    #[serde(default = "default_profile")]
+    pub profile: String,
+    #[serde(default)]
+    pub network: Network,
+    #[serde(rename = "node")]
+    pub nodes: Vec<NodeDef>,
+    #[serde(default, rename = "timeline")]
+    pub timeline: Vec<ActionDef>,
+    #[serde(default, rename = "step")]
+    pub steps: Vec<Step>,
+    #[serde(default, rename = "expect")]
+    pub expects: Vec<Expect>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+fn default_profile() -> String {
+    "7.0".into()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    #[serde(default = "one")]
+    pub latency_ms: u64,
+    #[serde(default)]
+    pub jitter_ms: u64,
+    #[serde(default = "gigabit")]
+    pub bandwidth_mbit: u64,
+    #[serde(default, rename = "link")]
+    pub links: Vec<LinkDef>,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            latency_ms: 1,
+            jitter_ms: 0,
+            bandwidth_mbit: 1000,
+            links: Vec::new(),
+        }
+    }
+}
+
+fn one() -> u64 {
+    1
+}
+fn gigabit() -> u64 {
+    1000
+}
+
+/// The path between two nodes, when it differs from the default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkDef {
+    pub a: String,
+    pub b: String,
+    pub latency_ms: u64,
+    #[serde(default)]
+    pub jitter_ms: u64,
+    pub bandwidth_mbit: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Redis,
+    Sentinel,
+    Client,
+}
+
+/// One host. Fields that do not apply to its kind are errors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDef {
+    pub name: String,
+    pub kind: Kind,
+    /// IP address; default 10.0.0.N (servers), 10.0.1.N (Sentinels), 10.0.2.N (clients).
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    // --- redis ---
+    pub profile: Option<String>,
+    /// `replicaof`: the name of another node (its host and port are used).
+    pub replicaof: Option<String>,
+    /// Settings as CONFIG SET takes them: `{ "repl-backlog-size" = "1mb" }`.
+    #[serde(default)]
+    pub config: std::collections::BTreeMap<String, String>,
+    /// `DEBUG POPULATE <n>` at start: a dataset of n keys.
+    pub populate: Option<u64>,
+    /// How fast the fork child writes an RDB / a replica loads one (MB/s).
+    pub rdb_save_mb_s: Option<u64>,
+    pub rdb_load_mb_s: Option<u64>,
+    /// Clock offset from true time at start.
+    #[serde(default)]
+    pub skew_ms: i64,
+    // --- sentinel ---
+    pub monitor: Option<MonitorDef>,
+    #[serde(default)]
+    pub protected_mode: bool,
+    // --- client ---
+    /// "fixed" (talks to `target`) or "sentinel" (asks the Sentinels).
+    pub routing: Option<String>,
+    pub target: Option<String>,
+    /// Reads from this replica (read/write split); default: the master.
+    pub read_from: Option<String>,
+    /// "writer", "write_then_read", "counter", "expiring".
+    pub workload: Option<String>,
+    pub period_ms: Option<u64>,
+    pub timeout_ms: Option<u64>,
+    /// `[numreplicas, timeout_ms]`: WAIT after every write.
+    pub wait: Option<(u32, u64)>,
+    pub ttl_ms: Option<u64>,
+    pub read_after_ms: Option<u64>,
+    pub prefix: Option<String>,
+    pub start_s: Option<u64>,
+    pub stop_s: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorDef {
+    /// The name of the monitored master node.
+    pub master: String,
+    #[serde(default = "mymaster")]
+    pub name: String,
+    pub quorum: u32,
+    #[serde(default = "down_after")]
+    pub down_after_ms: u64,
+    #[serde(default = "failover_timeout")]
+    pub failover_timeout_ms: u64,
+    #[serde(default = "one_u32")]
+    pub parallel_syncs: u32,
+}
+
+fn mymaster() -> String {
+    "mymaster".into()
+}
+fn down_after() -> u64 {
+    30_000
+}
+fn failover_timeout() -> u64 {
+    180_000
+}
+fn one_u32() -> u32 {
+    1
+}
+
+/// An action at a time. `do` says which; the other fields are its arguments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionDef {
+    /// When, in simulated ms (`at_s` is also accepted).
+    pub at_ms: Option<u64>,
+    pub at_s: Option<f64>,
+    /// command | pause | crash | restart | partition | oneway | heal | skew |
+    /// jump | latency | config
+    #[serde(rename = "do")]
+    pub action: String,
+    pub node: Option<String>,
+    /// `command`: the line typed at redis-cli on `node`.
+    pub cmd: Option<String>,
+    /// Names this command so expectations can refer to its reply.
+    pub id: Option<String>,
+    /// `pause`: how long.
+    pub for_ms: Option<u64>,
+    pub for_s: Option<f64>,
+    /// `partition`: groups of node names.
+    pub groups: Option<Vec<Vec<String>>>,
+    /// `oneway`: traffic from `from` to `to` stops.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// `skew` (set) / `jump` (add): milliseconds.
+    pub ms: Option<i64>,
+    /// `latency`: between `a` and `b`.
+    pub a: Option<String>,
+    pub b: Option<String>,
+    pub latency_ms: Option<u64>,
+    pub jitter_ms: Option<u64>,
+    /// `config`: CONFIG SET name value on `node`.
+    pub name: Option<String>,
+    pub value: Option<String>,
+}
+
+/// A narrative step: what to watch, a prediction, then why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The step plays until this time (simulated seconds), then pauses.
+    pub until_s: f64,
+    pub title: Text,
+    /// What to watch during the step.
+    pub watch: Text,
+    pub predict: Option<Predict>,
+    /// Shown after the step ran: why it happened.
+    pub explain: Text,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Predict {
+    pub question: Text,
+    pub choices: Vec<Text>,
+    /// Index into `choices` of the right answer.
+    pub answer: usize,
+}
+
+/// Something checked over the run. `check` says which.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// lost_writes | acked_writes | stale_reads | expired_reads | full_syncs |
+    /// partial_syncs | max_unavailable_ms | reply | role | info | event
+    pub check: String,
+    /// `=`, `!=`, `>`, `>=`, `<`, `<=`, or `contains` (text).
+    #[serde(default = "eq")]
+    pub op: String,
+    /// The value to compare with (a number or a text).
+    pub value: toml_value::Value,
+    /// `reply`: the `id` of a timeline command.
+    pub id: Option<String>,
+    /// `role` / `info`: which node, when (default: the end of the run).
+    pub node: Option<String>,
+    pub at_s: Option<f64>,
+    /// `info`: the INFO field (any section), e.g. `master_link_status`.
+    pub field: Option<String>,
+    /// `event`: text a Sentinel event must contain; compared as a count.
+    pub contains: Option<String>,
+    /// Shown in the goals panel.
+    pub label: Text,
+}
+
+fn eq() -> String {
+    "=".into()
+}
+
+/// A number or a text, as written in the file.
+pub mod toml_value {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(untagged)]
+    pub enum Value {
+        Int(i64),
+        Text(String),
+    }
+
+    impl std::fmt::Display for Value {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Value::Int(i) => write!(f, "{i}"),
+                Value::Text(s) => write!(f, "{s:?}"),
+            }
+        }
+    }
+}

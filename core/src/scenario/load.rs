@@ -1,0 +1,375 @@
+//! Loading a scenario: TOML parse errors and semantic errors both come back
+//! as `LoadError` with a line, a column and what was expected. Nothing in a
+//! file can make this panic (fuzzed in `tests/tests/scenario_fuzz.rs`).
+
+use std::collections::BTreeSet;
+
+use super::format::{ActionDef, Kind, Scenario, FORMAT};
+use crate::profile::Profile;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+fn line_col(src: &str, byte: usize) -> (usize, usize) {
+    let byte = byte.min(src.len());
+    let before = &src[..src.floor_char_boundary(byte)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Where the `index`-th `[[table]]` header starts (for semantic errors).
+fn header_pos(src: &str, table: &str, index: usize) -> (usize, usize) {
+    let header = format!("[[{table}]]");
+    let mut offset = 0;
+    let mut seen = 0;
+    for line in src.split_inclusive('\n') {
+        if line.trim_start().starts_with(&header) {
+            if seen == index {
+                let indent = line.len() - line.trim_start().len();
+                return line_col(src, offset + indent);
+            }
+            seen += 1;
+        }
+        offset += line.len();
+    }
+    (1, 1)
+}
+
+struct Checker<'a> {
+    src: &'a str,
+    names: BTreeSet<String>,
+}
+
+impl Checker<'_> {
+    fn err(&self, table: &str, index: usize, message: String) -> LoadError {
+        let (line, column) = header_pos(self.src, table, index);
+        LoadError {
+            line,
+            column,
+            message: format!("[[{table}]] #{}: {message}", index + 1),
+        }
+    }
+
+    fn node(
+        &self,
+        table: &str,
+        index: usize,
+        field: &str,
+        name: &Option<String>,
+    ) -> Result<(), LoadError> {
+        match name {
+            None => Err(self.err(table, index, format!("expected `{field}` (a node name)"))),
+            Some(n) if !self.names.contains(n) => {
+                let known = self.names.iter().cloned().collect::<Vec<_>>().join(", ");
+                Err(self.err(
+                    table,
+                    index,
+                    format!("unknown node '{n}' in `{field}` (known: {known})"),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Parses and validates a scenario file.
+pub fn parse(src: &str) -> Result<Scenario, LoadError> {
+    let scenario: Scenario = toml::from_str(src).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(src, s.start));
+        LoadError {
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })?;
+    validate(src, &scenario)?;
+    Ok(scenario)
+}
+
+fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
+    let top = |message: String| LoadError {
+        line: 1,
+        column: 1,
+        message,
+    };
+    if s.format != FORMAT {
+        return Err(top(format!(
+            "expected format = \"{FORMAT}\", found \"{}\"",
+            s.format
+        )));
+    }
+    if s.id.is_empty()
+        || !s
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(top(format!(
+            "`id` must be lowercase letters, digits and '-', found \"{}\"",
+            s.id
+        )));
+    }
+    if Profile::parse(&s.profile).is_none() {
+        return Err(top(format!(
+            "unknown profile \"{}\" (expected \"3.0\", \"6.2\" or \"7.0\")",
+            s.profile
+        )));
+    }
+    if s.duration_s == 0 || s.duration_s > 24 * 3600 {
+        return Err(top("`duration_s` must be between 1 and 86400".into()));
+    }
+    if s.nodes.is_empty() {
+        return Err(top("expected at least one [[node]]".into()));
+    }
+    if s.nodes.len() > 64 {
+        return Err(top("at most 64 nodes".into()));
+    }
+    let mut c = Checker {
+        src,
+        names: BTreeSet::new(),
+    };
+    for (i, n) in s.nodes.iter().enumerate() {
+        if n.name.is_empty()
+            || n.name.len() > 32
+            || !n
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(c.err(
+                "node",
+                i,
+                format!(
+                    "`name` must be 1-32 letters, digits, '-' or '_', found \"{}\"",
+                    n.name
+                ),
+            ));
+        }
+        if !c.names.insert(n.name.clone()) {
+            return Err(c.err("node", i, format!("duplicate node name '{}'", n.name)));
+        }
+    }
+    for (i, n) in s.nodes.iter().enumerate() {
+        match n.kind {
+            Kind::Redis => {
+                if let Some(p) = &n.profile {
+                    if Profile::parse(p).is_none() {
+                        return Err(c.err("node", i, format!("unknown profile \"{p}\"")));
+                    }
+                }
+                if n.replicaof.is_some() {
+                    c.node("node", i, "replicaof", &n.replicaof)?;
+                }
+                let mut conf = crate::redis::RedisConf::default();
+                for (k, v) in &n.config {
+                    conf.config_set(k, v)
+                        .map_err(|e| c.err("node", i, format!("config: {e}")))?;
+                }
+                if n.monitor.is_some() || n.routing.is_some() || n.workload.is_some() {
+                    return Err(c.err(
+                        "node",
+                        i,
+                        "a redis node takes no `monitor`, `routing` or `workload`".into(),
+                    ));
+                }
+            }
+            Kind::Sentinel => {
+                let Some(m) = &n.monitor else {
+                    return Err(c.err(
+                        "node",
+                        i,
+                        "expected `monitor = { master = \"...\", quorum = N }`".into(),
+                    ));
+                };
+                c.node("node", i, "monitor.master", &Some(m.master.clone()))?;
+                if m.quorum == 0 {
+                    return Err(c.err("node", i, "`monitor.quorum` must be at least 1".into()));
+                }
+            }
+            Kind::Client => {
+                match n.routing.as_deref() {
+                    Some("fixed") | None => c.node("node", i, "target", &n.target)?,
+                    Some("sentinel") => {}
+                    Some(other) => {
+                        return Err(c.err(
+                            "node",
+                            i,
+                            format!(
+                                "`routing` must be \"fixed\" or \"sentinel\", found \"{other}\""
+                            ),
+                        ))
+                    }
+                }
+                if n.read_from.is_some() {
+                    c.node("node", i, "read_from", &n.read_from)?;
+                }
+                match n.workload.as_deref() {
+                    None | Some("writer" | "write_then_read" | "counter") => {}
+                    Some("expiring") if n.ttl_ms.is_some() && n.read_after_ms.is_some() => {}
+                    Some("expiring") => return Err(c.err("node", i, "workload \"expiring\" needs `ttl_ms` and `read_after_ms`".into())),
+                    Some(other) => {
+                        return Err(c.err("node", i, format!("`workload` must be writer, write_then_read, counter or expiring, found \"{other}\"")))
+                    }
+                }
+            }
+        }
+    }
+    for (i, l) in s.network.links.iter().enumerate() {
+        c.node("network.link", i, "a", &Some(l.a.clone()))?;
+        c.node("network.link", i, "b", &Some(l.b.clone()))?;
+    }
+    let mut ids = BTreeSet::new();
+    for (i, a) in s.timeline.iter().enumerate() {
+        validate_action(&c, i, a, s.duration_s)?;
+        if let Some(id) = &a.id {
+            if !ids.insert(id.clone()) {
+                return Err(c.err("timeline", i, format!("duplicate id '{id}'")));
+            }
+        }
+    }
+    let mut last = 0.0;
+    for (i, st) in s.steps.iter().enumerate() {
+        if !(st.until_s.is_finite() && st.until_s > last && st.until_s <= s.duration_s as f64) {
+            return Err(c.err(
+                "step",
+                i,
+                format!(
+                    "`until_s` must increase and stay within duration_s ({})",
+                    s.duration_s
+                ),
+            ));
+        }
+        last = st.until_s;
+        if let Some(p) = &st.predict {
+            if p.choices.len() < 2 || p.answer >= p.choices.len() {
+                return Err(c.err(
+                    "step",
+                    i,
+                    "a prediction needs at least two `choices` and an `answer` index among them"
+                        .into(),
+                ));
+            }
+        }
+    }
+    for (i, e) in s.expects.iter().enumerate() {
+        super::expect::validate(e, &ids).map_err(|m| c.err("expect", i, m))?;
+        if e.node.is_some() {
+            c.node("expect", i, "node", &e.node)?;
+        }
+    }
+    Ok(())
+}
+
+fn validate_action(c: &Checker, i: usize, a: &ActionDef, duration_s: u64) -> Result<(), LoadError> {
+    let at = a.at_ms.or(a
+        .at_s
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| (s * 1000.0) as u64));
+    match at {
+        None => {
+            return Err(c.err(
+                "timeline",
+                i,
+                "expected `at_ms` or `at_s` (a time within the run)".into(),
+            ))
+        }
+        Some(t) if t > duration_s * 1000 => {
+            return Err(c.err(
+                "timeline",
+                i,
+                format!("at {t} ms is after the end of the run ({duration_s} s)"),
+            ))
+        }
+        _ => {}
+    }
+    let t = "timeline";
+    match a.action.as_str() {
+        "command" => {
+            c.node(t, i, "node", &a.node)?;
+            let cmd = a.cmd.as_deref().unwrap_or("");
+            if crate::data::split_args(cmd).map_or(true, |v| v.is_empty()) {
+                return Err(c.err(t, i, format!("`cmd` must be a redis-cli command line, found \"{cmd}\"")));
+            }
+        }
+        "pause" => {
+            c.node(t, i, "node", &a.node)?;
+            if a.for_ms.is_none() && a.for_s.is_none_or(|s| !(s.is_finite() && s > 0.0)) {
+                return Err(c.err(t, i, "`pause` needs `for_ms` or `for_s`".into()));
+            }
+        }
+        "crash" | "restart" => c.node(t, i, "node", &a.node)?,
+        "partition" => {
+            let groups = a.groups.as_ref().filter(|g| g.len() >= 2).ok_or_else(|| c.err(t, i, "`partition` needs `groups` (two or more lists of node names)".into()))?;
+            for n in groups.iter().flatten() {
+                c.node(t, i, "groups", &Some(n.clone()))?;
+            }
+        }
+        "oneway" => {
+            c.node(t, i, "from", &a.from)?;
+            c.node(t, i, "to", &a.to)?;
+        }
+        "heal" => {}
+        "skew" | "jump" => {
+            c.node(t, i, "node", &a.node)?;
+            if a.ms.is_none() {
+                return Err(c.err(t, i, format!("`{}` needs `ms`", a.action)));
+            }
+        }
+        "latency" => {
+            c.node(t, i, "a", &a.a)?;
+            c.node(t, i, "b", &a.b)?;
+            if a.latency_ms.is_none() {
+                return Err(c.err(t, i, "`latency` needs `latency_ms`".into()));
+            }
+        }
+        "config" => {
+            c.node(t, i, "node", &a.node)?;
+            let (Some(n), Some(v)) = (&a.name, &a.value) else {
+                return Err(c.err(t, i, "`config` needs `name` and `value`".into()));
+            };
+            crate::redis::RedisConf::default().config_set(n, v).map_err(|e| c.err(t, i, e))?;
+        }
+        other => {
+            return Err(c.err(
+                t,
+                i,
+                format!("unknown action \"{other}\" (expected command, pause, crash, restart, partition, oneway, heal, skew, jump, latency or config)"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let e = parse("format = \"replilab/1\"\nid = \"x\"\nduration_s = = 3\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 14), "{e}");
+    }
+
+    #[test]
+    fn unknown_nodes_point_at_their_table() {
+        let src = "format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"pause\"\nnode = \"r9\"\nfor_s = 2\n";
+        let e = parse(src).unwrap_err();
+        assert_eq!(e.line, 12);
+        assert!(e.message.contains("unknown node 'r9'"), "{e}");
+    }
+}

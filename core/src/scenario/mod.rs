@@ -1,0 +1,68 @@
+//! Lessons and scenarios: the file format (`format.rs`), loading with
+//! line/column errors (`load.rs`), building a simulation (`build.rs`),
+//! expectations (`expect.rs`) and running one headless (`run`).
+
+pub mod build;
+pub mod expect;
+pub mod format;
+pub mod load;
+
+use serde::Serialize;
+
+pub use expect::Outcome;
+pub use format::Scenario;
+pub use load::{parse, LoadError};
+
+use crate::checker::{self, Report};
+use crate::sim::{Sim, SimError};
+
+/// The result of running a scenario to its end.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunResult {
+    pub id: String,
+    pub seed: u64,
+    pub duration_s: u64,
+    pub report: Report,
+    pub expectations: Vec<Outcome>,
+    pub trace_hash: String,
+    pub events: u64,
+}
+
+impl RunResult {
+    pub fn passed(&self) -> bool {
+        self.expectations.iter().all(|e| e.pass)
+    }
+}
+
+/// Runs a scenario headless: to each expectation's time, then to the end.
+pub fn run(s: &Scenario, seed: Option<u64>) -> Result<(Sim, RunResult), SimError> {
+    let mut sim = build::build(s, seed);
+    let end_ms = s.duration_s * 1000;
+    let mut order: Vec<usize> = (0..s.expects.len()).collect();
+    order.sort_by_key(|&i| expect::when_ms(&s.expects[i], end_ms));
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; s.expects.len()];
+    for i in order {
+        let e = &s.expects[i];
+        sim.run_until(expect::when_ms(e, end_ms))?;
+        let report = if e.at_s.is_none() {
+            Some(checker::check(&sim))
+        } else {
+            None
+        };
+        outcomes[i] = Some(expect::evaluate(e, &mut sim, report.as_ref()));
+    }
+    sim.run_until(end_ms)?;
+    let report = checker::check(&sim);
+    Ok((
+        sim.clone(),
+        RunResult {
+            id: s.id.clone(),
+            seed: seed.unwrap_or(s.seed),
+            duration_s: s.duration_s,
+            report,
+            expectations: outcomes.into_iter().flatten().collect(),
+            trace_hash: format!("{:016x}", sim.trace_hash()),
+            events: sim.events_processed(),
+        },
+    ))
+}

@@ -1,0 +1,4 @@
+//! The `replilab` command-line tool's subcommands.
+
+pub mod console;
+pub mod report;

@@ -1,0 +1,72 @@
+//! Every lesson in static/lessons/ loads, runs, and meets its expectations;
+//! and a broken expectation is reported as a failure.
+
+use std::path::PathBuf;
+
+use replilab_core::scenario;
+
+fn lessons_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/lessons")
+}
+
+fn lesson_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(lessons_dir())
+        .expect("static/lessons exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_lesson_passes_its_own_expectations() {
+    let files = lesson_files();
+    assert!(!files.is_empty());
+    for f in files {
+        let src = std::fs::read_to_string(&f).unwrap();
+        let s = scenario::parse(&src).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let (_, r) = scenario::run(&s, None).expect("within the event budget");
+        for o in &r.expectations {
+            assert!(
+                o.pass,
+                "{}: expectation '{}' failed: got {}, wanted {}",
+                f.display(),
+                o.label_en,
+                o.got,
+                o.wanted
+            );
+        }
+        assert!(
+            !r.expectations.is_empty(),
+            "{}: a lesson must expect something",
+            f.display()
+        );
+        for step in &s.steps {
+            assert!(
+                !step.title.zh.is_empty()
+                    && !step.watch.zh.is_empty()
+                    && !step.explain.zh.is_empty(),
+                "{}: complete in both languages",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_broken_expectation_fails_the_run() {
+    let src =
+        std::fs::read_to_string(lessons_dir().join("08-split-brain-false-failure.toml")).unwrap();
+    let broken = src.replace(
+        "check = \"lost_writes\"\nop = \">\"\nvalue = 0",
+        "check = \"lost_writes\"\nop = \"=\"\nvalue = 0",
+    );
+    assert_ne!(broken, src, "the edit applied");
+    let s = scenario::parse(&broken).unwrap();
+    let (_, r) = scenario::run(&s, None).unwrap();
+    assert!(!r.passed());
+    let failed: Vec<_> = r.expectations.iter().filter(|o| !o.pass).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].label_en, "Acknowledged writes are lost");
+}
