@@ -70,3 +70,14 @@ fn a_broken_expectation_fails_the_run() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].label_en, "Acknowledged writes are lost");
 }
+
+/// The worked example in README.md loads and meets its expectation.
+#[test]
+fn the_readme_example_runs() {
+    let readme = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let start = readme.find("```toml\n").expect("a toml example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let s = scenario::parse(&readme[start..end]).unwrap_or_else(|e| panic!("README example: {e}"));
+    let (_, r) = scenario::run(&s, None).unwrap();
+    assert!(r.passed(), "{:?}", r.expectations);
+}
