@@ -81,3 +81,13 @@ fn the_readme_example_runs() {
     let (_, r) = scenario::run(&s, None).unwrap();
     assert!(r.passed(), "{:?}", r.expectations);
 }
+
+/// core/tests/lessons_everywhere.rs embeds every lesson for the wasm run.
+#[test]
+fn every_lesson_file_is_embedded_for_the_wasm_run() {
+    let list = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/lessons_everywhere.rs")).unwrap();
+    for f in lesson_files() {
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        assert!(list.contains(&format!("\"{name}\"")), "{name} is missing from core/tests/lessons_everywhere.rs");
+    }
+}

@@ -1,0 +1,34 @@
+//! Every lesson file passes its expectations, natively and in wasm (the same
+//! files, embedded). `tests/tests/lessons.rs` checks this list is complete.
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+use replilab_core::scenario;
+
+macro_rules! lessons {
+    ($($file:literal),* $(,)?) => {
+        pub const LESSONS: &[(&str, &str)] = &[$(($file, include_str!(concat!("../../static/lessons/", $file)))),*];
+    };
+}
+
+lessons!["08-split-brain-false-failure.toml"];
+
+#[test]
+fn every_embedded_lesson_passes_its_expectations() {
+    for (name, src) in LESSONS {
+        let s = scenario::parse(src).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (_, r) = scenario::run(&s, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for o in &r.expectations {
+            assert!(o.pass, "{name}: '{}' got {}, wanted {}", o.label_en, o.got, o.wanted);
+        }
+    }
+}
+
+#[test]
+fn the_embedded_list_is_what_the_harness_checks() {
+    // The native harness compares this list with the folder (tests/tests/lessons.rs).
+    assert!(!LESSONS.is_empty());
+}
