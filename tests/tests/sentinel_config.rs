@@ -16,7 +16,11 @@ fn lab_with(seed: u64, quorum: u32, sentinels: usize, protected_mode: bool) -> L
         failover_timeout_ms: 30_000,
         ..MonitorSpec::default()
     };
-    let spec = SentinelSpec { monitors: vec![m], protected_mode, ..SentinelSpec::default() };
+    let spec = SentinelSpec {
+        monitors: vec![m],
+        protected_mode,
+        ..SentinelSpec::default()
+    };
     for i in 1..=sentinels {
         lab.sim.add_node(
             &format!("s{i}"),
