@@ -94,13 +94,83 @@ impl Conn {
     }
 }
 
+/// The connections, indexed by id: ids are handed out in order and never
+/// reused, so a slab (a `Vec` offset by the oldest live id) gives O(1)
+/// lookups where a map walked a tree several times per event. Iteration is
+/// in id order, as a `BTreeMap` would give. The API mirrors the map's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Conns {
+    /// Id of `slots[0]`.
+    base: u32,
+    slots: VecDeque<Option<(ConnId, Conn)>>,
+    live: usize,
+}
+
+impl Conns {
+    fn slot(&self, id: ConnId) -> Option<usize> {
+        id.0.checked_sub(self.base).map(|i| i as usize)
+    }
+    pub fn get(&self, id: &ConnId) -> Option<&Conn> {
+        let i = self.slot(*id)?;
+        self.slots.get(i)?.as_ref().map(|(_, c)| c)
+    }
+    pub fn get_mut(&mut self, id: &ConnId) -> Option<&mut Conn> {
+        let i = self.slot(*id)?;
+        self.slots.get_mut(i)?.as_mut().map(|(_, c)| c)
+    }
+    pub fn contains_key(&self, id: &ConnId) -> bool {
+        self.get(id).is_some()
+    }
+    pub fn len(&self) -> usize {
+        self.live
+    }
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+    /// Live connections in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&ConnId, &Conn)> + '_ {
+        self.slots.iter().flatten().map(|(id, c)| (id, c))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &ConnId> + '_ {
+        self.iter().map(|(id, _)| id)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &Conn> + '_ {
+        self.iter().map(|(_, c)| c)
+    }
+    /// Adds a connection; ids must come in increasing order (`Net::open_conn`).
+    fn push(&mut self, id: ConnId, conn: Conn) {
+        if self.slots.is_empty() {
+            self.base = id.0;
+        }
+        let i = self.slot(id).expect("connection ids increase");
+        assert!(i >= self.slots.len(), "connection ids are never reused");
+        while self.slots.len() < i {
+            self.slots.push_back(None);
+        }
+        self.slots.push_back(Some((id, conn)));
+        self.live += 1;
+    }
+    pub fn remove(&mut self, id: &ConnId) -> Option<Conn> {
+        let i = self.slot(*id)?;
+        let (_, conn) = self.slots.get_mut(i)?.take()?;
+        self.live -= 1;
+        // Forget closed connections at the front so the slab stays as small
+        // as the span of live ids.
+        while matches!(self.slots.front(), Some(None)) {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+        Some(conn)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Net {
     pub default_link: LinkCfg,
     links: BTreeMap<(NodeId, NodeId), LinkCfg>,
     /// Directed cuts: traffic from .0 to .1 cannot pass.
     cuts: BTreeSet<(NodeId, NodeId)>,
-    pub conns: BTreeMap<ConnId, Conn>,
+    pub conns: Conns,
     next_conn: u32,
 }
 
@@ -153,7 +223,7 @@ impl Net {
     pub fn open_conn(&mut self, from: NodeId, from_inc: u32, to: NodeId) -> ConnId {
         let id = ConnId(self.next_conn);
         self.next_conn += 1;
-        self.conns.insert(
+        self.conns.push(
             id,
             Conn {
                 ends: [from, to],

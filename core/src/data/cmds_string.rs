@@ -131,11 +131,14 @@ fn set_generic(
         None => None,
     };
     // Fast path: a plain overwrite of a live key (one tree walk).
-    let fast = !f.nx && !f.xx && !f.get && !f.keepttl && cx.db.live_entry(key, cx.env).is_some();
-    if fast {
-        cx.db
-            .overwrite(key, val, exp.map(|(_, abs, _)| abs), cx.env);
-    } else {
+    let fast = !f.nx
+        && !f.xx
+        && !f.get
+        && !f.keepttl
+        && cx
+            .db
+            .overwrite_live(key, val, exp.map(|(_, abs, _)| abs), cx.env);
+    if !fast {
         let mut old = Reply::Nil;
         if f.get {
             old = read_value(cx, key).map_or(Reply::Nil, Reply::Bulk);

@@ -318,11 +318,13 @@ impl Db {
             .filter(|e| env.loading || e.expire_at_ms.is_none_or(|t| env.now_ms <= t))
     }
 
-    /// Overwrites the value of an existing key in place and applies `ttl`
-    /// (`None` = drop any TTL, `Some(ms)` = set it), touching the expires
-    /// index only when the key's volatility changes. False if the key is
-    /// missing.
-    pub(crate) fn overwrite(
+    /// Overwrites the value of a key that exists and is live (`live_entry`)
+    /// in place and applies `ttl` (`None` = drop any TTL, `Some(ms)` = set
+    /// it), touching the expires index only when the key's volatility
+    /// changes: the fast path of a plain SET, in one tree walk. False,
+    /// changing nothing, if the key is missing or logically expired (the
+    /// caller then takes the path that applies lazy expiry).
+    pub(crate) fn overwrite_live(
         &mut self,
         key: &[u8],
         value: &[u8],
@@ -332,6 +334,9 @@ impl Db {
         let Some(e) = self.dict.get_mut(key) else {
             return false;
         };
+        if !(env.loading || e.expire_at_ms.is_none_or(|t| env.now_ms <= t)) {
+            return false;
+        }
         e.value.clear();
         e.value.extend_from_slice(value);
         let was_volatile = std::mem::replace(&mut e.expire_at_ms, ttl).is_some();

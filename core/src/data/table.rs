@@ -401,7 +401,44 @@ fn find(
 /// `lookupCommandBySds` finds it. For a container command this is the
 /// container itself; use `lookup_argv` to resolve the subcommand.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    find(COMMANDS, name, 0)
+    // Every command of every node comes through here (a master's several
+    // times): an index of the names packed into integers answers with a few
+    // integer compares instead of a string binary search.
+    static INDEX: std::sync::OnceLock<Vec<(u128, u16)>> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut v: Vec<(u128, u16)> = COMMANDS
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((pack_name(s.name.as_bytes())?, i as u16)))
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    match pack_name(name) {
+        Some(packed) => index
+            .binary_search_by(|(p, _)| p.cmp(&packed))
+            .ok()
+            .map(|i| &COMMANDS[usize::from(index[i].1)]),
+        None => find(COMMANDS, name, 0),
+    }
+}
+
+/// A name of at most 15 bytes, lowercased, packed with its length in the
+/// last byte, so that equal packings mean equal names (NULs included).
+fn pack_name(name: &[u8]) -> Option<u128> {
+    if name.len() > 15 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..name.len()].copy_from_slice(name);
+    let x = u128::from_be_bytes(bytes);
+    // ASCII lowercase of all 16 bytes at once: set bit 5 of bytes in A..=Z.
+    const ONES: u128 = u128::MAX / 255;
+    let low7 = x & (ONES * 0x7f);
+    let ge_a = low7 + ONES * (0x80 - u128::from(b'A'));
+    let gt_z = low7 + ONES * (0x80 - u128::from(b'Z') - 1);
+    let upper = ge_a & !gt_z & !x & (ONES * 0x80);
+    Some((x | (upper >> 2)) + name.len() as u128)
 }
 
 /// The command (or subcommand) an argv runs, like `lookupCommand`: for a
@@ -526,6 +563,18 @@ mod tests {
                 assert!(w[0].name < w[1].name, "{} before {}", w[0].name, w[1].name);
             }
         }
+    }
+
+    #[test]
+    fn lookup_finds_every_command_by_any_case_and_nothing_else() {
+        for spec in COMMANDS {
+            let upper = spec.name.to_ascii_uppercase();
+            assert_eq!(lookup(upper.as_bytes()).map(|s| s.name), Some(spec.name));
+            let mut nul = spec.name.as_bytes().to_vec();
+            nul.push(0);
+            assert_eq!(lookup(&nul), None, "{}", spec.name);
+        }
+        assert_eq!(lookup(b"averyveryverylongcommandname"), None);
     }
 
     #[test]
