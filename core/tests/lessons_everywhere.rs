@@ -14,7 +14,18 @@ macro_rules! lessons {
     };
 }
 
-lessons!["08-split-brain-false-failure.toml"];
+lessons![
+    "01-read-write-split-lag.toml",
+    "02-first-full-sync.toml",
+    "03-backlog-partial-vs-full.toml",
+    "04-replication-storm.toml",
+    "05-cascading-replicas.toml",
+    "06-expired-keys-on-replicas.toml",
+    "07-expire-vs-expireat.toml",
+    "08-split-brain-false-failure.toml",
+    "09-split-brain-partition.toml",
+    "10-sentinel-pitfalls.toml",
+];
 
 #[test]
 fn every_embedded_lesson_passes_its_expectations() {
