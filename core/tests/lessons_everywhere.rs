@@ -33,7 +33,11 @@ fn every_embedded_lesson_passes_its_expectations() {
         let s = scenario::parse(src).unwrap_or_else(|e| panic!("{name}: {e}"));
         let (_, r) = scenario::run(&s, None).unwrap_or_else(|e| panic!("{name}: {e}"));
         for o in &r.expectations {
-            assert!(o.pass, "{name}: '{}' got {}, wanted {}", o.label_en, o.got, o.wanted);
+            assert!(
+                o.pass,
+                "{name}: '{}' got {}, wanted {}",
+                o.label_en, o.got, o.wanted
+            );
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct Window {
 pub struct Report {
     pub final_master: Option<String>,
     pub acked_writes: u64,
+    /// Acknowledged writes per client.
+    pub acked_by_client: std::collections::BTreeMap<String, u64>,
     pub surviving_writes: u64,
     pub lost_writes: Vec<LostWrite>,
     pub stale_reads: Vec<BadRead>,
@@ -96,6 +98,46 @@ pub fn final_master(sim: &Sim) -> Option<NodeId> {
         .map(|(_, i)| NodeId(i as u16))
 }
 
+/// The master a client's writes end up on: for a Sentinel-aware client, the
+/// address most Sentinels give for its master name; for a fixed address, the
+/// top of the replication chain that address belongs to now.
+pub fn final_master_for(sim: &Sim, c: &crate::client::ClientNode) -> Option<NodeId> {
+    use crate::client::Routing;
+    let by_addr = |host: &str, port: u16| {
+        sim.nodes()
+            .iter()
+            .position(|n| n.host == host && n.port == port)
+            .map(|i| NodeId(i as u16))
+    };
+    match &c.spec.routing {
+        Routing::Sentinel { master, .. } => {
+            let mut votes: std::collections::BTreeMap<(String, u16), u32> = Default::default();
+            for n in sim.nodes() {
+                if let NodeState::Sentinel(s) = &n.state {
+                    if let Some(m) = s.masters.get(master) {
+                        *votes.entry((m.inst.host.clone(), m.inst.port)).or_default() += 1;
+                    }
+                }
+            }
+            let ((host, port), _) = votes.into_iter().max_by_key(|(_, v)| *v)?;
+            by_addr(&host, port)
+        }
+        Routing::Fixed { host, port } => {
+            let mut node = by_addr(host, *port)?;
+            for _ in 0..sim.nodes().len() {
+                match sim.redis(node).and_then(|r| r.master.as_ref()) {
+                    Some(m) => match by_addr(&m.host, m.port) {
+                        Some(up) => node = up,
+                        None => break,
+                    },
+                    None => break,
+                }
+            }
+            Some(node)
+        }
+    }
+}
+
 pub fn check(sim: &Sim) -> Report {
     let mut report = Report::default();
     for e in sim.trace() {
@@ -109,12 +151,15 @@ pub fn check(sim: &Sim) -> Report {
     }
     let master = final_master(sim);
     report.final_master = master.map(|m| sim.name(m));
-    let final_db = master.and_then(|m| sim.redis(m)).map(|r| &r.db);
-    for (i, slot) in sim.nodes().iter().enumerate() {
+    for slot in sim.nodes() {
         let NodeState::Client(c) = &slot.state else {
             continue;
         };
         let client = slot.name.clone();
+        // Each client is judged against the master of its own deployment.
+        let final_db = final_master_for(sim, c)
+            .and_then(|m| sim.redis(m))
+            .map(|r| &r.db);
         let wait_needed = c.spec.wait.map(|(n, _)| n as i64);
         let history = &c.history;
         for op in history.iter().filter(|o| acknowledged(o, wait_needed)) {
@@ -122,6 +167,7 @@ pub fn check(sim: &Sim) -> Report {
                 continue;
             };
             report.acked_writes += 1;
+            *report.acked_by_client.entry(client.clone()).or_default() += 1;
             let present = final_db
                 .and_then(|db| db.get_entry(key.as_bytes()))
                 .is_some_and(|e| e.value == value.as_bytes());
@@ -136,7 +182,6 @@ pub fn check(sim: &Sim) -> Report {
         }
         check_reads(sim, &client, history, &mut report);
         report.unavailable.extend(windows(&client, history));
-        let _ = i;
     }
     report
 }

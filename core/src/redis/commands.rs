@@ -8,8 +8,39 @@ use crate::trace::TraceKind;
 
 use super::{Client, MasterLink, RedisNode, RedisTimer, ReplyTo};
 
-fn upper(a: &[u8]) -> String {
-    String::from_utf8_lossy(a).to_ascii_uppercase()
+/// A command name upper-cased without allocating for the usual short names
+/// (this runs for every command, on every node).
+enum Upper {
+    Short([u8; 16], u8),
+    Long(String),
+}
+
+impl Upper {
+    fn as_str(&self) -> &str {
+        match self {
+            Upper::Short(b, n) => std::str::from_utf8(&b[..*n as usize]).unwrap_or(""),
+            Upper::Long(s) => s,
+        }
+    }
+    fn to_ascii_lowercase(&self) -> String {
+        self.as_str().to_ascii_lowercase()
+    }
+}
+
+impl PartialEq<&str> for Upper {
+    fn eq(&self, o: &&str) -> bool {
+        self.as_str() == *o
+    }
+}
+
+fn upper(a: &[u8]) -> Upper {
+    if a.len() <= 16 && a.is_ascii() {
+        let mut b = [0u8; 16];
+        b[..a.len()].copy_from_slice(a);
+        b.make_ascii_uppercase();
+        return Upper::Short(b, a.len() as u8);
+    }
+    Upper::Long(String::from_utf8_lossy(a).to_ascii_uppercase())
 }
 
 fn arg_str(argv: &Argv, i: usize) -> String {

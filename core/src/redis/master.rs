@@ -125,7 +125,7 @@ impl RedisNode {
             sent_offset: self.ids.master_repl_offset + 1,
         };
         cx.log(format!("Replica {who} asks for synchronization"));
-        match self.try_partial(&requested, offset) {
+        match self.try_partial(&who, &requested, offset) {
             Ok(cmds) => {
                 self.stats.sync_partial_ok += 1;
                 let text = if self.profile.psync2() {
@@ -194,7 +194,12 @@ impl RedisNode {
     }
 
     /// `masterTryPartialResynchronization`: Ok(backlog to send) or Err(why a full sync).
-    fn try_partial(&self, requested: &str, offset: i64) -> Result<Vec<Rc<ReplCmd>>, String> {
+    fn try_partial(
+        &self,
+        who: &str,
+        requested: &str,
+        offset: i64,
+    ) -> Result<Vec<Rc<ReplCmd>>, String> {
         if requested == "?" {
             return Err("Full resync requested by replica".into());
         }
@@ -216,27 +221,30 @@ impl RedisNode {
                 ));
             }
         }
-        let Some(backlog) = self.backlog.as_ref() else {
-            return Err(
-                "Unable to partial resync with replica: lack of backlog (Replica request was: ...)"
-                    .into(),
-            );
+        let lack = || {
+            format!("Unable to partial resync with replica {who} for lack of backlog (Replica request was: {offset}).")
         };
-        if offset < 0 {
-            return Err("Unable to partial resync with replica: lack of backlog".into());
+        let Some(backlog) = self.backlog.as_ref() else {
+            return Err(lack());
+        };
+        if offset > (self.ids.master_repl_offset + 1) as i64 {
+            return Err(format!(
+                "Warning: replica {who} tried to PSYNC with an offset that is greater than the master replication offset."
+            ));
         }
-        match backlog.since(offset as u64) {
-            Some(cmds) => Ok(cmds),
-            None => Err(format!(
-                "Unable to partial resync with replica: lack of backlog (Replica request was: {offset}, backlog covers {}..{}).",
-                backlog.first_byte_offset,
-                backlog.first_byte_offset + backlog.histlen
-            )),
+        match backlog.since(offset.max(0) as u64) {
+            Some(cmds) if offset >= 0 => Ok(cmds),
+            _ => Err(lack()),
         }
     }
 
     fn start_full_sync(&mut self, conn: ConnId, cx: &mut Cx) {
-        if self.conf.repl_diskless_sync {
+        // `syncCommand`: a socket BGSAVE already running cannot take another replica.
+        if self.bgsave.as_ref().is_some_and(|b| b.diskless) {
+            cx.log("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+            return;
+        }
+        if self.conf.repl_diskless_sync && self.conf.repl_diskless_sync_delay > 0 {
             cx.log("Delay next BGSAVE for diskless SYNC");
             return; // replicationCron starts the fork after repl-diskless-sync-delay
         }
@@ -306,10 +314,17 @@ impl RedisNode {
             let text = format!("FULLRESYNC {replid} {fork_offset}");
             cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
             if diskless {
-                // The child writes straight to the sockets: it ends when the last byte leaves.
+                // The child streams to the socket while it serializes: the last byte
+                // leaves at max(serialization, transmission). The RDB goes out as one
+                // message, sent so that it finishes leaving at that moment.
                 let wire = payload.wire_bytes();
-                done_at = done_at.max(cx.tx_done_at(conn, wire));
-                cx.send(conn, Msg::Rdb(payload.clone()));
+                let tx_ms = cx.tx_done_at(conn, wire).saturating_sub(cx.now_ms);
+                let send_after = save_ms.saturating_sub(tx_ms);
+                done_at = done_at.max(cx.now_ms + send_after + tx_ms);
+                cx.timer(
+                    send_after,
+                    Timer::Redis(RedisTimer::DisklessSend { conn, gen }),
+                );
             }
         }
         self.bgsave = Some(Bgsave {
@@ -328,7 +343,11 @@ impl RedisNode {
         let Some(b) = self.bgsave.take_if(|b| b.gen == gen) else {
             return;
         };
-        cx.log("Background RDB transfer terminated with success");
+        cx.log(if b.diskless {
+            "Background RDB transfer terminated with success"
+        } else {
+            "Background saving terminated with success"
+        });
         let conns: Vec<ConnId> = self
             .replicas
             .values()
@@ -625,6 +644,22 @@ impl RedisNode {
         for conn in conns {
             self.drop_replica(conn, why, cx);
             cx.close(conn, why);
+        }
+    }
+}
+
+impl RedisNode {
+    /// Sends the diskless RDB of BGSAVE `gen` to `conn`, if both still stand.
+    pub(super) fn diskless_send(&mut self, conn: ConnId, gen: u64, cx: &mut Cx) {
+        let Some(b) = self.bgsave.as_ref().filter(|b| b.gen == gen) else {
+            return;
+        };
+        if self
+            .replicas
+            .get(&conn)
+            .is_some_and(|r| r.state == ReplicaState::WaitBgsaveEnd)
+        {
+            cx.send(conn, Msg::Rdb(b.payload.clone()));
         }
     }
 }

@@ -71,6 +71,8 @@ pub enum RedisTimer {
     Cron,
     /// The fork child of BGSAVE `gen` finished.
     BgsaveDone { gen: u64 },
+    /// A diskless child's stream to a replica starts leaving the host.
+    DisklessSend { conn: ConnId, gen: u64 },
     /// The RDB file has been written to a replica's socket.
     BulkSent { conn: ConnId, gen: u64 },
     /// A blocked WAIT times out.
@@ -308,6 +310,7 @@ impl RedisNode {
             RedisTimer::Cron => self.server_cron(cx),
             RedisTimer::BgsaveDone { gen } => self.bgsave_done(gen, cx),
             RedisTimer::BulkSent { conn, gen } => self.bulk_sent(conn, gen, cx),
+            RedisTimer::DisklessSend { conn, gen } => self.diskless_send(conn, gen, cx),
             RedisTimer::WaitTimeout { id } => self.wait_timeout(id, cx),
             RedisTimer::SleepDone { to } => self.reply(&to, crate::data::Reply::ok(), cx),
         }

@@ -21,6 +21,8 @@ const CHECKS: &[&str] = &[
     "role",
     "info",
     "event",
+    "log",
+    "same",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,6 +66,12 @@ pub(super) fn validate(e: &Expect, ids: &BTreeSet<String>) -> Result<(), String>
         "event" if e.contains.is_none() => {
             return Err("`event` needs `contains` (text of a Sentinel event)".into())
         }
+        "log" if e.contains.is_none() => {
+            return Err("`log` needs `contains` (text of a server log line)".into())
+        }
+        "same" if e.field.is_none() || e.nodes.as_ref().is_none_or(|n| n.len() < 2) => {
+            return Err("`same` needs `field` and `nodes` (two or more)".into())
+        }
         _ => {}
     }
     if let Some(t) = e.at_s {
@@ -105,8 +113,33 @@ fn compare(op: &str, got: &Value, want: &Value) -> bool {
     }
 }
 
+/// A field of INFO (any section) on `node` now, or "(not available)".
+fn info_field(sim: &Sim, node: &str, field: &str) -> String {
+    let Some(id) = sim.node_id(node) else {
+        return "(not available)".into();
+    };
+    let text = sim
+        .redis(id)
+        .map(|r| r.info_at(&[b"everything".to_vec()], sim.clock_ms(id)));
+    text.as_deref()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix(field)
+                    .and_then(|r| r.strip_prefix(':'))
+                    .map(str::to_string)
+            })
+        })
+        .unwrap_or_else(|| "(not available)".into())
+}
+
+fn count(sim: &Sim, pred: impl Fn(&crate::trace::TraceEvent) -> bool) -> Value {
+    Value::Int(sim.trace().iter().filter(|t| pred(t)).count() as i64)
+}
+
 /// Evaluates one expectation now (the simulation is at `when_ms(e)`).
-pub fn evaluate(e: &Expect, sim: &mut Sim, report: Option<&Report>) -> Outcome {
+pub fn evaluate(e: &Expect, sim: &Sim, report: &Report) -> Outcome {
+    let needle = e.contains.as_deref().unwrap_or("");
+    let mine = |c: &str| e.client.as_deref().is_none_or(|want| want == c);
     let got: Value = match e.check.as_str() {
         "reply" => Value::Text(
             e.id.as_deref()
@@ -114,51 +147,79 @@ pub fn evaluate(e: &Expect, sim: &mut Sim, report: Option<&Report>) -> Outcome {
                 .unwrap_or("(no reply)")
                 .to_string(),
         ),
-        "role" | "info" => {
-            let field = if e.check == "role" {
-                "role"
-            } else {
-                e.field.as_deref().unwrap_or("")
-            };
-            let node = e.node.as_deref().and_then(|n| sim.node_id(n));
-            let text = node.and_then(|n| sim.redis(n)).map(|r| {
-                r.info_at(
-                    &[b"everything".to_vec()],
-                    sim.clock_ms(node.unwrap_or(crate::net::NodeId(0))),
-                )
-            });
-            let value = text.as_deref().and_then(|t| {
-                t.lines().find_map(|l| {
-                    l.strip_prefix(field)
-                        .and_then(|r| r.strip_prefix(':'))
-                        .map(str::to_string)
-                })
-            });
-            Value::Text(value.unwrap_or_else(|| "(not available)".into()))
-        }
-        "event" => {
-            let needle = e.contains.as_deref().unwrap_or("");
-            let n = sim
-                .trace()
-                .iter()
-                .filter(
-                    |t| matches!(&t.kind, TraceKind::Sentinel { event } if event.contains(needle)),
-                )
-                .count();
-            Value::Int(n as i64)
-        }
-        other => {
-            let r = report.cloned().unwrap_or_default();
-            Value::Int(match other {
-                "lost_writes" => r.lost_writes.len() as i64,
-                "acked_writes" => r.acked_writes as i64,
-                "stale_reads" => r.stale_reads.len() as i64,
-                "expired_reads" => r.expired_reads.len() as i64,
-                "full_syncs" => r.full_syncs as i64,
-                "partial_syncs" => r.partial_syncs as i64,
-                _ => r.longest_unavailable_ms() as i64,
+        "role" => Value::Text(info_field(sim, e.node.as_deref().unwrap_or(""), "role")),
+        "info" => Value::Text(info_field(
+            sim,
+            e.node.as_deref().unwrap_or(""),
+            e.field.as_deref().unwrap_or(""),
+        )),
+        "event" => count(
+            sim,
+            |t| matches!(&t.kind, TraceKind::Sentinel { event } if event.contains(needle)),
+        ),
+        "log" => {
+            let only = e.node.as_deref().and_then(|n| sim.node_id(n));
+            count(sim, |t| {
+                only.is_none_or(|o| o == t.node)
+                    && matches!(&t.kind, TraceKind::Log { text } if text.contains(needle))
             })
         }
+        "same" => {
+            let field = e.field.as_deref().unwrap_or("");
+            let values: Vec<(String, String)> = e
+                .nodes
+                .iter()
+                .flatten()
+                .map(|n| (n.clone(), info_field(sim, n, field)))
+                .collect();
+            let equal = values.windows(2).all(|w| w[0].1 == w[1].1);
+            let shown: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            Value::Text(if equal {
+                "equal".into()
+            } else {
+                format!("differ: {}", shown.join(", "))
+            })
+        }
+        "lost_writes" => Value::Int(
+            report
+                .lost_writes
+                .iter()
+                .filter(|l| mine(&l.client))
+                .count() as i64,
+        ),
+        "acked_writes" => Value::Int(
+            report
+                .acked_by_client
+                .iter()
+                .filter(|(c, _)| mine(c))
+                .map(|(_, n)| *n as i64)
+                .sum(),
+        ),
+        "stale_reads" => Value::Int(
+            report
+                .stale_reads
+                .iter()
+                .filter(|b| mine(&b.client))
+                .count() as i64,
+        ),
+        "expired_reads" => Value::Int(
+            report
+                .expired_reads
+                .iter()
+                .filter(|b| mine(&b.client))
+                .count() as i64,
+        ),
+        "full_syncs" => Value::Int(report.full_syncs as i64),
+        "partial_syncs" => Value::Int(report.partial_syncs as i64),
+        _ => Value::Int(
+            report
+                .unavailable
+                .iter()
+                .filter(|w| mine(&w.client))
+                .map(|w| w.to_ms - w.from_ms)
+                .max()
+                .unwrap_or(0) as i64,
+        ),
     };
     Outcome {
         label_en: e.label.en.clone(),

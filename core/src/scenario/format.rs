@@ -253,7 +253,7 @@ pub struct Predict {
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// lost_writes | acked_writes | stale_reads | expired_reads | full_syncs |
-    /// partial_syncs | max_unavailable_ms | reply | role | info | event
+    /// partial_syncs | max_unavailable_ms | reply | role | info | event | log | same
     pub check: String,
     /// `=`, `!=`, `>`, `>=`, `<`, `<=`, or `contains` (text).
     #[serde(default = "eq")]
@@ -267,8 +267,14 @@ pub struct Expect {
     pub at_s: Option<f64>,
     /// `info`: the INFO field (any section), e.g. `master_link_status`.
     pub field: Option<String>,
-    /// `event`: text a Sentinel event must contain; compared as a count.
+    /// `event` / `log`: text a Sentinel event / a server log line must
+    /// contain; compared as a count (`log` may be limited to `node`).
     pub contains: Option<String>,
+    /// Checker results of one client only (lost_writes, acked_writes,
+    /// stale_reads, expired_reads, max_unavailable_ms).
+    pub client: Option<String>,
+    /// `same`: the INFO `field` must be equal on all these nodes (value "equal").
+    pub nodes: Option<Vec<String>>,
     /// Shown in the goals panel.
     pub label: Text,
 }

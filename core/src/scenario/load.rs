@@ -271,6 +271,12 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
         if e.node.is_some() {
             c.node("expect", i, "node", &e.node)?;
         }
+        if e.client.is_some() {
+            c.node("expect", i, "client", &e.client)?;
+        }
+        for n in e.nodes.iter().flatten() {
+            c.node("expect", i, "nodes", &Some(n.clone()))?;
+        }
     }
     Ok(())
 }

@@ -44,12 +44,8 @@ pub fn run(s: &Scenario, seed: Option<u64>) -> Result<(Sim, RunResult), SimError
     for i in order {
         let e = &s.expects[i];
         sim.run_until(expect::when_ms(e, end_ms))?;
-        let report = if e.at_s.is_none() {
-            Some(checker::check(&sim))
-        } else {
-            None
-        };
-        outcomes[i] = Some(expect::evaluate(e, &mut sim, report.as_ref()));
+        let report = checker::check(&sim);
+        outcomes[i] = Some(expect::evaluate(e, &sim, &report));
     }
     sim.run_until(end_ms)?;
     let report = checker::check(&sim);

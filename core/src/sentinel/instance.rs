@@ -72,6 +72,8 @@ pub struct Instance {
     /// Role from the last INFO, and since when it has been reported.
     pub role_is_master: bool,
     pub role_reported_time: i64,
+    /// When a replica's reported master last changed (`slave_conf_change_time`).
+    pub slave_conf_change_time: i64,
     // Replica fields, from its INFO.
     pub master_host: String,
     pub master_port: u16,

@@ -483,6 +483,9 @@ impl SentinelNode {
         if is_master != inst.role_is_master {
             inst.role_is_master = is_master;
             inst.role_reported_time = now;
+            if !is_master {
+                inst.slave_conf_change_time = now;
+            }
             let coherent = (inst.kind == Kind::Master) == is_master;
             let role = if is_master { "master" } else { "slave" };
             events.push((
@@ -495,10 +498,15 @@ impl SentinelNode {
             ));
         }
         if !is_master {
-            inst.master_host = field("master_host").unwrap_or_default();
-            inst.master_port = field("master_port")
+            let host = field("master_host").unwrap_or_default();
+            let port = field("master_port")
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(0);
+            if host != inst.master_host || port != inst.master_port {
+                inst.slave_conf_change_time = now;
+            }
+            inst.master_host = host;
+            inst.master_port = port;
             inst.master_link_up = field("master_link_status").as_deref() == Some("up");
             inst.master_link_down_ms = field("master_link_down_since_seconds")
                 .and_then(|s| s.parse::<i64>().ok())
@@ -617,7 +625,7 @@ impl SentinelNode {
             && r.reconf == Reconf::None
             && sane
             && no_down_for(r, wait, now)
-            && now - r.role_reported_time > wait
+            && now - r.slave_conf_change_time > wait
         {
             self.send_slaveof(w, &master_host, master_port, cx);
             let d = self.who_desc(w);
