@@ -161,6 +161,14 @@ fn cmd_bench(args: &[String]) -> ExitCode {
         "native_commands_per_s: {:.0} commands/s",
         r.commands as f64 / r.wall_s
     );
+    let origin = std::time::Instant::now();
+    let clock = move || origin.elapsed().as_secs_f64();
+    let f = bench::seed001_faults_timed(10, &clock);
+    println!("workload: seed 001 (1 master, 5 replicas, 3 Sentinels, 2 writer clients), 10 simulated minutes of random faults");
+    println!("native_seed001_events: {} events", f.events);
+    println!("native_seed001_client_ops: {} operations", f.commands);
+    println!("native_seed001_wall_time: {:.3} s", f.wall_s);
+    println!("native_seed001_events_per_s: {:.0} events/s", f.events_per_s());
     ExitCode::SUCCESS
 }
 
