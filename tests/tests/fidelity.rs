@@ -3,7 +3,11 @@
 //! can be observed: exact reply and error texts, INFO replication fields and
 //! their order, offsets, the replication stream a replica applies, TTLs on a
 //! late replica, expired keys on replicas, min-replicas, partial vs full
-//! resync, WAIT. Timing tolerances are stated per row.
+//! resync, WAIT; and, with real redis-sentinel 7.0.15, Sentinel's
+//! discovery events, replies, the event sequence of a false-failure
+//! failover and the split-brain lost-write outcome with and without
+//! min-replicas (`replilab_harness::fidelity::sentinel`). Timing tolerances
+//! are stated per row.
 //!
 //! Run: `cargo test -p replilab-harness --features fidelity --test fidelity -- --nocapture`
 //! (the `fidelity` layer of tests/scripts/test.sh). It prints the table and
@@ -18,16 +22,19 @@ use replilab_harness::fidelity::real::{redis_cli, RealServer};
 use replilab_harness::fidelity::runner::{
     apply_allow_list, run_check, table, Allowed, Check, Obs, Verdict,
 };
+use replilab_harness::fidelity::sentinel::run_sentinel_checks;
 use replilab_harness::fidelity::side::{info_field, Setup, Side};
 
 /// The lab's seed for every check (the lab is deterministic; real Redis is not).
 const SEED: u64 = 7;
 
 /// Mismatches that are documented, not bugs of this suite.
-const ALLOWED: &[Allowed] = &[Allowed {
-    row: "replies: m> SELECT 1",
-    why: "Simplifications: One database (db 0); SELECT of another db is refused.",
-}];
+const ALLOWED: &[Allowed] = &[
+    Allowed {
+        row: "replies: m> SELECT 1",
+        why: "Simplifications: One database (db 0); SELECT of another db is refused.",
+    },
+];
 
 // ------------------------------------------------------------------ helpers
 
@@ -601,6 +608,35 @@ fn calibrate() -> Result<usize, String> {
     }
 }
 
+/// Which `SENTINEL master` keys one side has and the other lacks, per state
+/// (normal, o_down, failover in progress), and whether the order differs.
+fn print_key_difference(rows: &[replilab_harness::fidelity::runner::Row]) {
+    let set = |s: &str| s.split(',').map(str::to_string).collect::<Vec<_>>();
+    let only = |a: &[String], b: &[String]| {
+        a.iter()
+            .filter(|k| !b.contains(k))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for r in rows
+        .iter()
+        .filter(|r| r.check.contains("SENTINEL master mymaster"))
+    {
+        if !r.check.contains("keys in order") {
+            continue;
+        }
+        let (lab, real) = (set(&r.lab), set(&r.real));
+        println!(
+            "{}: keys only in real [{}], only in the lab [{}], same order: {}",
+            r.check,
+            only(&real, &lab),
+            only(&lab, &real),
+            r.lab == r.real
+        );
+    }
+}
+
 #[test]
 fn the_lab_matches_real_redis_7_0_side_by_side() {
     let t0 = Instant::now();
@@ -623,6 +659,8 @@ fn the_lab_matches_real_redis_7_0_side_by_side() {
         );
         rows.extend(r);
     }
+    rows.extend(run_sentinel_checks(SEED));
+    print_key_difference(&rows);
     let stale = apply_allow_list(&mut rows, ALLOWED);
     println!("\n{}", table(&rows));
     let count = |v: &dyn Fn(&replilab_harness::fidelity::runner::Row) -> bool| {

@@ -315,6 +315,25 @@ impl SentinelNode {
         if let Some(f) = fields.iter_mut().find(|(k, _)| k == "flags") {
             f.1 = flags.join(",");
         }
+        // Real Sentinel prints o-down-time right after s-down-time, and the
+        // failover state right after link-refcount (`addReplySentinelRedisInstance`).
+        if m.odown {
+            let at = fields
+                .iter()
+                .position(|(k, _)| k == "s-down-time")
+                .map_or(fields.len(), |i| i + 1);
+            fields.insert(
+                at,
+                ("o-down-time".into(), (now - m.o_down_since).to_string()),
+            );
+        }
+        if m.failover != FailoverState::None {
+            let at = fields
+                .iter()
+                .position(|(k, _)| k == "link-refcount")
+                .map_or(fields.len(), |i| i + 1);
+            fields.insert(at, ("failover-state".into(), m.failover.name().to_string()));
+        }
         fields.extend([
             ("config-epoch".into(), m.config_epoch.to_string()),
             ("num-slaves".into(), m.replicas.len().to_string()),
@@ -323,9 +342,6 @@ impl SentinelNode {
             ("failover-timeout".into(), m.failover_timeout_ms.to_string()),
             ("parallel-syncs".into(), m.parallel_syncs.to_string()),
         ]);
-        if m.failover != FailoverState::None {
-            fields.push(("failover-state".into(), m.failover.name().to_string()));
-        }
         Reply::Array(
             fields
                 .into_iter()

@@ -271,6 +271,7 @@ impl SentinelNode {
         let Some(m) = self.masters.get(&w.master) else {
             return;
         };
+        let (mhost, mport) = current_master_address(m);
         let payload = format!(
             "{},{},{},{},{},{},{},{}",
             self.host,
@@ -278,8 +279,8 @@ impl SentinelNode {
             self.myid,
             self.current_epoch,
             m.name,
-            m.inst.host,
-            m.inst.port,
+            mhost,
+            mport,
             m.config_epoch
         );
         if self.send_cmd(
@@ -425,13 +426,22 @@ impl SentinelNode {
         let Some(m) = self.masters.get(name) else {
             return;
         };
-        if mepoch > m.config_epoch && (m.inst.host != f[5] || m.inst.port != mport) {
-            let (old_host, old_port) = (m.inst.host.clone(), m.inst.port);
-            let from = self.describe(name, Kind::Sentinel, runid);
-            self.event(cx, "+config-update-from", from);
+        // A newer configuration is adopted; a new address means a switch.
+        if mepoch > m.config_epoch {
+            let moved = m.inst.host != f[5] || m.inst.port != mport;
             if let Some(m) = self.masters.get_mut(name) {
                 m.config_epoch = mepoch;
             }
+            if !moved {
+                return;
+            }
+            let (old_host, old_port) = self
+                .masters
+                .get(name)
+                .map(|m| (m.inst.host.clone(), m.inst.port))
+                .unwrap_or_default();
+            let from = self.describe(name, Kind::Sentinel, runid);
+            self.event(cx, "+config-update-from", from);
             self.event(
                 cx,
                 "+switch-master",
@@ -796,4 +806,19 @@ impl SentinelNode {
 /// `sentinelRedisInstanceNoDownFor`.
 pub(crate) fn no_down_for(inst: &Instance, ms: i64, now: i64) -> bool {
     inst.s_down_since == 0 || now - inst.s_down_since > ms
+}
+
+/// `sentinelGetCurrentMasterAddress`: once a failover has promoted a replica
+/// (reconf-slaves and later), the promoted replica is the master to announce.
+pub(crate) fn current_master_address(m: &super::Master) -> (String, u16) {
+    use super::FailoverState;
+    if matches!(
+        m.failover,
+        FailoverState::ReconfSlaves | FailoverState::UpdateConfig
+    ) {
+        if let Some(p) = m.promoted.as_ref().and_then(|k| m.replicas.get(k)) {
+            return (p.host.clone(), p.port);
+        }
+    }
+    (m.inst.host.clone(), m.inst.port)
 }

@@ -9,9 +9,15 @@
 //! - `runner`: observations, comparison (exact or within a stated
 //!   tolerance), the allow-list of documented differences, the table.
 //!
-//! The checks themselves are in `tests/tests/fidelity.rs`.
+//! - `sentinel`, `sentinel_real`: the Sentinel checks (a false-failure
+//!   failover, split-brain lost writes, Sentinel replies) on the lab and on
+//!   real `redis-sentinel` 7.0 processes.
+//!
+//! The checks themselves are in `tests/tests/fidelity.rs` (and `sentinel.rs`).
 
 pub mod cli;
 pub mod real;
 pub mod runner;
+pub mod sentinel;
+pub mod sentinel_real;
 pub mod side;

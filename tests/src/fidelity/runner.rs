@@ -27,6 +27,9 @@ pub struct Obs {
     pub text: String,
     pub num: Option<i64>,
     pub compare: Compare,
+    /// Shown after the value in the table, not compared (e.g. a count
+    /// behind a yes/no outcome).
+    pub note: String,
 }
 
 impl Obs {
@@ -36,6 +39,21 @@ impl Obs {
             text: text.into(),
             num: None,
             compare: Compare::Exact,
+            note: String::new(),
+        }
+    }
+
+    /// Adds a note shown next to the value but not compared.
+    pub fn note(mut self, note: impl Into<String>) -> Obs {
+        self.note = note.into();
+        self
+    }
+
+    fn shown(&self) -> String {
+        if self.note.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{} ({})", self.text, self.note)
         }
     }
 
@@ -46,6 +64,7 @@ impl Obs {
             text: num.map_or("<none>".into(), |n| format!("{n} {unit}")),
             num,
             compare: Compare::Within { tol, unit },
+            note: String::new(),
         }
     }
 }
@@ -74,7 +93,7 @@ pub struct Row {
     pub allowed: Option<String>,
 }
 
-fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
+pub fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<String>()
         .cloned()
         .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
@@ -117,11 +136,21 @@ pub fn compare(lab: &Obs, real: &Obs) -> Verdict {
 pub fn run_check(check: &Check, seed: u64) -> Vec<Row> {
     let lab = run_side(|| LabSide::start(&check.setup, seed), check.script);
     let real = run_side(|| RealSide::start(&check.setup), check.script);
+    pair_rows(check.name, lab, real)
+}
+
+/// Rows from what each side observed (or why it could not run), matched by
+/// position and row name.
+pub fn pair_rows(
+    check: &str,
+    lab: Result<Vec<Obs>, String>,
+    real: Result<Vec<Obs>, String>,
+) -> Vec<Row> {
     let name = |row: &str| {
         if row.is_empty() {
-            check.name.to_string()
+            check.to_string()
         } else {
-            format!("{}: {row}", check.name)
+            format!("{check}: {row}")
         }
     };
     match (lab, real) {
@@ -131,15 +160,15 @@ pub fn run_check(check: &Check, seed: u64) -> Vec<Row> {
                 match (l.get(i), r.get(i)) {
                     (Some(a), Some(b)) if a.row == b.row => rows.push(Row {
                         check: name(&a.row),
-                        lab: a.text.clone(),
-                        real: b.text.clone(),
+                        lab: a.shown(),
+                        real: b.shown(),
                         verdict: compare(a, b),
                         allowed: None,
                     }),
                     (a, b) => rows.push(Row {
                         check: name(&a.or(b).map(|o| o.row.clone()).unwrap_or_default()),
-                        lab: a.map_or("<no row>".into(), |o| format!("[{}] {}", o.row, o.text)),
-                        real: b.map_or("<no row>".into(), |o| format!("[{}] {}", o.row, o.text)),
+                        lab: a.map_or("<no row>".into(), |o| format!("[{}] {}", o.row, o.shown())),
+                        real: b.map_or("<no row>".into(), |o| format!("[{}] {}", o.row, o.shown())),
                         verdict: Verdict::Mismatch,
                         allowed: None,
                     }),
@@ -148,7 +177,7 @@ pub fn run_check(check: &Check, seed: u64) -> Vec<Row> {
             rows
         }
         (l, r) => vec![Row {
-            check: check.name.to_string(),
+            check: check.to_string(),
             lab: l.map_or_else(|e| e, |o| format!("{} rows", o.len())),
             real: r.map_or_else(|e| e, |o| format!("{} rows", o.len())),
             verdict: Verdict::Mismatch,

@@ -298,7 +298,7 @@ pub struct RealSide {
 /// How long one command may take on a real server before it counts as no reply.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(15);
 
-fn connect(port: u16) -> Result<redis::Connection, String> {
+pub(crate) fn connect(port: u16) -> Result<redis::Connection, String> {
     let info = format!("redis://127.0.0.1:{port}/")
         .into_connection_info()
         .map_err(|e| e.to_string())?;
