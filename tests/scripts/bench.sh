@@ -23,7 +23,7 @@ wasm="$(cargo bench --quiet --locked --no-run -p replilab-core --bench wasm \
   sed -nE 's/.*"executable":"([^"]*\.wasm)".*/\1/p' | tail -n 1)"
 [ -n "$wasm" ] || { echo "bench.sh: could not build the wasm bench" >&2; exit 1; }
 out="$(wasm-bindgen-test-runner "$wasm" --nocapture 2>&1)" || { echo "$out" >&2; exit 1; }
-echo "$out" | grep -E '^wasm_[a-z_]+: '
+echo "$out" | grep -E '^wasm_[a-z0-9_]+: '
 echo "wasm_opt_level: ${CARGO_PROFILE_BENCH_OPT_LEVEL} level"
 n=$(echo "$native" | sed -nE 's/^native_events_per_s: ([0-9]+).*/\1/p')
 w=$(echo "$out" | sed -nE 's/^wasm_events_per_s: ([0-9]+).*/\1/p')
