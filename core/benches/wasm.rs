@@ -42,6 +42,9 @@ mod wasm {
         let f = super::bench::seed001_faults_timed(10, &clock);
         console_log!("wasm_seed001_events: {} events", f.events);
         console_log!("wasm_seed001_wall_time: {:.3} s", f.wall_s);
-        console_log!("wasm_seed001_events_per_s: {:.0} events/s", f.events_per_s());
+        console_log!(
+            "wasm_seed001_events_per_s: {:.0} events/s",
+            f.events_per_s()
+        );
     }
 }

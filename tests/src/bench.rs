@@ -130,25 +130,65 @@ pub fn seed001_faults_timed(minutes: u64, clock_s: &dyn Fn() -> f64) -> BenchRes
     use replilab_core::sentinel::{MonitorSpec, SentinelSpec};
     use replilab_core::sim::Fault;
 
-    let mut sim = Sim::new(SimConfig { seed: 1, trace: false, event_budget: u64::MAX, ..SimConfig::default() });
+    let mut sim = Sim::new(SimConfig {
+        seed: 1,
+        trace: false,
+        event_budget: u64::MAX,
+        ..SimConfig::default()
+    });
     let mut spec = RedisSpec::new(Profile::V7_0);
     spec.conf.repl_diskless_sync_delay = 0;
     let mut servers = vec![sim.add_node("m", "10.0.0.1", 6379, NodeSpec::Redis(spec.clone()))];
     spec.replicaof = Some(("10.0.0.1".into(), 6379));
     for i in 1..=5 {
-        servers.push(sim.add_node(&format!("r{i}"), &format!("10.0.0.{}", i + 1), 6379, NodeSpec::Redis(spec.clone())));
+        servers.push(sim.add_node(
+            &format!("r{i}"),
+            &format!("10.0.0.{}", i + 1),
+            6379,
+            NodeSpec::Redis(spec.clone()),
+        ));
     }
-    let monitor = MonitorSpec { quorum: 2, down_after_ms: 10_000, failover_timeout_ms: 60_000, ..MonitorSpec::default() };
-    let sentinel = SentinelSpec { monitors: vec![monitor], ..SentinelSpec::default() };
+    let monitor = MonitorSpec {
+        quorum: 2,
+        down_after_ms: 10_000,
+        failover_timeout_ms: 60_000,
+        ..MonitorSpec::default()
+    };
+    let sentinel = SentinelSpec {
+        monitors: vec![monitor],
+        ..SentinelSpec::default()
+    };
     for i in 1..=3 {
-        sim.add_node(&format!("s{i}"), &format!("10.0.1.{i}"), 26379, NodeSpec::Sentinel(sentinel.clone()));
+        sim.add_node(
+            &format!("s{i}"),
+            &format!("10.0.1.{i}"),
+            26379,
+            NodeSpec::Sentinel(sentinel.clone()),
+        );
     }
-    let fixed = ClientSpec { routing: Routing::Fixed { host: "10.0.0.1".into(), port: 6379 }, prefix: "f".into(), ..ClientSpec::default() };
+    let fixed = ClientSpec {
+        routing: Routing::Fixed {
+            host: "10.0.0.1".into(),
+            port: 6379,
+        },
+        prefix: "f".into(),
+        ..ClientSpec::default()
+    };
     let sentinels = (1..=3).map(|i| (format!("10.0.1.{i}"), 26379)).collect();
-    let aware = ClientSpec { routing: Routing::Sentinel { sentinels, master: "mymaster".into() }, prefix: "a".into(), ..ClientSpec::default() };
+    let aware = ClientSpec {
+        routing: Routing::Sentinel {
+            sentinels,
+            master: "mymaster".into(),
+        },
+        prefix: "a".into(),
+        ..ClientSpec::default()
+    };
     sim.add_node("fixed", "10.0.2.1", 0, NodeSpec::Client(fixed));
     sim.add_node("aware", "10.0.2.2", 0, NodeSpec::Client(aware));
-    sim.net.default_link = LinkCfg { latency_ms: 1, ..LinkCfg::default() };
+    sim.net.default_link = LinkCfg {
+        latency_ms: 1,
+        ..LinkCfg::default()
+    };
 
     let mut rng = Rng::new(2001);
     let start = clock_s();
@@ -159,8 +199,16 @@ pub fn seed001_faults_timed(minutes: u64, clock_s: &dyn Fn() -> f64) -> BenchRes
         sim.run_until(t.min(end_ms)).expect("bench budget");
         let pick = servers[rng.below(servers.len() as u64) as usize];
         let fault = match rng.below(5) {
-            0 => Fault::Pause { node: servers[0], ms: 5_000 + rng.below(15_000) },
-            1 => Fault::Partition { groups: vec![vec![pick], servers.iter().copied().filter(|&n| n != pick).collect()] },
+            0 => Fault::Pause {
+                node: servers[0],
+                ms: 5_000 + rng.below(15_000),
+            },
+            1 => Fault::Partition {
+                groups: vec![
+                    vec![pick],
+                    servers.iter().copied().filter(|&n| n != pick).collect(),
+                ],
+            },
             2 => Fault::Heal,
             3 => Fault::Crash { node: pick },
             _ => Fault::Restart { node: pick },
@@ -177,5 +225,10 @@ pub fn seed001_faults_timed(minutes: u64, clock_s: &dyn Fn() -> f64) -> BenchRes
             _ => 0,
         })
         .sum();
-    BenchResult { events: sim.events_processed(), commands, wall_s, sim_ms: sim.now_ms() }
+    BenchResult {
+        events: sim.events_processed(),
+        commands,
+        wall_s,
+        sim_ms: sim.now_ms(),
+    }
 }
