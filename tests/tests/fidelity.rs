@@ -378,7 +378,12 @@ fn first_write_after_sync(side: &mut dyn Side) -> Vec<Obs> {
         }
         side.sleep_ms(20);
     }
-    vec![Obs::within("visible on r1 after", seen, 300, "ms")]
+    // ±1100 ms: after a diskless sync a 7.0 master streams only once an ACK
+    // arrives after it reaped the fork child (checkChildrenDone, every 100 ms);
+    // when the replica's immediate ACK wins that race, streaming waits for the
+    // next once-a-second ACK. Real runs show 0 ms or ~900 ms; the lab models
+    // the same race (deterministically, one of the two).
+    vec![Obs::within("visible on r1 after", seen, 1100, "ms")]
 }
 
 /// `CLIENT KILL TYPE master` on the replica: the link drops and the replica

@@ -13,6 +13,15 @@ impl RedisNode {
         let hz = self.conf.hz.clamp(1, 500);
         let period_ms = 1000 / hz;
         cx.timer(period_ms, Timer::Redis(RedisTimer::Cron));
+        // checkChildrenDone: reap a finished fork child.
+        if let Some(gen) = self
+            .bgsave
+            .as_ref()
+            .filter(|b| cx.now_ms >= b.done_at_ms)
+            .map(|b| b.gen)
+        {
+            self.bgsave_done(gen, cx);
+        }
         // databasesCron: the active expire cycle runs on masters only.
         if self.is_master() && self.active_expire_enabled {
             self.active_expire(cx);

@@ -327,16 +327,16 @@ impl RedisNode {
                 );
             }
         }
+        // The child exits at `done_at`; the parent notices in serverCron
+        // (`checkChildrenDone`), so a replica's first ACK can arrive before
+        // it is put online, and then streaming waits for the next ACK (7.0).
         self.bgsave = Some(Bgsave {
             gen,
             diskless,
             payload,
             fork_offset,
+            done_at_ms: done_at,
         });
-        cx.timer(
-            done_at - cx.now_ms,
-            Timer::Redis(RedisTimer::BgsaveDone { gen }),
-        );
     }
 
     pub(super) fn bgsave_done(&mut self, gen: u64, cx: &mut Cx) {

@@ -69,8 +69,6 @@ impl RedisSpec {
 pub enum RedisTimer {
     /// `serverCron`, every 1000/hz ms.
     Cron,
-    /// The fork child of BGSAVE `gen` finished.
-    BgsaveDone { gen: u64 },
     /// A diskless child's stream to a replica starts leaving the host.
     DisklessSend { conn: ConnId, gen: u64 },
     /// The RDB file has been written to a replica's socket.
@@ -149,6 +147,8 @@ pub struct Bgsave {
     pub diskless: bool,
     pub payload: Rc<crate::msg::RdbPayload>,
     pub fork_offset: u64,
+    /// Simulated time when the child exits (reaped by the next serverCron).
+    pub done_at_ms: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -308,7 +308,6 @@ impl RedisNode {
     fn on_timer(&mut self, t: RedisTimer, cx: &mut Cx) {
         match t {
             RedisTimer::Cron => self.server_cron(cx),
-            RedisTimer::BgsaveDone { gen } => self.bgsave_done(gen, cx),
             RedisTimer::BulkSent { conn, gen } => self.bulk_sent(conn, gen, cx),
             RedisTimer::DisklessSend { conn, gen } => self.diskless_send(conn, gen, cx),
             RedisTimer::WaitTimeout { id } => self.wait_timeout(id, cx),
