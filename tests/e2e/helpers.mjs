@@ -148,9 +148,9 @@ export function appTest(name, { subPath = '/', timeout = 90_000 } = {}, fn) {
         origin: server.origin,
         url: server.url,
         problems,
-        /** Loads the page and waits until the wasm app says it is ready. */
-        load: async () => {
-          await page.goto(server.url, { waitUntil: 'load' });
+        /** Loads the page (at `hash`, e.g. "#lesson=sandbox") and waits until the wasm app says it is ready. */
+        load: async (hash = '') => {
+          await page.goto(server.url + hash, { waitUntil: 'load' });
           await waitReady(page, problems);
         },
         shot: (label) => screenshot(page, `${prefix}-${label}`),

@@ -1,5 +1,7 @@
 // Page-object helpers for the lab page contract (see set_propagation.test.mjs):
-// node cards [data-node=NAME] (not trace entries) with [data-field=...] and [data-key=...],
+// one element per node [data-node=NAME] (the topology map's node; trace entries also carry
+// data-node) with [data-field=...]; the keyspace of the node picked in the inspector
+// (select#inspect-target, #inspector [data-key=...]),
 // the console (#console-target, #console-input, #console-output .reply), the sim clock
 // (#sim-time[data-ms]) and the trace (#trace [data-trace=KIND][data-node=NAME][data-ms][data-bytes]).
 import { poll } from './helpers.mjs';
@@ -21,10 +23,17 @@ export async function intField(page, node, name) {
   return t !== null && /^-?\d+$/.test(t) ? Number(t) : NaN;
 }
 
-/** The keys shown in node's card. */
-export function keys(page, node) {
-  return page.evaluate((sel) => [...document.querySelectorAll(`${sel} [data-key]`)].map((e) => e.dataset.key), card(node));
+/** The keys of node, as the inspector shows them (selects node in the inspector first). */
+export async function keys(page, node) {
+  await page.selectOption('select#inspect-target', node);
+  return page.evaluate((node) => {
+    const insp = document.querySelector(`#inspector[data-inspect="${node}"]`);
+    return insp ? [...insp.querySelectorAll('[data-key]')].map((e) => e.dataset.key) : [];
+  }, node);
 }
+
+/** The page's URL hash state for a lesson, e.g. "#lesson=sandbox". */
+export const SANDBOX = '#lesson=sandbox';
 
 export function simMs(page) {
   return page.evaluate(() => Number(document.querySelector('#sim-time')?.dataset.ms ?? NaN));
@@ -65,4 +74,34 @@ export async function waitLinksUp(page, replicas, timeout = 30_000) {
     await poll(() => field(page, r, 'master_link_status'), (s) => s === 'up',
       { timeout, what: `master_link_status "up" on ${r}` });
   }
+}
+
+/** Whether the play button says it is playing. */
+export async function isPlaying(page) {
+  return (await page.getAttribute('button#play', 'aria-pressed')) === 'true';
+}
+
+/** Pauses playback if it is running. */
+export async function pause(page) {
+  if (await isPlaying(page)) await page.click('button#play');
+  await poll(() => isPlaying(page), (p) => !p, { what: 'playback to pause' });
+}
+
+/** The goals panel: [{ status, label }] in order. */
+export function goals(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#goals [data-goal]')]
+    .map((g) => ({ status: g.dataset.status, label: g.querySelector('.label')?.textContent.trim() })));
+}
+
+/** The learner's recorded actions, as shown in the narrative panel. */
+export function schedule(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#schedule li')].map((li) => li.textContent.trim()));
+}
+
+/** Moves the scrubber to ms (as a drag would: an input event). */
+export function scrub(page, ms) {
+  return page.$eval('#scrubber', (el, ms) => {
+    el.value = String(ms);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, ms);
 }

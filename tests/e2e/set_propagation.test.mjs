@@ -3,7 +3,7 @@
 // command's RESP length.
 import assert from 'node:assert/strict';
 import { appTest, poll } from './helpers.mjs';
-import { added, command, field, intField, keys, simMs, trace, waitLinksUp } from './lab.mjs';
+import { added, command, field, intField, keys, SANDBOX, simMs, trace, waitLinksUp } from './lab.mjs';
 
 const LATENCY = { r1: 40, r2: 120 };
 // RESP of SET k2 v2: *3\r\n$3\r\nSET\r\n$2\r\nk2\r\n$2\r\nv2\r\n
@@ -18,7 +18,7 @@ function firstApply(entries, ms) {
 }
 
 appTest('SET on m propagates to r1 then r2 after their latencies', {}, async ({ page, load, shot }) => {
-  await load();
+  await load(SANDBOX);
 
   // Plays at 1x by default.
   assert.equal(await page.getAttribute('button#play', 'aria-pressed'), 'true', 'playing after load');
@@ -31,6 +31,10 @@ appTest('SET on m propagates to r1 then r2 after their latencies', {}, async ({ 
   assert.ok(simRate > 0.3 && simRate < 3, `sim time runs at about 1x wall time (got ${simRate.toFixed(2)}x)`);
 
   await waitLinksUp(page, ['r1', 'r2']);
+  // After a diskless full sync a 7.0 master streams to a replica only once it has sent its first
+  // REPLCONF ACK (replicas ACK every second): wait past that, so the SET below is streamed at once.
+  const upMs = await simMs(page);
+  await poll(() => simMs(page), (t) => t >= upMs + 1100, { what: 'the replicas\' first REPLCONF ACK' });
   await shot('before');
 
   // SET k v on the master.

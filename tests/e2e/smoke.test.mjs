@@ -3,11 +3,11 @@
 // (as when dist/ is dropped into a course site: public_url = "./").
 import assert from 'node:assert/strict';
 import { appTest, poll, SUB_PATH } from './helpers.mjs';
-import { card, simMs } from './lab.mjs';
+import { card, SANDBOX, simMs } from './lab.mjs';
 
 for (const subPath of ['/', SUB_PATH]) {
   appTest(`smoke at ${subPath}`, { subPath }, async ({ page, load, shot, url }) => {
-    await load();
+    await load(SANDBOX);
     assert.ok(url.endsWith('/'));
     for (const node of ['m', 'r1', 'r2']) {
       assert.equal(await page.locator(card(node)).count(), 1, `one card for node ${node}`);

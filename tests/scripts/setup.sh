@@ -4,7 +4,7 @@
 #   cargo: trunk 0.21.14 (--locked), wasm-bindgen-cli = the wasm-bindgen crate in Cargo.lock
 #          (without --locked: its lock file names a webpki-roots release the registry lacks),
 #          wasm-pack 0.15.1 (--locked)
-#   Debian: chromium, chromium-driver, redis-server, redis-sentinel
+#   Debian: chromium, chromium-driver, redis-server, redis-sentinel, fonts-noto-cjk
 #   npm (tests/e2e): binaryen 132 (wasm-opt for Trunk), playwright-core (no browser download)
 # Everything comes from the package registries; nothing else is downloaded.
 # Quiet on success; install output goes to target/setup.log, shown on failure.
@@ -16,7 +16,8 @@ cd "$root"
 
 TRUNK_VERSION=0.21.14
 WASM_PACK_VERSION=0.15.1
-APT_PACKAGES=(chromium chromium-driver redis-server redis-sentinel)
+# fonts-noto-cjk: Chromium needs a CJK font to render the 中文 UI in e2e screenshots.
+APT_PACKAGES=(chromium chromium-driver redis-server redis-sentinel fonts-noto-cjk)
 
 check_only=false
 [ "${1:-}" = "--check" ] && check_only=true

@@ -1,80 +1,30 @@
-//! The simulation as the UI holds it: the core `Sim` behind a shared cell,
-//! plus a version number so components re-render only when it changed.
-//! Play/pause, speed and selection are UI state and live in `app.rs`.
+//! The session as components hold it: behind a shared cell, plus a version
+//! number so that `Lab` equality (and so a component's re-render) follows
+//! the simulation's changes. Components render from a borrow.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use replilab_core::net::NodeId;
-use replilab_core::sim::{ConsoleOutcome, Sim};
+use replilab_core::sim::{NodeState, Sim};
 use replilab_core::trace::{TraceEvent, TraceKind};
+
+use crate::session::Session;
 
 #[derive(Clone)]
 pub struct Lab {
-    pub sim: Rc<RefCell<Sim>>,
-    /// Bumped on every change; equality of `Lab` is equality of versions.
+    pub session: Rc<RefCell<Session>>,
+    /// Equality of `Lab` is equality of versions (and of the session).
     pub version: u64,
 }
 
 impl PartialEq for Lab {
     fn eq(&self, other: &Self) -> bool {
-        self.version == other.version && Rc::ptr_eq(&self.sim, &other.sim)
+        self.version == other.version && Rc::ptr_eq(&self.session, &other.session)
     }
 }
 
-/// One line of the console transcript.
-#[derive(Clone, PartialEq)]
-pub struct ConsoleLine {
-    pub node: String,
-    pub prompt: String,
-    pub command: String,
-    /// None while the reply is pending (node stalled, WAIT blocking).
-    pub reply: Option<String>,
-    pub ticket: Option<u64>,
-}
-
-impl Lab {
-    /// Advances simulated time; returns an error text if the run cannot go on.
-    pub fn advance(&self, ms: u64) -> Result<(), String> {
-        self.sim.borrow_mut().run_for(ms).map_err(|e| e.to_string())
-    }
-
-    pub fn console(&self, node: NodeId, line: &str) -> ConsoleLine {
-        let mut sim = self.sim.borrow_mut();
-        let (host, port) = sim
-            .node(node)
-            .map(|n| (n.host.clone(), n.port))
-            .unwrap_or_default();
-        let name = sim.name(node);
-        let outcome = sim.console(node, line);
-        let (reply, ticket) = match outcome {
-            ConsoleOutcome::Reply(r) => (Some(r), None),
-            ConsoleOutcome::Pending(t) => (None, Some(t)),
-        };
-        ConsoleLine {
-            node: name,
-            prompt: format!("{host}:{port}>"),
-            command: line.to_string(),
-            reply,
-            ticket,
-        }
-    }
-
-    /// Fills in replies that arrived since.
-    pub fn settle(&self, lines: &mut [ConsoleLine]) -> bool {
-        let sim = self.sim.borrow();
-        let mut changed = false;
-        for l in lines.iter_mut().filter(|l| l.reply.is_none()) {
-            if let Some(r) = l.ticket.and_then(|t| sim.console_reply(t)) {
-                l.reply = Some(r.to_string());
-                changed = true;
-            }
-        }
-        changed
-    }
-}
-
-/// Whether the trace list shows this event (messages are for the diagram).
+/// Whether the event list shows this event (messages are for the diagram).
 pub fn listed(ev: &TraceEvent) -> bool {
     matches!(
         ev.kind,
@@ -88,4 +38,53 @@ pub fn listed(ev: &TraceEvent) -> bool {
             | TraceKind::Sentinel { .. }
             | TraceKind::Log { .. }
     )
+}
+
+/// Events worth jumping to (Shift+arrows) and marking on the scrubber.
+pub fn landmark(ev: &TraceEvent) -> bool {
+    matches!(
+        ev.kind,
+        TraceKind::Role { .. } | TraceKind::Sync { .. } | TraceKind::Fault { .. }
+    ) || matches!(&ev.kind, TraceKind::Sentinel { event } if event.starts_with("+sdown") || event.starts_with("+odown") || event.starts_with("+switch-master") || event.starts_with("+convert-to-slave"))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Master,
+    Replica,
+    Sentinel,
+    Client,
+}
+
+pub fn role_of(sim: &Sim, id: NodeId) -> Option<Role> {
+    let slot = sim.node(id)?;
+    Some(match &slot.state {
+        NodeState::Redis(r) if r.is_master() => Role::Master,
+        NodeState::Redis(_) => Role::Replica,
+        NodeState::Sentinel(_) => Role::Sentinel,
+        NodeState::Client(_) => Role::Client,
+        NodeState::Down => match &slot.spec {
+            replilab_core::sim::NodeSpec::Redis(s) if s.replicaof.is_none() => Role::Master,
+            replilab_core::sim::NodeSpec::Redis(_) => Role::Replica,
+            replilab_core::sim::NodeSpec::Sentinel(_) => Role::Sentinel,
+            replilab_core::sim::NodeSpec::Client(_) => Role::Client,
+        },
+    })
+}
+
+/// The node listening on host:port.
+pub fn node_at(sim: &Sim, host: &str, port: u16) -> Option<NodeId> {
+    sim.nodes()
+        .iter()
+        .position(|n| (n.host == host || n.name == host) && n.port == port)
+        .map(|i| NodeId(i as u16))
+}
+
+/// Status as the map shows it.
+pub fn status(sim: &Sim, id: NodeId) -> &'static str {
+    match sim.node(id) {
+        Some(n) if matches!(n.state, NodeState::Down) => "crashed",
+        Some(n) if n.paused => "paused",
+        _ => "running",
+    }
 }

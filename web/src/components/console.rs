@@ -1,49 +1,79 @@
-//! A redis-cli prompt against any node, with history (↑/↓).
+//! A redis-cli prompt against any server or Sentinel, with history (↑/↓).
+//! What is typed enters the session schedule at the playhead.
 
 use replilab_core::net::NodeId;
+use replilab_core::sim::NodeState;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::lab::{ConsoleLine, Lab};
+use super::fmt_time;
+use crate::i18n::{self, Lang};
+use crate::lab::Lab;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lab: Lab,
-    pub lines: Vec<ConsoleLine>,
+    pub lang: Lang,
+    pub target: NodeId,
+    pub on_target: Callback<NodeId>,
     pub on_command: Callback<(NodeId, String)>,
 }
 
 #[function_component(Console)]
 pub fn console(p: &Props) -> Html {
-    let target = use_state(|| 0u16);
+    let l = p.lang;
     let history_pos = use_mut_ref(|| Option::<usize>::None);
-    let input = use_node_ref();
-    let names: Vec<(u16, String, String)> = {
-        let sim = p.lab.sim.borrow();
-        sim.nodes()
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (i as u16, n.name.clone(), format!("{}:{}", n.host, n.port)))
-            .collect()
+    let output = use_node_ref();
+    let session = p.lab.session.borrow();
+    let sim = &session.sim;
+    // Servers and Sentinels answer redis-cli; clients do not listen.
+    let names: Vec<(u16, String, String)> = sim
+        .nodes()
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| {
+            !matches!(n.state, NodeState::Client(_))
+                && !matches!(n.spec, replilab_core::sim::NodeSpec::Client(_))
+        })
+        .map(|(i, n)| (i as u16, n.name.clone(), format!("{}:{}", n.host, n.port)))
+        .collect();
+    let target = if names.iter().any(|n| n.0 == p.target.0) {
+        p.target.0
+    } else {
+        names.first().map_or(0, |n| n.0)
     };
     let prompt = names
-        .get(*target as usize)
+        .iter()
+        .find(|n| n.0 == target)
         .map(|n| format!("{}>", n.2))
         .unwrap_or_default();
-    let history: Vec<String> = p.lines.iter().map(|l| l.command.clone()).collect();
+    let history: Vec<String> = session.lines.iter().map(|l| l.command.clone()).collect();
+    let lines = session.lines.clone();
+    drop(session);
+
+    {
+        let output = output.clone();
+        use_effect_with(lines.len(), move |_| {
+            if let Some(el) = output.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
 
     let on_target = {
-        let target = target.clone();
+        let cb = p.on_target.clone();
+        let ids: Vec<u16> = names.iter().map(|n| n.0).collect();
         Callback::from(move |e: Event| {
-            let v = e
+            let i = e
                 .target_unchecked_into::<HtmlSelectElement>()
                 .selected_index();
-            target.set(v.max(0) as u16);
+            if let Some(id) = usize::try_from(i).ok().and_then(|i| ids.get(i)) {
+                cb.emit(NodeId(*id));
+            }
         })
     };
     let on_key = {
         let cb = p.on_command.clone();
-        let target = target.clone();
         let history_pos = history_pos.clone();
         Callback::from(move |e: KeyboardEvent| {
             let el = e.target_unchecked_into::<HtmlInputElement>();
@@ -51,7 +81,7 @@ pub fn console(p: &Props) -> Html {
                 "Enter" => {
                     let line = el.value();
                     if !line.trim().is_empty() {
-                        cb.emit((NodeId(*target), line));
+                        cb.emit((NodeId(target), line));
                     }
                     el.set_value("");
                     *history_pos.borrow_mut() = None;
@@ -67,34 +97,39 @@ pub fn console(p: &Props) -> Html {
                         _ => None,
                     };
                     *pos = next;
-                    el.set_value(next.map(|i| history[i].as_str()).unwrap_or(""));
+                    el.set_value(next.and_then(|i| history.get(i)).map_or("", |s| s.as_str()));
+                }
+                "Escape" => {
+                    let _ = el.blur();
                 }
                 _ => {}
             }
         })
     };
     html! {
-        <section class="card console" aria-label="Console">
-            <header class="console-head">
+        <section class="panel console" aria-label={l.t(i18n::CONSOLE)}>
+            <header class="panel-head">
                 <h2>{"redis-cli"}</h2>
-                <label>{"node "}
+                <label class="target"><span class="sr-only">{l.t(i18n::NODE)}</span>
                     <select id="console-target" onchange={on_target}>
-                        { for names.iter().map(|(i, n, _)| html! { <option value={n.clone()} selected={*i == *target}>{n}</option> }) }
+                        { for names.iter().map(|(i, n, addr)| html! {
+                            <option value={n.clone()} selected={*i == target}>{format!("{n} · {addr}")}</option>
+                        }) }
                     </select>
                 </label>
             </header>
-            <div id="console-output" class="console-output" role="log" aria-live="polite">
-                { for p.lines.iter().map(|l| html! {
+            <div id="console-output" class="console-output" role="log" ref={output}>
+                { for lines.iter().map(|line| html! {
                     <div class="entry">
-                        <div class="cmd"><span class="prompt">{format!("[{}] {}", l.node, l.prompt)}</span>{" "}{&l.command}</div>
-                        if let Some(r) = &l.reply { <pre class="reply">{r}</pre> } else { <pre class="reply pending">{"(waiting…)"}</pre> }
+                        <div class="cmd"><span class="t">{fmt_time(line.at_ms)}</span><span class="prompt">{format!("[{}] {}", line.node, line.prompt)}</span>{" "}{&line.command}</div>
+                        if let Some(r) = &line.reply { <pre class="reply">{r}</pre> } else { <pre class="reply pending">{l.t(i18n::WAITING)}</pre> }
                     </div>
                 }) }
             </div>
             <div class="console-input">
                 <span class="prompt">{prompt}</span>
-                <input id="console-input" ref={input} type="text" spellcheck="false" autocomplete="off"
-                    aria-label="Command" placeholder="SET k v" onkeydown={on_key} />
+                <input id="console-input" type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
+                    aria-label={l.t(i18n::COMMAND)} placeholder="SET k v" onkeydown={on_key} />
             </div>
         </section>
     }
