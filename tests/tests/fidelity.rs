@@ -29,12 +29,10 @@ use replilab_harness::fidelity::side::{info_field, Setup, Side};
 const SEED: u64 = 7;
 
 /// Mismatches that are documented, not bugs of this suite.
-const ALLOWED: &[Allowed] = &[
-    Allowed {
-        row: "replies: m> SELECT 1",
-        why: "Simplifications: One database (db 0); SELECT of another db is refused.",
-    },
-];
+const ALLOWED: &[Allowed] = &[Allowed {
+    row: "replies: m> SELECT 1",
+    why: "Simplifications: One database (db 0); SELECT of another db is refused.",
+}];
 
 // ------------------------------------------------------------------ helpers
 

@@ -74,7 +74,9 @@ fn a_broken_expectation_fails_the_run() {
 /// The worked example in README.md loads and meets its expectation.
 #[test]
 fn the_readme_example_runs() {
-    let readme = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
     let start = readme.find("```toml\n").expect("a toml example") + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let s = scenario::parse(&readme[start..end]).unwrap_or_else(|e| panic!("README example: {e}"));
@@ -85,9 +87,15 @@ fn the_readme_example_runs() {
 /// core/tests/lessons_everywhere.rs embeds every lesson for the wasm run.
 #[test]
 fn every_lesson_file_is_embedded_for_the_wasm_run() {
-    let list = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/lessons_everywhere.rs")).unwrap();
+    let list = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/lessons_everywhere.rs"),
+    )
+    .unwrap();
     for f in lesson_files() {
         let name = f.file_name().unwrap().to_string_lossy().to_string();
-        assert!(list.contains(&format!("\"{name}\"")), "{name} is missing from core/tests/lessons_everywhere.rs");
+        assert!(
+            list.contains(&format!("\"{name}\"")),
+            "{name} is missing from core/tests/lessons_everywhere.rs"
+        );
     }
 }

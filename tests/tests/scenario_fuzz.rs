@@ -11,10 +11,47 @@ use replilab_core::scenario;
 const MUTANTS_PER_FILE: usize = 3_000;
 
 const TOKENS: &[&str] = &[
-    "\"", "'", "[", "]", "[[", "]]", "{", "}", "=", ",", "\n", "#", "\\", "\\u{0}", "0", "-1", "1e309", "nan", "inf",
-    "18446744073709551616", "true", "\"\"\"", "é", "中", "\u{0}", "node", "timeline", "expect", "step", "do = \"pause\"",
-    "at_s = -5", "for_s = 1e20", "quorum = 0", "replicaof = \"m\"", "kind = \"sentinel\"", "kind = \"client\"",
-    "groups = [[]]", "value = []", "cmd = \"\"", "duration_s = 0", "op = \"~\"",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "{",
+    "}",
+    "=",
+    ",",
+    "\n",
+    "#",
+    "\\",
+    "\\u{0}",
+    "0",
+    "-1",
+    "1e309",
+    "nan",
+    "inf",
+    "18446744073709551616",
+    "true",
+    "\"\"\"",
+    "é",
+    "中",
+    "\u{0}",
+    "node",
+    "timeline",
+    "expect",
+    "step",
+    "do = \"pause\"",
+    "at_s = -5",
+    "for_s = 1e20",
+    "quorum = 0",
+    "replicaof = \"m\"",
+    "kind = \"sentinel\"",
+    "kind = \"client\"",
+    "groups = [[]]",
+    "value = []",
+    "cmd = \"\"",
+    "duration_s = 0",
+    "op = \"~\"",
 ];
 
 fn mutate(src: &str, rng: &mut Rng) -> String {
@@ -52,7 +89,10 @@ fn mutate(src: &str, rng: &mut Rng) -> String {
                 let text = String::from_utf8_lossy(&b).to_string();
                 let mut lines: Vec<&str> = text.lines().collect();
                 if lines.len() > 2 {
-                    let (i, j) = (rng.below(lines.len() as u64) as usize, rng.below(lines.len() as u64) as usize);
+                    let (i, j) = (
+                        rng.below(lines.len() as u64) as usize,
+                        rng.below(lines.len() as u64) as usize,
+                    );
                     lines.swap(i, j);
                 }
                 b = lines.join("\n").into_bytes();
@@ -65,7 +105,11 @@ fn mutate(src: &str, rng: &mut Rng) -> String {
 #[test]
 fn mutated_lessons_never_panic_the_loader_or_the_simulation() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
     files.sort();
     let mut rng = Rng::new(0xf022);
     let (mut tried, mut loaded, mut ran, mut panics) = (0u64, 0u64, 0u64, Vec::new());
@@ -91,6 +135,9 @@ fn mutated_lessons_never_panic_the_loader_or_the_simulation() {
             }
         }
     }
-    println!("scenario fuzz: {tried} inputs tried, {loaded} loaded, {ran} run, {} panics", panics.len());
+    println!(
+        "scenario fuzz: {tried} inputs tried, {loaded} loaded, {ran} run, {} panics",
+        panics.len()
+    );
     assert!(panics.is_empty(), "{panics:?}");
 }

@@ -168,7 +168,10 @@ fn cmd_bench(args: &[String]) -> ExitCode {
     println!("native_seed001_events: {} events", f.events);
     println!("native_seed001_client_ops: {} operations", f.commands);
     println!("native_seed001_wall_time: {:.3} s", f.wall_s);
-    println!("native_seed001_events_per_s: {:.0} events/s", f.events_per_s());
+    println!(
+        "native_seed001_events_per_s: {:.0} events/s",
+        f.events_per_s()
+    );
     ExitCode::SUCCESS
 }
 

@@ -1,5 +1,5 @@
 //! redis-cli's side of a console line, for real servers: splitting the line
-//! into arguments (a port of `sdssplitargs`) and printing a reply the way
+//! into arguments (`sdssplitargs`, shared with the lab) and printing a reply the way
 //! redis-cli 7.0 prints it on a terminal (a port of `cliFormatReplyTTY`, and
 //! of the raw output redis-cli forces for INFO).
 //!
@@ -13,82 +13,11 @@
 
 use redis::Value;
 
-/// `sdssplitargs`: redis-cli's parsing of an interactive line. `None` is
-/// what redis-cli reports as "Invalid argument(s)".
+/// `sdssplitargs`: redis-cli's parsing of an interactive line, shared with
+/// the lab (`replilab_core::data::split_args`, itself checked against
+/// redis-cli 7.0.15). `None` is what redis-cli reports as "Invalid argument(s)".
 pub fn split_args(line: &str) -> Option<Vec<Vec<u8>>> {
-    let b = line.as_bytes();
-    let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    let is_space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c);
-    let hex = |c: u8| (c as char).to_digit(16);
-    let mut out = Vec::new();
-    let mut p = 0;
-    loop {
-        while at(p) != 0 && is_space(at(p)) {
-            p += 1;
-        }
-        if at(p) == 0 {
-            return Some(out);
-        }
-        let (mut inq, mut insq, mut done) = (false, false, false);
-        let mut cur = Vec::new();
-        while !done {
-            let c = at(p);
-            if inq {
-                if c == b'\\'
-                    && at(p + 1) == b'x'
-                    && hex(at(p + 2)).is_some()
-                    && hex(at(p + 3)).is_some()
-                {
-                    cur.push((hex(at(p + 2))? * 16 + hex(at(p + 3))?) as u8);
-                    p += 3;
-                } else if c == b'\\' && at(p + 1) != 0 {
-                    p += 1;
-                    cur.push(match at(p) {
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'b' => 8,
-                        b'a' => 7,
-                        other => other,
-                    });
-                } else if c == b'"' {
-                    if at(p + 1) != 0 && !is_space(at(p + 1)) {
-                        return None;
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return None;
-                } else {
-                    cur.push(c);
-                }
-            } else if insq {
-                if c == b'\\' && at(p + 1) == b'\'' {
-                    p += 1;
-                    cur.push(b'\'');
-                } else if c == b'\'' {
-                    if at(p + 1) != 0 && !is_space(at(p + 1)) {
-                        return None;
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return None;
-                } else {
-                    cur.push(c);
-                }
-            } else {
-                match c {
-                    b' ' | b'\n' | b'\r' | b'\t' | 0 => done = true,
-                    b'"' => inq = true,
-                    b'\'' => insq = true,
-                    _ => cur.push(c),
-                }
-            }
-            if at(p) != 0 {
-                p += 1;
-            }
-        }
-        out.push(cur);
-    }
+    replilab_core::data::split_args(line).ok()
 }
 
 /// Commands whose replies redis-cli prints raw even on a terminal
