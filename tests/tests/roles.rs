@@ -77,7 +77,6 @@ fn a_demoted_master_with_extra_writes_needs_a_full_resync() {
         .is_empty());
     assert_eq!(lab.info_all("r1", "sync_full"), "1");
     assert_eq!(lab.cmd("m", "GET lost"), "(nil)", "the full sync erased it");
-    let _ = r1;
 }
 
 /// Under 3.0 (no PSYNC2) the same promotion makes everyone full-sync.

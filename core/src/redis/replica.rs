@@ -330,7 +330,6 @@ impl RedisNode {
             self.publish(&c.argv[1], &c.argv[2], cx);
         } else if c.name_is("REPLCONF") {
             // GETACK: the ACK carries the offset before this command.
-            let _ = applied_before;
             self.send_ack(cx);
         } else if !(c.name_is("PING")
             || c.name_is("SELECT")

@@ -57,9 +57,7 @@ pub fn key_events(sim: &Sim) -> Vec<(u64, String, String)> {
 fn node_state(sim: &Sim) -> Vec<String> {
     sim.nodes()
         .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let id = replilab_core::net::NodeId(i as u16);
+        .map(|n| {
             let what = match &n.state {
                 NodeState::Down => "down".to_string(),
                 NodeState::Redis(r) => match &r.master {
@@ -95,7 +93,6 @@ fn node_state(sim: &Sim) -> Vec<String> {
                     format!("client, {} operations ({ok} ok)", c.history.len())
                 }
             };
-            let _ = id;
             format!(
                 "  {:<6} {:<16} {what}",
                 n.name,
