@@ -96,7 +96,6 @@ impl Lab {
         tune: impl Fn(&mut RedisSpec),
         mon: impl Fn(&mut MonitorSpec),
     ) -> Lab {
-        let mut lab = Lab::master_with_replicas_conf(seed, replicas, Profile::V7_0, 1, tune);
         let mut m = MonitorSpec {
             quorum,
             ..MonitorSpec::default()
@@ -106,6 +105,18 @@ impl Lab {
             monitors: vec![m],
             ..SentinelSpec::default()
         };
+        Lab::with_sentinel_spec(seed, replicas, sentinels, tune, spec)
+    }
+
+    /// The same with a whole Sentinel configuration (e.g. protected mode).
+    pub fn with_sentinel_spec(
+        seed: u64,
+        replicas: usize,
+        sentinels: usize,
+        tune: impl Fn(&mut RedisSpec),
+        spec: SentinelSpec,
+    ) -> Lab {
+        let mut lab = Lab::master_with_replicas_conf(seed, replicas, Profile::V7_0, 1, tune);
         for i in 1..=sentinels {
             lab.sim.add_node(
                 &format!("s{i}"),
@@ -244,4 +255,27 @@ pub fn field_of(info: &str, field: &str) -> Option<String> {
             .and_then(|r| r.strip_prefix(':'))
             .map(str::to_string)
     })
+}
+
+/// The seeds a property test runs: `SIM_SEED=<seed>` replays one, else 1..=cases.
+pub fn property_seeds(cases: u64) -> Vec<u64> {
+    match std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()) {
+        Some(seed) => vec![seed],
+        None => (1..=cases).collect(),
+    }
+}
+
+/// Fails with the first failures of a property test and how to replay them.
+pub fn assert_no_failures(failures: &[String], total: usize, what: &str) {
+    assert!(
+        failures.is_empty(),
+        "{} of {total} schedules {what}; reproduce with SIM_SEED=<seed>:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(15)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

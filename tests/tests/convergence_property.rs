@@ -214,10 +214,7 @@ fn converged(sim: &Sim, ids: &[NodeId]) -> Result<(), String> {
 
 #[test]
 fn after_faults_heal_every_replica_converges_to_its_master() {
-    let seeds: Vec<u64> = match std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()) {
-        Some(seed) => vec![seed],
-        None => (1..=CASES).collect(),
-    };
+    let seeds = replilab_harness::dsl::property_seeds(CASES);
     let mut failures = Vec::new();
     let mut tally = Tally::default();
     for &seed in &seeds {
@@ -234,16 +231,5 @@ fn after_faults_heal_every_replica_converges_to_its_master() {
         tally.sync_partial_ok,
         tally.sync_partial_err
     );
-    assert!(
-        failures.is_empty(),
-        "{} of {} schedules diverged; reproduce with SIM_SEED=<seed>:\n{}",
-        failures.len(),
-        seeds.len(),
-        failures
-            .iter()
-            .take(15)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    replilab_harness::dsl::assert_no_failures(&failures, seeds.len(), "diverged");
 }

@@ -2,14 +2,10 @@
 //! console commands.
 
 use replilab_core::sentinel::{MonitorSpec, SentinelSpec};
-use replilab_core::sim::{Fault, NodeSpec};
+use replilab_core::sim::Fault;
 use replilab_harness::dsl::Lab;
 
 fn lab_with(seed: u64, quorum: u32, sentinels: usize, protected_mode: bool) -> Lab {
-    let mut lab =
-        Lab::master_with_replicas_conf(seed, 2, replilab_core::profile::Profile::V7_0, 1, |s| {
-            s.conf.repl_diskless_sync_delay = 0
-        });
     let m = MonitorSpec {
         quorum,
         down_after_ms: 5_000,
@@ -21,15 +17,13 @@ fn lab_with(seed: u64, quorum: u32, sentinels: usize, protected_mode: bool) -> L
         protected_mode,
         ..SentinelSpec::default()
     };
-    for i in 1..=sentinels {
-        lab.sim.add_node(
-            &format!("s{i}"),
-            &format!("10.0.1.{i}"),
-            26379,
-            NodeSpec::Sentinel(spec.clone()),
-        );
-    }
-    lab
+    Lab::with_sentinel_spec(
+        seed,
+        2,
+        sentinels,
+        |s| s.conf.repl_diskless_sync_delay = 0,
+        spec,
+    )
 }
 
 /// Seed 002: `protected-mode yes` on Sentinels on different hosts: each

@@ -200,10 +200,7 @@ fn run_case(seed: u64) -> Result<(u64, u64), String> {
 
 #[test]
 fn under_random_faults_sentinel_promotes_once_per_epoch_and_everyone_converges() {
-    let seeds: Vec<u64> = match std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()) {
-        Some(seed) => vec![seed],
-        None => (1..=CASES).collect(),
-    };
+    let seeds = replilab_harness::dsl::property_seeds(CASES);
     let (mut acked, mut lost, mut failures) = (0, 0, Vec::new());
     for &seed in &seeds {
         match run_case(seed) {
@@ -218,16 +215,5 @@ fn under_random_faults_sentinel_promotes_once_per_epoch_and_everyone_converges()
         "{} schedules: {acked} acknowledged writes, {lost} lost",
         seeds.len()
     );
-    assert!(
-        failures.is_empty(),
-        "{} of {} failed; reproduce with SIM_SEED=<seed>:\n{}",
-        failures.len(),
-        seeds.len(),
-        failures
-            .iter()
-            .take(15)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    replilab_harness::dsl::assert_no_failures(&failures, seeds.len(), "failed");
 }

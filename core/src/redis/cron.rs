@@ -31,7 +31,7 @@ impl RedisNode {
         // run_with_period(1000) replicationCron()
         let loops_per_second = (1000 / period_ms).max(1);
         if self.cron_loops % loops_per_second == 0 {
-            self.replication_cron(cx);
+            self.replication_cron(self.cron_loops / loops_per_second, cx);
         }
         self.cron_loops += 1;
     }
@@ -65,8 +65,8 @@ impl RedisNode {
         }
     }
 
-    fn replication_cron(&mut self, cx: &mut Cx) {
-        let repl_loops = self.cron_loops / (1000 / (1000 / self.conf.hz.clamp(1, 500))).max(1);
+    /// `replicationCron`, once a second; `repl_loops` counts its runs.
+    fn replication_cron(&mut self, repl_loops: u64, cx: &mut Cx) {
         self.replica_cron(cx);
         // The half that serves our own replicas runs on chained replicas too.
         self.master_cron(repl_loops, cx);
