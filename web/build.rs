@@ -1,8 +1,14 @@
-//! Embeds every lesson in `static/lessons/*.toml` into the wasm, loaded by
-//! the core's own loader at build time: the page makes no request for them,
-//! ships them as JSON (no TOML parser in the wasm, ~60 KB gzipped less), and
-//! a new lesson file appears on the landing page on the next build. A file
-//! that does not load is embedded as its error, shown on its card.
+//! Loads every lesson in `static/lessons/*.toml` with the core's own loader
+//! at build time and ships it pre-parsed, outside the wasm:
+//!  - `$OUT_DIR/lessons/<stem>-<hash>.json`: the whole scenario as JSON, one
+//!    file per lesson; Trunk's post-build hook (`web/copy-lessons.sh`) copies
+//!    them to `dist/lessons/`, and the page fetches one when it opens it;
+//!  - `$OUT_DIR/lessons.rs`: the landing page's index (file, id, titles,
+//!    summaries, source, minutes, JSON file name), compiled into the wasm.
+//!
+//! No TOML parser in the wasm (~60 KB gzipped less), no lesson bodies in it
+//! either, and a new lesson file appears on the landing page on the next
+//! build. A file that does not load is indexed as its error, shown on its card.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -18,8 +24,13 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let json_dir = Path::new(&out_dir).join("lessons");
+    // Start clean: a deleted or changed lesson leaves no stale file behind.
+    let _ = std::fs::remove_dir_all(&json_dir);
+    std::fs::create_dir_all(&json_dir).expect("OUT_DIR is writable");
     let mut out = String::from(
-        "/// (file name, Ok(scenario as JSON) or Err(load error)), sorted by file name.\npub static LESSON_FILES: &[(&str, Result<&str, &str>)] = &[\n",
+        "/// One entry per lesson file, sorted by file name.\npub static INDEX: &[(&str, Result<Meta, &str>)] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
@@ -27,13 +38,21 @@ fn main() {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        let stem = name.trim_end_matches(".toml");
         let src = std::fs::read_to_string(f).unwrap_or_default();
         let entry = match replilab_core::scenario::parse(&src) {
             Ok(s) => match serde_json::to_value(&s) {
                 Ok(mut v) => {
-                    // Absent is None: dropping nulls halves the embedded size.
+                    // Absent is None: dropping nulls halves the file.
                     strip_nulls(&mut v);
-                    format!("Ok({:?})", v.to_string())
+                    let json = v.to_string();
+                    let url = format!("lessons/{stem}-{:016x}.json", fnv1a(json.as_bytes()));
+                    std::fs::write(json_dir.join(&url["lessons/".len()..]), &json)
+                        .expect("OUT_DIR is writable");
+                    format!(
+                        "Ok(Meta {{ id: {:?}, title: ({:?}, {:?}), summary: ({:?}, {:?}), source: {:?}, minutes: {}, url: {url:?} }})",
+                        s.id, s.title.en, s.title.zh, s.summary.en, s.summary.zh, s.source, s.minutes
+                    )
                 }
                 Err(e) => format!("Err({:?})", e.to_string()),
             },
@@ -42,8 +61,15 @@ fn main() {
         let _ = writeln!(out, "    ({name:?}, {entry}),");
     }
     out.push_str("];\n");
-    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("lessons.rs"), out).expect("OUT_DIR is writable");
+}
+
+/// FNV-1a, 64 bits: names each JSON file by its content, so a cached copy
+/// never outlives a rebuilt page.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn strip_nulls(v: &mut serde_json::Value) {

@@ -34,7 +34,7 @@ use crate::dom;
 use crate::faults::Quick;
 use crate::i18n::{self, Lang};
 use crate::lab::{landmark, Lab};
-use crate::route::{hash_of, initial_lang, initial_theme, open, Route};
+use crate::route::{hash_of, initial_lang, initial_theme, open, Opened, Route};
 use crate::state::{Action, Tab, Theme, UiState};
 
 /// Real milliseconds between two simulation ticks while playing.
@@ -59,9 +59,7 @@ pub fn app() -> Html {
         let route = route.setter();
         let lang_now = ui_lang_ref(&ui);
         let narrated = narrated.clone();
-        Callback::from(move |hash: String| {
-            let lang = *lang_now.borrow();
-            let o = open(&hash, lang);
+        let apply = Rc::new(move |o: Opened| {
             if let Some(l) = o.lang {
                 ui.dispatch(Action::SetLang(l));
             }
@@ -72,6 +70,26 @@ pub fn app() -> Html {
             });
             ui.dispatch(Action::Banner(o.banner));
             route.set(o.route);
+        });
+        Callback::from(move |hash: String| {
+            let o = open(&hash, *lang_now.borrow());
+            let (fetch, embed) = (o.fetch, o.embed);
+            apply(o);
+            let Some(meta) = fetch else { return };
+            let (apply, lang_now) = (apply.clone(), lang_now.clone());
+            yew::platform::spawn_local(async move {
+                let fetched = crate::lessons::fetch(meta).await;
+                if dom::hash() != hash {
+                    return; // the learner has gone elsewhere meanwhile
+                }
+                let lang = *lang_now.borrow();
+                apply(match fetched {
+                    Ok(_) => open(&hash, lang),
+                    Err(e) => {
+                        Opened::landing(lang.f(i18n::LESSON_FETCH_FAILED, &[meta.id, &e]), embed)
+                    }
+                });
+            });
         })
     };
     {
@@ -132,7 +150,7 @@ pub fn app() -> Html {
 
     let session = match &*route {
         Route::Lab(s) => Some(s.clone()),
-        Route::Landing => None,
+        Route::Landing | Route::Loading => None,
     };
     let version = ui.version;
 
@@ -566,7 +584,11 @@ pub fn app() -> Html {
         return html! {
             <div class={classes!("app", "landing-app")}>
                 {header}{ for banner }
-                <Landing lang={l} />
+                if matches!(*route, Route::Loading) {
+                    <main class="landing loading"><p class="lede" aria-busy="true">{l.t(i18n::LOADING_LESSON)}</p></main>
+                } else {
+                    <Landing lang={l} />
+                }
                 { for help }{live}
             </div>
         };

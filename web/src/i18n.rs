@@ -49,6 +49,19 @@ impl Lang {
             a.clone()
         }
     }
+    /// A built-in (English, 简体中文) pair in this language (falls back to
+    /// the other if empty).
+    pub fn pair(self, (en, zh): (&'static str, &'static str)) -> &'static str {
+        let (a, b) = match self {
+            Lang::En => (en, zh),
+            Lang::Zh => (zh, en),
+        };
+        if a.is_empty() {
+            b
+        } else {
+            a
+        }
+    }
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -109,6 +122,11 @@ pub const BAD_LINK: T = t(
 pub const UNKNOWN_LESSON: T = t(
     "There is no lesson \"{0}\". Pick one below.",
     "没有名为“{0}”的课程。请在下面选择一节。",
+);
+pub const LOADING_LESSON: T = t("Loading the lesson…", "正在加载课程…");
+pub const LESSON_FETCH_FAILED: T = t(
+    "The lesson \"{0}\" could not be loaded ({1}). Check the connection and reload the page, or pick another lesson below.",
+    "无法加载课程“{0}”({1})。请检查网络后刷新页面,或在下面另选一节。",
 );
 pub const BROKEN_LESSON: T = t(
     "This lesson file has an error: {0}",

@@ -1,46 +1,84 @@
-//! The lessons built into the page (`static/lessons/*.toml`, loaded and
-//! embedded as JSON by `build.rs`), decoded once. A file that does not load
-//! is listed with its error instead of breaking the page.
+//! The lessons of the page (`static/lessons/*.toml`). `build.rs` loads them
+//! with the core's loader and ships each as a JSON file in `dist/lessons/`;
+//! the wasm holds only the index below (what the landing page shows) and
+//! fetches a lesson's JSON, by a relative URL, when it is opened. A file
+//! that does not load is listed with its error instead of breaking the page.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use replilab_core::scenario::Scenario;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// What the landing page shows of a lesson, and where its JSON is.
+pub struct Meta {
+    pub id: &'static str,
+    /// (English, 简体中文).
+    pub title: (&'static str, &'static str),
+    pub summary: (&'static str, &'static str),
+    pub source: &'static str,
+    pub minutes: u32,
+    /// Relative to the page: `lessons/<stem>-<hash>.json`.
+    pub url: &'static str,
+}
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
 pub const SANDBOX_ID: &str = "sandbox";
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Entry {
-    Ok(Rc<Scenario>),
-    Broken { file: String, error: String },
-}
-
 thread_local! {
-    static ALL: Vec<Entry> = LESSON_FILES
+    /// Lessons fetched so far, by id.
+    static LOADED: RefCell<BTreeMap<&'static str, Rc<Scenario>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Every lesson file: its name, and its index entry or load error.
+pub fn index() -> &'static [(&'static str, Result<Meta, &'static str>)] {
+    INDEX
+}
+
+pub fn meta(id: &str) -> Option<&'static Meta> {
+    INDEX
         .iter()
-        .map(|(file, entry)| match entry.map(decode) {
-            Ok(Ok(s)) => Entry::Ok(Rc::new(s)),
-            Ok(Err(e)) => Entry::Broken { file: file.to_string(), error: e },
-            Err(e) => Entry::Broken { file: file.to_string(), error: e.to_string() },
-        })
-        .collect();
+        .find_map(|(_, e)| e.as_ref().ok().filter(|m| m.id == id))
 }
 
-pub fn all() -> Vec<Entry> {
-    ALL.with(|a| a.clone())
+/// The lesson, if it has been fetched already.
+pub fn loaded(id: &str) -> Option<Rc<Scenario>> {
+    LOADED.with(|l| l.borrow().get(id).cloned())
 }
 
-pub fn find(id: &str) -> Option<Rc<Scenario>> {
-    ALL.with(|a| {
-        a.iter().find_map(|e| match e {
-            Entry::Ok(s) if s.id == id => Some(s.clone()),
-            _ => None,
-        })
-    })
+/// Fetches and decodes the lesson's JSON (once; later calls reuse it).
+pub async fn fetch(meta: &'static Meta) -> Result<Rc<Scenario>, String> {
+    if let Some(s) = loaded(meta.id) {
+        return Ok(s);
+    }
+    let s = Rc::new(fetch_json(meta.url).await?);
+    if s.id != meta.id {
+        return Err(format!("{}: id \"{}\"", meta.url, s.id));
+    }
+    LOADED.with(|l| l.borrow_mut().insert(meta.id, s.clone()));
+    Ok(s)
 }
 
-fn decode(json: &str) -> Result<Scenario, String> {
-    let v = js_sys::JSON::parse(json).map_err(|_| "bad embedded JSON".to_string())?;
-    serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())
+async fn fetch_json(url: &str) -> Result<Scenario, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let js_err = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+    };
+    let resp = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(js_err)?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(js_err)?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(js_err)?)
+        .await
+        .map_err(js_err)?;
+    let text = text.as_string().unwrap_or_default();
+    let v = js_sys::JSON::parse(&text).map_err(|e| format!("{url}: {}", js_err(e)))?;
+    serde_wasm_bindgen::from_value(v).map_err(|e| format!("{url}: {e}"))
 }

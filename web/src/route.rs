@@ -14,13 +14,15 @@ use crate::state::Theme;
 #[derive(Clone)]
 pub enum Route {
     Landing,
+    /// Waiting for the lesson's JSON.
+    Loading,
     Lab(Rc<RefCell<Session>>),
 }
 
 impl PartialEq for Route {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Route::Landing, Route::Landing) => true,
+            (Route::Landing, Route::Landing) | (Route::Loading, Route::Loading) => true,
             (Route::Lab(a), Route::Lab(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
@@ -58,6 +60,22 @@ pub struct Opened {
     pub playing: bool,
     pub embed: bool,
     pub lang: Option<Lang>,
+    /// The lesson to fetch, then open the hash again.
+    pub fetch: Option<&'static lessons::Meta>,
+}
+
+impl Opened {
+    /// The landing view with `banner`.
+    pub fn landing(banner: String, embed: bool) -> Opened {
+        Opened {
+            route: Route::Landing,
+            banner: Some(banner),
+            playing: false,
+            embed,
+            lang: None,
+            fetch: None,
+        }
+    }
 }
 
 pub fn open(hash: &str, lang: Lang) -> Opened {
@@ -70,6 +88,7 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         playing: false,
         embed: link.embed,
         lang: link_lang,
+        fetch: None,
     };
     let Some(id) = link.lesson.clone() else {
         return opened;
@@ -77,9 +96,14 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
     let source = if id == SANDBOX_ID {
         Source::Sandbox
     } else {
-        match lessons::find(&id) {
-            Some(s) => Source::Lesson(s),
-            None => {
+        match (lessons::loaded(&id), lessons::meta(&id)) {
+            (Some(s), _) => Source::Lesson(s),
+            (None, Some(meta)) => {
+                opened.route = Route::Loading;
+                opened.fetch = Some(meta);
+                return opened;
+            }
+            (None, None) => {
                 opened.banner = Some(lang.f(
                     i18n::UNKNOWN_LESSON,
                     &[&id.chars().take(40).collect::<String>()],

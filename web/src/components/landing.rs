@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::i18n::{self, Lang};
-use crate::lessons::{self, Entry, SANDBOX_ID};
+use crate::lessons::{self, SANDBOX_ID};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -14,23 +14,23 @@ pub struct Props {
 #[function_component(Landing)]
 pub fn landing(p: &Props) -> Html {
     let l = p.lang;
-    let cards = lessons::all().into_iter().enumerate().map(|(i, e)| match e {
-        Entry::Ok(s) => html! {
+    let cards = lessons::index().iter().enumerate().map(|(i, (file, e))| match e {
+        Ok(s) => html! {
             <li>
-                <a class="lesson-card" href={format!("#lesson={}", s.id)} data-lesson={s.id.clone()}>
+                <a class="lesson-card" href={format!("#lesson={}", s.id)} data-lesson={s.id}>
                     <span class="num">{format!("{:02}", i + 1)}</span>
-                    <h3>{l.text(&s.title)}</h3>
-                    <p>{l.text(&s.summary)}</p>
+                    <h3>{l.pair(s.title)}</h3>
+                    <p>{l.pair(s.summary)}</p>
                     <p class="meta">
-                        if !s.source.is_empty() { <span>{s.source.clone()}</span> }
+                        if !s.source.is_empty() { <span>{s.source}</span> }
                         if s.minutes > 0 { <span>{l.f(i18n::MINUTES, &[&s.minutes.to_string()])}</span> }
                         <span class="go">{l.t(i18n::START)}{" →"}</span>
                     </p>
                 </a>
             </li>
         },
-        Entry::Broken { file, error } => html! {
-            <li><div class="lesson-card broken"><h3>{file}</h3><p>{l.f(i18n::BROKEN_LESSON, &[&error])}</p></div></li>
+        Err(error) => html! {
+            <li><div class="lesson-card broken"><h3>{*file}</h3><p>{l.f(i18n::BROKEN_LESSON, &[error])}</p></div></li>
         },
     });
     html! {
