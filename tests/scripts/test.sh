@@ -60,10 +60,7 @@ layer_wasm() {
 layer_build() {
   RUST_BACKTRACE=0 trunk build --release --offline   # no backtrace noise on a compile error
   node tests/e2e/wasm-imports.mjs dist/*.wasm
-  local f
-  for f in dist/*.wasm dist/*.js; do
-    printf '[build] %-40s %8s bytes, %8s gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
-  done
+  bash tests/scripts/page-weight.sh | sed 's/^/[build] /'
 }
 
 # Layer (c2): Playwright (playwright-core + Debian's chromium) against dist/ served on
