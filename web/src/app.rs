@@ -52,6 +52,8 @@ pub fn app() -> Html {
     let shared = use_state(|| false);
     let coach = use_state(|| dom::storage_get("replilab.coach").is_none());
     let key_handler: Rc<RefCell<Option<KeyHandler>>> = use_mut_ref(|| None);
+    // None until the first hash is opened, then whether a lesson is loading.
+    let opened = use_mut_ref(|| None::<bool>);
 
     // Opens the lesson the hash names (on load and on every hash change).
     let do_open = {
@@ -59,7 +61,9 @@ pub fn app() -> Html {
         let route = route.setter();
         let lang_now = ui_lang_ref(&ui);
         let narrated = narrated.clone();
+        let opened = opened.clone();
         let apply = Rc::new(move |o: Opened| {
+            *opened.borrow_mut() = Some(matches!(o.route, Route::Loading));
             if let Some(l) = o.lang {
                 ui.dispatch(Action::SetLang(l));
             }
@@ -119,8 +123,6 @@ pub fn app() -> Html {
                 w.set_onresize(Some(on_resize.as_ref().unchecked_ref()));
                 w.set_onkeydown(Some(on_key.as_ref().unchecked_ref()));
             }
-            dom::set_body_attr("data-ready", "1");
-            dom::post_parent("ready", &[]);
             move || {
                 if let Some(w) = dom::window() {
                     w.set_onhashchange(None);
@@ -130,6 +132,18 @@ pub fn app() -> Html {
                 drop(on_hash);
                 drop(on_resize);
                 drop(on_key);
+            }
+        });
+    }
+    // Ready (body[data-ready], and a "ready" message to an embedding page)
+    // once the page shows what the URL asked for: not while a lesson loads.
+    {
+        let announced = use_mut_ref(|| false);
+        let opened = opened.clone();
+        use_effect_with(matches!(*route, Route::Loading), move |_| {
+            if *opened.borrow() == Some(false) && !announced.replace(true) {
+                dom::set_body_attr("data-ready", "1");
+                dom::post_parent("ready", &[]);
             }
         });
     }
