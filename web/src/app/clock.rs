@@ -1,0 +1,158 @@
+//! Time: the clock that advances a playing session, the live-region
+//! narration of key events, and the hash kept a permalink while paused.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Interval;
+use replilab_core::trace::TraceKind;
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use crate::components::fmt_time;
+use crate::dom;
+use crate::i18n;
+use crate::lab::landmark;
+use crate::route::hash_of;
+use crate::session::Session;
+use crate::state::{Action, UiState};
+
+/// Real milliseconds between two simulation ticks while playing.
+const TICK_MS: u32 = 50;
+
+type SessionRef = Option<Rc<RefCell<Session>>>;
+
+#[hook]
+pub fn use_clock(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
+    // The clock.
+    {
+        let ui_d = ui.dispatcher();
+        let session = session.clone();
+        let key = session.as_ref().map_or(0, |s| Rc::as_ptr(s) as usize);
+        let lang = ui.lang;
+        use_effect_with(
+            (ui.playing, (ui.speed * 1000.0) as u64, key, lang),
+            move |&(playing, speed_milli, _, lang)| {
+                let interval = session.filter(|_| playing).map(|session| {
+                    let carry = Rc::new(RefCell::new(0u64));
+                    // Set once this interval has paused the run: ticks already queued
+                    // before the re-render drops the interval must not run past the stop.
+                    let halted = Rc::new(std::cell::Cell::new(false));
+                    Interval::new(TICK_MS, move || {
+                        if halted.get() {
+                            return;
+                        }
+                        let ms = {
+                            let mut c = carry.borrow_mut();
+                            *c += TICK_MS as u64 * speed_milli;
+                            let ms = *c / 1000;
+                            *c %= 1000;
+                            ms
+                        };
+                        if ms == 0 {
+                            return;
+                        }
+                        let (result, stop, at_end, step_index, now) = {
+                            let mut s = session.borrow_mut();
+                            let now = s.now_ms();
+                            let stops = s.stops();
+                            let next_stop = stops.iter().copied().find(|&t| t > now);
+                            let target = now.saturating_add(ms).min(next_stop.unwrap_or(u64::MAX));
+                            let r = s.advance_to(target);
+                            s.settle();
+                            let reached = next_stop.is_some_and(|t| s.now_ms() >= t);
+                            let at_end = s.end_ms().is_some_and(|e| s.now_ms() >= e);
+                            let step_index = stops.iter().position(|&t| Some(t) == next_stop);
+                            (r, reached, at_end, step_index, s.now_ms())
+                        };
+                        ui_d.dispatch(Action::Bump);
+                        if result.is_err() || stop || at_end {
+                            halted.set(true);
+                        }
+                        if let Err(e) = result {
+                            ui_d.dispatch(Action::Pause);
+                            ui_d.dispatch(Action::Banner(Some(lang.f(i18n::RUN_STOPPED, &[&e]))));
+                        } else if stop || at_end {
+                            ui_d.dispatch(Action::Pause);
+                            ui_d.dispatch(Action::Live(
+                                lang.f(i18n::LIVE_PAUSED_AT, &[&fmt_time(now)]),
+                            ));
+                            // Tell an embedding page (no-op when not in a frame).
+                            if at_end {
+                                dom::post_parent(
+                                    "complete",
+                                    &[("t", JsValue::from_f64(now as f64))],
+                                );
+                            } else if let Some(i) = step_index {
+                                dom::post_parent(
+                                    "step",
+                                    &[
+                                        ("step", JsValue::from_f64(i as f64)),
+                                        ("t", JsValue::from_f64(now as f64)),
+                                    ],
+                                );
+                            }
+                        }
+                    })
+                });
+                move || drop(interval)
+            },
+        );
+    }
+}
+
+pub fn narrate(ui: &UseReducerHandle<UiState>, session: &SessionRef, narrated: &RefCell<usize>) {
+    // Narrate the newest key event since the last render.
+    if let Some(s) = session {
+        let s = s.borrow();
+        let trace = s.sim.trace();
+        let mut from = *narrated.borrow();
+        if from > trace.len() {
+            from = trace.len();
+        }
+        if let Some(e) = trace[from..].iter().rev().find(|e| landmark(e)) {
+            let text = match &e.kind {
+                TraceKind::Sentinel { event } => event.clone(),
+                TraceKind::Fault { text } => text.clone(),
+                TraceKind::Role { role } => format!("role {role}"),
+                TraceKind::Sync { replica, full, .. } => format!(
+                    "{} sync → {}",
+                    if *full { "full" } else { "partial" },
+                    s.sim.name(*replica)
+                ),
+                _ => String::new(),
+            };
+            let line = format!(
+                "t={:.1} s · {}: {}",
+                e.t_ms as f64 / 1000.0,
+                s.sim.name(e.node),
+                text
+            );
+            let d = ui.dispatcher();
+            yew::platform::spawn_local(async move { d.dispatch(Action::Live(line)) });
+        }
+        *narrated.borrow_mut() = trace.len();
+    }
+}
+
+#[hook]
+pub fn use_permalink(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
+    let version = ui.version;
+    // Keep the hash a permalink while paused.
+    {
+        let session = session.clone();
+        let (playing, embed, lang) = (ui.playing, ui.embed, ui.lang);
+        use_effect_with(
+            (
+                version,
+                playing,
+                session.as_ref().map(|s| Rc::as_ptr(s) as usize),
+            ),
+            move |_| {
+                if let (Some(s), false) = (session, playing) {
+                    dom::replace_hash(&hash_of(&s.borrow(), embed, lang));
+                }
+            },
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! The callbacks that act on the session: console commands, faults,
+//! seeking, stepping, play/pause.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use replilab_core::net::NodeId;
+use replilab_core::sim::{Action as SimAction, Fault};
+use yew::prelude::*;
+
+use crate::components::fmt_time;
+use crate::faults::Quick;
+use crate::i18n;
+use crate::lab::landmark;
+use crate::session::Session;
+use crate::state::{Action, UiState};
+
+/// Steps one event (or to the next landmark) forward (> 0) or back.
+pub type Step = Rc<dyn Fn(i32, bool)>;
+
+pub struct Controls {
+    pub on_command: Callback<(NodeId, String)>,
+    pub on_fault: Callback<(Quick, NodeId)>,
+    pub on_heal: Callback<()>,
+    pub on_seek: Callback<u64>,
+    pub step: Step,
+    pub on_step: Callback<i32>,
+    pub on_toggle: Callback<()>,
+    pub on_play: Callback<()>,
+}
+
+pub fn controls(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+) -> Controls {
+    // --- callbacks into the session
+    let bump = {
+        let d = ui.dispatcher();
+        move || d.dispatch(Action::Bump)
+    };
+    let act = {
+        let session = session.clone();
+        let d = ui.dispatcher();
+        let lang = ui.lang;
+        let bump = bump.clone();
+        Rc::new(move |actions: Vec<SimAction>| {
+            let Some(s) = &session else { return };
+            let mut dropped = 0;
+            {
+                let mut s = s.borrow_mut();
+                for a in actions {
+                    dropped += s.act(a);
+                }
+                s.settle();
+            }
+            if dropped > 0 {
+                let now = s.borrow().now_ms();
+                d.dispatch(Action::Banner(Some(
+                    lang.f(i18n::FORKED, &[&fmt_time(now), &dropped.to_string()]),
+                )));
+            }
+            bump();
+        })
+    };
+    let on_command = {
+        let act = act.clone();
+        Callback::from(move |(node, line): (NodeId, String)| {
+            act(vec![SimAction::Console {
+                node,
+                line,
+                tag: None,
+            }])
+        })
+    };
+    let on_fault = {
+        let act = act.clone();
+        let session = session.clone();
+        let d = ui.dispatcher();
+        Callback::from(move |(q, node): (Quick, NodeId)| {
+            let actions = match &session {
+                Some(s) => q.actions(&s.borrow().sim, node),
+                None => return,
+            };
+            d.dispatch(Action::CloseMenu);
+            act(actions);
+        })
+    };
+    let on_heal = {
+        let act = act.clone();
+        Callback::from(move |_| act(vec![SimAction::Fault(Fault::Heal)]))
+    };
+    let seek = {
+        let session = session.clone();
+        let d = ui.dispatcher();
+        let lang = ui.lang;
+        let bump = bump.clone();
+        Rc::new(move |t: u64| {
+            let Some(s) = &session else { return };
+            let r = s.borrow_mut().seek(t);
+            if let Err(e) = r {
+                d.dispatch(Action::Banner(Some(lang.f(i18n::RUN_STOPPED, &[&e]))));
+            }
+            bump();
+        })
+    };
+    let on_seek = {
+        let seek = seek.clone();
+        Callback::from(move |t: u64| seek(t))
+    };
+    let step = {
+        let session = session.clone();
+        let d = ui.dispatcher();
+        let seek = seek.clone();
+        let bump = bump.clone();
+        Rc::new(move |dir: i32, landmarks: bool| {
+            let Some(s) = &session else { return };
+            d.dispatch(Action::Pause);
+            if dir > 0 {
+                let mut s = s.borrow_mut();
+                let len0 = s.sim.trace().len();
+                for _ in 0..if landmarks { 20_000 } else { 1 } {
+                    let before = s.sim.trace().len();
+                    if s.step_event().is_err() || s.sim.trace().len() == before {
+                        break;
+                    }
+                    if !landmarks || s.sim.trace()[len0..].iter().any(landmark) {
+                        break;
+                    }
+                }
+                drop(s);
+                bump();
+            } else {
+                let target = {
+                    let s = s.borrow();
+                    let now = s.now_ms();
+                    s.sim
+                        .trace()
+                        .iter()
+                        .rev()
+                        .find(|e| e.t_ms < now && (!landmarks || landmark(e)))
+                        .map(|e| e.t_ms)
+                };
+                seek(target.unwrap_or(0));
+            }
+        })
+    };
+    let on_step = {
+        let step = step.clone();
+        Callback::from(move |d: i32| step(d, false))
+    };
+    let on_toggle = {
+        let d = ui.dispatcher();
+        let session = session.clone();
+        let seek = seek.clone();
+        Callback::from(move |_| {
+            // Play at the end of a lesson starts it again.
+            if let Some(s) = &session {
+                let (now, end) = {
+                    let s = s.borrow();
+                    (s.now_ms(), s.end_ms())
+                };
+                if end.is_some_and(|e| now >= e) {
+                    seek(0);
+                }
+            }
+            d.dispatch(Action::TogglePlay)
+        })
+    };
+    let on_play = {
+        let d = ui.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::Play))
+    };
+    Controls {
+        on_command,
+        on_fault,
+        on_heal,
+        on_seek,
+        step,
+        on_step,
+        on_toggle,
+        on_play,
+    }
+}
