@@ -12,4 +12,6 @@ target="${CARGO_TARGET_DIR:-$(dirname "${BASH_SOURCE[0]}")/../target}"
 src=$(ls -td "$target"/wasm32-unknown-unknown/"$profile"/build/replilab-web-*/out/lessons 2>/dev/null | head -n 1)
 [ -n "$src" ] || { echo "copy-lessons: no lesson JSON under $target (web/build.rs did not run?)" >&2; exit 1; }
 mkdir -p "$TRUNK_STAGING_DIR/lessons"
-cp "$src"/*.json "$TRUNK_STAGING_DIR/lessons/"
+shopt -s nullglob
+files=("$src"/*.json)
+[ ${#files[@]} -eq 0 ] || cp "${files[@]}" "$TRUNK_STAGING_DIR/lessons/"
