@@ -5,7 +5,6 @@
 //! that does not load is listed with its error instead of breaking the page.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use replilab_core::scenario::Scenario;
@@ -29,8 +28,9 @@ include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 pub const SANDBOX_ID: &str = "sandbox";
 
 thread_local! {
-    /// Lessons fetched so far, by id.
-    static LOADED: RefCell<BTreeMap<&'static str, Rc<Scenario>>> = const { RefCell::new(BTreeMap::new()) };
+    /// Lessons fetched so far, with their ids (a handful: a Vec is smaller
+    /// wasm than another map type).
+    static LOADED: RefCell<Vec<(&'static str, Rc<Scenario>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Every lesson file: its name, and its index entry or load error.
@@ -46,7 +46,11 @@ pub fn meta(id: &str) -> Option<&'static Meta> {
 
 /// The lesson, if it has been fetched already.
 pub fn loaded(id: &str) -> Option<Rc<Scenario>> {
-    LOADED.with(|l| l.borrow().get(id).cloned())
+    LOADED.with(|l| {
+        l.borrow()
+            .iter()
+            .find_map(|(k, s)| (*k == id).then(|| s.clone()))
+    })
 }
 
 /// Fetches and decodes the lesson's JSON (once; later calls reuse it).
@@ -58,7 +62,7 @@ pub async fn fetch(meta: &'static Meta) -> Result<Rc<Scenario>, String> {
     if s.id != meta.id {
         return Err(format!("{}: id \"{}\"", meta.url, s.id));
     }
-    LOADED.with(|l| l.borrow_mut().insert(meta.id, s.clone()));
+    LOADED.with(|l| l.borrow_mut().push((meta.id, s.clone())));
     Ok(s)
 }
 

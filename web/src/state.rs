@@ -4,7 +4,6 @@
 //! `lab.rs` behind `Rc<RefCell<_>>`; `version` counts its changes so
 //! components re-render only when it moved.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use replilab_core::msg::MsgKind;
@@ -66,8 +65,8 @@ pub struct UiState {
     pub filter: u16,
     /// Width of the diagram's time window, ms.
     pub window_ms: u64,
-    /// Predictions: step index → chosen answer.
-    pub choices: BTreeMap<usize, usize>,
+    /// Predictions: the chosen answer of each step (by step index).
+    pub choices: Vec<Option<usize>>,
     pub menu: Option<Menu>,
     pub help: bool,
     pub banner: Option<String>,
@@ -94,7 +93,7 @@ impl UiState {
                 .map(|k| kind_bit(*k))
                 .sum(),
             window_ms: 5_000,
-            choices: BTreeMap::new(),
+            choices: Vec::new(),
             menu: None,
             help: false,
             banner: None,
@@ -168,7 +167,10 @@ impl Reducible for UiState {
             Action::ToggleKind(k) => s.filter ^= kind_bit(k),
             Action::SetWindow(w) => s.window_ms = w.clamp(200, 600_000),
             Action::Choose { step, choice } => {
-                s.choices.insert(step, choice);
+                if s.choices.len() <= step {
+                    s.choices.resize(step + 1, None);
+                }
+                s.choices[step] = Some(choice);
             }
             Action::OpenMenu(m) => s.menu = Some(m),
             Action::CloseMenu => {

@@ -3,8 +3,6 @@
 //! the lesson's expectations. In the sandbox: how to use it, and the
 //! learner's recorded actions.
 
-use std::collections::BTreeMap;
-
 use replilab_core::scenario::Outcome;
 use replilab_core::sim::Action;
 use yew::prelude::*;
@@ -17,7 +15,7 @@ use crate::lab::Lab;
 pub struct Props {
     pub lab: Lab,
     pub lang: Lang,
-    pub choices: BTreeMap<usize, usize>,
+    pub choices: Vec<Option<usize>>,
     pub goals: Vec<(Option<Outcome>, bool)>,
     pub on_choose: Callback<(usize, usize)>,
     pub on_play: Callback<()>,
@@ -80,7 +78,7 @@ pub fn narrative(p: &Props) -> Html {
     let step_html = lesson.steps.get(cur).map(|st| {
         let reached = now >= until(cur);
         let predict = st.predict.as_ref().map(|pr| {
-            let chosen = p.choices.get(&cur).copied();
+            let chosen = p.choices.get(cur).copied().flatten();
             let answer = lesson_text(l, pr.choices.get(pr.answer));
             html! {
                 <div class="predict" data-step={cur.to_string()}>
