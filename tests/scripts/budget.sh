@@ -3,15 +3,24 @@
 #   name: value unit (limit L) PASS|OVER
 # Builds dist/ as the test script's build layer does (trunk build --release --offline),
 # serves it on 127.0.0.1 and drives Debian's headless Chromium (playwright-core).
-#   bash tests/scripts/budget.sh [--no-build] [first_render scrub fps memory]
+#   bash tests/scripts/budget.sh [--no-build] [--profile] [first_render scrub fps memory]
 # --no-build reuses dist/ as it is. Exit status 1 if any budget is over.
+# --profile serves a copy of dist/ whose wasm keeps its function names (Trunk's wasm-bindgen
+# output before wasm-opt, so slower than dist/) and prints, for the scrub and fps phases,
+# the functions with the most CPU time ("profile …" lines); memory also at several playheads.
 # Not part of tests/scripts/test.sh: figures depend on the machine's load.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
 
-build=1
-if [ "${1:-}" = --no-build ]; then build=0; shift; fi
+build=1 profile=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --profile) profile=1; shift ;;
+    *) break ;;
+  esac
+done
 if [ "$build" = 1 ]; then
   RUST_BACKTRACE=0 trunk build --release --offline >target/budget-build.log 2>&1 ||
     { cat target/budget-build.log; echo "budget: the build failed"; exit 1; }
@@ -32,5 +41,16 @@ else
   echo "page_weight_gz: $gz bytes (limit $limit) $verdict"
 fi
 
-DIST="$root/dist" node tests/e2e/budget/bench.mjs "$@" || over=1
+serve="$root/dist"
+if [ "$profile" = 1 ]; then
+  named=target/wasm-bindgen/release/replilab-web_bg.wasm
+  [ -f "$named" ] || { echo "budget: $named missing (build without --no-build)"; exit 1; }
+  serve="$root/target/budget-profile-dist"
+  rm -rf "$serve"; cp -r dist "$serve"
+  cp "$named" "$serve"/*_bg.wasm
+  # The copy's wasm differs from the one Trunk hashed: drop the integrity attributes.
+  sed -i -E 's/ integrity="[^"]*"//g' "$serve/index.html"
+  echo "(profiling: figures below come from the un-optimised wasm and the profiler's overhead)"
+fi
+DIST="$serve" BUDGET_PROFILE="$profile" node tests/e2e/budget/bench.mjs "$@" || over=1
 exit "$over"

@@ -1,6 +1,7 @@
 // The budget measurements, each driving the real page through its own controls
 // (landing cards, permalinks, the scrubber, play and speed). Observers are installed from
 // outside (init scripts, CDP); the page carries no benchmark hook.
+import { startProfile } from './profile.mjs';
 import { load, openPage, playUntil, setPlaying, setSpeed, simMs, traceEvents } from './page.mjs';
 
 /**
@@ -47,8 +48,8 @@ export async function coldLoad(browser, url) {
  * `points` random positions. Each sample is ms from the pointerdown to the clock's DOM
  * showing the new time (MutationObserver) and to the next animation frame after it.
  */
-export async function scrubRun(browser, url, hash, points, rng) {
-  const { page, problems, close } = await openPage(browser);
+export async function scrubRun(browser, url, hash, points, rng, label) {
+  const { page, cdp, problems, close } = await openPage(browser);
   try {
     await load(page, url + hash);
     const start = await simMs(page);
@@ -72,6 +73,7 @@ export async function scrubRun(browser, url, hash, points, rng) {
     });
     const box = await page.locator('#scrubber').boundingBox();
     const samples = [];
+    const prof = await startProfile(cdp);
     for (let i = 0; i < points; i++) {
       const before = await simMs(page);
       let x;
@@ -85,6 +87,7 @@ export async function scrubRun(browser, url, hash, points, rng) {
       const s = await page.evaluate((n) => window.__budgetScrub.samples[n], samples.length);
       samples.push({ to: s.value, from: before, dom: s.dom - s.down, frame: s.frame - s.down });
     }
+    await prof.stop(label);
     if (problems.length) throw new Error(problems.join('\n'));
     return { start, samples, endMax: await page.$eval('#scrubber', (e) => Number(e.max)) };
   } finally {
@@ -97,7 +100,7 @@ export async function scrubRun(browser, url, hash, points, rng) {
  * `seconds` and records every requestAnimationFrame interval and every long task.
  */
 export async function playFrames(browser, url, hash, speed, seconds) {
-  const { page, problems, close } = await openPage(browser);
+  const { page, cdp, problems, close } = await openPage(browser);
   try {
     await load(page, url + hash);
     const events = await traceEvents(page);
@@ -115,9 +118,11 @@ export async function playFrames(browser, url, hash, speed, seconds) {
       };
       requestAnimationFrame(loop);
     });
+    const prof = await startProfile(cdp);
     await setPlaying(page, true);
     await page.evaluate(() => { window.__budgetFrames.on = true; });
     await playUntil(page, Infinity, seconds * 1000);
+    await prof.stop('fps');
     const m = await page.evaluate(() => { window.__budgetFrames.on = false; return window.__budgetFrames; });
     const t1 = await simMs(page);
     await setPlaying(page, false);
@@ -144,6 +149,19 @@ export async function playThenMemory(browser, url, hash, speed, untilMs, measure
     const mem = await measure(cdp);
     if (problems.length) throw new Error(problems.join('\n'));
     return { ...mem, reached, wall, events };
+  } finally {
+    await close();
+  }
+}
+
+/** Memory right after opening `hash` (a permalink: the run is replayed to its playhead). */
+export async function memoryAt(browser, url, hash, measure) {
+  const { page, cdp, problems, close } = await openPage(browser);
+  try {
+    await load(page, url + hash);
+    const mem = await measure(cdp);
+    if (problems.length) throw new Error(problems.join('\n'));
+    return { ...mem, events: await traceEvents(page) };
   } finally {
     await close();
   }
