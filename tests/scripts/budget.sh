@@ -7,7 +7,8 @@
 # --no-build reuses dist/ as it is. Exit status 1 if any budget is over.
 # --profile serves a copy of dist/ whose wasm keeps its function names (Trunk's wasm-bindgen
 # output before wasm-opt, so slower than dist/) and prints, for the scrub and fps phases,
-# the functions with the most CPU time ("profile …" lines); memory also at several playheads.
+# the functions with the most CPU time ("profile …" lines; raw profiles in
+# target/budget-profiles/*.cpuprofile); memory also at several playheads.
 # Not part of tests/scripts/test.sh: figures depend on the machine's load.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -52,5 +53,5 @@ if [ "$profile" = 1 ]; then
   sed -i -E 's/ integrity="[^"]*"//g' "$serve/index.html"
   echo "(profiling: figures below come from the un-optimised wasm and the profiler's overhead)"
 fi
-DIST="$serve" BUDGET_PROFILE="$profile" node tests/e2e/budget/bench.mjs "$@" || over=1
+DIST="$serve" BUDGET_PROFILE="$profile" BUDGET_PROFILE_DIR="$root/target/budget-profiles" node tests/e2e/budget/bench.mjs "$@" || over=1
 exit "$over"

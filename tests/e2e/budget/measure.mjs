@@ -1,7 +1,7 @@
 // The budget measurements, each driving the real page through its own controls
 // (landing cards, permalinks, the scrubber, play and speed). Observers are installed from
 // outside (init scripts, CDP); the page carries no benchmark hook.
-import { startProfile } from './profile.mjs';
+import { startProfile, startTrace } from './profile.mjs';
 import { load, openPage, playUntil, setPlaying, setSpeed, simMs, traceEvents } from './page.mjs';
 
 /**
@@ -74,6 +74,7 @@ export async function scrubRun(browser, url, hash, points, rng, label) {
     const box = await page.locator('#scrubber').boundingBox();
     const samples = [];
     const prof = await startProfile(cdp);
+    const trace = await startTrace(cdp);
     for (let i = 0; i < points; i++) {
       const before = await simMs(page);
       let x;
@@ -88,6 +89,7 @@ export async function scrubRun(browser, url, hash, points, rng, label) {
       samples.push({ to: s.value, from: before, dom: s.dom - s.down, frame: s.frame - s.down });
     }
     await prof.stop(label);
+    await trace.stop(label);
     if (problems.length) throw new Error(problems.join('\n'));
     return { start, samples, endMax: await page.$eval('#scrubber', (e) => Number(e.max)) };
   } finally {
@@ -119,10 +121,12 @@ export async function playFrames(browser, url, hash, speed, seconds) {
       requestAnimationFrame(loop);
     });
     const prof = await startProfile(cdp);
+    const trace = await startTrace(cdp);
     await setPlaying(page, true);
     await page.evaluate(() => { window.__budgetFrames.on = true; });
     await playUntil(page, Infinity, seconds * 1000);
     await prof.stop('fps');
+    await trace.stop('fps');
     const m = await page.evaluate(() => { window.__budgetFrames.on = false; return window.__budgetFrames; });
     const t1 = await simMs(page);
     await setPlaying(page, false);
