@@ -77,12 +77,11 @@ export async function scrubRun(browser, url, hash, points, rng, label) {
     const trace = await startTrace(cdp);
     for (let i = 0; i < points; i++) {
       const before = await simMs(page);
-      let x;
-      let tries = 0;
+      const max = await page.$eval('#scrubber', (e) => Number(e.max));
+      const at = (f) => box.x + 8 + f * (box.width - 16);
       // A random point of the track, not where the playhead already is.
-      do {
-        x = box.x + 8 + rng() * (box.width - 16);
-      } while (Math.abs(x - (box.x + 8 + (before / await page.$eval('#scrubber', (e) => Number(e.max))) * (box.width - 16))) < 4 && ++tries < 20);
+      let x = at(rng());
+      for (let tries = 0; Math.abs(x - at(before / max)) < 4 && tries < 20; tries++) x = at(rng());
       await page.mouse.click(x, box.y + box.height / 2);
       await page.waitForFunction((n) => window.__budgetScrub.samples.length > n, samples.length, { timeout: 60_000 });
       const s = await page.evaluate((n) => window.__budgetScrub.samples[n], samples.length);
