@@ -54,6 +54,13 @@ layer_wasm() {
   while IFS= read -r f; do wasm+=("$f"); done < <( (grep -aoE '\([^()]*wasm32-unknown-unknown/[^()]*\.wasm\)' "$out" || true) | tr -d '()' | sort -u)
   [ ${#wasm[@]} -gt 0 ] || { echo "[wasm] could not find the test wasm files in the output"; return 1; }
   node tests/e2e/wasm-imports.mjs "${wasm[@]}"
+  # The web crate's component tests (web/tests/components.rs): real Yew components mounted
+  # into the DOM of headless Chromium (flags in web/webdriver.json). Fails if none ran.
+  rc=0; wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER" web --locked 2>&1 | tee "$out" || rc=$?
+  n=$( (grep -aoE 'test result: [A-Za-z]+\. [0-9]+ passed' "$out" || true) | awk '{s += $4} END {print s + 0}')
+  echo "[wasm] web component tests run in Chromium: $n passed"
+  [ "$rc" -eq 0 ] || { echo "[wasm] the web component tests failed (exit $rc)"; return 1; }
+  [ "$n" -gt 0 ] || { echo "[wasm] no web component test ran (web/tests/components.rs)"; return 1; }
 }
 
 # Layer (c1): the release build of the page, exactly as served, and its wasm imports.

@@ -1,18 +1,5 @@
-//! replilab in the browser: the Yew front end over `replilab-core`.
-
-mod app;
-mod components;
-mod dom;
-mod export;
-mod faults;
-mod i18n;
-mod lab;
-mod lessons;
-mod permalink;
-mod route;
-mod session;
-mod state;
+//! Starts replilab's page (the app lives in the library, `lib.rs`).
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<replilab_web::app::App>::new().render();
 }

@@ -1,0 +1,102 @@
+// The performance budgets of the browser lab (issue 6), measured in Debian's headless
+// Chromium against dist/ served on 127.0.0.1. Prints one figure per line,
+// "name: value unit (limit L) PASS|OVER", and exits 1 if any budget is over.
+//   DIST=… node tests/e2e/budget/bench.mjs [first_render scrub fps memory]
+// Run through tests/scripts/budget.sh, which builds dist/ first.
+import { serveDist, launchChromium } from '../helpers.mjs';
+import { coldLoad, memoryAt, playFrames, playThenMemory, scrubRun } from './measure.mjs';
+import { PROFILING } from './profile.mjs';
+import { figure, median, memory, percentile, MB } from './page.mjs';
+
+const SEED001 = 'split-brain-false-failure'; // lesson 08: seed 001's deployment
+const TEN_MIN = 600_000;
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+// A fixed-seed generator, so every run scrubs to the same points.
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const server = await serveDist();
+const browser = await launchChromium();
+let ok = true;
+const budget = (...a) => { ok = figure(...a) && ok; };
+const info = (name, value, unit, digits = 0) => figure(name, value, unit, undefined, { digits });
+
+try {
+  if (want('first_render')) {
+    const loads = [];
+    await coldLoad(browser, server.url); // warms the OS file cache only; not counted
+    for (let i = 0; i < 7; i++) loads.push(await coldLoad(browser, server.url));
+    const col = (k) => loads.map((l) => l[k]);
+    budget('first_render_ms', median(col('interactive')), 'ms', 1000);
+    info('first_render_max_ms', Math.max(...col('interactive')), 'ms');
+    info('first_render_wasm_fetched_ms', median(col('wasmFetchEnd')), 'ms');
+    info('first_render_app_ready_ms', median(col('ready')), 'ms');
+    info('first_click_to_lab_ms', median(col('click')), 'ms');
+  }
+
+  if (want('scrub')) {
+    const runs = [
+      ['sandbox_10min', `#lesson=sandbox&t=${TEN_MIN}`],
+      ['seed001', `#lesson=${SEED001}&t=${TEN_MIN}`],
+    ];
+    for (const [name, hash] of runs) {
+      const r = await scrubRun(browser, server.url, hash, 24, rng(6), `scrub_${name}`);
+      const dom = r.samples.map((s) => s.dom);
+      const frame = r.samples.map((s) => s.frame);
+      info(`scrub_${name}_run_ms`, r.start, 'simulated ms (playhead the link opened at)');
+      info(`scrub_${name}_points`, r.samples.length, `scrubs, to ${Math.min(...r.samples.map((s) => s.to))}…${Math.max(...r.samples.map((s) => s.to))} ms`);
+      budget(`scrub_${name}_median_ms`, median(dom), 'ms', 50, { digits: 1 });
+      budget(`scrub_${name}_max_ms`, Math.max(...dom), 'ms', 50, { digits: 1 });
+      info(`scrub_${name}_to_frame_median_ms`, median(frame), 'ms', 1);
+    }
+  }
+
+  if (want('fps')) {
+    // Lessons end within 100 s (≤ 56k events); the sandbox has no end: 6 simulated hours
+    // of it hold ≈ 101k trace events. Opened by a permalink with that playhead.
+    const t = Number(process.env.BUDGET_FPS_T_MS ?? 21_600_000);
+    const r = await playFrames(browser, server.url, `#lesson=sandbox&t=${t}`, 1, 5);
+    info('fps_trace_events', r.events, `events in the diagram's trace (sandbox at ${t} ms)`);
+    budget('fps_trace_events_at_least', r.events, 'events', 100_000, { higherIsBetter: true });
+    const mean = r.frames.reduce((a, b) => a + b, 0) / r.frames.length;
+    budget('fps_mean', 1000 / mean, 'fps', 59, { higherIsBetter: true, digits: 1 });
+    budget('fps_p95_frame_ms', percentile(r.frames, 95), 'ms', 17.5, { digits: 1 });
+    info('fps_longest_frame_ms', Math.max(...r.frames), 'ms', 1);
+    info('fps_frames', r.frames.length, `frames in 5 s, ${r.longTasks.length} long tasks (> 50 ms)`);
+    info('fps_sim_advanced_ms', r.simAdvanced, 'simulated ms during the 5 s at 1×');
+  }
+
+  if (want('memory')) {
+    const runs = [
+      ['seed001', `#lesson=${SEED001}`],
+      ['sandbox_10min', '#lesson=sandbox'],
+    ];
+    for (const [name, hash] of runs) {
+      const r = await playThenMemory(browser, server.url, hash, 100, TEN_MIN, (cdp) => memory(cdp, browser));
+      info(`memory_${name}_played_ms`, r.reached, `simulated ms played at 100× in ${r.wall} ms, ${r.events} trace events`);
+      budget(`memory_${name}_mb`, (r.jsHeap + r.wasm) / MB, 'MB (JS heap + wasm memory)', 100, { digits: 1 });
+      info(`memory_${name}_js_heap_mb`, r.jsHeap / MB, 'MB', 1);
+      info(`memory_${name}_wasm_mb`, r.wasm / MB, 'MB', 1);
+      info(`memory_${name}_renderer_pss_mb`, r.rendererPss / MB, 'MB (whole renderer process)', 1);
+      info(`memory_${name}_dom_nodes`, r.nodes, 'nodes');
+    }
+    // How the wasm memory grows along seed 001's run (each link replays to its playhead).
+    for (const t of PROFILING ? [10_000, 30_000, 50_000, 70_000, 95_000] : []) {
+      const r = await memoryAt(browser, server.url, `#lesson=${SEED001}&t=${t}`, (cdp) => memory(cdp, browser));
+      info(`profile memory_seed001_at_${t}_ms`, r.wasm / MB, `MB wasm memory, ${(r.jsHeap / MB).toFixed(1)} MB JS heap, ${r.events} trace events`, 1);
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+process.exitCode = ok ? 0 : 1;

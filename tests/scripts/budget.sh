@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The browser lab's performance budgets (issue 6), measured, one figure per line:
+#   name: value unit (limit L) PASS|OVER
+# Builds dist/ as the test script's build layer does (trunk build --release --offline),
+# serves it on 127.0.0.1 and drives Debian's headless Chromium (playwright-core).
+#   bash tests/scripts/budget.sh [--no-build] [--profile] [first_render scrub fps memory]
+# --no-build reuses dist/ as it is. Exit status 1 if any budget is over.
+# --profile serves a copy of dist/ whose wasm keeps its function names (Trunk's wasm-bindgen
+# output before wasm-opt, so slower than dist/) and prints, for the scrub and fps phases,
+# the functions with the most CPU time ("profile …" lines; raw profiles in
+# target/budget-profiles/*.cpuprofile); memory also at several playheads.
+# Not part of tests/scripts/test.sh: figures depend on the machine's load.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$root"
+
+build=1 profile=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0; shift ;;
+    --profile) profile=1; shift ;;
+    *) break ;;
+  esac
+done
+if [ "$build" = 1 ]; then
+  RUST_BACKTRACE=0 trunk build --release --offline >target/budget-build.log 2>&1 ||
+    { cat target/budget-build.log; echo "budget: the build failed"; exit 1; }
+fi
+[ -f dist/index.html ] || { echo "budget: dist/index.html missing (run without --no-build)"; exit 1; }
+
+over=0
+# Page weight: the page-weight script when present, else the gzipped size of what loads.
+if [ -f tests/scripts/page-weight.sh ]; then
+  bash tests/scripts/page-weight.sh || over=1
+else
+  gz=0
+  for f in dist/*.wasm dist/*.js dist/*.css; do
+    [ -f "$f" ] && gz=$((gz + $(gzip -9c "$f" | wc -c)))
+  done
+  limit=$((250 * 1024))
+  verdict=PASS; [ "$gz" -le "$limit" ] || { verdict=OVER; over=1; }
+  echo "page_weight_gz: $gz bytes (limit $limit) $verdict"
+fi
+
+serve="$root/dist"
+if [ "$profile" = 1 ]; then
+  named=target/wasm-bindgen/release/replilab-web_bg.wasm
+  [ -f "$named" ] || { echo "budget: $named missing (build without --no-build)"; exit 1; }
+  serve="$root/target/budget-profile-dist"
+  rm -rf "$serve"; cp -r dist "$serve"
+  cp "$named" "$serve"/*_bg.wasm
+  # The copy's wasm differs from the one Trunk hashed: drop the integrity attributes.
+  sed -i -E 's/ integrity="[^"]*"//g' "$serve/index.html"
+  echo "(profiling: figures below come from the un-optimised wasm and the profiler's overhead)"
+fi
+DIST="$serve" BUDGET_PROFILE="$profile" BUDGET_PROFILE_DIR="$root/target/budget-profiles" node tests/e2e/budget/bench.mjs "$@" || over=1
+exit "$over"

@@ -1,0 +1,281 @@
+//! Component tests in a real browser (headless Chromium through wasm-bindgen-test):
+//! real components mounted into a DOM node, asserted on the DOM they render.
+//!   wasm-pack test --headless --chrome web   (flags in web/webdriver.json)
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use replilab_core::sim::{Action, Fault};
+use replilab_web::app::App;
+use replilab_web::components::{console::Console, inspector::Inspector};
+use replilab_web::i18n::{self, Lang};
+use replilab_web::lab::Lab;
+use replilab_web::lessons;
+use replilab_web::permalink;
+use replilab_web::route::{self, Route};
+use replilab_web::session::{Session, Source};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element under <body> to mount a component into.
+fn root() -> Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// Lets Yew's scheduler render.
+async fn rendered() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().text_content().unwrap_or_default())
+        .collect()
+}
+
+/// The sandbox (m, r1, r2) after `ms` of simulated time, links up.
+fn sandbox(ms: u64) -> Rc<RefCell<Session>> {
+    let mut s = Session::new(Source::Sandbox, Some(1));
+    s.advance_to(ms).unwrap();
+    Rc::new(RefCell::new(s))
+}
+
+fn lab(session: &Rc<RefCell<Session>>) -> Lab {
+    Lab {
+        session: session.clone(),
+        version: 1,
+    }
+}
+
+fn console_line(session: &Rc<RefCell<Session>>, node: &str, line: &str) {
+    let mut s = session.borrow_mut();
+    let node = s.sim.node_id(node).unwrap();
+    s.act(Action::Console {
+        node,
+        line: line.into(),
+        tag: None,
+    });
+    s.settle();
+}
+
+#[wasm_bindgen_test]
+async fn console_renders_replies_as_redis_cli_does() {
+    let session = sandbox(5_000);
+    console_line(&session, "m", "SET k v");
+    console_line(&session, "m", "GET k");
+    console_line(&session, "m", "GET missing");
+    console_line(&session, "m", "INCR n");
+    console_line(&session, "m", "MGET k missing");
+    console_line(&session, "r1", "SET k2 v");
+    let m = session.borrow().sim.node_id("m").unwrap();
+    let el = root();
+    let props = yew::props!(replilab_web::components::console::Props {
+        lab: lab(&session),
+        lang: Lang::En,
+        target: m,
+        on_target: Callback::noop(),
+        on_command: Callback::noop(),
+    });
+    yew::Renderer::<Console>::with_root_and_props(el.clone(), props).render();
+    rendered().await;
+    assert_eq!(
+        texts(&el, "#console-output .reply"),
+        [
+            "OK",
+            "\"v\"",
+            "(nil)",
+            "(integer) 1",
+            "1) \"v\"\n2) (nil)",
+            "(error) READONLY You can't write against a read only replica."
+        ]
+    );
+    let prompts = texts(&el, "#console-output .prompt");
+    assert!(
+        prompts[0].starts_with("[m] ") && prompts[0].ends_with(":6379>"),
+        "{prompts:?}"
+    );
+    assert!(prompts[5].starts_with("[r1] "), "{prompts:?}");
+    // Clients do not listen: only servers are offered as targets.
+    assert_eq!(texts(&el, "#console-target option").len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn inspector_shows_info_replication_as_redis_prints_it() {
+    let session = sandbox(5_000);
+    console_line(&session, "m", "SET k v");
+    session.borrow_mut().advance_to(6_000).unwrap();
+    let (m, r1) = {
+        let s = session.borrow();
+        (s.sim.node_id("m").unwrap(), s.sim.node_id("r1").unwrap())
+    };
+    for (node, lines) in [
+        (
+            m,
+            &["# Replication", "role:master", "connected_slaves:2"][..],
+        ),
+        (
+            r1,
+            &[
+                "# Replication",
+                "role:slave",
+                "master_port:6379",
+                "master_link_status:up",
+            ][..],
+        ),
+    ] {
+        let el = root();
+        let props = yew::props!(replilab_web::components::inspector::Props {
+            lab: lab(&session),
+            lang: Lang::En,
+            selected: node,
+            on_select: Callback::noop(),
+        });
+        yew::Renderer::<Inspector>::with_root_and_props(el.clone(), props).render();
+        rendered().await;
+        let info = texts(&el, "#info-replication").join("");
+        let got: Vec<&str> = info.lines().collect();
+        assert_eq!(got[0], lines[0], "{info}");
+        assert_eq!(got[1], lines[1], "{info}");
+        for l in &lines[2..] {
+            assert!(got.contains(l), "{l} missing from:\n{info}");
+        }
+        assert!(!info.contains('\r'), "CRLF shown as-is");
+        // The replica holds the key the master wrote.
+        let keys = el.query_selector_all("[data-key]").unwrap();
+        assert_eq!(keys.length(), 1);
+        let key = keys.item(0).unwrap().dyn_into::<Element>().unwrap();
+        assert_eq!(key.get_attribute("data-key").as_deref(), Some("k"));
+    }
+}
+
+fn click(root: &Element, selector: &str) {
+    let el = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"));
+    el.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+}
+
+/// The whole app, on its landing view: the header's 中文/EN switch re-renders every string.
+#[wasm_bindgen_test]
+async fn language_switch_changes_every_visible_string() {
+    let el = root();
+    yew::Renderer::<App>::with_root(el.clone()).render();
+    rendered().await;
+    let first = match &lessons::all()[0] {
+        lessons::Entry::Ok(s) => s.clone(),
+        lessons::Entry::Broken { file, error } => panic!("{file}: {error}"),
+    };
+    let html_lang = || {
+        web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+    };
+    click(&el, "button[data-lang=en]");
+    rendered().await;
+    assert_eq!(texts(&el, ".landing h2"), [i18n::LESSONS.en]);
+    assert_eq!(texts(&el, ".lesson-card h3")[0], first.title.en);
+    assert_eq!(html_lang().as_deref(), Some("en"));
+    click(&el, "button[data-lang=zh]");
+    rendered().await;
+    assert_eq!(texts(&el, ".landing h2"), ["课程"]);
+    assert_eq!(texts(&el, ".lesson-card h3")[0], first.title.zh);
+    assert_eq!(html_lang().as_deref(), Some("zh-CN"));
+    let pressed = el
+        .query_selector("button[data-lang=zh]")
+        .unwrap()
+        .unwrap()
+        .get_attribute("aria-pressed");
+    assert_eq!(pressed.as_deref(), Some("true"));
+    click(&el, "button[data-lang=en]");
+    rendered().await;
+    assert_eq!(texts(&el, ".landing h2"), [i18n::LESSONS.en]);
+}
+
+#[wasm_bindgen_test]
+fn permalink_schedule_round_trips() {
+    let lesson = lessons::find("split-brain-false-failure").unwrap();
+    let mut s = Session::new(Source::Lesson(lesson), None);
+    s.advance_to(2_000).unwrap();
+    let (m, r1, s1) = (
+        s.sim.node_id("m").unwrap(),
+        s.sim.node_id("r1").unwrap(),
+        s.sim.node_id("s1").unwrap(),
+    );
+    s.act(Action::Console {
+        node: m,
+        line: "SET \"a b\" x;y:z%".into(),
+        tag: None,
+    });
+    s.advance_to(3_500).unwrap();
+    s.act(Action::Fault(Fault::Partition {
+        groups: vec![vec![m, s1], vec![r1]],
+    }));
+    s.act(Action::Fault(Fault::Pause {
+        node: r1,
+        ms: 1_500,
+    }));
+    s.advance_to(4_000).unwrap();
+    s.act(Action::Fault(Fault::Skew {
+        node: m,
+        skew_ms: -250,
+    }));
+    s.act(Action::Fault(Fault::Heal));
+    let encoded = permalink::encode_schedule(&s.sim, &s.schedule);
+    let decoded = permalink::decode_schedule(&s.sim, &encoded, s.end_ms()).unwrap();
+    assert_eq!(decoded, s.schedule);
+    // The whole link: opening it reaches the same state.
+    let hash = route::hash_of(&s, false, Lang::En);
+    let opened = route::open(&hash, Lang::En);
+    assert!(opened.banner.is_none(), "{:?}", opened.banner);
+    let Route::Lab(again) = opened.route else {
+        panic!("landing")
+    };
+    let again = again.borrow();
+    assert_eq!(again.now_ms(), s.now_ms());
+    assert_eq!(again.schedule, s.schedule);
+    assert_eq!(again.sim.trace(), s.sim.trace());
+}
+
+#[wasm_bindgen_test]
+fn damaged_permalinks_open_the_lesson_start_with_a_banner() {
+    let lesson = lessons::find("split-brain-false-failure").unwrap();
+    let s = Session::new(Source::Lesson(lesson), None);
+    let err = permalink::decode_schedule(&s.sim, "100:5:c:m", None).unwrap_err();
+    assert_eq!(err, "action 1: the command is missing");
+    let err = permalink::decode_schedule(&s.sim, "100:5:x:nobody", None).unwrap_err();
+    assert!(err.contains("unknown node"), "{err}");
+    assert!(permalink::decode("%4").is_err());
+    for hash in [
+        "#lesson=split-brain-false-failure&s=100:5:c:m",
+        "#lesson=split-brain-false-failure&seed=x",
+    ] {
+        let opened = route::open(hash, Lang::En);
+        let banner = opened.banner.expect("a banner");
+        assert!(
+            banner.contains("action 1") || banner.contains("seed"),
+            "{banner}"
+        );
+        let Route::Lab(at) = opened.route else {
+            panic!("landing for {hash}")
+        };
+        assert_eq!(at.borrow().now_ms(), 0);
+        assert!(at.borrow().schedule.is_empty());
+    }
+    let opened = route::open("#lesson=no-such-lesson", Lang::Zh);
+    assert!(opened.route == Route::Landing && opened.banner.is_some());
+}
