@@ -104,7 +104,11 @@ impl<'h> Interp<'h> {
     }
 
     fn lookup(&self, name: &str) -> Option<&Cell> {
-        self.scope.iter().rev().find(|(n, _)| &**n == name).map(|(_, c)| c)
+        self.scope
+            .iter()
+            .rev()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, c)| c)
     }
 
     fn operand(&self, e: &Expr) -> String {
@@ -184,10 +188,18 @@ impl<'h> Interp<'h> {
         Ok(Flow::Normal)
     }
 
-    fn num_for(&mut self, name: &Rc<str>, a: &Expr, b: &Expr, c: Option<&Expr>, body: &Block) -> Result<Flow, LuaError> {
+    fn num_for(
+        &mut self,
+        name: &Rc<str>,
+        a: &Expr,
+        b: &Expr,
+        c: Option<&Expr>,
+        body: &Block,
+    ) -> Result<Flow, LuaError> {
         let num = |me: &mut Self, e: &Expr, what: &str| -> Result<f64, LuaError> {
             let v = me.eval(e)?;
-            v.to_num().ok_or_else(|| me.rt(format_args!("'for' {what} must be a number")))
+            v.to_num()
+                .ok_or_else(|| me.rt(format_args!("'for' {what} must be a number")))
         };
         let mut i = num(self, a, "initial value")?;
         let limit = num(self, b, "limit")?;
@@ -211,7 +223,12 @@ impl<'h> Interp<'h> {
         Ok(Flow::Normal)
     }
 
-    fn gen_for(&mut self, names: &[Rc<str>], exprs: &[Expr], body: &Block) -> Result<Flow, LuaError> {
+    fn gen_for(
+        &mut self,
+        names: &[Rc<str>],
+        exprs: &[Expr],
+        body: &Block,
+    ) -> Result<Flow, LuaError> {
         let mut init = self.eval_list(exprs)?;
         init.resize(3, Val::Nil);
         let (f, st, mut ctrl) = (init[0].clone(), init[1].clone(), init[2].clone());
@@ -249,7 +266,10 @@ impl<'h> Interp<'h> {
                 let k = self.eval(key)?;
                 let Val::Table(t) = t else {
                     let what = self.operand(obj);
-                    return Err(self.rt(format_args!("attempt to index {what}(a {} value)", t.type_name())));
+                    return Err(self.rt(format_args!(
+                        "attempt to index {what}(a {} value)",
+                        t.type_name()
+                    )));
                 };
                 match k {
                     Val::Nil => return Err(self.rt("table index is nil")),
@@ -305,7 +325,8 @@ impl<'h> Interp<'h> {
                 let line = self.line;
                 let mut args = args.into_iter();
                 for p in &def.params {
-                    self.scope.push((p.clone(), cell(args.next().unwrap_or(Val::Nil))));
+                    self.scope
+                        .push((p.clone(), cell(args.next().unwrap_or(Val::Nil))));
                 }
                 let r = self.exec_block(&def.body);
                 self.scope = saved;
@@ -315,7 +336,10 @@ impl<'h> Interp<'h> {
                     _ => Vec::new(),
                 })
             }
-            other => Err(self.rt(format_args!("attempt to call {what}(a {} value)", other.type_name()))),
+            other => Err(self.rt(format_args!(
+                "attempt to call {what}(a {} value)",
+                other.type_name()
+            ))),
         };
         self.depth -= 1;
         r
@@ -326,12 +350,17 @@ impl<'h> Interp<'h> {
             Val::Table(t) => Ok(t.borrow().get(k)),
             // Strings index the string library (`("x"):upper()`).
             Val::Str(_) => Ok(match k {
-                Val::Str(name) => Builtin::string_fn(name).map(Val::Builtin).unwrap_or(Val::Nil),
+                Val::Str(name) => Builtin::string_fn(name)
+                    .map(Val::Builtin)
+                    .unwrap_or(Val::Nil),
                 _ => Val::Nil,
             }),
             _ => {
                 let what = self.operand(obj);
-                Err(self.rt(format_args!("attempt to index {what}(a {} value)", o.type_name())))
+                Err(self.rt(format_args!(
+                    "attempt to index {what}(a {} value)",
+                    o.type_name()
+                )))
             }
         }
     }
@@ -362,7 +391,9 @@ impl<'h> Interp<'h> {
                 let k = self.eval(key)?;
                 self.index(&o, &k, obj)?
             }
-            Expr::Call(..) | Expr::Method(..) => self.eval_multi(e)?.into_iter().next().unwrap_or(Val::Nil),
+            Expr::Call(..) | Expr::Method(..) => {
+                self.eval_multi(e)?.into_iter().next().unwrap_or(Val::Nil)
+            }
             Expr::Paren(inner) => self.eval(inner)?,
             Expr::Func(def) => Val::Func(def.clone(), Rc::new(self.scope.clone())),
             Expr::Table(items) => {
@@ -405,17 +436,28 @@ impl<'h> Interp<'h> {
                     (UnOp::Len, Val::Table(t)) => Val::Num(t.borrow().len() as f64),
                     (UnOp::Len, _) => {
                         let what = self.operand(x);
-                        return Err(self.rt(format_args!("attempt to get length of {what}(a {} value)", v.type_name())));
+                        return Err(self.rt(format_args!(
+                            "attempt to get length of {what}(a {} value)",
+                            v.type_name()
+                        )));
                     }
                 }
             }
             Expr::Bin(BinOp::And, a, b) => {
                 let l = self.eval(a)?;
-                if l.truthy() { self.eval(b)? } else { l }
+                if l.truthy() {
+                    self.eval(b)?
+                } else {
+                    l
+                }
             }
             Expr::Bin(BinOp::Or, a, b) => {
                 let l = self.eval(a)?;
-                if l.truthy() { l } else { self.eval(b)? }
+                if l.truthy() {
+                    l
+                } else {
+                    self.eval(b)?
+                }
             }
             Expr::Bin(op, a, b) => {
                 let l = self.eval(a)?;
@@ -427,8 +469,11 @@ impl<'h> Interp<'h> {
 
     fn arith_err(&self, e: &Expr, v: &Val) -> LuaError {
         let what = self.operand(e);
-        self.rt(format_args!("attempt to perform arithmetic on {what}(a {} value)", v.type_name()))
-            .tap_plain(what.is_empty(), v.type_name())
+        self.rt(format_args!(
+            "attempt to perform arithmetic on {what}(a {} value)",
+            v.type_name()
+        ))
+        .tap_plain(what.is_empty(), v.type_name())
     }
 
     fn binary(&mut self, op: BinOp, l: Val, r: Val, a: &Expr, b: &Expr) -> Result<Val, LuaError> {
@@ -457,15 +502,26 @@ impl<'h> Interp<'h> {
             Eq => Ok(Val::Bool(l.raw_eq(&r))),
             Ne => Ok(Val::Bool(!l.raw_eq(&r))),
             Lt | Le | Gt | Ge => {
-                let (x, y) = if matches!(op, Gt | Ge) { (&r, &l) } else { (&l, &r) };
+                let (x, y) = if matches!(op, Gt | Ge) {
+                    (&r, &l)
+                } else {
+                    (&l, &r)
+                };
                 let ord = match (x, y) {
                     (Val::Num(p), Val::Num(q)) => p.partial_cmp(q),
                     (Val::Str(p), Val::Str(q)) => Some(p.cmp(q)),
                     _ if x.type_name() == y.type_name() => {
-                        return Err(self.rt(format_args!("attempt to compare two {} values", x.type_name())))
+                        return Err(self.rt(format_args!(
+                            "attempt to compare two {} values",
+                            x.type_name()
+                        )))
                     }
                     _ => {
-                        return Err(self.rt(format_args!("attempt to compare {} with {}", x.type_name(), y.type_name())))
+                        return Err(self.rt(format_args!(
+                            "attempt to compare {} with {}",
+                            x.type_name(),
+                            y.type_name()
+                        )))
                     }
                 };
                 Ok(Val::Bool(match ord {
@@ -481,8 +537,11 @@ impl<'h> Interp<'h> {
 
     fn concat_err(&self, e: &Expr, v: &Val) -> LuaError {
         let what = self.operand(e);
-        self.rt(format_args!("attempt to concatenate {what}(a {} value)", v.type_name()))
-            .tap_plain(what.is_empty(), v.type_name())
+        self.rt(format_args!(
+            "attempt to concatenate {what}(a {} value)",
+            v.type_name()
+        ))
+        .tap_plain(what.is_empty(), v.type_name())
     }
 }
 
@@ -490,7 +549,9 @@ impl LuaError {
     /// Lua says "a nil value" (no parentheses) when it cannot name the operand.
     fn tap_plain(mut self, plain: bool, ty: &str) -> LuaError {
         if plain {
-            self.msg = self.msg.replace(&format!("(a {ty} value)"), &format!("a {ty} value"));
+            self.msg = self
+                .msg
+                .replace(&format!("(a {ty} value)"), &format!("a {ty} value"));
         }
         self
     }

@@ -12,8 +12,8 @@ pub enum Tok {
 }
 
 const KEYWORDS: &[&str] = &[
-    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in",
-    "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local",
+    "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
 ];
 
 const OPS: &[&str] = &[
@@ -54,8 +54,9 @@ pub fn lex(src: &[u8]) -> Result<Vec<(Tok, u32)>, String> {
         if src[i..].starts_with(b"--") {
             i += 2;
             if let Some(level) = long_open(&src[i..]) {
-                let (_, used, nl) = long_body(&src[i..], level)
-                    .ok_or_else(|| format!("user_script:{line}: unfinished long comment near '<eof>'"))?;
+                let (_, used, nl) = long_body(&src[i..], level).ok_or_else(|| {
+                    format!("user_script:{line}: unfinished long comment near '<eof>'")
+                })?;
                 i += used;
                 line += nl;
             } else {
@@ -76,7 +77,9 @@ pub fn lex(src: &[u8]) -> Result<Vec<(Tok, u32)>, String> {
                 None => Tok::Name(w),
             };
             out.push((tok, line));
-        } else if c.is_ascii_digit() || (c == b'.' && src.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == b'.' && src.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
             while i < src.len()
                 && (src[i].is_ascii_alphanumeric()
                     || src[i] == b'.'
@@ -96,8 +99,9 @@ pub fn lex(src: &[u8]) -> Result<Vec<(Tok, u32)>, String> {
             i += used;
             out.push((Tok::Str(s), line));
         } else if let Some(level) = long_open(&src[i..]) {
-            let (s, used, nl) = long_body(&src[i..], level)
-                .ok_or_else(|| format!("user_script:{line}: unfinished long string near '<eof>'"))?;
+            let (s, used, nl) = long_body(&src[i..], level).ok_or_else(|| {
+                format!("user_script:{line}: unfinished long string near '<eof>'")
+            })?;
             i += used;
             out.push((Tok::Str(s), line));
             line += nl;
@@ -128,7 +132,9 @@ fn long_body(s: &[u8], level: usize) -> Option<(Vec<u8>, usize, u32)> {
     let mut close = vec![b']'];
     close.extend(std::iter::repeat_n(b'=', level));
     close.push(b']');
-    let end = s[open..].windows(close.len()).position(|w| w == close.as_slice())?;
+    let end = s[open..]
+        .windows(close.len())
+        .position(|w| w == close.as_slice())?;
     let mut body = &s[open..open + end];
     let nl = body.iter().filter(|c| **c == b'\n').count() as u32;
     if body.first() == Some(&b'\n') {
@@ -149,7 +155,9 @@ fn short_string(s: &[u8], line: u32) -> Result<(Vec<u8>, usize), String> {
     };
     loop {
         let Some(&c) = s.get(i) else {
-            return Err(format!("user_script:{line}: unfinished string near '<eof>'"));
+            return Err(format!(
+                "user_script:{line}: unfinished string near '<eof>'"
+            ));
         };
         i += 1;
         match c {
@@ -181,7 +189,10 @@ fn short_string(s: &[u8], line: u32) -> Result<(Vec<u8>, usize), String> {
                             }
                         }
                         if v > 255 {
-                            return Err(format!("user_script:{line}: escape sequence too large near '{}'", String::from_utf8_lossy(&s[..i])));
+                            return Err(format!(
+                                "user_script:{line}: escape sequence too large near '{}'",
+                                String::from_utf8_lossy(&s[..i])
+                            ));
                         }
                         out.push(v as u8);
                     }

@@ -52,12 +52,21 @@ pub fn compile(src: &[u8]) -> Result<Rc<Compiled>, String> {
 
 /// Runs a compiled script with `KEYS` and `ARGV`; its reply, or its error as
 /// Redis 7.0 words it (`<error> script: <sha>, on @user_script:<line>.`).
-pub fn run(code: &Compiled, sha: &str, keys: &[Vec<u8>], args: &[Vec<u8>], host: &mut dyn Host) -> Reply {
+pub fn run(
+    code: &Compiled,
+    sha: &str,
+    keys: &[Vec<u8>],
+    args: &[Vec<u8>],
+    host: &mut dyn Host,
+) -> Reply {
     let mut it = eval::Interp::new(host, stdlib::globals(keys, args));
     match it.exec_block(&code.0) {
         Ok(eval::Flow::Return(v)) => lua_to_reply(v.first().unwrap_or(&Val::Nil), 0),
         Ok(_) => Reply::Nil,
-        Err(e) => Reply::Error(format!("{} script: {sha}, on @user_script:{}.", e.msg, e.line)),
+        Err(e) => Reply::Error(format!(
+            "{} script: {sha}, on @user_script:{}.",
+            e.msg, e.line
+        )),
     }
 }
 

@@ -78,7 +78,11 @@ impl Parser {
         yes
     }
     fn err(&self, msg: &str) -> String {
-        format!("user_script:{}: {msg} near '{}'", self.line(), self.peek().near())
+        format!(
+            "user_script:{}: {msg} near '{}'",
+            self.line(),
+            self.peek().near()
+        )
     }
     fn unexpected(&self) -> String {
         self.err("unexpected symbol")
@@ -102,7 +106,10 @@ impl Parser {
     fn enter(&mut self) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(format!("user_script:{}: chunk has too many syntax levels", self.line()));
+            return Err(format!(
+                "user_script:{}: chunk has too many syntax levels",
+                self.line()
+            ));
         }
         Ok(())
     }
@@ -124,7 +131,10 @@ impl Parser {
                 Tok::Op("end" | "else" | "elseif" | "until") => break,
                 Tok::Op("return") => {
                     self.next();
-                    let ends = matches!(self.peek(), Tok::Eof | Tok::Op("end" | "else" | "elseif" | "until" | ";"));
+                    let ends = matches!(
+                        self.peek(),
+                        Tok::Eof | Tok::Op("end" | "else" | "elseif" | "until" | ";")
+                    );
                     let exprs = if ends { Vec::new() } else { self.exprlist()? };
                     self.accept(";");
                     out.push((line, Stat::Return(exprs)));
@@ -189,7 +199,11 @@ impl Parser {
                     let a = self.expr()?;
                     self.expect(",")?;
                     let b = self.expr()?;
-                    let c = if self.accept(",") { Some(self.expr()?) } else { None };
+                    let c = if self.accept(",") {
+                        Some(self.expr()?)
+                    } else {
+                        None
+                    };
                     self.expect("do")?;
                     return Ok(Stat::NumFor(first, a, b, c, self.end_block()?));
                 }
@@ -209,7 +223,10 @@ impl Parser {
                 let mut target = Expr::Name(self.name()?);
                 while self.accept(".") {
                     let k = self.name()?;
-                    target = Expr::Index(Box::new(target), Box::new(Expr::Const(Val::str(k.as_bytes()))));
+                    target = Expr::Index(
+                        Box::new(target),
+                        Box::new(Expr::Const(Val::str(k.as_bytes()))),
+                    );
                 }
                 if self.is(":") {
                     return Err(self.unsupported("a method definition ('function a:b()')"));
@@ -227,7 +244,11 @@ impl Parser {
                 while self.accept(",") {
                     names.push(self.name()?);
                 }
-                let exprs = if self.accept("=") { self.exprlist()? } else { Vec::new() };
+                let exprs = if self.accept("=") {
+                    self.exprlist()?
+                } else {
+                    Vec::new()
+                };
                 Ok(Stat::Local(names, exprs))
             }
             Tok::Op("repeat") => Err(self.unsupported("'repeat ... until'")),
@@ -240,7 +261,10 @@ impl Parser {
                         targets.push(self.suffixed()?);
                     }
                     self.expect("=")?;
-                    if targets.iter().any(|t| !matches!(t, Expr::Name(_) | Expr::Index(..))) {
+                    if targets
+                        .iter()
+                        .any(|t| !matches!(t, Expr::Name(_) | Expr::Index(..)))
+                    {
                         return Err(self.err("syntax error"));
                     }
                     return Ok(Stat::Assign(targets, self.exprlist()?));
@@ -419,7 +443,12 @@ impl Parser {
                 self.expect("]")?;
                 self.expect("=")?;
                 items.push((Some(k), self.expr()?));
-            } else if matches!(self.peek(), Tok::Name(_)) && self.toks.get(self.pos + 1).is_some_and(|t| t.0 == Tok::Op("=")) {
+            } else if matches!(self.peek(), Tok::Name(_))
+                && self
+                    .toks
+                    .get(self.pos + 1)
+                    .is_some_and(|t| t.0 == Tok::Op("="))
+            {
                 let k = self.name()?;
                 self.next();
                 items.push((Some(Expr::Const(Val::str(k.as_bytes()))), self.expr()?));

@@ -57,8 +57,14 @@ mod tests {
             "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
         );
         let million = vec![b'a'; 1_000_000];
-        assert_eq!(sha1_hex(&million), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+        assert_eq!(
+            sha1_hex(&million),
+            "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
+        );
         // Redis's id of `return 1` (SCRIPT LOAD on redis-server 7.0.15).
-        assert_eq!(sha1_hex(b"return 1"), "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+        assert_eq!(
+            sha1_hex(b"return 1"),
+            "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"
+        );
     }
 }

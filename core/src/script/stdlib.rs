@@ -50,7 +50,10 @@ const STRING: &[(&str, Builtin)] = &[
 
 impl Builtin {
     pub fn string_fn(name: &[u8]) -> Option<Builtin> {
-        STRING.iter().find(|(n, _)| n.as_bytes() == name).map(|(_, b)| *b)
+        STRING
+            .iter()
+            .find(|(n, _)| n.as_bytes() == name)
+            .map(|(_, b)| *b)
     }
     /// The name Lua uses in "bad argument #1 to 'sub'".
     fn name(self) -> &'static str {
@@ -123,7 +126,10 @@ pub fn globals(keys: &[Vec<u8>], args: &[Vec<u8>]) -> Table {
             ]),
         ),
         ("string", lib(&string)),
-        ("table", lib(&[("insert", b(TabInsert)), ("concat", b(TabConcat))])),
+        (
+            "table",
+            lib(&[("insert", b(TabInsert)), ("concat", b(TabConcat))]),
+        ),
         (
             "math",
             lib(&[
@@ -157,18 +163,32 @@ fn got(v: Option<&Val>) -> &'static str {
 }
 
 fn bad(me: &Interp, b: Builtin, i: usize, want: &str, v: Option<&Val>) -> LuaError {
-    me.rt(format_args!("bad argument #{} to '{}' ({want} expected, got {})", i + 1, b.name(), got(v)))
+    me.rt(format_args!(
+        "bad argument #{} to '{}' ({want} expected, got {})",
+        i + 1,
+        b.name(),
+        got(v)
+    ))
 }
 
 fn num(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<f64, LuaError> {
-    a.get(i).and_then(Val::to_num).ok_or_else(|| bad(me, b, i, "number", a.get(i)))
+    a.get(i)
+        .and_then(Val::to_num)
+        .ok_or_else(|| bad(me, b, i, "number", a.get(i)))
 }
 
 fn bytes(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<Vec<u8>, LuaError> {
-    a.get(i).and_then(Val::to_bytes).ok_or_else(|| bad(me, b, i, "string", a.get(i)))
+    a.get(i)
+        .and_then(Val::to_bytes)
+        .ok_or_else(|| bad(me, b, i, "string", a.get(i)))
 }
 
-fn table(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<std::rc::Rc<std::cell::RefCell<Table>>, LuaError> {
+fn table(
+    me: &Interp,
+    b: Builtin,
+    a: &[Val],
+    i: usize,
+) -> Result<std::rc::Rc<std::cell::RefCell<Table>>, LuaError> {
     match a.get(i) {
         Some(Val::Table(t)) => Ok(t.clone()),
         v => Err(bad(me, b, i, "table", v)),
@@ -195,40 +215,61 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
     match b {
         Call | Pcall => {
             if a.is_empty() {
-                return Err(me.raise("ERR Please specify at least one argument for this redis lib call"));
+                return Err(
+                    me.raise("ERR Please specify at least one argument for this redis lib call")
+                );
             }
             let Some(argv) = a.iter().map(lua_to_arg).collect::<Option<Vec<_>>>() else {
-                return Err(me.raise("ERR Lua redis lib command arguments must be strings or integers"));
+                return Err(
+                    me.raise("ERR Lua redis lib command arguments must be strings or integers")
+                );
             };
             let reply = me.host.call(argv);
             match (b, &reply) {
-                (Call, crate::data::Reply::Error(e)) => Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes())))),
+                (Call, crate::data::Reply::Error(e)) => {
+                    Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))))
+                }
                 _ => one(reply_to_lua(&reply, 0)),
             }
         }
         ErrorReply | StatusReply => {
             let s = bytes(me, b, &a, 0)?;
-            let (k, v) = if b == ErrorReply { ("err", error_text(&s)) } else { ("ok", s) };
+            let (k, v) = if b == ErrorReply {
+                ("err", error_text(&s))
+            } else {
+                ("ok", s)
+            };
             one(lib(&[(k, Val::str(&v))]))
         }
-        Sha1hex => one(Val::str(super::sha1::sha1_hex(&bytes(me, b, &a, 0)?).as_bytes())),
+        Sha1hex => one(Val::str(
+            super::sha1::sha1_hex(&bytes(me, b, &a, 0)?).as_bytes(),
+        )),
         Log => {
             let level = num(me, b, &a, 0)? as i64;
             let parts: Vec<Vec<u8>> = a[1..].iter().map(tostring).collect();
-            me.host.log(level, String::from_utf8_lossy(&parts.join(&b' ')).into_owned());
+            me.host.log(
+                level,
+                String::from_utf8_lossy(&parts.join(&b' ')).into_owned(),
+            );
             Ok(Vec::new())
         }
         Tonumber => one(match (arg(0), a.get(1)) {
             (v, None) => match v {
                 Val::Num(_) => v,
-                Val::Str(s) => std::str::from_utf8(&s).ok().and_then(parse_num).map(Val::Num).unwrap_or(Val::Nil),
+                Val::Str(s) => std::str::from_utf8(&s)
+                    .ok()
+                    .and_then(parse_num)
+                    .map(Val::Num)
+                    .unwrap_or(Val::Nil),
                 _ => Val::Nil,
             },
             (v, Some(_)) => {
                 let base = num(me, b, &a, 1)? as u32;
                 let s = String::from_utf8_lossy(&tostring(&v)).trim().to_string();
                 match (2..=36).contains(&base) {
-                    true => i64::from_str_radix(&s, base).map(|n| Val::Num(n as f64)).unwrap_or(Val::Nil),
+                    true => i64::from_str_radix(&s, base)
+                        .map(|n| Val::Num(n as f64))
+                        .unwrap_or(Val::Nil),
                     false => return Err(me.rt("bad argument #2 to 'tonumber' (base out of range)")),
                 }
             }
@@ -243,8 +284,16 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
             let t = t.borrow();
             Ok((1..=t.len()).map(|i| t.get(&Val::Num(i as f64))).collect())
         }
-        Pairs => Ok(vec![Val::Builtin(Next), Val::Table(table(me, b, &a, 0)?), Val::Nil]),
-        Ipairs => Ok(vec![Val::Builtin(INext), Val::Table(table(me, b, &a, 0)?), Val::Num(0.0)]),
+        Pairs => Ok(vec![
+            Val::Builtin(Next),
+            Val::Table(table(me, b, &a, 0)?),
+            Val::Nil,
+        ]),
+        Ipairs => Ok(vec![
+            Val::Builtin(INext),
+            Val::Table(table(me, b, &a, 0)?),
+            Val::Num(0.0),
+        ]),
         Next => {
             let t = table(me, b, &a, 0)?;
             let r = t.borrow().next(&arg(1));
@@ -254,7 +303,11 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
             let t = table(me, b, &a, 0)?;
             let i = num(me, b, &a, 1)? + 1.0;
             let v = t.borrow().get(&Val::Num(i));
-            Ok(if matches!(v, Val::Nil) { vec![Val::Nil] } else { vec![Val::Num(i), v] })
+            Ok(if matches!(v, Val::Nil) {
+                vec![Val::Nil]
+            } else {
+                vec![Val::Num(i), v]
+            })
         }
         Error => match arg(0) {
             Val::Table(t) => match t.borrow().get_str("err") {
@@ -273,7 +326,11 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
                 Some(_) => fix(num(me, b, &a, 2)? as i64).min(len),
                 None => len,
             };
-            one(Val::str(if i > j { &[] } else { &s[i as usize - 1..j as usize] }))
+            one(Val::str(if i > j {
+                &[]
+            } else {
+                &s[i as usize - 1..j as usize]
+            }))
         }
         StrUpper => one(Val::str(&bytes(me, b, &a, 0)?.to_ascii_uppercase())),
         StrLower => one(Val::str(&bytes(me, b, &a, 0)?.to_ascii_lowercase())),
@@ -312,13 +369,21 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
         }
         TabConcat => {
             let t = table(me, b, &a, 0)?;
-            let sep = if a.len() > 1 { bytes(me, b, &a, 1)? } else { Vec::new() };
+            let sep = if a.len() > 1 {
+                bytes(me, b, &a, 1)?
+            } else {
+                Vec::new()
+            };
             let t = t.borrow();
             let mut out: Vec<Vec<u8>> = Vec::new();
             for i in 1..=t.len() {
                 match t.get(&Val::Num(i as f64)).to_bytes() {
                     Some(s) => out.push(s),
-                    None => return Err(me.rt(format_args!("invalid value (at index {i}) in table for 'concat'"))),
+                    None => {
+                        return Err(me.rt(format_args!(
+                            "invalid value (at index {i}) in table for 'concat'"
+                        )))
+                    }
                 }
             }
             one(Val::str(&out.join(sep.as_slice())))
@@ -362,10 +427,16 @@ fn format(me: &Interp, a: &[Val]) -> Result<Vec<u8>, LuaError> {
             i += 1;
         }
         let flags = String::from_utf8_lossy(&fmt[start..i]).into_owned();
-        let spec_end = i + fmt[i..].iter().take_while(|c| c.is_ascii_digit() || **c == b'.').count();
+        let spec_end = i + fmt[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'.')
+            .count();
         let spec = String::from_utf8_lossy(&fmt[i..spec_end]).into_owned();
         i = spec_end;
-        let (w, p) = spec.split_once('.').map(|(w, p)| (w, Some(p))).unwrap_or((&spec, None));
+        let (w, p) = spec
+            .split_once('.')
+            .map(|(w, p)| (w, Some(p)))
+            .unwrap_or((&spec, None));
         let width: usize = w.parse().unwrap_or(0).min(99);
         let prec: Option<usize> = p.map(|p| p.parse().unwrap_or(0).min(99));
         let Some(&conv) = fmt.get(i) else {
@@ -379,7 +450,11 @@ fn format(me: &Interp, a: &[Val]) -> Result<Vec<u8>, LuaError> {
             }
             b'x' | b'X' => {
                 let n = num(me, StrFormat, a, argi)? as i64;
-                if conv == b'x' { format!("{n:x}") } else { format!("{n:X}") }
+                if conv == b'x' {
+                    format!("{n:x}")
+                } else {
+                    format!("{n:X}")
+                }
             }
             b'c' => (num(me, StrFormat, a, argi)? as u8 as char).to_string(),
             b'f' => format!("{:.*}", prec.unwrap_or(6), num(me, StrFormat, a, argi)?),
@@ -393,17 +468,28 @@ fn format(me: &Interp, a: &[Val]) -> Result<Vec<u8>, LuaError> {
                 }
             }
             other => {
-                return Err(me.rt(format_args!("invalid option '%{}' to 'format'", other as char)));
+                return Err(me.rt(format_args!(
+                    "invalid option '%{}' to 'format'",
+                    other as char
+                )));
             }
         };
         argi += 1;
-        let body = if flags.contains('+') && !body.starts_with('-') && b"dif".contains(&conv) { format!("+{body}") } else { body };
+        let body = if flags.contains('+') && !body.starts_with('-') && b"dif".contains(&conv) {
+            format!("+{body}")
+        } else {
+            body
+        };
         let pad = width.saturating_sub(body.chars().count());
         if flags.contains('-') {
             out.extend_from_slice(body.as_bytes());
             out.extend(std::iter::repeat_n(b' ', pad));
         } else if flags.contains('0') && conv != b's' {
-            let (sign, digits) = if body.starts_with(['-', '+']) { body.split_at(1) } else { ("", body.as_str()) };
+            let (sign, digits) = if body.starts_with(['-', '+']) {
+                body.split_at(1)
+            } else {
+                ("", body.as_str())
+            };
             out.extend_from_slice(sign.as_bytes());
             out.extend(std::iter::repeat_n(b'0', pad));
             out.extend_from_slice(digits.as_bytes());

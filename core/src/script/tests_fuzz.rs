@@ -28,10 +28,59 @@ const SEEDS: &[&str] = &[
 ];
 
 const PIECES: &[&str] = &[
-    "local", "function", "end", "(", ")", "{", "}", "[", "]", "=", "==", "..", "...", "+", "-", "#", "not",
-    "and", "or", "if", "then", "else", "for", "in", "do", "while", "return", "break", "x", "1", "'s'", "\"",
-    "[[", "]]", "--", ",", ";", ":", ".", "nil", "true", "1e999", "0x", "redis.call('get','k')", "pairs",
-    "string.format('%5.1f', 1)", "\\", "\n", "%", "^", "<", ">=", "~=",
+    "local",
+    "function",
+    "end",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "=",
+    "==",
+    "..",
+    "...",
+    "+",
+    "-",
+    "#",
+    "not",
+    "and",
+    "or",
+    "if",
+    "then",
+    "else",
+    "for",
+    "in",
+    "do",
+    "while",
+    "return",
+    "break",
+    "x",
+    "1",
+    "'s'",
+    "\"",
+    "[[",
+    "]]",
+    "--",
+    ",",
+    ";",
+    ":",
+    ".",
+    "nil",
+    "true",
+    "1e999",
+    "0x",
+    "redis.call('get','k')",
+    "pairs",
+    "string.format('%5.1f', 1)",
+    "\\",
+    "\n",
+    "%",
+    "^",
+    "<",
+    ">=",
+    "~=",
 ];
 
 #[test]
@@ -59,7 +108,9 @@ fn random_scripts_never_panic() {
     }
     // Deep nesting is refused, not a stack overflow.
     let deep = format!("return {}1{}", "(".repeat(500), ")".repeat(500));
-    assert!(compile(deep.as_bytes()).unwrap_err().contains("too many syntax levels"));
+    assert!(compile(deep.as_bytes())
+        .unwrap_err()
+        .contains("too many syntax levels"));
     let deep = format!("return {}1", "not ".repeat(500));
     assert!(compile(deep.as_bytes()).is_err());
 }

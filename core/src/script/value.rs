@@ -209,8 +209,13 @@ pub fn parse_num(s: &str) -> Option<f64> {
         return Some(if neg { -v } else { v });
     }
     let ok = !body.is_empty()
-        && body.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && body.bytes().next().is_some_and(|c| c.is_ascii_digit() || c == b'.');
+        && body
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && body
+            .bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == b'.');
     if !ok {
         return None;
     }
