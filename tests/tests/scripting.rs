@@ -5,8 +5,9 @@ use replilab_core::profile::Profile;
 use replilab_harness::dsl::Lab;
 
 fn pair() -> Lab {
-    let mut lab =
-        Lab::master_with_replicas_conf(7, 1, Profile::V7_0, 1, |s| s.conf.repl_diskless_sync_delay = 0);
+    let mut lab = Lab::master_with_replicas_conf(7, 1, Profile::V7_0, 1, |s| {
+        s.conf.repl_diskless_sync_delay = 0
+    });
     lab.wait_synced();
     lab
 }
@@ -14,24 +15,72 @@ fn pair() -> Lab {
 #[test]
 fn eval_evalsha_and_script_replies_match_redis_7() {
     let mut lab = pair();
-    assert_eq!(lab.cmd("m", "EVAL \"return redis.call('set', KEYS[1], ARGV[1])\" 1 k v"), "OK");
-    assert_eq!(lab.cmd("m", "EVAL \"return {1, 2, 3.7, nil, 5}\" 0"), "1) (integer) 1\n2) (integer) 2\n3) (integer) 3");
-    assert_eq!(lab.cmd("m", "EVALSHA ffffffffffffffffffffffffffffffffffffffff 0"), "(error) NOSCRIPT No matching script. Please use EVAL.");
-    assert_eq!(lab.cmd("m", "EVAL \"return 1\" -1"), "(error) ERR Number of keys can't be negative");
-    assert_eq!(lab.cmd("m", "EVAL \"return 1\" 3 a"), "(error) ERR Number of keys can't be greater than number of args");
-    assert_eq!(lab.cmd("m", "EVAL \"return 1\" x"), "(error) ERR value is not an integer or out of range");
-    assert_eq!(lab.cmd("m", "SCRIPT LOAD \"return 1\""), "\"e0e1f9fabfc9d4800c877a703b823ac0578ff8db\"");
-    assert_eq!(lab.cmd("m", "EVALSHA E0E1F9FABFC9D4800C877A703B823AC0578FF8DB 0"), "(integer) 1");
-    assert_eq!(lab.cmd("m", "SCRIPT EXISTS e0e1f9fabfc9d4800c877a703b823ac0578ff8db x"), "1) (integer) 1\n2) (integer) 0");
+    assert_eq!(
+        lab.cmd(
+            "m",
+            "EVAL \"return redis.call('set', KEYS[1], ARGV[1])\" 1 k v"
+        ),
+        "OK"
+    );
+    assert_eq!(
+        lab.cmd("m", "EVAL \"return {1, 2, 3.7, nil, 5}\" 0"),
+        "1) (integer) 1\n2) (integer) 2\n3) (integer) 3"
+    );
+    assert_eq!(
+        lab.cmd("m", "EVALSHA ffffffffffffffffffffffffffffffffffffffff 0"),
+        "(error) NOSCRIPT No matching script. Please use EVAL."
+    );
+    assert_eq!(
+        lab.cmd("m", "EVAL \"return 1\" -1"),
+        "(error) ERR Number of keys can't be negative"
+    );
+    assert_eq!(
+        lab.cmd("m", "EVAL \"return 1\" 3 a"),
+        "(error) ERR Number of keys can't be greater than number of args"
+    );
+    assert_eq!(
+        lab.cmd("m", "EVAL \"return 1\" x"),
+        "(error) ERR value is not an integer or out of range"
+    );
+    assert_eq!(
+        lab.cmd("m", "SCRIPT LOAD \"return 1\""),
+        "\"e0e1f9fabfc9d4800c877a703b823ac0578ff8db\""
+    );
+    assert_eq!(
+        lab.cmd("m", "EVALSHA E0E1F9FABFC9D4800C877A703B823AC0578FF8DB 0"),
+        "(integer) 1"
+    );
+    assert_eq!(
+        lab.cmd(
+            "m",
+            "SCRIPT EXISTS e0e1f9fabfc9d4800c877a703b823ac0578ff8db x"
+        ),
+        "1) (integer) 1\n2) (integer) 0"
+    );
     assert_eq!(lab.cmd("m", "SCRIPT FLUSH"), "OK");
-    assert_eq!(lab.cmd("m", "EVALSHA e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0"), "(error) NOSCRIPT No matching script. Please use EVAL.");
-    assert_eq!(lab.cmd("m", "SCRIPT KILL"), "(error) NOTBUSY No scripts in execution right now.");
+    assert_eq!(
+        lab.cmd("m", "EVALSHA e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0"),
+        "(error) NOSCRIPT No matching script. Please use EVAL."
+    );
+    assert_eq!(
+        lab.cmd("m", "SCRIPT KILL"),
+        "(error) NOTBUSY No scripts in execution right now."
+    );
     // EVAL caches the script too.
     lab.cmd("m", "EVAL \"return 2\" 0");
-    assert_eq!(lab.cmd("m", "SCRIPT EXISTS 7f923f79fe76194c868d7e1d0820de36700eb649"), "1) (integer) 1");
+    assert_eq!(
+        lab.cmd(
+            "m",
+            "SCRIPT EXISTS 7f923f79fe76194c868d7e1d0820de36700eb649"
+        ),
+        "1) (integer) 1"
+    );
     lab.cmd("m", "SET a x");
     assert_eq!(lab.cmd("m", "EVAL \"return redis.call('incr','a')\" 0"), "(error) ERR value is not an integer or out of range script: c9f3dee5d73c1008119b4067129338abc98620f3, on @user_script:1.");
-    assert_eq!(lab.cmd("m", "EVAL \"return redis.pcall('incr','a')\" 0"), "(error) ERR value is not an integer or out of range");
+    assert_eq!(
+        lab.cmd("m", "EVAL \"return redis.pcall('incr','a')\" 0"),
+        "(error) ERR value is not an integer or out of range"
+    );
     assert_eq!(lab.cmd("m", "EVAL \"return redis.call('nosuch')\" 0"), "(error) ERR Unknown Redis command called from script script: 206396248e12c6e742fd7296250433c8d7343b74, on @user_script:1.");
     assert_eq!(lab.cmd("m", "EVAL \"return redis.call('set','k')\" 0"), "(error) ERR Wrong number of args calling Redis command from script script: 1384d01567825fcb30138260ab76c5f9a2eebfec, on @user_script:1.");
     assert_eq!(lab.cmd("m", "EVAL \"return redis.call('multi')\" 0"), "(error) ERR This Redis command is not allowed from script script: c329a1a294be6bf95b44144f7502610661ae925a, on @user_script:1.");
@@ -46,7 +95,10 @@ fn scripts_write_nothing_on_a_read_only_replica_and_respect_min_replicas() {
     assert_eq!(lab.cmd("r1", "EVAL \"return 1\" 0"), "(integer) 1");
     lab.cmd("m", "CONFIG SET min-replicas-to-write 3");
     assert_eq!(lab.cmd("m", "EVAL \"return redis.call('set','k','v')\" 0"), "(error) NOREPLICAS Not enough good replicas to write. script: d223ed8c7345b684e8ed044ed472601f536fa58b, on @user_script:1.");
-    assert_eq!(lab.cmd("m", "EVAL \"return redis.call('get','k')\" 0"), "(nil)");
+    assert_eq!(
+        lab.cmd("m", "EVAL \"return redis.call('get','k')\" 0"),
+        "(nil)"
+    );
 }
 
 /// Redis 7 replicates a script's effects, wrapped in MULTI/EXEC when more
@@ -55,11 +107,17 @@ fn scripts_write_nothing_on_a_read_only_replica_and_respect_min_replicas() {
 fn scripts_propagate_their_effects_in_multi_exec() {
     let mut lab = pair();
     let before = lab.offset("m");
-    lab.cmd("m", "EVAL \"redis.call('set','a','1') redis.call('incr','a') return redis.call('get','a')\" 0");
+    lab.cmd(
+        "m",
+        "EVAL \"redis.call('set','a','1') redis.call('incr','a') return redis.call('get','a')\" 0",
+    );
     lab.run_ms(50);
     let fed = lab.trace_lines(" feed ");
     let tail: Vec<&String> = fed.iter().rev().take(4).collect();
-    assert!(tail[3].contains("MULTI") && tail[0].contains("EXEC"), "{tail:?}");
+    assert!(
+        tail[3].contains("MULTI") && tail[0].contains("EXEC"),
+        "{tail:?}"
+    );
     assert_eq!(lab.cmd("r1", "GET a"), "\"2\"");
     assert_eq!(lab.offset("r1"), lab.offset("m"));
     // SELECT (23) + MULTI (15) + SET a 1 (27) + INCR a (21) + EXEC (14).
@@ -93,7 +151,10 @@ fn watch_fails_exec_after_a_touch_and_clears_after_exec_discard_unwatch() {
     assert_eq!(exec_after(&mut lab, "UNWATCH"), "1) (integer) 2");
     assert_eq!(exec_after(&mut lab, "FLUSHALL"), "(nil)");
     assert_eq!(exec_after(&mut lab, "GET k"), "1) (integer) 2");
-    assert_eq!(exec_after(&mut lab, "EVAL \"return redis.call('del', KEYS[1])\" 1 k"), "(nil)");
+    assert_eq!(
+        exec_after(&mut lab, "EVAL \"return redis.call('del', KEYS[1])\" 1 k"),
+        "(nil)"
+    );
     // A failed write does not touch (SET NX on an existing key).
     assert_eq!(exec_after(&mut lab, "SET k 9 NX"), "1) (integer) 2");
     // After EXEC the watch is gone.
@@ -101,7 +162,10 @@ fn watch_fails_exec_after_a_touch_and_clears_after_exec_discard_unwatch() {
     assert_eq!(lab.cmd("m", "EXEC"), "(error) ERR EXEC without MULTI");
     lab.cmd("m", "WATCH k");
     lab.cmd("m", "MULTI");
-    assert_eq!(lab.cmd("m", "WATCH k"), "(error) ERR WATCH inside MULTI is not allowed");
+    assert_eq!(
+        lab.cmd("m", "WATCH k"),
+        "(error) ERR WATCH inside MULTI is not allowed"
+    );
     assert_eq!(lab.cmd("m", "DISCARD"), "OK");
     lab.cmd("m", "SET k 3");
     lab.cmd("m", "MULTI");

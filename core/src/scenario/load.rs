@@ -220,10 +220,12 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
                 }
                 match n.workload.as_deref() {
                     None | Some("writer" | "write_then_read" | "counter") => {}
+                    Some("buyers") if n.sale.is_some() => {}
+                    Some("buyers") => return Err(c.err("node", i, "workload \"buyers\" needs `sale` (strategy, buyers, stock, ...)".into())),
                     Some("expiring") if n.ttl_ms.is_some() && n.read_after_ms.is_some() => {}
                     Some("expiring") => return Err(c.err("node", i, "workload \"expiring\" needs `ttl_ms` and `read_after_ms`".into())),
                     Some(other) => {
-                        return Err(c.err("node", i, format!("`workload` must be writer, write_then_read, counter or expiring, found \"{other}\"")))
+                        return Err(c.err("node", i, format!("`workload` must be writer, write_then_read, counter, expiring or buyers, found \"{other}\"")))
                     }
                 }
             }
