@@ -80,7 +80,7 @@ fn lua_to_arg(v: &Val) -> Option<Vec<u8>> {
 }
 
 /// A command's reply as Lua sees it (`redisProtocolToLuaType`).
-fn reply_to_lua(r: &Reply, depth: u32) -> Val {
+fn reply_to_lua(r: &Reply) -> Val {
     let field = |k: &str, v: &str| {
         let mut t = Table::default();
         t.set(Val::str(k.as_bytes()), Val::str(v.as_bytes()));
@@ -92,11 +92,10 @@ fn reply_to_lua(r: &Reply, depth: u32) -> Val {
         Reply::Int(i) => Val::Num(*i as f64),
         Reply::Bulk(b) => Val::str(b),
         Reply::Nil | Reply::NilArray => Val::Bool(false),
-        Reply::Array(items) => {
-            let mut t = Table::default();
-            t.arr = items.iter().map(|i| reply_to_lua(i, depth + 1)).collect();
-            Val::table(t)
-        }
+        Reply::Array(items) => Val::table(Table {
+            arr: items.iter().map(reply_to_lua).collect(),
+            hash: Vec::new(),
+        }),
     }
 }
 

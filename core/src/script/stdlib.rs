@@ -101,9 +101,10 @@ fn lib(entries: &[(&str, Val)]) -> Val {
 pub fn globals(keys: &[Vec<u8>], args: &[Vec<u8>]) -> Table {
     let b = Val::Builtin;
     let strings = |v: &[Vec<u8>]| {
-        let mut t = Table::default();
-        t.arr = v.iter().map(|s| Val::str(s)).collect();
-        Val::table(t)
+        Val::table(Table {
+            arr: v.iter().map(|s| Val::str(s)).collect(),
+            hash: Vec::new(),
+        })
     };
     let n = |x: f64| Val::Num(x);
     let string: Vec<(&str, Val)> = STRING.iter().map(|(k, f)| (*k, b(*f))).collect();
@@ -229,7 +230,7 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
                 (Call, crate::data::Reply::Error(e)) => {
                     Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))))
                 }
-                _ => one(reply_to_lua(&reply, 0)),
+                _ => one(reply_to_lua(&reply)),
             }
         }
         ErrorReply | StatusReply => {
