@@ -16,6 +16,8 @@ use super::Host;
 pub const STEP_BUDGET: u64 = 1_000_000;
 /// Nesting of calls and expressions (Lua's C-stack limit is 200).
 const MAX_DEPTH: u32 = 150;
+/// The longest string a script may build.
+pub const MAX_STRING: usize = 16 << 20;
 
 /// A script error: the error text (with its code, e.g. `ERR user_script:1: boom`
 /// or a command's `ERR value is not an integer or out of range`) and its line.
@@ -86,7 +88,12 @@ impl<'h> Interp<'h> {
     }
 
     fn step(&mut self) -> Result<(), LuaError> {
-        self.steps += 1;
+        self.charge(16)
+    }
+
+    /// Charges work proportional to `n` (hash-part entries searched) to the budget.
+    pub fn charge(&mut self, n: usize) -> Result<(), LuaError> {
+        self.steps += n as u64 / 16;
         if self.steps > STEP_BUDGET {
             return Err(self.rt(format_args!(
                 "script exceeded the lab's budget of {STEP_BUDGET} steps"
@@ -271,6 +278,7 @@ impl<'h> Interp<'h> {
                         t.type_name()
                     )));
                 };
+                self.charge(t.borrow().hash.len())?;
                 match k {
                     Val::Nil => return Err(self.rt("table index is nil")),
                     Val::Num(n) if n.is_nan() => return Err(self.rt("table index is NaN")),
@@ -347,7 +355,10 @@ impl<'h> Interp<'h> {
 
     fn index(&mut self, o: &Val, k: &Val, obj: &Expr) -> Result<Val, LuaError> {
         match o {
-            Val::Table(t) => Ok(t.borrow().get(k)),
+            Val::Table(t) => {
+                self.charge(t.borrow().hash.len())?;
+                Ok(t.borrow().get(k))
+            }
             // Strings index the string library (`("x"):upper()`).
             Val::Str(_) => Ok(match k {
                 Val::Str(name) => Builtin::string_fn(name)
@@ -492,6 +503,9 @@ impl<'h> Interp<'h> {
                 }))
             }
             Concat => match (l.to_bytes(), r.to_bytes()) {
+                (Some(x), Some(y)) if x.len() + y.len() > MAX_STRING => {
+                    Err(self.rt("not enough memory"))
+                }
                 (Some(mut x), Some(y)) => {
                     x.extend_from_slice(&y);
                     Ok(Val::str(&x))

@@ -297,6 +297,7 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
         ]),
         Next => {
             let t = table(me, b, &a, 0)?;
+            me.charge(t.borrow().hash.len())?;
             let r = t.borrow().next(&arg(1));
             Ok(r.map(|(k, v)| vec![k, v]).unwrap_or_else(|| vec![Val::Nil]))
         }
@@ -338,7 +339,7 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
         StrRep => {
             let s = bytes(me, b, &a, 0)?;
             let n = num(me, b, &a, 1)?.max(0.0) as usize;
-            if s.len().saturating_mul(n) > 1 << 24 {
+            if s.len().saturating_mul(n) > super::eval::MAX_STRING {
                 return Err(me.rt("not enough memory"));
             }
             one(Val::str(&s.repeat(n)))
@@ -377,9 +378,16 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
             };
             let t = t.borrow();
             let mut out: Vec<Vec<u8>> = Vec::new();
+            let mut total = 0;
             for i in 1..=t.len() {
                 match t.get(&Val::Num(i as f64)).to_bytes() {
-                    Some(s) => out.push(s),
+                    Some(s) if total + s.len() > super::eval::MAX_STRING => {
+                        return Err(me.rt("not enough memory"))
+                    }
+                    Some(s) => {
+                        total += s.len() + sep.len();
+                        out.push(s)
+                    }
                     None => {
                         return Err(me.rt(format_args!(
                             "invalid value (at index {i}) in table for 'concat'"

@@ -190,6 +190,14 @@ fn errors_read_as_redis_7_prints_them() {
         "script exceeded the lab's budget of {STEP_BUDGET} steps"
     )));
     assert!(err("local function f() return f() + 1 end return f()").contains("stack overflow"));
+    // Scripts cannot exhaust memory or time through strings and big tables.
+    assert!(err("local s = 'x' while true do s = s .. s end").contains("not enough memory"));
+    assert!(err("return string.rep('x', 1e9)").contains("not enough memory"));
+    assert!(
+        err("local t = {} local i = 0 while true do i = i + 1 t['k' .. i] = i end")
+            .contains("budget")
+    );
+    assert!(err("local t = {} for i = 1, 20000 do t['k' .. i] = i end while true do for k, v in pairs(t) do end end").contains("budget"));
 }
 
 #[test]
