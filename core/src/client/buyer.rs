@@ -64,6 +64,22 @@ pub struct SaleSpec {
     pub safe_release: bool,
 }
 
+impl SaleSpec {
+    /// Within what a lesson can run (the loader refuses the rest).
+    pub fn is_valid(&self) -> bool {
+        let hour = 3_600_000;
+        self.buyers <= 100_000
+            && [
+                self.arrival_ms,
+                self.work_ms,
+                self.lock_ttl_ms,
+                self.retry_ms,
+            ]
+            .iter()
+            .all(|t| *t <= hour)
+    }
+}
+
 impl Default for SaleSpec {
     fn default() -> Self {
         SaleSpec {
@@ -193,7 +209,7 @@ impl Buyers {
                 cx.close(conn, "stock set");
                 self.setup = None;
                 for i in 0..self.buyers.len() {
-                    let at = cx.rand_below(self.spec.arrival_ms + 1) + 1;
+                    let at = cx.rand_below(self.spec.arrival_ms.saturating_add(1)) + 1;
                     cx.timer(at, Timer::Client(ClientTimer::Buyer(i as u32)));
                 }
             }
@@ -405,7 +421,10 @@ impl Buyers {
         if self.spec.retry_ms == 0 {
             return self.begin(i, cx);
         }
-        let wait = self.spec.retry_ms + cx.rand_below(self.spec.retry_ms);
+        let wait = self
+            .spec
+            .retry_ms
+            .saturating_add(cx.rand_below(self.spec.retry_ms));
         cx.timer(wait, Timer::Client(ClientTimer::Buyer(i as u32)));
     }
 
