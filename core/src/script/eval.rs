@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::ast::{BinOp, Block, Expr, Stat, UnOp};
 use super::stdlib::{call_builtin, Builtin};
-use super::value::{fmt_num, Cell, Table, Val};
+use super::value::{Cell, Table, Val};
 use super::Host;
 
 /// Steps (statements and loop iterations) a script may take.
@@ -118,7 +118,7 @@ impl<'h> Interp<'h> {
             .map(|(_, c)| c)
     }
 
-    fn operand(&self, e: &Expr) -> String {
+    pub(super) fn operand(&self, e: &Expr) -> String {
         let local = matches!(e, Expr::Name(n) if self.lookup(n).is_some());
         describe(e, local)
     }
@@ -476,110 +476,5 @@ impl<'h> Interp<'h> {
                 self.binary(*op, l, r, a, b)?
             }
         })
-    }
-
-    fn arith_err(&self, e: &Expr, v: &Val) -> LuaError {
-        let what = self.operand(e);
-        self.rt(format_args!(
-            "attempt to perform arithmetic on {what}(a {} value)",
-            v.type_name()
-        ))
-        .tap_plain(what.is_empty(), v.type_name())
-    }
-
-    fn binary(&mut self, op: BinOp, l: Val, r: Val, a: &Expr, b: &Expr) -> Result<Val, LuaError> {
-        use BinOp::*;
-        match op {
-            Add | Sub | Mul | Div | Mod | Pow => {
-                let x = l.to_num().ok_or_else(|| self.arith_err(a, &l))?;
-                let y = r.to_num().ok_or_else(|| self.arith_err(b, &r))?;
-                Ok(Val::Num(match op {
-                    Add => x + y,
-                    Sub => x - y,
-                    Mul => x * y,
-                    Div => x / y,
-                    Mod => x - (x / y).floor() * y,
-                    _ => x.powf(y),
-                }))
-            }
-            Concat => match (l.to_bytes(), r.to_bytes()) {
-                (Some(x), Some(y)) if x.len() + y.len() > MAX_STRING => {
-                    Err(self.rt("not enough memory"))
-                }
-                (Some(mut x), Some(y)) => {
-                    x.extend_from_slice(&y);
-                    Ok(Val::str(&x))
-                }
-                (None, _) => Err(self.concat_err(a, &l)),
-                _ => Err(self.concat_err(b, &r)),
-            },
-            Eq => Ok(Val::Bool(l.raw_eq(&r))),
-            Ne => Ok(Val::Bool(!l.raw_eq(&r))),
-            Lt | Le | Gt | Ge => {
-                let (x, y) = if matches!(op, Gt | Ge) {
-                    (&r, &l)
-                } else {
-                    (&l, &r)
-                };
-                let ord = match (x, y) {
-                    (Val::Num(p), Val::Num(q)) => p.partial_cmp(q),
-                    (Val::Str(p), Val::Str(q)) => Some(p.cmp(q)),
-                    _ if x.type_name() == y.type_name() => {
-                        return Err(self.rt(format_args!(
-                            "attempt to compare two {} values",
-                            x.type_name()
-                        )))
-                    }
-                    _ => {
-                        return Err(self.rt(format_args!(
-                            "attempt to compare {} with {}",
-                            x.type_name(),
-                            y.type_name()
-                        )))
-                    }
-                };
-                Ok(Val::Bool(match ord {
-                    None => false,
-                    Some(o) if matches!(op, Lt | Gt) => o.is_lt(),
-                    Some(o) => o.is_le(),
-                }))
-            }
-            // Short-circuit operators never get here (`eval_inner` takes them).
-            And | Or => Ok(if l.truthy() == (op == And) { r } else { l }),
-        }
-    }
-
-    fn concat_err(&self, e: &Expr, v: &Val) -> LuaError {
-        let what = self.operand(e);
-        self.rt(format_args!(
-            "attempt to concatenate {what}(a {} value)",
-            v.type_name()
-        ))
-        .tap_plain(what.is_empty(), v.type_name())
-    }
-}
-
-impl LuaError {
-    /// Lua says "a nil value" (no parentheses) when it cannot name the operand.
-    fn tap_plain(mut self, plain: bool, ty: &str) -> LuaError {
-        if plain {
-            self.msg = self
-                .msg
-                .replace(&format!("(a {ty} value)"), &format!("a {ty} value"));
-        }
-        self
-    }
-}
-
-/// Formats a value for `tostring`.
-pub fn tostring(v: &Val) -> Vec<u8> {
-    match v {
-        Val::Nil => b"nil".to_vec(),
-        Val::Bool(b) => b.to_string().into_bytes(),
-        Val::Num(n) => fmt_num(*n).into_bytes(),
-        Val::Str(s) => s.to_vec(),
-        // Lua prints an address; the lab prints none, to stay deterministic.
-        Val::Table(_) => b"table".to_vec(),
-        Val::Func(..) | Val::Builtin(_) => b"function".to_vec(),
     }
 }

@@ -5,17 +5,19 @@
 //! Why not a Lua VM crate: see ARCHITECTURE.md ("Lua scripting"). The subset
 //! and its limits are listed there under Simplifications. Files: `lex.rs`
 //! (tokens), `parse.rs` (syntax tree, `ast.rs`), `eval.rs` (the evaluator and
-//! the step budget), `value.rs` (values, tables, number formatting),
-//! `stdlib.rs` (libraries), `sha1.rs` (script ids). The glue to a node (the
+//! the step budget), `ops.rs` (operators), `value.rs` (values, tables, number formatting),
+//! `stdlib.rs` (libraries), `strfmt.rs` (`string.format`), `sha1.rs` (script ids). The glue to a node (the
 //! script cache, EVAL/EVALSHA/SCRIPT, what `redis.call` may run) is
 //! `redis/scripting.rs`.
 
 mod ast;
 mod eval;
 mod lex;
+mod ops;
 mod parse;
 mod sha1;
 mod stdlib;
+mod strfmt;
 mod value;
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! The libraries a script sees: `redis.*`, the base functions the subset
 //! supports, and parts of `string`, `table` and `math`.
 
-use super::eval::{tostring, Interp, LuaError};
-use super::value::{fmt_g, parse_num, Table, Val};
+use super::eval::{Interp, LuaError};
+use super::ops::tostring;
+use super::value::{parse_num, Table, Val};
 use super::{lua_to_arg, reply_to_lua};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,13 +173,13 @@ fn bad(me: &Interp, b: Builtin, i: usize, want: &str, v: Option<&Val>) -> LuaErr
     ))
 }
 
-fn num(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<f64, LuaError> {
+pub(super) fn num(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<f64, LuaError> {
     a.get(i)
         .and_then(Val::to_num)
         .ok_or_else(|| bad(me, b, i, "number", a.get(i)))
 }
 
-fn bytes(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<Vec<u8>, LuaError> {
+pub(super) fn bytes(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<Vec<u8>, LuaError> {
     a.get(i)
         .and_then(Val::to_bytes)
         .ok_or_else(|| bad(me, b, i, "string", a.get(i)))
@@ -344,7 +345,7 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
             }
             one(Val::str(&s.repeat(n)))
         }
-        StrFormat => one(Val::str(&format(me, &a)?)),
+        StrFormat => one(Val::str(&super::strfmt::format(me, &a)?)),
         TabInsert => {
             let t = table(me, b, &a, 0)?;
             let mut t = t.borrow_mut();
@@ -411,101 +412,4 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
             one(Val::Num(best))
         }
     }
-}
-
-/// `string.format` with `%d %i %s %f %g %x %c %%`, flags, width and precision.
-fn format(me: &Interp, a: &[Val]) -> Result<Vec<u8>, LuaError> {
-    let fmt = bytes(me, StrFormat, a, 0)?;
-    let mut out = Vec::new();
-    let mut argi = 1;
-    let mut i = 0;
-    while i < fmt.len() {
-        if fmt[i] != b'%' {
-            out.push(fmt[i]);
-            i += 1;
-            continue;
-        }
-        i += 1;
-        if fmt.get(i) == Some(&b'%') {
-            out.push(b'%');
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < fmt.len() && b"-+ #0".contains(&fmt[i]) {
-            i += 1;
-        }
-        let flags = String::from_utf8_lossy(&fmt[start..i]).into_owned();
-        let spec_end = i + fmt[i..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit() || **c == b'.')
-            .count();
-        let spec = String::from_utf8_lossy(&fmt[i..spec_end]).into_owned();
-        i = spec_end;
-        let (w, p) = spec
-            .split_once('.')
-            .map(|(w, p)| (w, Some(p)))
-            .unwrap_or((&spec, None));
-        let width: usize = w.parse().unwrap_or(0).min(99);
-        let prec: Option<usize> = p.map(|p| p.parse().unwrap_or(0).min(99));
-        let Some(&conv) = fmt.get(i) else {
-            return Err(me.rt("invalid option '%' to 'format'"));
-        };
-        i += 1;
-        let body = match conv {
-            b'd' | b'i' => {
-                let n = num(me, StrFormat, a, argi)?;
-                format!("{}", n as i64)
-            }
-            b'x' | b'X' => {
-                let n = num(me, StrFormat, a, argi)? as i64;
-                if conv == b'x' {
-                    format!("{n:x}")
-                } else {
-                    format!("{n:X}")
-                }
-            }
-            b'c' => (num(me, StrFormat, a, argi)? as u8 as char).to_string(),
-            b'f' => format!("{:.*}", prec.unwrap_or(6), num(me, StrFormat, a, argi)?),
-            b'g' => fmt_g(num(me, StrFormat, a, argi)?, prec.unwrap_or(6).clamp(1, 17)),
-            b's' => {
-                let s = bytes(me, StrFormat, a, argi)?;
-                let s = String::from_utf8_lossy(&s).into_owned();
-                match prec {
-                    Some(p) => s.chars().take(p).collect(),
-                    None => s,
-                }
-            }
-            other => {
-                return Err(me.rt(format_args!(
-                    "invalid option '%{}' to 'format'",
-                    other as char
-                )));
-            }
-        };
-        argi += 1;
-        let body = if flags.contains('+') && !body.starts_with('-') && b"dif".contains(&conv) {
-            format!("+{body}")
-        } else {
-            body
-        };
-        let pad = width.saturating_sub(body.chars().count());
-        if flags.contains('-') {
-            out.extend_from_slice(body.as_bytes());
-            out.extend(std::iter::repeat_n(b' ', pad));
-        } else if flags.contains('0') && conv != b's' {
-            let (sign, digits) = if body.starts_with(['-', '+']) {
-                body.split_at(1)
-            } else {
-                ("", body.as_str())
-            };
-            out.extend_from_slice(sign.as_bytes());
-            out.extend(std::iter::repeat_n(b'0', pad));
-            out.extend_from_slice(digits.as_bytes());
-        } else {
-            out.extend(std::iter::repeat_n(b' ', pad));
-            out.extend_from_slice(body.as_bytes());
-        }
-    }
-    Ok(out)
 }
