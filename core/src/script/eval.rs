@@ -46,6 +46,15 @@ fn cell(v: Val) -> Cell {
     Rc::new(RefCell::new(v))
 }
 
+/// "local 'x' (a nil value)", or "a nil value" when Lua cannot name the operand.
+pub(super) fn phrase(what: &str, ty: &str) -> String {
+    if what.is_empty() {
+        format!("a {ty} value")
+    } else {
+        format!("{what}(a {ty} value)")
+    }
+}
+
 /// How Lua 5.1 names an operand in an error ("local 'x'", "field 'y'").
 fn describe(e: &Expr, is_local: bool) -> String {
     match e {
@@ -274,8 +283,8 @@ impl<'h> Interp<'h> {
                 let Val::Table(t) = t else {
                     let what = self.operand(obj);
                     return Err(self.rt(format_args!(
-                        "attempt to index {what}(a {} value)",
-                        t.type_name()
+                        "attempt to index {}",
+                        phrase(&what, t.type_name())
                     )));
                 };
                 self.charge(t.borrow().hash.len())?;
@@ -345,8 +354,8 @@ impl<'h> Interp<'h> {
                 })
             }
             other => Err(self.rt(format_args!(
-                "attempt to call {what}(a {} value)",
-                other.type_name()
+                "attempt to call {}",
+                phrase(&what, other.type_name())
             ))),
         };
         self.depth -= 1;
@@ -369,8 +378,8 @@ impl<'h> Interp<'h> {
             _ => {
                 let what = self.operand(obj);
                 Err(self.rt(format_args!(
-                    "attempt to index {what}(a {} value)",
-                    o.type_name()
+                    "attempt to index {}",
+                    phrase(&what, o.type_name())
                 )))
             }
         }
@@ -448,8 +457,8 @@ impl<'h> Interp<'h> {
                     (UnOp::Len, _) => {
                         let what = self.operand(x);
                         return Err(self.rt(format_args!(
-                            "attempt to get length of {what}(a {} value)",
-                            v.type_name()
+                            "attempt to get length of {}",
+                            phrase(&what, v.type_name())
                         )));
                     }
                 }

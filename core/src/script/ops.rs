@@ -2,17 +2,16 @@
 //! comparisons, Lua 5.1's error texts for them, and `tostring`.
 
 use super::ast::{BinOp, Expr};
-use super::eval::{Interp, LuaError, MAX_STRING};
+use super::eval::{phrase, Interp, LuaError, MAX_STRING};
 use super::value::{fmt_num, Val};
 
 impl Interp<'_> {
     pub(super) fn arith_err(&self, e: &Expr, v: &Val) -> LuaError {
         let what = self.operand(e);
         self.rt(format_args!(
-            "attempt to perform arithmetic on {what}(a {} value)",
-            v.type_name()
+            "attempt to perform arithmetic on {}",
+            phrase(&what, v.type_name())
         ))
-        .tap_plain(what.is_empty(), v.type_name())
     }
 
     pub(super) fn binary(
@@ -87,22 +86,9 @@ impl Interp<'_> {
     fn concat_err(&self, e: &Expr, v: &Val) -> LuaError {
         let what = self.operand(e);
         self.rt(format_args!(
-            "attempt to concatenate {what}(a {} value)",
-            v.type_name()
+            "attempt to concatenate {}",
+            phrase(&what, v.type_name())
         ))
-        .tap_plain(what.is_empty(), v.type_name())
-    }
-}
-
-impl LuaError {
-    /// Lua says "a nil value" (no parentheses) when it cannot name the operand.
-    fn tap_plain(mut self, plain: bool, ty: &str) -> LuaError {
-        if plain {
-            self.msg = self
-                .msg
-                .replace(&format!("(a {ty} value)"), &format!("a {ty} value"));
-        }
-        self
     }
 }
 

@@ -190,6 +190,14 @@ fn errors_read_as_redis_7_prints_them() {
         "script exceeded the lab's budget of {STEP_BUDGET} steps"
     )));
     assert!(err("local function f() return f() + 1 end return f()").contains("stack overflow"));
+    assert_eq!(err("local t = nil return t.x"), "ERR user_script:1: attempt to index local 't' (a nil value) script: SHA, on @user_script:1.");
+    assert_eq!(
+        err("return (nil)[1]"),
+        "ERR user_script:1: attempt to index a nil value script: SHA, on @user_script:1."
+    );
+    assert_eq!(err("local t = {} return t.a.b"), "ERR user_script:1: attempt to index field 'a' (a nil value) script: SHA, on @user_script:1.");
+    assert_eq!(err("local t = {} t.f()"), "ERR user_script:1: attempt to call field 'f' (a nil value) script: SHA, on @user_script:1.");
+    assert_eq!(err("return #5"), "ERR user_script:1: attempt to get length of a number value script: SHA, on @user_script:1.");
     // Scripts cannot exhaust memory or time through strings and big tables.
     assert!(err("local s = 'x' while true do s = s .. s end").contains("not enough memory"));
     assert!(err("return string.rep('x', 1e9)").contains("not enough memory"));
