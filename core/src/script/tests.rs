@@ -198,6 +198,11 @@ fn errors_read_as_redis_7_prints_them() {
     assert_eq!(err("local t = {} return t.a.b"), "ERR user_script:1: attempt to index field 'a' (a nil value) script: SHA, on @user_script:1.");
     assert_eq!(err("local t = {} t.f()"), "ERR user_script:1: attempt to call field 'f' (a nil value) script: SHA, on @user_script:1.");
     assert_eq!(err("return #5"), "ERR user_script:1: attempt to get length of a number value script: SHA, on @user_script:1.");
+    assert!(err("return 2 ^ 0.5").contains("integer exponents"));
+    assert_eq!(
+        eval("return tostring(2^53) .. ' ' .. 2^-2 .. ' ' .. 10^15"),
+        bulk("9.007199254741e+15 0.25 1e+15")
+    );
     // Scripts cannot exhaust memory or time through strings and big tables.
     assert!(err("local s = 'x' while true do s = s .. s end").contains("not enough memory"));
     assert!(err("return string.rep('x', 1e9)").contains("not enough memory"));
