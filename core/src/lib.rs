@@ -11,6 +11,7 @@ pub mod profile;
 pub mod redis;
 pub mod rng;
 pub mod scenario;
+pub mod script;
 pub mod sentinel;
 pub mod sim;
 pub mod trace;

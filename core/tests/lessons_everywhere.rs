@@ -25,6 +25,7 @@ lessons![
     "08-split-brain-false-failure.toml",
     "09-split-brain-partition.toml",
     "10-sentinel-pitfalls.toml",
+    "15-flash-sale.toml",
 ];
 
 #[test]

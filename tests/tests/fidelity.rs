@@ -651,7 +651,10 @@ fn the_lab_matches_real_redis_7_0_side_by_side() {
         Err(e) => println!("reply printer differs from redis-cli:\n{e}"),
     }
     let mut rows = Vec::new();
-    for check in checks() {
+    for check in checks()
+        .into_iter()
+        .chain(replilab_harness::fidelity::scripting::checks())
+    {
         let t = Instant::now();
         let r = run_check(&check, SEED);
         println!(

@@ -253,6 +253,11 @@ pub const LOST_WRITE: T = t(
 pub const SHOW_IN_DIAGRAM: T = t("show", "定位");
 pub const STALE_READS: T = t("stale reads", "读到旧值");
 pub const EXPIRED_READS: T = t("reads of expired keys", "读到已过期的键");
+pub const SALES: T = t("flash sales", "秒杀");
+pub const SALE_LINE: T = t(
+    "{0} ({1}): {2} purchases of {3} units, oversold {4}, counter now {5}; failed lock attempts {6}, locks expired mid-work {7}, releases of another buyer's lock {8}, WATCH retries {9}",
+    "{0}({1}):库存 {3} 件,成交 {2} 次,超卖 {4} 件,计数器现在是 {5};抢锁失败 {6} 次,锁在干活时过期 {7} 次,删掉别人的锁 {8} 次,WATCH 重试 {9} 次",
+);
 pub const FULL_SYNCS: T = t("full syncs", "全量同步");
 pub const PARTIAL_SYNCS: T = t("partial syncs", "部分同步");
 pub const UNAVAILABLE: T = t("longest write outage", "最长写入不可用");

@@ -3,6 +3,8 @@
 //! minimal explanation: which write, acknowledged by which node at which
 //! replication offset, and which event erased it.
 
+pub mod oversell;
+
 use serde::Serialize;
 
 use crate::client::{Op, OpKind, Outcome};
@@ -56,6 +58,8 @@ pub struct Report {
     pub unavailable: Vec<Window>,
     pub full_syncs: u64,
     pub partial_syncs: u64,
+    /// Flash sales (`oversell.rs`), one per buyers node.
+    pub sales: Vec<oversell::SaleReport>,
 }
 
 impl Report {
@@ -151,6 +155,7 @@ pub fn check(sim: &Sim) -> Report {
     }
     let master = final_master(sim);
     report.final_master = master.map(|m| sim.name(m));
+    report.sales = oversell::sales(sim);
     for slot in sim.nodes() {
         let NodeState::Client(c) = &slot.state else {
             continue;

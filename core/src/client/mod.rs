@@ -7,12 +7,14 @@
 //! completed operation is recorded as `TraceKind::Op`, and the full history
 //! is kept in `ClientNode::history` for the checker.
 
+mod buyer;
 mod history;
 
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+pub use buyer::{Buyers, SaleSpec, SaleStats, Strategy};
 pub use history::{Op, OpKind, Outcome};
 
 use crate::data::Reply;
@@ -59,6 +61,8 @@ pub enum Workload {
     /// `SET s:<n> <n> PX <ttl_ms>`, then `GET s:<n>` from the read target
     /// `read_after_ms` later (after it expired, when read_after > ttl).
     Expiring { ttl_ms: u64, read_after_ms: u64 },
+    /// A flash sale: many buyers on their own connections (`buyer.rs`).
+    Buyers(SaleSpec),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,6 +114,8 @@ pub enum ClientTimer {
         n: u64,
     },
     Reconnect,
+    /// A flash-sale buyer's arrival, lock retry or end of work.
+    Buyer(u32),
 }
 
 /// Which connection a request went out on.
@@ -149,6 +155,8 @@ pub struct ClientNode {
     in_flight: Vec<InFlight>,
     next_n: u64,
     resolving: bool,
+    /// The buyers of a `Workload::Buyers` sale.
+    pub sale: Option<Box<Buyers>>,
 }
 
 impl ClientNode {
@@ -156,6 +164,10 @@ impl ClientNode {
         let master_addr = match &spec.routing {
             Routing::Fixed { host, port } => Some((host.clone(), *port)),
             Routing::Sentinel { .. } => None,
+        };
+        let sale = match &spec.workload {
+            Workload::Buyers(s) => Some(Box::new(Buyers::new(s.clone()))),
+            _ => None,
         };
         ClientNode {
             spec,
@@ -169,10 +181,14 @@ impl ClientNode {
             in_flight: Vec::new(),
             next_n: 1,
             resolving: false,
+            sale,
         }
     }
 
     pub fn handle(&mut self, input: Input, cx: &mut Cx) {
+        if let Some(sale) = self.sale.as_mut() {
+            return sale.handle(input, self.master_addr.as_ref(), self.spec.start_ms, cx);
+        }
         match input {
             Input::Start { .. } => {
                 self.ensure_connections(cx);
@@ -410,6 +426,7 @@ impl ClientNode {
                 Role::Read,
                 cx,
             ),
+            ClientTimer::Buyer(_) => {}
             ClientTimer::Reconnect => {
                 if matches!(self.spec.routing, Routing::Sentinel { .. })
                     && self.master_addr.is_none()
@@ -436,7 +453,7 @@ impl ClientNode {
             return;
         }
         let n = self.next_n;
-        let kind = match self.spec.workload {
+        let kind = match &self.spec.workload {
             Workload::Writer | Workload::WriteThenRead => OpKind::Write {
                 key: format!("{}:{n}", self.spec.prefix),
                 value: n.to_string(),
@@ -446,8 +463,10 @@ impl ClientNode {
             Workload::Expiring { ttl_ms, .. } => OpKind::Write {
                 key: format!("s:{n}"),
                 value: n.to_string(),
-                px: Some(ttl_ms),
+                px: Some(*ttl_ms),
             },
+            // Buyers run in `buyer.rs`; `handle` hands them every input.
+            Workload::Buyers(_) => return,
         };
         self.next_n += 1;
         self.send_op(kind, Role::Write, cx);

@@ -62,6 +62,10 @@ pub enum CmdId {
     Del,
     Discard,
     Echo,
+    Eval,
+    EvalRo,
+    Evalsha,
+    EvalshaRo,
     Exec,
     Exists,
     Expire,
@@ -92,6 +96,7 @@ pub enum CmdId {
     Replicaof,
     Role,
     Scan,
+    Script,
     Select,
     Set,
     Setex,
@@ -104,7 +109,9 @@ pub enum CmdId {
     Ttl,
     Type,
     Unlink,
+    Unwatch,
     Wait,
+    Watch,
 }
 
 /// One entry of the command table.
@@ -185,6 +192,16 @@ const COMMAND_SUBS: &[CommandSpec] = &[
     sub("command|list", -2, LOADING | STALE),
 ];
 
+// Scripting and WATCH (flags from COMMAND INFO on redis-server 7.0.15).
+const SCRIPT_SUBS: &[CommandSpec] = &[
+    sub("script|exists", -3, NOSCRIPT),
+    sub("script|flush", -2, NOSCRIPT),
+    sub("script|help", 2, LOADING | STALE),
+    sub("script|kill", 2, NOSCRIPT | ALLOW_BUSY),
+    sub("script|load", 3, NOSCRIPT | STALE),
+];
+const TX: u32 = NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY;
+
 const fn container(
     name: &'static str,
     id: CmdId,
@@ -229,6 +246,22 @@ pub static COMMANDS: &[CommandSpec] = &[
         NOKEYS,
     ),
     c("echo", CmdId::Echo, 2, LOADING | STALE | FAST, NOKEYS),
+    c("eval", CmdId::Eval, -3, NOSCRIPT | STALE, NOKEYS),
+    c(
+        "eval_ro",
+        CmdId::EvalRo,
+        -3,
+        READONLY | NOSCRIPT | STALE,
+        NOKEYS,
+    ),
+    c("evalsha", CmdId::Evalsha, -3, NOSCRIPT | STALE, NOKEYS),
+    c(
+        "evalsha_ro",
+        CmdId::EvalshaRo,
+        -3,
+        READONLY | NOSCRIPT | STALE,
+        NOKEYS,
+    ),
     c(
         "exec",
         CmdId::Exec,
@@ -323,6 +356,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         READONLY | TOUCHES_ARBITRARY_KEYS,
         NOKEYS,
     ),
+    container("script", CmdId::Script, -2, 0, SCRIPT_SUBS),
     c("select", CmdId::Select, 2, LOADING | STALE | FAST, NOKEYS),
     // Answered only by Sentinel processes; a Redis server does not know it.
     c(
@@ -368,7 +402,9 @@ pub static COMMANDS: &[CommandSpec] = &[
         NOSCRIPT | LOADING | STALE,
         NOKEYS,
     ),
+    c("unwatch", CmdId::Unwatch, 1, TX, NOKEYS),
     c("wait", CmdId::Wait, 3, NOSCRIPT, NOKEYS),
+    c("watch", CmdId::Watch, -2, TX, ALLKEYS),
 ];
 
 fn cmp_ci(name: &str, probe: &[u8]) -> std::cmp::Ordering {

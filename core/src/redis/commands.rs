@@ -187,6 +187,7 @@ impl RedisNode {
                     return Some(Reply::err("ERR DISCARD without MULTI"));
                 }
                 client.multi_dirty = false;
+                client.watch.clear();
                 Some(Reply::ok())
             }
             "EXEC" => Some(self.exec(client, to, cx)),
@@ -207,8 +208,13 @@ impl RedisNode {
         let Some(queue) = client.multi.take() else {
             return Reply::err("ERR EXEC without MULTI");
         };
+        let cas_failed = self.watch_failed(client, cx.clock_ms);
+        client.watch.clear();
         if std::mem::take(&mut client.multi_dirty) {
             return Reply::err(data::EXECABORT);
+        }
+        if cas_failed {
+            return Reply::NilArray;
         }
         let mut replies = Vec::with_capacity(queue.len());
         let mut propagate: Vec<Argv> = Vec::new();
@@ -236,6 +242,7 @@ impl RedisNode {
     }
 
     fn propagate_for(&mut self, client: &mut Client, propagate: Vec<Argv>, cx: &mut Cx) {
+        self.touch_watched(&propagate, Some(client));
         if propagate.is_empty() || !self.is_master() {
             return;
         }
@@ -273,7 +280,7 @@ impl RedisNode {
         reply
     }
 
-    fn call_one(
+    pub(super) fn call_one(
         &mut self,
         client: &mut Client,
         to: &ReplyTo,
@@ -283,7 +290,17 @@ impl RedisNode {
         cx: &mut Cx,
     ) -> Option<Reply> {
         let name = upper(&argv[0]);
+        if name == "FLUSHALL" || name == "FLUSHDB" {
+            self.touch_flush(Some(client));
+        }
         let r = match name.as_str() {
+            "EVAL" | "EVALSHA" | "EVAL_RO" | "EVALSHA_RO" => self.eval_command(client, to, argv, fx, cx),
+            "SCRIPT" => self.script_command(argv),
+            "WATCH" => self.watch_command(client, argv, cx.clock_ms),
+            "UNWATCH" => {
+                client.watch.clear();
+                Reply::ok()
+            }
             "PING" => match argv.len() {
                 1 => Reply::Status("PONG".into()),
                 _ => Reply::Bulk(argv[1].clone()),

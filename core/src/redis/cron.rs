@@ -61,6 +61,7 @@ impl RedisNode {
             }
         }
         if !fx.propagate.is_empty() {
+            self.touch_watched(&fx.propagate, None);
             self.feed_stream(fx.propagate, true, cx);
         }
     }

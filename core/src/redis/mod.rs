@@ -16,6 +16,8 @@ mod info;
 mod master;
 mod pubsub;
 mod replica;
+mod scripting;
+mod watch;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -129,6 +131,8 @@ pub struct Client {
     /// Pub/Sub subscriptions (channels and patterns).
     pub channels: std::collections::BTreeSet<Vec<u8>>,
     pub patterns: std::collections::BTreeSet<Vec<u8>>,
+    /// WATCHed keys (`watch.rs`).
+    pub watch: watch::Watched,
 }
 
 /// A WAIT that is blocked until enough replicas acknowledge.
@@ -188,6 +192,8 @@ pub struct RedisNode {
     getack_pending: bool,
     /// The console ticket that receives Pub/Sub messages (0: none).
     pub console_push_ticket: u64,
+    /// The script cache (`EVAL`, `SCRIPT LOAD`): sha1 → body.
+    pub scripts: BTreeMap<String, Vec<u8>>,
 }
 
 impl RedisNode {
@@ -231,6 +237,7 @@ impl RedisNode {
             cron_loops: 0,
             getack_pending: false,
             console_push_ticket: 0,
+            scripts: BTreeMap::new(),
             spec,
         }
     }

@@ -288,6 +288,7 @@ impl RedisNode {
             });
         }
         cx.log("MASTER <-> REPLICA sync: Loading DB in memory");
+        self.touch_watched_for_load(&payload.db);
         self.db = payload.db.clone();
         self.ids.replid = replid;
         self.ids.replid2 = NULL_REPLID.into();
@@ -346,9 +347,13 @@ impl RedisNode {
                 loading: false,
                 rand: 0,
             };
+            if super::watch::is_flush(&c.argv) {
+                self.touch_flush(None);
+            }
             let mut fx = crate::data::Effects::default();
             let _ =
                 crate::data::exec_data(&mut self.db, &env, &c.argv, &mut fx, &mut self.data_stats);
+            self.touch_watched(std::slice::from_ref(&c.argv), None);
         }
         if cx.tracing {
             cx.trace(TraceKind::Apply {

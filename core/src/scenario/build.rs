@@ -194,6 +194,7 @@ fn client_spec(
             ttl_ms: n.ttl_ms.unwrap_or(1000),
             read_after_ms: n.read_after_ms.unwrap_or(2000),
         },
+        Some("buyers") => Workload::Buyers(n.sale.clone().unwrap_or_default()),
         _ => Workload::Writer,
     };
     let d = ClientSpec::default();

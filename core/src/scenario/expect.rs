@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::format::{toml_value::Value, Expect};
+use crate::checker::oversell::{sale_value, SALE_CHECKS};
 use crate::checker::Report;
 use crate::sim::Sim;
 use crate::trace::TraceKind;
@@ -37,11 +38,12 @@ pub struct Outcome {
 }
 
 pub(super) fn validate(e: &Expect, ids: &BTreeSet<String>) -> Result<(), String> {
-    if !CHECKS.contains(&e.check.as_str()) {
+    if !CHECKS.contains(&e.check.as_str()) && !SALE_CHECKS.contains(&e.check.as_str()) {
         return Err(format!(
-            "unknown check \"{}\" (expected one of: {})",
+            "unknown check \"{}\" (expected one of: {}, {})",
             e.check,
-            CHECKS.join(", ")
+            CHECKS.join(", "),
+            SALE_CHECKS.join(", ")
         ));
     }
     if !matches!(
@@ -209,6 +211,9 @@ pub fn evaluate(e: &Expect, sim: &Sim, report: &Report) -> Outcome {
                 .filter(|b| mine(&b.client))
                 .count() as i64,
         ),
+        c if SALE_CHECKS.contains(&c) => {
+            Value::Int(sale_value(c, e.client.as_deref(), &report.sales))
+        }
         "full_syncs" => Value::Int(report.full_syncs as i64),
         "partial_syncs" => Value::Int(report.partial_syncs as i64),
         _ => Value::Int(

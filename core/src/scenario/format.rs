@@ -158,6 +158,8 @@ pub struct NodeDef {
     pub prefix: Option<String>,
     pub start_s: Option<u64>,
     pub stop_s: Option<u64>,
+    /// `workload = "buyers"`: the flash sale (`client/buyer.rs` `SaleSpec`).
+    pub sale: Option<crate::client::SaleSpec>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -180,11 +180,15 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
                     conf.config_set(k, v)
                         .map_err(|e| c.err("node", i, format!("config: {e}")))?;
                 }
-                if n.monitor.is_some() || n.routing.is_some() || n.workload.is_some() {
+                if n.monitor.is_some()
+                    || n.routing.is_some()
+                    || n.workload.is_some()
+                    || n.sale.is_some()
+                {
                     return Err(c.err(
                         "node",
                         i,
-                        "a redis node takes no `monitor`, `routing` or `workload`".into(),
+                        "a redis node takes no `monitor`, `routing`, `workload` or `sale`".into(),
                     ));
                 }
             }
@@ -220,10 +224,13 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
                 }
                 match n.workload.as_deref() {
                     None | Some("writer" | "write_then_read" | "counter") => {}
+                    Some("buyers") if n.sale.as_ref().is_some_and(crate::client::SaleSpec::is_valid) => {}
+                    Some("buyers") if n.sale.is_some() => return Err(c.err("node", i, "`sale.buyers` must be at most 100000, and `arrival_ms`, `work_ms`, `lock_ttl_ms`, `retry_ms` at most 3600000".into())),
+                    Some("buyers") => return Err(c.err("node", i, "workload \"buyers\" needs `sale` (strategy, buyers, stock, ...)".into())),
                     Some("expiring") if n.ttl_ms.is_some() && n.read_after_ms.is_some() => {}
                     Some("expiring") => return Err(c.err("node", i, "workload \"expiring\" needs `ttl_ms` and `read_after_ms`".into())),
                     Some(other) => {
-                        return Err(c.err("node", i, format!("`workload` must be writer, write_then_read, counter or expiring, found \"{other}\"")))
+                        return Err(c.err("node", i, format!("`workload` must be writer, write_then_read, counter, expiring or buyers, found \"{other}\"")))
                     }
                 }
             }

@@ -186,6 +186,13 @@ pub fn text_report(s: &Scenario, sim: &Sim, r: &RunResult) -> String {
         "  full syncs: {}, partial syncs: {}",
         rep.full_syncs, rep.partial_syncs
     );
+    for s in &rep.sales {
+        let _ = writeln!(
+            out,
+            "  sale: {}",
+            replilab_core::checker::oversell::describe(s)
+        );
+    }
     let _ = writeln!(out, "\nexpectations");
     for e in &r.expectations {
         let _ = writeln!(
@@ -263,6 +270,13 @@ pub fn check_dir(dir: &Path) -> Result<String, String> {
                     r.expectations.len(),
                     r.events
                 );
+                for s in &r.report.sales {
+                    let _ = writeln!(
+                        out,
+                        "     sale {}",
+                        replilab_core::checker::oversell::describe(s)
+                    );
+                }
             }
             Err(e) => {
                 failed += 1;

@@ -13,11 +13,15 @@
 //!   failover, split-brain lost writes, Sentinel replies) on the lab and on
 //!   real `redis-sentinel` 7.0 processes.
 //!
-//! The checks themselves are in `tests/tests/fidelity.rs` (and `sentinel.rs`).
+//! - `scripting`: EVAL, NOSCRIPT, WATCH and script propagation checks.
+//!
+//! The checks themselves are in `tests/tests/fidelity.rs` (and `sentinel.rs`,
+//! `scripting.rs`).
 
 pub mod cli;
 pub mod real;
 pub mod runner;
+pub mod scripting;
 pub mod sentinel;
 pub mod sentinel_real;
 pub mod side;

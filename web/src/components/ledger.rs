@@ -1,5 +1,6 @@
 //! The checker ledger: acknowledged writes, the lost ones linked to the full
-//! sync (or crash) that erased them, stale reads and reads of expired keys.
+//! sync (or crash) that erased them, stale reads and reads of expired keys,
+//! and flash sales (oversold units per buyers node).
 
 use replilab_core::checker;
 use yew::prelude::*;
@@ -67,6 +68,27 @@ pub fn ledger(p: &Props) -> Html {
                         <li class={k}>
                             <button class="t link" onclick={seek(b.read_ms)}>{fmt_time(b.read_ms)}</button>
                             <code>{format!("[{}] GET {} @{} → {} (expected {})", b.client, b.key, b.node, b.got, b.expected)}</code>
+                        </li>
+                    }) }
+                </ol>
+            }
+            if !r.sales.is_empty() {
+                <h3>{l.t(i18n::SALES)}</h3>
+                <ol class="sales">
+                    { for r.sales.iter().map(|s| html! {
+                        <li class={classes!((s.oversold > 0).then_some("bad"))} data-sale={s.client.clone()}>
+                            {l.f(i18n::SALE_LINE, &[
+                                &s.client,
+                                &format!("{:?}", s.strategy).to_lowercase(),
+                                &s.stats.purchases.to_string(),
+                                &s.stock.to_string(),
+                                &s.oversold.to_string(),
+                                &s.final_stock.map_or("-".into(), |n| n.to_string()),
+                                &s.stats.lock_failed.to_string(),
+                                &s.stats.lock_expired.to_string(),
+                                &s.stats.foreign_releases.to_string(),
+                                &s.stats.watch_retries.to_string(),
+                            ])}
                         </li>
                     }) }
                 </ol>

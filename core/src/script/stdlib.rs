@@ -1,0 +1,415 @@
+//! The libraries a script sees: `redis.*`, the base functions the subset
+//! supports, and parts of `string`, `table` and `math`.
+
+use super::eval::{Interp, LuaError};
+use super::ops::tostring;
+use super::value::{parse_num, Table, Val};
+use super::{lua_to_arg, reply_to_lua};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    Call,
+    Pcall,
+    ErrorReply,
+    StatusReply,
+    Sha1hex,
+    Log,
+    Tonumber,
+    Tostring,
+    Type,
+    Unpack,
+    Pairs,
+    Ipairs,
+    Next,
+    INext,
+    Error,
+    StrLen,
+    StrSub,
+    StrUpper,
+    StrLower,
+    StrFormat,
+    StrRep,
+    TabInsert,
+    TabConcat,
+    Floor,
+    Ceil,
+    Max,
+    Min,
+    Abs,
+}
+
+use Builtin::*;
+
+const STRING: &[(&str, Builtin)] = &[
+    ("len", StrLen),
+    ("sub", StrSub),
+    ("upper", StrUpper),
+    ("lower", StrLower),
+    ("format", StrFormat),
+    ("rep", StrRep),
+];
+
+impl Builtin {
+    pub fn string_fn(name: &[u8]) -> Option<Builtin> {
+        STRING
+            .iter()
+            .find(|(n, _)| n.as_bytes() == name)
+            .map(|(_, b)| *b)
+    }
+    /// The name Lua uses in "bad argument #1 to 'sub'".
+    fn name(self) -> &'static str {
+        match self {
+            Call => "call",
+            Pcall => "pcall",
+            ErrorReply => "error_reply",
+            StatusReply => "status_reply",
+            Sha1hex => "sha1hex",
+            Log => "log",
+            Tonumber => "tonumber",
+            Tostring => "tostring",
+            Type => "type",
+            Unpack => "unpack",
+            Pairs => "pairs",
+            Ipairs => "ipairs",
+            Next | INext => "next",
+            Error => "error",
+            StrLen => "len",
+            StrSub => "sub",
+            StrUpper => "upper",
+            StrLower => "lower",
+            StrFormat => "format",
+            StrRep => "rep",
+            TabInsert => "insert",
+            TabConcat => "concat",
+            Floor => "floor",
+            Ceil => "ceil",
+            Max => "max",
+            Min => "min",
+            Abs => "abs",
+        }
+    }
+}
+
+fn lib(entries: &[(&str, Val)]) -> Val {
+    let mut t = Table::default();
+    for (k, v) in entries {
+        t.set(Val::str(k.as_bytes()), v.clone());
+    }
+    Val::table(t)
+}
+
+/// The global table of a script run: the libraries, `KEYS` and `ARGV`.
+pub fn globals(keys: &[Vec<u8>], args: &[Vec<u8>]) -> Table {
+    let b = Val::Builtin;
+    let strings = |v: &[Vec<u8>]| {
+        Val::table(Table {
+            arr: v.iter().map(|s| Val::str(s)).collect(),
+            hash: Vec::new(),
+        })
+    };
+    let n = |x: f64| Val::Num(x);
+    let string: Vec<(&str, Val)> = STRING.iter().map(|(k, f)| (*k, b(*f))).collect();
+    let entries = [
+        ("KEYS", strings(keys)),
+        ("ARGV", strings(args)),
+        (
+            "redis",
+            lib(&[
+                ("call", b(Call)),
+                ("pcall", b(Pcall)),
+                ("error_reply", b(ErrorReply)),
+                ("status_reply", b(StatusReply)),
+                ("sha1hex", b(Sha1hex)),
+                ("log", b(Log)),
+                ("LOG_DEBUG", n(0.0)),
+                ("LOG_VERBOSE", n(1.0)),
+                ("LOG_NOTICE", n(2.0)),
+                ("LOG_WARNING", n(3.0)),
+            ]),
+        ),
+        ("string", lib(&string)),
+        (
+            "table",
+            lib(&[("insert", b(TabInsert)), ("concat", b(TabConcat))]),
+        ),
+        (
+            "math",
+            lib(&[
+                ("floor", b(Floor)),
+                ("ceil", b(Ceil)),
+                ("max", b(Max)),
+                ("min", b(Min)),
+                ("abs", b(Abs)),
+                ("huge", n(f64::INFINITY)),
+            ]),
+        ),
+        ("tonumber", b(Tonumber)),
+        ("tostring", b(Tostring)),
+        ("type", b(Type)),
+        ("unpack", b(Unpack)),
+        ("pairs", b(Pairs)),
+        ("ipairs", b(Ipairs)),
+        ("next", b(Next)),
+        ("error", b(Error)),
+    ];
+    let mut g = Table::default();
+    for (k, v) in entries {
+        g.set(Val::str(k.as_bytes()), v);
+    }
+    g
+}
+
+/// Lua's `luaL_typename` for "got ..." in argument errors.
+fn got(v: Option<&Val>) -> &'static str {
+    v.map(Val::type_name).unwrap_or("no value")
+}
+
+fn bad(me: &Interp, b: Builtin, i: usize, want: &str, v: Option<&Val>) -> LuaError {
+    me.rt(format_args!(
+        "bad argument #{} to '{}' ({want} expected, got {})",
+        i + 1,
+        b.name(),
+        got(v)
+    ))
+}
+
+pub(super) fn num(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<f64, LuaError> {
+    a.get(i)
+        .and_then(Val::to_num)
+        .ok_or_else(|| bad(me, b, i, "number", a.get(i)))
+}
+
+pub(super) fn bytes(me: &Interp, b: Builtin, a: &[Val], i: usize) -> Result<Vec<u8>, LuaError> {
+    a.get(i)
+        .and_then(Val::to_bytes)
+        .ok_or_else(|| bad(me, b, i, "string", a.get(i)))
+}
+
+fn table(
+    me: &Interp,
+    b: Builtin,
+    a: &[Val],
+    i: usize,
+) -> Result<std::rc::Rc<std::cell::RefCell<Table>>, LuaError> {
+    match a.get(i) {
+        Some(Val::Table(t)) => Ok(t.clone()),
+        v => Err(bad(me, b, i, "table", v)),
+    }
+}
+
+/// `redis.error_reply` / `luaPushErrorBuff`: "-CODE msg" keeps its code, a
+/// single word gets `ERR`.
+fn error_text(s: &[u8]) -> Vec<u8> {
+    let s = s.strip_prefix(b"-").unwrap_or(s);
+    if s.contains(&b' ') {
+        s.to_vec()
+    } else {
+        [b"ERR ".as_slice(), s].concat()
+    }
+}
+
+fn one(v: Val) -> Result<Vec<Val>, LuaError> {
+    Ok(vec![v])
+}
+
+pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>, LuaError> {
+    let arg = |i: usize| a.get(i).cloned().unwrap_or(Val::Nil);
+    match b {
+        Call | Pcall => {
+            if a.is_empty() {
+                return Err(
+                    me.raise("ERR Please specify at least one argument for this redis lib call")
+                );
+            }
+            let Some(argv) = a.iter().map(lua_to_arg).collect::<Option<Vec<_>>>() else {
+                return Err(
+                    me.raise("ERR Lua redis lib command arguments must be strings or integers")
+                );
+            };
+            let reply = me.host.call(argv);
+            match (b, &reply) {
+                (Call, crate::data::Reply::Error(e)) => {
+                    Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))))
+                }
+                _ => one(reply_to_lua(&reply)),
+            }
+        }
+        ErrorReply | StatusReply => {
+            let s = bytes(me, b, &a, 0)?;
+            let (k, v) = if b == ErrorReply {
+                ("err", error_text(&s))
+            } else {
+                ("ok", s)
+            };
+            one(lib(&[(k, Val::str(&v))]))
+        }
+        Sha1hex => one(Val::str(
+            super::sha1::sha1_hex(&bytes(me, b, &a, 0)?).as_bytes(),
+        )),
+        Log => {
+            let level = num(me, b, &a, 0)? as i64;
+            let parts: Vec<Vec<u8>> = a[1..].iter().map(tostring).collect();
+            me.host.log(
+                level,
+                String::from_utf8_lossy(&parts.join(&b' ')).into_owned(),
+            );
+            Ok(Vec::new())
+        }
+        Tonumber => one(match (arg(0), a.get(1)) {
+            (v, None) => match v {
+                Val::Num(_) => v,
+                Val::Str(s) => std::str::from_utf8(&s)
+                    .ok()
+                    .and_then(parse_num)
+                    .map(Val::Num)
+                    .unwrap_or(Val::Nil),
+                _ => Val::Nil,
+            },
+            (v, Some(_)) => {
+                let base = num(me, b, &a, 1)? as u32;
+                let s = String::from_utf8_lossy(&tostring(&v)).trim().to_string();
+                match (2..=36).contains(&base) {
+                    true => i64::from_str_radix(&s, base)
+                        .map(|n| Val::Num(n as f64))
+                        .unwrap_or(Val::Nil),
+                    false => return Err(me.rt("bad argument #2 to 'tonumber' (base out of range)")),
+                }
+            }
+        }),
+        Tostring => one(Val::str(&tostring(&arg(0)))),
+        Type => match a.first() {
+            Some(v) => one(Val::str(v.type_name().as_bytes())),
+            None => Err(me.rt("bad argument #1 to 'type' (value expected)")),
+        },
+        Unpack => {
+            let t = table(me, b, &a, 0)?;
+            let t = t.borrow();
+            Ok((1..=t.len()).map(|i| t.get(&Val::Num(i as f64))).collect())
+        }
+        Pairs => Ok(vec![
+            Val::Builtin(Next),
+            Val::Table(table(me, b, &a, 0)?),
+            Val::Nil,
+        ]),
+        Ipairs => Ok(vec![
+            Val::Builtin(INext),
+            Val::Table(table(me, b, &a, 0)?),
+            Val::Num(0.0),
+        ]),
+        Next => {
+            let t = table(me, b, &a, 0)?;
+            me.charge(t.borrow().hash.len())?;
+            let r = t.borrow().next(&arg(1));
+            Ok(r.map(|(k, v)| vec![k, v]).unwrap_or_else(|| vec![Val::Nil]))
+        }
+        INext => {
+            let t = table(me, b, &a, 0)?;
+            let i = num(me, b, &a, 1)? + 1.0;
+            let v = t.borrow().get(&Val::Num(i));
+            Ok(if matches!(v, Val::Nil) {
+                vec![Val::Nil]
+            } else {
+                vec![Val::Num(i), v]
+            })
+        }
+        Error => match arg(0) {
+            Val::Table(t) => match t.borrow().get_str("err") {
+                Val::Str(e) => Err(me.raise(&String::from_utf8_lossy(&e))),
+                _ => Err(me.raise("ERR user_script: error object is not a string")),
+            },
+            v => Err(me.rt(String::from_utf8_lossy(&tostring(&v)))),
+        },
+        StrLen => one(Val::Num(bytes(me, b, &a, 0)?.len() as f64)),
+        StrSub => {
+            let s = bytes(me, b, &a, 0)?;
+            let len = s.len() as i64;
+            let fix = |i: i64| if i < 0 { (len + i + 1).max(0) } else { i };
+            let i = fix(num(me, b, &a, 1)? as i64).max(1);
+            let j = match a.get(2) {
+                Some(_) => fix(num(me, b, &a, 2)? as i64).min(len),
+                None => len,
+            };
+            one(Val::str(if i > j {
+                &[]
+            } else {
+                &s[i as usize - 1..j as usize]
+            }))
+        }
+        StrUpper => one(Val::str(&bytes(me, b, &a, 0)?.to_ascii_uppercase())),
+        StrLower => one(Val::str(&bytes(me, b, &a, 0)?.to_ascii_lowercase())),
+        StrRep => {
+            let s = bytes(me, b, &a, 0)?;
+            let n = num(me, b, &a, 1)?.max(0.0) as usize;
+            if s.len().saturating_mul(n) > super::eval::MAX_STRING {
+                return Err(me.rt("not enough memory"));
+            }
+            one(Val::str(&s.repeat(n)))
+        }
+        StrFormat => one(Val::str(&super::strfmt::format(me, &a)?)),
+        TabInsert => {
+            let t = table(me, b, &a, 0)?;
+            let mut t = t.borrow_mut();
+            match a.len() {
+                2 => {
+                    let n = t.len() + 1;
+                    t.set(Val::Num(n as f64), arg(1));
+                }
+                3 => {
+                    let pos = num(me, b, &a, 1)? as usize;
+                    let n = t.len();
+                    if pos < 1 || pos > n + 1 {
+                        return Err(me.rt("bad argument #2 to 'insert' (position out of bounds)"));
+                    }
+                    for i in (pos..=n).rev() {
+                        let v = t.get(&Val::Num(i as f64));
+                        t.set(Val::Num((i + 1) as f64), v);
+                    }
+                    t.set(Val::Num(pos as f64), arg(2));
+                }
+                _ => return Err(me.rt("wrong number of arguments to 'insert'")),
+            }
+            Ok(Vec::new())
+        }
+        TabConcat => {
+            let t = table(me, b, &a, 0)?;
+            let sep = if a.len() > 1 {
+                bytes(me, b, &a, 1)?
+            } else {
+                Vec::new()
+            };
+            let t = t.borrow();
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            let mut total = 0;
+            for i in 1..=t.len() {
+                match t.get(&Val::Num(i as f64)).to_bytes() {
+                    Some(s) if total + s.len() > super::eval::MAX_STRING => {
+                        return Err(me.rt("not enough memory"))
+                    }
+                    Some(s) => {
+                        total += s.len() + sep.len();
+                        out.push(s)
+                    }
+                    None => {
+                        return Err(me.rt(format_args!(
+                            "invalid value (at index {i}) in table for 'concat'"
+                        )))
+                    }
+                }
+            }
+            one(Val::str(&out.join(sep.as_slice())))
+        }
+        Floor => one(Val::Num(num(me, b, &a, 0)?.floor())),
+        Ceil => one(Val::Num(num(me, b, &a, 0)?.ceil())),
+        Abs => one(Val::Num(num(me, b, &a, 0)?.abs())),
+        Max | Min => {
+            let mut best = num(me, b, &a, 0)?;
+            for i in 1..a.len() {
+                let x = num(me, b, &a, i)?;
+                if (b == Max && x > best) || (b == Min && x < best) {
+                    best = x;
+                }
+            }
+            one(Val::Num(best))
+        }
+    }
+}
