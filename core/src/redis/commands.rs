@@ -51,7 +51,7 @@ fn arg_str(argv: &Argv, i: usize) -> String {
 
 /// Commands whose replies redis-cli prints raw (no quotes), as it does for INFO.
 fn prints_raw(argv: &Argv) -> bool {
-    matches!(upper(&argv[0]).as_str(), "INFO")
+    matches!(upper(&argv[0]).as_str(), "INFO") || crate::cluster::prints_raw(argv)
 }
 
 impl RedisNode {
@@ -120,6 +120,7 @@ impl RedisNode {
         }
         let mut client = self.take_client(to);
         let reply = self.process_with(&mut client, to, argv, cx);
+        crate::cluster::after_command(&mut client, argv);
         self.put_client(to, client);
         reply
     }
@@ -133,11 +134,15 @@ impl RedisNode {
     ) -> Option<Reply> {
         self.stats.total_commands_processed += 1;
         let name = upper(&argv[0]);
-        let Some(spec) = data::lookup_argv(argv) else {
+        // A container with an unknown subcommand falls to `arity_error`'s text.
+        let Some(spec) = data::lookup_argv(argv).or_else(|| data::lookup(&argv[0])) else {
             return Some(self.reject(client, data::unknown_command(argv)));
         };
         if let Some(err) = spec.arity_error(argv) {
             return Some(self.reject(client, err));
+        }
+        if let Some(r) = self.cluster_redirect(client, spec, argv, cx) {
+            return Some(r);
         }
         let in_multi = client.multi.is_some();
         let queues_write = name == "EXEC"
@@ -312,6 +317,9 @@ impl RedisNode {
             }
             "CLIENT" => self.client_command(client, to, argv, cx),
             "SENTINEL" => data::unknown_command(argv),
+            "CLUSTER" | "READONLY" | "READWRITE" | "ASKING" => {
+                self.cluster_command(client, argv, cx)
+            }
             // The lab models database 0 only (ARCHITECTURE.md, Simplifications).
             "SELECT" => match data::parse_i64(&argv[1]) {
                 Some(0) => Reply::ok(),

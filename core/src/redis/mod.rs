@@ -45,6 +45,8 @@ pub struct RedisSpec {
     pub rdb_save_bytes_per_ms: u64,
     /// How fast a replica loads an RDB (bytes per simulated ms).
     pub rdb_load_bytes_per_ms: u64,
+    /// `cluster-enabled yes` and the cluster's topology (cluster/).
+    pub cluster: Option<crate::cluster::ClusterSpec>,
 }
 
 impl Default for RedisSpec {
@@ -61,6 +63,7 @@ impl RedisSpec {
             replicaof: None,
             rdb_save_bytes_per_ms: 200_000,
             rdb_load_bytes_per_ms: 300_000,
+            cluster: None,
         }
     }
 }
@@ -129,6 +132,8 @@ pub struct Client {
     /// Pub/Sub subscriptions (channels and patterns).
     pub channels: std::collections::BTreeSet<Vec<u8>>,
     pub patterns: std::collections::BTreeSet<Vec<u8>>,
+    /// READONLY / ASKING (cluster/route.rs).
+    pub cluster_flags: u8,
 }
 
 /// A WAIT that is blocked until enough replicas acknowledge.
@@ -188,6 +193,8 @@ pub struct RedisNode {
     getack_pending: bool,
     /// The console ticket that receives Pub/Sub messages (0: none).
     pub console_push_ticket: u64,
+    /// Cluster mode: this server's view of the cluster (cluster/).
+    pub cluster: Option<Box<crate::cluster::ClusterState>>,
 }
 
 impl RedisNode {
@@ -231,6 +238,10 @@ impl RedisNode {
             cron_loops: 0,
             getack_pending: false,
             console_push_ticket: 0,
+            cluster: spec
+                .cluster
+                .as_ref()
+                .map(|c| Box::new(crate::cluster::ClusterState::new(c))),
             spec,
         }
     }
@@ -303,6 +314,7 @@ impl RedisNode {
             });
         }
         cx.timer(cron_phase_ms + 1, Timer::Redis(RedisTimer::Cron));
+        self.cluster_start(cx);
     }
 
     fn on_timer(&mut self, t: RedisTimer, cx: &mut Cx) {

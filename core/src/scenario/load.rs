@@ -278,6 +278,20 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
             c.node("expect", i, "nodes", &Some(n.clone()))?;
         }
     }
+    if let Some(cl) = &s.cluster {
+        crate::cluster::scenario::validate(s, cl).map_err(|(i, m)| match i {
+            Some(i) => c.err("cluster.slots", i, m),
+            None => {
+                let at = src.find("[cluster]").unwrap_or(0);
+                let (line, column) = line_col(src, at);
+                LoadError {
+                    line,
+                    column,
+                    message: m,
+                }
+            }
+        })?;
+    }
     Ok(())
 }
 

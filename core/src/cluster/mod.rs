@@ -1,0 +1,179 @@
+//! Redis Cluster (cluster.c, 7.0): hash slots, the node table each server
+//! keeps, `getNodeByQuery`'s redirections, the CLUSTER command, and the
+//! per-node / per-slot views used to teach data skew and hot keys.
+//!
+//! The topology is written in the scenario (`[cluster]`), as if
+//! `redis-cli --cluster create` had already run: every server starts knowing
+//! all nodes, their ids and slot ranges. Cluster replicas are ordinary
+//! replicas of their master (`replicaof`), so replication is reused as is.
+
+mod commands;
+mod replies;
+mod route;
+pub mod scenario;
+pub mod slot;
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+
+pub use commands::prints_raw;
+pub use route::{after_command, Redirect};
+pub use slot::{key_slot, SLOTS};
+
+/// One node of the cluster as every server knows it at start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerSpec {
+    /// 40 hex characters (from the scenario's seeded RNG).
+    pub id: String,
+    pub host: String,
+    pub port: u16,
+    /// The id of its master, for a replica.
+    pub master: Option<String>,
+    /// Inclusive slot ranges it serves (masters).
+    pub slots: Vec<(u16, u16)>,
+    pub config_epoch: u64,
+}
+
+/// What a cluster-enabled server starts from (`cluster-enabled yes` plus
+/// its nodes.conf).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterSpec {
+    pub myid: String,
+    pub node_timeout_ms: u64,
+    pub require_full_coverage: bool,
+    pub allow_reads_when_down: bool,
+    pub replica_validity_factor: u64,
+    pub nodes: Vec<PeerSpec>,
+}
+
+/// A node in a server's node table (`clusterNode`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peer {
+    pub id: String,
+    pub host: String,
+    pub port: u16,
+    pub master: Option<usize>,
+    pub config_epoch: u64,
+    pub ping_sent_ms: i64,
+    pub pong_recv_ms: i64,
+}
+
+/// No owner in the slot table.
+pub const NONE: u16 = u16::MAX;
+
+/// A server's view of the cluster (`clusterState`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterState {
+    pub spec: ClusterSpec,
+    pub myself: usize,
+    pub nodes: Vec<Peer>,
+    /// Owner (index into `nodes`) of each slot, or `NONE`.
+    pub slots: Vec<u16>,
+    /// `migrating_slots_to` / `importing_slots_from`: (slot, node index).
+    pub migrating: Vec<(u16, usize)>,
+    pub importing: Vec<(u16, usize)>,
+    pub current_epoch: u64,
+    pub ok: bool,
+}
+
+impl ClusterState {
+    pub fn new(spec: &ClusterSpec) -> ClusterState {
+        let index = |id: &str| spec.nodes.iter().position(|n| n.id == id);
+        let nodes = spec
+            .nodes
+            .iter()
+            .map(|n| Peer {
+                id: n.id.clone(),
+                host: n.host.clone(),
+                port: n.port,
+                master: n.master.as_deref().and_then(index),
+                config_epoch: n.config_epoch,
+                ping_sent_ms: 0,
+                pong_recv_ms: 0,
+            })
+            .collect();
+        let mut slots = vec![NONE; SLOTS as usize];
+        for (i, n) in spec.nodes.iter().enumerate() {
+            for &(a, b) in &n.slots {
+                for s in a..=b.min(SLOTS - 1) {
+                    slots[s as usize] = i as u16;
+                }
+            }
+        }
+        let mut st = ClusterState {
+            myself: index(&spec.myid).unwrap_or(0),
+            current_epoch: spec.nodes.iter().map(|n| n.config_epoch).max().unwrap_or(0),
+            spec: spec.clone(),
+            nodes,
+            slots,
+            migrating: Vec::new(),
+            importing: Vec::new(),
+            ok: false,
+        };
+        st.update_state();
+        st
+    }
+
+    pub fn me(&self) -> &Peer {
+        &self.nodes[self.myself]
+    }
+
+    pub fn is_master(&self, i: usize) -> bool {
+        self.nodes[i].master.is_none()
+    }
+
+    pub fn owner(&self, slot: u16) -> Option<usize> {
+        match self.slots.get(slot as usize) {
+            Some(&o) if o != NONE => Some(o as usize),
+            _ => None,
+        }
+    }
+
+    /// The inclusive slot ranges node `i` serves, in slot order.
+    pub fn ranges_of(&self, i: usize) -> Vec<(u16, u16)> {
+        let mut out: Vec<(u16, u16)> = Vec::new();
+        for (s, &o) in self.slots.iter().enumerate() {
+            if o as usize != i || o == NONE {
+                continue;
+            }
+            let s = s as u16;
+            match out.last_mut() {
+                Some(r) if r.1 + 1 == s => r.1 = s,
+                _ => out.push((s, s)),
+            }
+        }
+        out
+    }
+
+    pub fn replicas_of(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.nodes.len()).filter(move |&j| self.nodes[j].master == Some(i))
+    }
+
+    pub fn slots_assigned(&self) -> usize {
+        self.slots.iter().filter(|&&o| o != NONE).count()
+    }
+
+    /// Masters serving at least one slot (`cluster_size`).
+    pub fn size(&self) -> usize {
+        (0..self.nodes.len())
+            .filter(|&i| self.is_master(i) && self.slots.contains(&(i as u16)))
+            .count()
+    }
+
+    /// `clusterUpdateState` without the failure detector: the cluster is
+    /// down when full coverage is required and a slot has no owner.
+    pub fn update_state(&mut self) {
+        self.ok = !self.spec.require_full_coverage || self.slots_assigned() == SLOTS as usize;
+    }
+
+    pub fn index_of_addr(&self, host: &str, port: u16) -> Option<usize> {
+        self.nodes
+            .iter()
+            .position(|n| n.host == host && n.port == port)
+    }
+
+    pub fn index_of_id(&self, id: &[u8]) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id.as_bytes() == id)
+    }
+}
