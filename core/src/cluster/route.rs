@@ -56,7 +56,8 @@ pub fn node_by_query(
     q: &Query,
 ) -> Result<(), Redirect> {
     let mut first: Option<(&[u8], u16, usize)> = None;
-    let (mut multiple, mut migrating, mut importing, mut missing) = (false, false, false, 0);
+    let (mut multiple, mut migrating, mut importing) = (false, false, false);
+    let (mut missing, mut existing) = (0, 0);
     for (spec, argv) in &q.cmds {
         for pos in spec.key_positions(argv.len()) {
             let key = argv[pos].as_slice();
@@ -81,8 +82,12 @@ pub fn node_by_query(
                 }
                 Some(_) => {}
             }
-            if (migrating || importing) && !has_key(key) {
-                missing += 1;
+            if migrating || importing {
+                if has_key(key) {
+                    existing += 1;
+                } else {
+                    missing += 1;
+                }
             }
         }
     }
@@ -99,6 +104,10 @@ pub fn node_by_query(
     }
     if (migrating || importing) && q.is_migrate {
         return Ok(());
+    }
+    // 7.0: some keys here and some gone is TRYAGAIN, all gone is ASK.
+    if migrating && missing > 0 && existing > 0 {
+        return Err(Redirect::Unstable);
     }
     if migrating && missing > 0 {
         let to = st.migrating.iter().find(|m| m.0 == slot).map_or(n, |m| m.1);

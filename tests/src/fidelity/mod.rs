@@ -13,9 +13,13 @@
 //!   failover, split-brain lost writes, Sentinel replies) on the lab and on
 //!   real `redis-sentinel` 7.0 processes.
 //!
+//! - `cluster`: CLUSTER KEYSLOT for 60+ keys and a 3-master cluster
+//!   (redirections, CLUSTER SLOTS/NODES/INFO) against real cluster mode.
+//!
 //! The checks themselves are in `tests/tests/fidelity.rs` (and `sentinel.rs`).
 
 pub mod cli;
+pub mod cluster;
 pub mod real;
 pub mod runner;
 pub mod sentinel;
