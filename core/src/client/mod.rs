@@ -7,12 +7,14 @@
 //! completed operation is recorded as `TraceKind::Op`, and the full history
 //! is kept in `ClientNode::history` for the checker.
 
+mod cluster;
 mod history;
 
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+pub use cluster::{ClusterClient, ClusterClientSpec, ClusterWorkload};
 pub use history::{Op, OpKind, Outcome};
 
 use crate::data::Reply;
@@ -78,6 +80,8 @@ pub struct ClientSpec {
     pub stop_ms: Option<u64>,
     /// Key prefix of the writer workloads: `<prefix>:<n>`.
     pub prefix: String,
+    /// Cluster-aware routing and workload (client/cluster.rs); replaces `routing`.
+    pub cluster: Option<ClusterClientSpec>,
 }
 
 impl Default for ClientSpec {
@@ -95,6 +99,7 @@ impl Default for ClientSpec {
             start_ms: 0,
             stop_ms: None,
             prefix: "w".into(),
+            cluster: None,
         }
     }
 }
@@ -149,6 +154,8 @@ pub struct ClientNode {
     in_flight: Vec<InFlight>,
     next_n: u64,
     resolving: bool,
+    /// Cluster routing state, when `spec.cluster` is set.
+    pub cluster: Option<Box<ClusterClient>>,
 }
 
 impl ClientNode {
@@ -157,6 +164,7 @@ impl ClientNode {
             Routing::Fixed { host, port } => Some((host.clone(), *port)),
             Routing::Sentinel { .. } => None,
         };
+        let spec_cluster = spec.cluster.is_some();
         ClientNode {
             spec,
             history: Vec::new(),
@@ -169,10 +177,14 @@ impl ClientNode {
             in_flight: Vec::new(),
             next_n: 1,
             resolving: false,
+            cluster: spec_cluster.then(Box::<ClusterClient>::default),
         }
     }
 
     pub fn handle(&mut self, input: Input, cx: &mut Cx) {
+        if self.cluster.is_some() {
+            return self.cluster_handle(input, cx);
+        }
         match input {
             Input::Start { .. } => {
                 self.ensure_connections(cx);

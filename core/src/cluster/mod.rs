@@ -11,14 +11,18 @@ mod commands;
 mod replies;
 mod route;
 pub mod scenario;
+pub mod skew;
 pub mod slot;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_skew;
 
 use serde::{Deserialize, Serialize};
 
 pub use commands::prints_raw;
 pub use route::{after_command, Redirect};
+pub use skew::SkewView;
 pub use slot::{key_slot, SLOTS};
 
 /// One node of the cluster as every server knows it at start.
@@ -75,7 +79,12 @@ pub struct ClusterState {
     pub importing: Vec<(u16, usize)>,
     pub current_epoch: u64,
     pub ok: bool,
+    /// Commands served per simulated second: (second, count), the last `OPS_WINDOW_S + 1`.
+    pub ops: Vec<(u64, u64)>,
 }
+
+/// The sliding window of per-node ops/s (seconds).
+pub const OPS_WINDOW_S: u64 = 5;
 
 impl ClusterState {
     pub fn new(spec: &ClusterSpec) -> ClusterState {
@@ -110,6 +119,7 @@ impl ClusterState {
             migrating: Vec::new(),
             importing: Vec::new(),
             ok: false,
+            ops: Vec::new(),
         };
         st.update_state();
         st
@@ -165,6 +175,32 @@ impl ClusterState {
     /// down when full coverage is required and a slot has no owner.
     pub fn update_state(&mut self) {
         self.ok = !self.spec.require_full_coverage || self.slots_assigned() == SLOTS as usize;
+    }
+
+    /// Counts one command served at `now_ms` (true simulated time).
+    pub fn count_op(&mut self, now_ms: u64) {
+        let sec = now_ms / 1000;
+        match self.ops.last_mut() {
+            Some((s, n)) if *s == sec => *n += 1,
+            _ => self.ops.push((sec, 1)),
+        }
+        let keep = OPS_WINDOW_S as usize + 1;
+        if self.ops.len() > keep {
+            self.ops.drain(..self.ops.len() - keep);
+        }
+    }
+
+    /// Average commands per second over the last `OPS_WINDOW_S` whole seconds.
+    pub fn ops_per_s(&self, now_ms: u64) -> u64 {
+        let now = now_ms / 1000;
+        let from = now.saturating_sub(OPS_WINDOW_S);
+        let n: u64 = self
+            .ops
+            .iter()
+            .filter(|(s, _)| *s >= from && *s < now)
+            .map(|x| x.1)
+            .sum();
+        n / OPS_WINDOW_S
     }
 
     pub fn index_of_addr(&self, host: &str, port: u16) -> Option<usize> {

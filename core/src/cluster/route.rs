@@ -147,6 +147,7 @@ impl RedisNode {
         argv: &Argv,
         cx: &mut Cx,
     ) -> Option<Reply> {
+        self.cluster.as_deref_mut()?.count_op(cx.now_ms);
         let st = self.cluster.as_deref()?;
         let is_exec = spec.name == "exec";
         if spec.first_key <= 0 && !is_exec {

@@ -220,6 +220,21 @@ fn client_spec(
         start_ms: n.start_s.unwrap_or(0) * 1000,
         stop_ms: n.stop_s.map(|s| s * 1000),
         prefix: n.prefix.clone().unwrap_or(d.prefix),
+        cluster: (n.routing.as_deref() == Some("cluster")).then(|| {
+            crate::client::ClusterClientSpec {
+                seeds: s
+                    .nodes
+                    .iter()
+                    .filter(|x| x.kind == Kind::Redis)
+                    .filter_map(|x| addr_of(&x.name))
+                    .collect(),
+                workload: n
+                    .cluster_workload
+                    .clone()
+                    .unwrap_or(crate::client::ClusterWorkload::Spread),
+                max_redirects: 5,
+            }
+        }),
     }
 }
 

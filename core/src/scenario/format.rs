@@ -161,6 +161,9 @@ pub struct NodeDef {
     pub prefix: Option<String>,
     pub start_s: Option<u64>,
     pub stop_s: Option<u64>,
+    /// With routing = "cluster": `{ kind = "spread" | "tagged" | "bigkey" |
+    /// "hot_read" | "hot_copies", ... }` (client/cluster.rs).
+    pub cluster_workload: Option<crate::client::ClusterWorkload>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -205,6 +205,14 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
                 match n.routing.as_deref() {
                     Some("fixed") | None => c.node("node", i, "target", &n.target)?,
                     Some("sentinel") => {}
+                    Some("cluster") if s.cluster.is_some() => {}
+                    Some("cluster") => {
+                        return Err(c.err(
+                            "node",
+                            i,
+                            "routing \"cluster\" needs a [cluster] table".into(),
+                        ))
+                    }
                     Some(other) => {
                         return Err(c.err(
                             "node",
@@ -217,6 +225,13 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
                 }
                 if n.read_from.is_some() {
                     c.node("node", i, "read_from", &n.read_from)?;
+                }
+                if n.cluster_workload.is_some() && n.routing.as_deref() != Some("cluster") {
+                    return Err(c.err(
+                        "node",
+                        i,
+                        "`cluster_workload` needs routing = \"cluster\"".into(),
+                    ));
                 }
                 match n.workload.as_deref() {
                     None | Some("writer" | "write_then_read" | "counter") => {}
