@@ -205,7 +205,12 @@ impl ClientNode {
                 cl.refreshing = Some(c);
                 cx.send(c, msg(vec![b"CLUSTER".to_vec(), b"SLOTS".to_vec()]));
             }
-            (Some(c), _) => cl.refreshing = Some(c),
+            // Busy with an operation: ask once it is free.
+            (Some(_), true) => {
+                cl.refreshes -= 1;
+                cx.timer(10, Timer::Client(ClientTimer::Reconnect));
+            }
+            (Some(c), false) => cl.refreshing = Some(c),
             (None, _) => {
                 let (h, p) = cl.addrs[i].clone();
                 if let Some(node) = cx.resolve(&h, p) {

@@ -186,7 +186,11 @@ impl RedisNode {
 impl RedisNode {
     /// At start: a cluster that does not cover every slot says so, as Redis logs it.
     pub(crate) fn cluster_start(&mut self, cx: &mut Cx) {
-        if let Some(st) = self.cluster.as_deref() {
+        if let Some(st) = self.cluster.as_deref_mut() {
+            st.started_ms = cx.clock_ms;
+            for p in &mut st.nodes {
+                p.pong_recv_ms = cx.clock_ms;
+            }
             let state = if st.ok { "ok" } else { "fail" };
             cx.log(format!("Cluster state changed: {state}"));
         }

@@ -7,7 +7,11 @@
 //! all nodes, their ids and slot ranges. Cluster replicas are ordinary
 //! replicas of their master (`replicaof`), so replication is reused as is.
 
+mod bus;
 mod commands;
+mod failover;
+mod failure;
+mod lost;
 mod replies;
 mod route;
 pub mod scenario;
@@ -16,10 +20,15 @@ pub mod slot;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_failover;
+#[cfg(test)]
 mod tests_skew;
 
 use serde::{Deserialize, Serialize};
 
+use crate::net::ConnId;
+
+pub use bus::{BusKind, BusMsg};
 pub use commands::prints_raw;
 pub use route::{after_command, Redirect};
 pub use skew::SkewView;
@@ -49,6 +58,11 @@ pub struct ClusterSpec {
     pub allow_reads_when_down: bool,
     pub replica_validity_factor: u64,
     pub nodes: Vec<PeerSpec>,
+    /// nodes.conf's `currentEpoch` and `lastVoteEpoch`.
+    #[serde(default)]
+    pub current_epoch: u64,
+    #[serde(default)]
+    pub last_vote_epoch: u64,
 }
 
 /// A node in a server's node table (`clusterNode`).
@@ -61,6 +75,32 @@ pub struct Peer {
     pub config_epoch: u64,
     pub ping_sent_ms: i64,
     pub pong_recv_ms: i64,
+    /// `PFAIL` / `FAIL`.
+    pub flags: u8,
+    pub fail_time_ms: i64,
+    /// Failure reports: (reporting master, when).
+    pub reports: Vec<(usize, i64)>,
+    /// Replication offset from its last packet.
+    pub repl_offset: u64,
+    /// When we last voted for a replica of this master.
+    pub voted_time_ms: i64,
+    /// Our outbound bus link to it.
+    pub link: Option<ConnId>,
+    pub link_up: bool,
+    pub link_ctime_ms: i64,
+}
+
+pub const PFAIL: u8 = 1;
+pub const FAIL: u8 = 2;
+
+/// A replica's failover election (`failover_auth_*`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Election {
+    pub time_ms: i64,
+    pub rank: u64,
+    pub sent: bool,
+    pub count: u64,
+    pub epoch: u64,
 }
 
 /// No owner in the slot table.
@@ -79,6 +119,17 @@ pub struct ClusterState {
     pub importing: Vec<(u16, usize)>,
     pub current_epoch: u64,
     pub ok: bool,
+    pub last_vote_epoch: u64,
+    pub election: Election,
+    pub among_minority_ms: i64,
+    pub started_ms: i64,
+    pub last_cron_ms: i64,
+    pub cron_loops: u64,
+    /// Bus connections other nodes opened to us.
+    pub inbound: Vec<ConnId>,
+    /// Packets sent / received by `BusKind`.
+    pub sent: [u64; 6],
+    pub received: [u64; 6],
     /// Commands served per simulated second: (second, count), the last `OPS_WINDOW_S + 1`.
     pub ops: Vec<(u64, u64)>,
 }
@@ -100,6 +151,14 @@ impl ClusterState {
                 config_epoch: n.config_epoch,
                 ping_sent_ms: 0,
                 pong_recv_ms: 0,
+                flags: 0,
+                fail_time_ms: 0,
+                reports: Vec::new(),
+                repl_offset: 0,
+                voted_time_ms: 0,
+                link: None,
+                link_up: false,
+                link_ctime_ms: 0,
             })
             .collect();
         let mut slots = vec![NONE; SLOTS as usize];
@@ -112,7 +171,22 @@ impl ClusterState {
         }
         let mut st = ClusterState {
             myself: index(&spec.myid).unwrap_or(0),
-            current_epoch: spec.nodes.iter().map(|n| n.config_epoch).max().unwrap_or(0),
+            current_epoch: spec
+                .nodes
+                .iter()
+                .map(|n| n.config_epoch)
+                .max()
+                .unwrap_or(0)
+                .max(spec.current_epoch),
+            last_vote_epoch: spec.last_vote_epoch,
+            election: Election::default(),
+            among_minority_ms: 0,
+            started_ms: 0,
+            last_cron_ms: 0,
+            cron_loops: 0,
+            inbound: Vec::new(),
+            sent: [0; 6],
+            received: [0; 6],
             spec: spec.clone(),
             nodes,
             slots,
@@ -171,10 +245,28 @@ impl ClusterState {
             .count()
     }
 
-    /// `clusterUpdateState` without the failure detector: the cluster is
-    /// down when full coverage is required and a slot has no owner.
+    /// What `clusterUpdateState` decides: down when full coverage is
+    /// required and a slot is unserved or served by a FAIL node, or when
+    /// fewer than a majority of the slot-serving masters are reachable.
+    pub fn compute_ok(&self) -> bool {
+        let failed = |o: u16| o == NONE || self.nodes[o as usize].flags & FAIL != 0;
+        if self.spec.require_full_coverage && self.slots.iter().any(|&o| failed(o)) {
+            return false;
+        }
+        let masters = (0..self.nodes.len())
+            .filter(|&i| self.is_master(i) && self.slots.contains(&(i as u16)));
+        let (mut size, mut reachable) = (0, 0);
+        for i in masters {
+            size += 1;
+            if self.nodes[i].flags & (PFAIL | FAIL) == 0 {
+                reachable += 1;
+            }
+        }
+        reachable >= size / 2 + 1
+    }
+
     pub fn update_state(&mut self) {
-        self.ok = !self.spec.require_full_coverage || self.slots_assigned() == SLOTS as usize;
+        self.ok = self.compute_ok();
     }
 
     /// Counts one command served at `now_ms` (true simulated time).

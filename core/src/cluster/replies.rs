@@ -4,7 +4,8 @@
 
 use crate::data::Reply;
 
-use super::{ClusterState, SLOTS};
+use super::bus::KIND_NAMES;
+use super::{ClusterState, FAIL, PFAIL, SLOTS};
 
 fn bulk(s: &str) -> Reply {
     Reply::Bulk(s.as_bytes().to_vec())
@@ -26,18 +27,35 @@ impl ClusterState {
 
     pub fn info_text(&self) -> String {
         let assigned = self.slots_assigned();
-        format!(
-            "cluster_state:{}\r\ncluster_slots_assigned:{assigned}\r\ncluster_slots_ok:{assigned}\r\n\
-             cluster_slots_pfail:0\r\ncluster_slots_fail:0\r\ncluster_known_nodes:{}\r\n\
-             cluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{}\r\n\
-             cluster_stats_messages_sent:0\r\ncluster_stats_messages_received:0\r\n\
-             total_cluster_links_buffer_limit_exceeded:0\r\n",
+        let count = |f: u8| {
+            self.slots
+                .iter()
+                .filter(|&&o| o != super::NONE && self.nodes[o as usize].flags & f != 0)
+                .count()
+        };
+        let (pfail, fail) = (count(PFAIL), count(FAIL));
+        let mut out = format!(
+            "cluster_state:{}\r\ncluster_slots_assigned:{assigned}\r\ncluster_slots_ok:{}\r\n\
+             cluster_slots_pfail:{pfail}\r\ncluster_slots_fail:{fail}\r\ncluster_known_nodes:{}\r\n\
+             cluster_size:{}\r\ncluster_current_epoch:{}\r\ncluster_my_epoch:{}\r\n",
             if self.ok { "ok" } else { "fail" },
+            assigned - pfail - fail,
             self.nodes.len(),
             self.size(),
             self.current_epoch,
             self.epoch(self.myself),
-        )
+        );
+        for (dir, counts) in [("sent", &self.sent), ("received", &self.received)] {
+            for (name, n) in KIND_NAMES.iter().zip(counts.iter()).filter(|x| *x.1 > 0) {
+                out.push_str(&format!("cluster_stats_messages_{name}_{dir}:{n}\r\n"));
+            }
+            out.push_str(&format!(
+                "cluster_stats_messages_{dir}:{}\r\n",
+                counts.iter().sum::<u64>()
+            ));
+        }
+        out.push_str("total_cluster_links_buffer_limit_exceeded:0\r\n");
+        out
     }
 
     /// One CLUSTER NODES line.
@@ -49,10 +67,21 @@ impl ClusterState {
         } else {
             "master"
         };
-        let flags = if me {
+        let mut flags = if me {
             format!("myself,{role}")
         } else {
             role.into()
+        };
+        if n.flags & PFAIL != 0 {
+            flags.push_str(",fail?");
+        }
+        if n.flags & FAIL != 0 {
+            flags.push_str(",fail");
+        }
+        let link = if me || n.link_up {
+            "connected"
+        } else {
+            "disconnected"
         };
         let master = n.master.map_or("-".into(), |m| self.nodes[m].id.clone());
         let (ping, pong) = if me {
@@ -61,7 +90,7 @@ impl ClusterState {
             (n.ping_sent_ms, n.pong_recv_ms)
         };
         let mut line = format!(
-            "{} {}:{}@{} {flags} {master} {ping} {pong} {} connected",
+            "{} {}:{}@{} {flags} {master} {ping} {pong} {} {link}",
             n.id,
             n.host,
             n.port,
@@ -122,7 +151,7 @@ impl ClusterState {
                     self.node_reply(m),
                 ];
                 for r in self.replicas_of(m) {
-                    if (off.of)(r) != Some(0) {
+                    if (off.of)(r) != Some(0) && self.nodes[r].flags & FAIL == 0 {
                         e.push(self.node_reply(r));
                     }
                 }
@@ -160,7 +189,9 @@ impl ClusterState {
         let n = &self.nodes[i];
         let offset = (off.of)(i);
         let replica = n.master.is_some();
-        let health = if replica && offset == Some(0) {
+        let health = if n.flags & FAIL != 0 {
+            "fail"
+        } else if replica && offset == Some(0) {
             "loading"
         } else {
             "online"

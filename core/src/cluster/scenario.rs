@@ -213,6 +213,8 @@ pub fn specs(
                 allow_reads_when_down: c.allow_reads_when_down,
                 replica_validity_factor: c.replica_validity_factor,
                 nodes: peers.clone(),
+                current_epoch: 0,
+                last_vote_epoch: 0,
             };
             (n.name.clone(), spec)
         })

@@ -431,7 +431,7 @@ impl RedisNode {
     }
 
     /// `replicationSetMaster`.
-    pub(super) fn set_master(&mut self, host: String, port: u16, cx: &mut Cx) {
+    pub(crate) fn set_master(&mut self, host: String, port: u16, cx: &mut Cx) {
         let was_master = self.master.is_none();
         if let Some(conn) = self.master.as_ref().and_then(|m| m.conn) {
             let connected = self.master.as_ref().is_some_and(|m| m.is_connected());
@@ -458,7 +458,7 @@ impl RedisNode {
     }
 
     /// `replicationUnsetMaster`: promotion.
-    pub(super) fn unset_master(&mut self, cx: &mut Cx) {
+    pub(crate) fn unset_master(&mut self, cx: &mut Cx) {
         let Some(m) = self.master.take() else { return };
         if let Some(conn) = m.conn {
             cx.close(conn, "promoted to master");

@@ -272,6 +272,9 @@ impl RedisNode {
                     },
                 );
             }
+            Input::Connected { conn } if self.bus_conn_event(conn, true, cx) => {}
+            Input::ConnFailed { conn } | Input::Closed { conn }
+                if self.bus_conn_event(conn, false, cx) => {}
             Input::Connected { conn } => self.replica_on_connected(conn, cx),
             Input::ConnFailed { conn } => self.replica_on_conn_failed(conn, cx),
             Input::Closed { conn } => self.on_closed(conn, cx),
@@ -344,6 +347,9 @@ impl RedisNode {
         if self.master.as_ref().is_some_and(|m| m.conn == Some(conn)) {
             self.replica_on_master_msg(msg, cx);
             return;
+        }
+        if let Msg::Bus(b) = &msg {
+            return self.bus_on_msg(conn, b, cx);
         }
         let Msg::Cmd(argv) = msg else { return };
         if self.replicas.contains_key(&conn) {
