@@ -30,6 +30,7 @@ use crate::net::ConnId;
 
 pub use bus::{BusKind, BusMsg};
 pub use commands::prints_raw;
+pub use lost::owner_db;
 pub use route::{after_command, Redirect};
 pub use skew::SkewView;
 pub use slot::{key_slot, SLOTS};

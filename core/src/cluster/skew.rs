@@ -152,8 +152,7 @@ pub fn stale_copy_reads(sim: &Sim, client: Option<&str>) -> u64 {
 /// The value of an expectation `check = "cluster"` with this `field`:
 /// `keys`, `bytes`, `ops_per_s`, `slots` of `node`; `max_keys_ratio_pct`
 /// (the most loaded master's keys over the least loaded's, in percent);
-/// `moved`, `asked`, `stale_copy_reads` of the clients (or one `client`);
-/// `lost_writes` (acknowledged writes the slot's final owner lacks).
+/// `moved`, `asked`, `stale_copy_reads` of the clients (or one `client`).
 pub fn expect_value(
     sim: &Sim,
     field: &str,
@@ -184,8 +183,7 @@ pub fn expect_value(
         "moved" => clients().map(|c| c.moved).sum::<u64>() as i64,
         "asked" => clients().map(|c| c.asked).sum::<u64>() as i64,
         "stale_copy_reads" => stale_copy_reads(sim, client) as i64,
-        "lost_writes" => super::lost::lost_writes(sim) as i64,
-        other => return Err(format!("unknown cluster field \"{other}\" (keys, bytes, ops_per_s, slots, max_keys_ratio_pct, moved, asked, stale_copy_reads, lost_writes)")),
+        other => return Err(format!("unknown cluster field \"{other}\" (keys, bytes, ops_per_s, slots, max_keys_ratio_pct, moved, asked, stale_copy_reads)")),
     })
 }
 
@@ -199,5 +197,4 @@ pub const FIELDS: &[&str] = &[
     "moved",
     "asked",
     "stale_copy_reads",
-    "lost_writes",
 ];
