@@ -53,8 +53,11 @@ pub struct ClusterClient {
     addrs: Vec<(String, u16)>,
     /// One connection per address (same index), and whether it is up.
     conns: Vec<(Option<ConnId>, bool)>,
-    /// The connection a `CLUSTER SLOTS` went out on.
-    refreshing: Option<ConnId>,
+    /// The connection `CLUSTER SLOTS` goes out on (to a seed), whether it
+    /// is up, and whether a `CLUSTER SLOTS` is in flight.
+    ctl: Option<ConnId>,
+    ctl_up: bool,
+    refreshing: bool,
     seed_idx: usize,
     /// The operation in flight: (op id, connection, redirects so far, asking).
     current: Option<(u64, ConnId, u32, bool)>,
@@ -63,6 +66,10 @@ pub struct ClusterClient {
     pub moved: u64,
     pub asked: u64,
     pub refreshes: u64,
+}
+
+fn slots_cmd() -> Msg {
+    msg(vec![b"CLUSTER".to_vec(), b"SLOTS".to_vec()])
 }
 
 fn msg(argv: Vec<Vec<u8>>) -> Msg {
@@ -123,8 +130,11 @@ impl ClientNode {
                 if let Some(i) = cl.conn_index(conn) {
                     cl.conns[i].1 = true;
                 }
-                if cl.refreshing == Some(conn) {
-                    cx.send(conn, msg(vec![b"CLUSTER".to_vec(), b"SLOTS".to_vec()]));
+                if cl.ctl == Some(conn) {
+                    cl.ctl_up = true;
+                    if cl.refreshing {
+                        cx.send(conn, slots_cmd());
+                    }
                 }
                 if let Some((op, i, n, asking)) = cl.waiting {
                     if cl.conns[i].0 == Some(conn) {
@@ -147,11 +157,12 @@ impl ClientNode {
                         self.complete(op, Outcome::ConnLost, cx);
                     }
                 }
-                if cl.refreshing == Some(conn) || cl.refreshing.is_none() {
-                    cl.refreshing = None;
+                if cl.ctl == Some(conn) {
+                    (cl.ctl, cl.ctl_up, cl.refreshing) = (None, false, false);
                     cl.seed_idx += 1;
-                    cx.timer(100, Timer::Client(ClientTimer::Reconnect));
                 }
+                // Refresh the slot map after any lost connection.
+                cx.timer(100, Timer::Client(ClientTimer::Reconnect));
             }
             Input::Msg {
                 conn,
@@ -186,9 +197,9 @@ impl ClientNode {
         self.cluster = Some(cl);
     }
 
-    /// Asks a node for `CLUSTER SLOTS`: a known node, else the next seed.
+    /// Asks a seed for `CLUSTER SLOTS` on the control connection.
     fn refresh(&mut self, cl: &mut ClusterClient, cx: &mut Cx) {
-        if cl.refreshing.is_some() {
+        if cl.refreshing {
             return;
         }
         let Some(spec) = &self.spec.cluster else {
@@ -197,26 +208,19 @@ impl ClientNode {
         if spec.seeds.is_empty() {
             return;
         }
-        let (h, p) = spec.seeds[cl.seed_idx % spec.seeds.len()].clone();
-        let i = cl.addr_index(h, p);
         cl.refreshes += 1;
-        match cl.conns[i] {
-            (Some(c), true) if cl.current.map(|x| x.1) != Some(c) => {
-                cl.refreshing = Some(c);
-                cx.send(c, msg(vec![b"CLUSTER".to_vec(), b"SLOTS".to_vec()]));
-            }
-            // Busy with an operation: ask once it is free.
-            (Some(_), true) => {
-                cl.refreshes -= 1;
-                cx.timer(10, Timer::Client(ClientTimer::Reconnect));
-            }
-            (Some(c), false) => cl.refreshing = Some(c),
+        cl.refreshing = true;
+        match (cl.ctl, cl.ctl_up) {
+            (Some(c), true) => cx.send(c, slots_cmd()),
+            (Some(_), false) => {}
             (None, _) => {
-                let (h, p) = cl.addrs[i].clone();
-                if let Some(node) = cx.resolve(&h, p) {
-                    let c = cx.connect(node);
-                    cl.conns[i] = (Some(c), false);
-                    cl.refreshing = Some(c);
+                let (h, p) = &spec.seeds[cl.seed_idx % spec.seeds.len()];
+                match cx.resolve(h, *p) {
+                    Some(node) => cl.ctl = Some(cx.connect(node)),
+                    None => {
+                        cl.refreshing = false;
+                        cl.seed_idx += 1;
+                    }
                 }
             }
         }
@@ -329,11 +333,8 @@ impl ClientNode {
     }
 
     fn cluster_reply(&mut self, cl: &mut ClusterClient, conn: ConnId, r: &Reply, cx: &mut Cx) {
-        if cl.refreshing == Some(conn)
-            && matches!(r, Reply::Array(_))
-            && cl.current.map(|x| x.1) != Some(conn)
-        {
-            cl.refreshing = None;
+        if cl.ctl == Some(conn) {
+            cl.refreshing = false;
             cl.load_slots(r);
             return;
         }

@@ -152,6 +152,7 @@ pub fn stale_copy_reads(sim: &Sim, client: Option<&str>) -> u64 {
 /// The value of an expectation `check = "cluster"` with this `field`:
 /// `keys`, `bytes`, `ops_per_s`, `slots` of `node`; `max_keys_ratio_pct`
 /// (the most loaded master's keys over the least loaded's, in percent);
+/// `max_slot_keys` (keys in the fullest slot);
 /// `moved`, `asked`, `stale_copy_reads` of the clients (or one `client`).
 pub fn expect_value(
     sim: &Sim,
@@ -180,10 +181,11 @@ pub fn expect_value(
             let (max, min) = (m.iter().max().copied().unwrap_or(0), m.iter().min().copied().unwrap_or(0));
             (max * 100 / min.max(1)) as i64
         }
+        "max_slot_keys" => view.slots.iter().map(|s| s.keys).max().unwrap_or(0) as i64,
         "moved" => clients().map(|c| c.moved).sum::<u64>() as i64,
         "asked" => clients().map(|c| c.asked).sum::<u64>() as i64,
         "stale_copy_reads" => stale_copy_reads(sim, client) as i64,
-        other => return Err(format!("unknown cluster field \"{other}\" (keys, bytes, ops_per_s, slots, max_keys_ratio_pct, moved, asked, stale_copy_reads)")),
+        other => return Err(format!("unknown cluster field \"{other}\" (keys, bytes, ops_per_s, slots, max_keys_ratio_pct, max_slot_keys, moved, asked, stale_copy_reads)")),
     })
 }
 
@@ -194,6 +196,7 @@ pub const FIELDS: &[&str] = &[
     "ops_per_s",
     "slots",
     "max_keys_ratio_pct",
+    "max_slot_keys",
     "moved",
     "asked",
     "stale_copy_reads",
