@@ -181,6 +181,9 @@ impl RedisNode {
 
     /// Connection events on bus links; false if `conn` is not one.
     pub(crate) fn bus_conn_event(&mut self, conn: ConnId, up: bool, cx: &mut Cx) -> bool {
+        if self.migrate_event(conn, Some(up), None, cx) {
+            return true;
+        }
         let Some(st) = self.cluster.as_deref_mut() else {
             return false;
         };

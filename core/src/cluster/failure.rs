@@ -103,6 +103,7 @@ impl RedisNode {
         }
         self.replica_failover(cx);
         self.cluster_update_state(cx);
+        self.migrate_timeout(cx);
     }
 
     /// `markNodeAsFailingIfNeeded`: PFAIL becomes FAIL when a majority of

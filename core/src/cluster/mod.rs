@@ -12,6 +12,7 @@ mod commands;
 mod failover;
 mod failure;
 mod lost;
+mod migrate;
 mod replies;
 mod route;
 pub mod scenario;
@@ -131,6 +132,8 @@ pub struct ClusterState {
     /// Packets sent / received by `BusKind`.
     pub sent: [u64; 6],
     pub received: [u64; 6],
+    /// A MIGRATE in progress (migrate.rs).
+    pub migration: Option<migrate::Migration>,
     /// Commands served per simulated second: (second, count), the last `OPS_WINDOW_S + 1`.
     pub ops: Vec<(u64, u64)>,
 }
@@ -188,6 +191,7 @@ impl ClusterState {
             inbound: Vec::new(),
             sent: [0; 6],
             received: [0; 6],
+            migration: None,
             spec: spec.clone(),
             nodes,
             slots,

@@ -46,6 +46,8 @@ pub struct Query<'a> {
     pub cmds: Vec<(&'static CommandSpec, &'a Argv)>,
     pub is_write: bool,
     pub is_migrate: bool,
+    /// The command has CMD_ASKING (RESTORE-ASKING).
+    pub asking_cmd: bool,
     pub flags: u8,
 }
 
@@ -59,7 +61,11 @@ pub fn node_by_query(
     let (mut multiple, mut migrating, mut importing) = (false, false, false);
     let (mut missing, mut existing) = (0, 0);
     for (spec, argv) in &q.cmds {
-        for pos in spec.key_positions(argv.len()) {
+        let positions = match spec.name {
+            "migrate" => super::migrate::migrate_keys(argv),
+            _ => spec.key_positions(argv.len()),
+        };
+        for pos in positions {
             let key = argv[pos].as_slice();
             let slot = key_slot(key);
             match first {
@@ -113,7 +119,7 @@ pub fn node_by_query(
         let to = st.migrating.iter().find(|m| m.0 == slot).map_or(n, |m| m.1);
         return Err(Redirect::Ask(slot, to));
     }
-    if importing && q.flags & ASKING != 0 {
+    if importing && (q.flags & ASKING != 0 || q.asking_cmd) {
         return if multiple && missing > 0 {
             Err(Redirect::Unstable)
         } else {
@@ -157,6 +163,7 @@ impl RedisNode {
             cmds: Vec::new(),
             is_write: spec.is_write(),
             is_migrate: spec.name == "migrate",
+            asking_cmd: spec.name == "restore-asking",
             flags: client.cluster_flags,
         };
         if is_exec {

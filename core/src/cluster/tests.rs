@@ -198,3 +198,69 @@ fn bad_cluster_tables_are_clear_errors() {
     let e = with("bogus = 1").unwrap_err();
     assert!(e.contains("unknown field `bogus`"), "{e}");
 }
+
+#[test]
+fn a_slot_moves_with_setslot_and_migrate() {
+    let mut sim = six();
+    let id = |sim: &mut Sim, n: &str| cli(sim, n, "CLUSTER MYID").trim_matches('"').to_string();
+    let (m1, m3) = (id(&mut sim, "m1"), id(&mut sim, "m3"));
+    assert_eq!(cli(&mut sim, "m3", "SET foo 1"), "OK");
+    assert_eq!(
+        cli(
+            &mut sim,
+            "m1",
+            &format!("CLUSTER SETSLOT 12182 IMPORTING {m3}")
+        ),
+        "OK"
+    );
+    assert_eq!(
+        cli(
+            &mut sim,
+            "m3",
+            &format!("CLUSTER SETSLOT 12182 MIGRATING {m1}")
+        ),
+        "OK"
+    );
+    assert_eq!(
+        cli(&mut sim, "m3", "GET {foo}x"),
+        "(error) ASK 12182 10.0.0.1:6379"
+    );
+    let t = match sim.console(
+        sim.node_id("m3").expect("m3"),
+        "MIGRATE 10.0.0.1 6379 \"\" 0 5000 KEYS foo",
+    ) {
+        ConsoleOutcome::Pending(t) => t,
+        other => panic!("{other:?}"),
+    };
+    sim.run_until(3100).expect("runs");
+    assert_eq!(sim.console_reply(t), Some("OK"));
+    assert_eq!(
+        cli(&mut sim, "m3", "GET foo"),
+        "(error) ASK 12182 10.0.0.1:6379"
+    );
+    assert_eq!(
+        cli(&mut sim, "m1", "GET foo"),
+        "(error) MOVED 12182 10.0.0.3:6379"
+    );
+    assert_eq!(cli(&mut sim, "m1", "ASKING"), "OK");
+    assert_eq!(cli(&mut sim, "m1", "GET foo"), "\"1\"");
+    assert_eq!(
+        cli(&mut sim, "m1", &format!("CLUSTER SETSLOT 12182 NODE {m1}")),
+        "OK"
+    );
+    assert_eq!(
+        cli(&mut sim, "m3", &format!("CLUSTER SETSLOT 12182 NODE {m1}")),
+        "OK"
+    );
+    assert_eq!(
+        cli(&mut sim, "m3", "GET foo"),
+        "(error) MOVED 12182 10.0.0.1:6379"
+    );
+    sim.run_until(12_000).expect("runs");
+    assert_eq!(
+        cli(&mut sim, "m2", "GET foo"),
+        "(error) MOVED 12182 10.0.0.1:6379"
+    );
+    assert_eq!(cli(&mut sim, "r1", "READONLY"), "OK");
+    assert_eq!(cli(&mut sim, "r1", "GET foo"), "\"1\"");
+}

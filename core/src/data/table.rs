@@ -267,6 +267,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("info", CmdId::Info, -1, LOADING | STALE, NOKEYS),
     c("keys", CmdId::Keys, 2, READONLY, NOKEYS),
     c("mget", CmdId::Mget, -2, READONLY | FAST, ALLKEYS),
+    c("migrate", CmdId::Cluster, -6, WRITE, (3, 3, 1)),
     c("mset", CmdId::Mset, -3, WRITE | DENYOOM, (1, -1, 2)),
     c(
         "multi",
@@ -340,6 +341,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING,
         NOKEYS,
     ),
+    c("restore-asking", CmdId::Cluster, -4, WRITE | DENYOOM, KEY1),
     c(
         "role",
         CmdId::Role,

@@ -320,6 +320,8 @@ impl RedisNode {
             "CLUSTER" | "READONLY" | "READWRITE" | "ASKING" => {
                 self.cluster_command(client, argv, cx)
             }
+            "MIGRATE" => return self.migrate(to, argv, cx),
+            "RESTORE-ASKING" => self.restore_asking(argv, cx),
             // The lab models database 0 only (ARCHITECTURE.md, Simplifications).
             "SELECT" => match data::parse_i64(&argv[1]) {
                 Some(0) => Reply::ok(),

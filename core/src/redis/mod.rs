@@ -351,6 +351,11 @@ impl RedisNode {
         if let Msg::Bus(b) = &msg {
             return self.bus_on_msg(conn, b, cx);
         }
+        if let Msg::Reply(r) = &msg {
+            if self.migrate_event(conn, None, Some(r), cx) {
+                return;
+            }
+        }
         let Msg::Cmd(argv) = msg else { return };
         if self.replicas.contains_key(&conn) {
             self.master_on_replica_cmd(conn, &argv, cx);
