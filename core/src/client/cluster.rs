@@ -168,12 +168,12 @@ impl ClientNode {
                 conn,
                 msg: Msg::Reply(r),
             } => self.cluster_reply(&mut cl, conn, &r, cx),
-            Input::Timer(Timer::Client(ClientTimer::Tick)) => {
-                if !self.spec.stop_ms.is_some_and(|s| cx.now_ms >= s) {
-                    cx.timer(self.spec.period_ms.max(1), Timer::Client(ClientTimer::Tick));
-                    if cl.current.is_none() && cl.waiting.is_none() && !cl.slots.is_empty() {
-                        self.cluster_next_op(&mut cl, cx);
-                    }
+            Input::Timer(Timer::Client(ClientTimer::Tick))
+                if self.spec.stop_ms.is_none_or(|s| cx.now_ms < s) =>
+            {
+                cx.timer(self.spec.period_ms.max(1), Timer::Client(ClientTimer::Tick));
+                if cl.current.is_none() && cl.waiting.is_none() && !cl.slots.is_empty() {
+                    self.cluster_next_op(&mut cl, cx);
                 }
             }
             Input::Timer(Timer::Client(ClientTimer::Timeout { op })) => {
@@ -254,7 +254,7 @@ impl ClientNode {
                     w(key, "v1".into())
                 } else if n <= copies + 1 {
                     w(format!("copy{}:{key}", n - 1), "v1".into())
-                } else if write_every > 0 && n % u64::from(write_every) == 0 {
+                } else if write_every > 0 && n.is_multiple_of(u64::from(write_every)) {
                     w(key, format!("v{n}"))
                 } else {
                     let r = cx.rand_below(copies) + 1;
