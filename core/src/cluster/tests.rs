@@ -199,14 +199,27 @@ fn bad_cluster_tables_are_clear_errors() {
     assert!(e.contains("unknown field `bogus`"), "{e}");
     let no_cluster = SIX.replace("[cluster]\nnode_timeout_ms = 5000\n", "");
     let client = "[[node]]\nname = \"app\"\nkind = \"client\"\nrouting = \"cluster\"\n";
-    let e = scenario::parse(&format!("{no_cluster}{client}")).unwrap_err().to_string();
-    assert!(e.contains("routing \"cluster\" needs a [cluster] table"), "{e}");
+    let e = scenario::parse(&format!("{no_cluster}{client}"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("routing \"cluster\" needs a [cluster] table"),
+        "{e}"
+    );
     let fixed = "[[node]]\nname = \"app\"\nkind = \"client\"\ntarget = \"m1\"\ncluster_workload = { kind = \"spread\" }\n";
-    let e = scenario::parse(&format!("{SIX}{fixed}")).unwrap_err().to_string();
-    assert!(e.contains("`cluster_workload` needs routing = \"cluster\""), "{e}");
+    let e = scenario::parse(&format!("{SIX}{fixed}"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`cluster_workload` needs routing = \"cluster\""),
+        "{e}"
+    );
     let chained = SIX.replace("replicaof = \"m3\"", "replicaof = \"r1\"");
     let e = scenario::parse(&chained).unwrap_err().to_string();
-    assert!(e.contains("node 'r3' replicates 'r1', which is not a cluster master"), "{e}");
+    assert!(
+        e.contains("node 'r3' replicates 'r1', which is not a cluster master"),
+        "{e}"
+    );
 }
 
 #[test]

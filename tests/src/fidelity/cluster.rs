@@ -210,9 +210,12 @@ impl RealCluster {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             let ok = (0..3).all(|i| {
+                // Formed: ok, 3 known nodes, and every bus link up.
                 self.raw(i, &[b"CLUSTER", b"INFO"]).is_ok_and(|s| {
                     s.contains("cluster_state:ok") && s.contains("cluster_known_nodes:3")
-                })
+                }) && self
+                    .raw(i, &[b"CLUSTER", b"NODES"])
+                    .is_ok_and(|s| !s.contains("disconnected"))
             });
             if ok {
                 return Ok(());
