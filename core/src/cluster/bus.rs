@@ -34,6 +34,9 @@ pub struct Gossip {
     pub pong_recv_ms: i64,
 }
 
+/// FAIL: the failing node's id; UPDATE: a node's id, config epoch and slots.
+pub type About = (String, u64, Vec<(u16, u16)>);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BusMsg {
     pub kind: BusKind,
@@ -48,7 +51,7 @@ pub struct BusMsg {
     pub slots: Vec<(u16, u16)>,
     pub gossip: Vec<Gossip>,
     /// FAIL: the failing node; UPDATE: the node, its config epoch and slots.
-    pub about: Option<(String, u64, Vec<(u16, u16)>)>,
+    pub about: Option<About>,
 }
 
 impl BusMsg {
@@ -157,12 +160,7 @@ impl RedisNode {
     }
 
     /// Sends `kind` (with `about`) to every node we have a link to.
-    pub(crate) fn bus_broadcast(
-        &mut self,
-        kind: BusKind,
-        about: Option<(String, u64, Vec<(u16, u16)>)>,
-        cx: &mut Cx,
-    ) {
+    pub(crate) fn bus_broadcast(&mut self, kind: BusKind, about: Option<About>, cx: &mut Cx) {
         let offset = self.ids.master_repl_offset;
         let Some(st) = self.cluster.as_deref() else {
             return;

@@ -267,7 +267,7 @@ impl ClusterState {
                 reachable += 1;
             }
         }
-        reachable >= size / 2 + 1
+        reachable > size / 2
     }
 
     pub fn update_state(&mut self) {
