@@ -9,6 +9,7 @@
 
 mod bus;
 mod commands;
+mod config;
 mod failover;
 mod failure;
 mod lost;
@@ -31,6 +32,7 @@ use crate::net::ConnId;
 
 pub use bus::{BusKind, BusMsg};
 pub use commands::prints_raw;
+pub use config::{config_get, config_set};
 pub use lost::owner_db;
 pub use route::{after_command, Redirect};
 pub use skew::SkewView;

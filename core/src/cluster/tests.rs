@@ -287,3 +287,28 @@ fn a_slot_moves_with_setslot_and_migrate() {
     assert_eq!(cli(&mut sim, "r1", "READONLY"), "OK");
     assert_eq!(cli(&mut sim, "r1", "GET foo"), "\"1\"");
 }
+
+#[test]
+fn cluster_settings_are_config_parameters() {
+    let mut sim = six();
+    assert_eq!(
+        cli(&mut sim, "m1", "CONFIG GET cluster-node-timeout"),
+        "1) \"cluster-node-timeout\"\n2) \"5000\""
+    );
+    assert_eq!(
+        cli(&mut sim, "m1", "CONFIG SET cluster-enabled no"),
+        "(error) ERR CONFIG SET failed (possibly related to argument 'cluster-enabled') - can't set immutable config"
+    );
+    assert_eq!(
+        cli(&mut sim, "m1", "CONFIG SET cluster-node-timeout abc"),
+        "(error) ERR CONFIG SET failed (possibly related to argument 'cluster-node-timeout') - argument couldn't be parsed into an integer"
+    );
+    assert_eq!(
+        cli(&mut sim, "m1", "CONFIG SET cluster-node-timeout 1000"),
+        "OK"
+    );
+    assert_eq!(
+        cli(&mut sim, "m1", "CONFIG GET cluster-slave-validity-factor"),
+        "1) \"cluster-slave-validity-factor\"\n2) \"10\""
+    );
+}

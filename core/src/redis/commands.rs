@@ -523,8 +523,10 @@ impl RedisNode {
         match sub.as_str() {
             "GET" if argv.len() >= 3 => {
                 let mut out = Vec::new();
+                let cluster = self.cluster.as_deref().map(|c| &c.spec);
                 for pat in &argv[2..] {
-                    for (k, v) in self.conf.config_get(pat) {
+                    let cl = crate::cluster::config_get(cluster, pat);
+                    for (k, v) in self.conf.config_get(pat).into_iter().chain(cl) {
                         if !out.iter().any(|(ok, _): &(String, String)| *ok == k) {
                             out.push((k, v));
                         }
@@ -540,15 +542,22 @@ impl RedisNode {
             }
             "SET" if argv.len() >= 4 && argv.len() % 2 == 0 => {
                 let mut next = self.conf.clone();
+                let mut next_cluster = self.cluster.as_deref().map(|c| c.spec.clone());
                 for pair in argv[2..].chunks(2) {
-                    if let Err(e) = next.config_set(
-                        &String::from_utf8_lossy(&pair[0]),
-                        &String::from_utf8_lossy(&pair[1]),
-                    ) {
+                    let (k, v) = (
+                        String::from_utf8_lossy(&pair[0]),
+                        String::from_utf8_lossy(&pair[1]),
+                    );
+                    let r = crate::cluster::config_set(next_cluster.as_mut(), &k, &v)
+                        .unwrap_or_else(|| next.config_set(&k, &v));
+                    if let Err(e) = r {
                         return Reply::err(&format!("ERR {e}"));
                     }
                 }
                 self.conf = next;
+                if let (Some(st), Some(spec)) = (self.cluster.as_deref_mut(), next_cluster) {
+                    st.spec = spec;
+                }
                 let oldest = self
                     .replicas
                     .values()
