@@ -91,7 +91,7 @@ impl RedisNode {
         if e.count < needed {
             return;
         }
-        cx.log("Failover election won.");
+        cx.log("Failover election won: I'm the new master.");
         let (me, epoch) = (st.myself, st.election.epoch);
         if st.nodes[me].config_epoch < epoch {
             st.nodes[me].config_epoch = epoch;

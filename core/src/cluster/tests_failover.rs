@@ -39,7 +39,10 @@ fn a_killed_master_is_replaced_by_its_replica_and_clients_recover() {
         .map(|n| logs(&sim, n, "as failing (quorum reached)."))
         .sum::<usize>();
     assert!(marked >= 1);
-    assert_eq!(logs(&sim, "r1", "Failover election won."), 1);
+    assert_eq!(
+        logs(&sim, "r1", "Failover election won: I'm the new master."),
+        1
+    );
     assert_eq!(
         logs(&sim, "r1", "configEpoch set to 4 after successful failover"),
         1
@@ -89,7 +92,10 @@ fn a_master_in_the_minority_stops_taking_writes_and_rejoins_as_a_replica() {
     assert_eq!(logs(&sim, "m1", "Cluster state changed: fail"), 1);
     let down = cli(&mut sim, "m1", "SET {a}x 1");
     assert_eq!(down, "(error) CLUSTERDOWN The cluster is down");
-    assert_eq!(logs(&sim, "r1", "Failover election won."), 1);
+    assert_eq!(
+        logs(&sim, "r1", "Failover election won: I'm the new master."),
+        1
+    );
     sim.run_until(40_000).expect("runs");
     assert_eq!(
         logs(
@@ -116,7 +122,10 @@ fn a_stall_longer_than_a_low_node_timeout_causes_a_false_failover() {
     .expect("parses");
     let mut sim = build(&s, None);
     sim.run_until(25_000).expect("runs");
-    assert_eq!(logs(&sim, "r1", "Failover election won."), 1);
+    assert_eq!(
+        logs(&sim, "r1", "Failover election won: I'm the new master."),
+        1
+    );
     assert_eq!(
         cli(&mut sim, "m1", "ROLE").lines().next(),
         Some("1) \"slave\"")
@@ -127,5 +136,8 @@ fn a_stall_longer_than_a_low_node_timeout_causes_a_false_failover() {
     .expect("parses");
     let mut sim = build(&s, None);
     sim.run_until(25_000).expect("runs");
-    assert_eq!(logs(&sim, "r1", "Failover election won."), 0);
+    assert_eq!(
+        logs(&sim, "r1", "Failover election won: I'm the new master."),
+        0
+    );
 }

@@ -300,6 +300,33 @@ fn three(side: &mut dyn ClusterSide) -> Vec<Obs> {
         side.cli(0, &[b"MSET", b"{u}a", b"1", b"{u}b", b"2"]),
     );
     row("no keys", side.cli(0, &[b"DBSIZE"]));
+    row("select 0", side.cli(0, &[b"SELECT", b"0"]));
+    row(
+        "bad slot",
+        side.cli(0, &[b"CLUSTER", b"COUNTKEYSINSLOT", b"99999"]),
+    );
+    row(
+        "bad count",
+        side.cli(0, &[b"CLUSTER", b"GETKEYSINSLOT", b"1", b"-1"]),
+    );
+    row("unknown subcommand", side.cli(0, &[b"CLUSTER", b"FOO"]));
+    row("keyslot arity", side.cli(0, &[b"CLUSTER", b"KEYSLOT"]));
+    row(
+        "config get",
+        side.cli(0, &[b"CONFIG", b"GET", b"cluster-node-timeout"]),
+    );
+    row(
+        "config set immutable",
+        side.cli(0, &[b"CONFIG", b"SET", b"cluster-enabled", b"no"]),
+    );
+    row(
+        "setslot bad action",
+        side.cli(0, &[b"CLUSTER", b"SETSLOT", b"1", b"FOO"]),
+    );
+    row(
+        "setslot not owner",
+        side.cli(0, &[b"CLUSTER", b"SETSLOT", b"12182", b"MIGRATING", b"x"]),
+    );
     row(
         "countkeysinslot",
         side.cli(2, &[b"CLUSTER", b"COUNTKEYSINSLOT", b"12182"]),
@@ -383,6 +410,7 @@ pub fn run_cluster_checks() -> Vec<Row> {
         three,
     );
     rows.extend(pair_rows("cluster 3 masters", lab, real));
+    rows.extend(super::cluster_failover::run_cluster_failover_check());
     println!(
         "check {:<20} {:>3} rows in {:.1}s",
         "cluster",

@@ -14,12 +14,14 @@
 //!   real `redis-sentinel` 7.0 processes.
 //!
 //! - `cluster`: CLUSTER KEYSLOT for 60+ keys and a 3-master cluster
-//!   (redirections, CLUSTER SLOTS/NODES/INFO) against real cluster mode.
+//!   (redirections, CLUSTER SLOTS/NODES/INFO) against real cluster mode;
+//!   `cluster_failover`: a killed master's replica elected, log lines compared.
 //!
 //! The checks themselves are in `tests/tests/fidelity.rs` (and `sentinel.rs`).
 
 pub mod cli;
 pub mod cluster;
+pub mod cluster_failover;
 pub mod real;
 pub mod runner;
 pub mod sentinel;
