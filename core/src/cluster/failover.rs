@@ -153,12 +153,13 @@ impl RedisNode {
         }
         for &(a, b) in &msg.slots {
             for slot in a..=b.min(super::SLOTS - 1) {
-                if st
+                if let Some(o) = st
                     .owner(slot)
-                    .is_some_and(|o| st.nodes[o].config_epoch > msg.config_epoch)
+                    .filter(|&o| st.nodes[o].config_epoch > msg.config_epoch)
                 {
                     cx.log(format!(
-                        "Failover auth denied to {id}: slot {slot} epoch is newer"
+                        "Failover auth denied to {id}: slot {slot} epoch ({}) > reqEpoch ({})",
+                        st.nodes[o].config_epoch, msg.config_epoch
                     ));
                     return;
                 }
