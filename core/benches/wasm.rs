@@ -46,5 +46,15 @@ mod wasm {
             "wasm_seed001_events_per_s: {:.0} events/s",
             f.events_per_s()
         );
+        let c = super::bench::cluster_timed(60, &clock);
+        console_log!("wasm_cluster_events: {} events", c.events);
+        console_log!(
+            "wasm_cluster_events_per_s: {:.0} events/s",
+            c.events_per_s()
+        );
+        console_log!(
+            "wasm_cluster_commands_per_s: {:.0} commands/s",
+            c.commands_per_s()
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod checker;
 pub mod client;
+pub mod cluster;
 pub mod data;
 pub mod demo;
 pub mod msg;

@@ -71,6 +71,8 @@ pub enum Msg {
     Newline,
     /// A full-sync payload.
     Rdb(Rc<RdbPayload>),
+    /// A cluster bus packet (cluster/bus.rs).
+    Bus(Rc<crate::cluster::BusMsg>),
 }
 
 /// How the space-time diagram draws and filters a message.
@@ -95,6 +97,8 @@ pub enum MsgKind {
     Reply,
     /// Sentinel hello and vote traffic.
     Sentinel,
+    /// Cluster bus: PING/PONG gossip, FAIL, failover votes, UPDATE.
+    Bus,
 }
 
 impl Msg {
@@ -105,6 +109,7 @@ impl Msg {
             Msg::Stream(c) => c.bytes,
             Msg::Newline => 1,
             Msg::Rdb(p) => p.wire_bytes(),
+            Msg::Bus(b) => b.wire_bytes(),
         }
     }
 
@@ -116,6 +121,7 @@ impl Msg {
             Msg::Stream(_) => MsgKind::Repl,
             Msg::Newline => MsgKind::Keepalive,
             Msg::Rdb(_) => MsgKind::Rdb,
+            Msg::Bus(_) => MsgKind::Bus,
         }
     }
 
@@ -127,6 +133,7 @@ impl Msg {
             Msg::Stream(c) => show_argv(&c.argv),
             Msg::Newline => "\\n".to_string(),
             Msg::Rdb(p) => format!("RDB {} bytes, {} keys", p.rdb_bytes, p.db.len()),
+            Msg::Bus(b) => b.summary(),
         }
     }
 }

@@ -25,6 +25,10 @@ lessons![
     "08-split-brain-false-failure.toml",
     "09-split-brain-partition.toml",
     "10-sentinel-pitfalls.toml",
+    "11-cluster-slots-hash-tags.toml",
+    "12-cluster-data-skew.toml",
+    "13-cluster-hot-keys.toml",
+    "14-cluster-failover-node-timeout.toml",
     "15-flash-sale.toml",
 ];
 

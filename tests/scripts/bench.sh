@@ -31,3 +31,6 @@ awk -v n="$n" -v w="$w" 'BEGIN { printf "wasm_slowdown: %.2f x\n", n / w }'
 n=$(echo "$native" | sed -nE 's/^native_seed001_events_per_s: ([0-9]+).*/\1/p')
 w=$(echo "$out" | sed -nE 's/^wasm_seed001_events_per_s: ([0-9]+).*/\1/p')
 awk -v n="$n" -v w="$w" 'BEGIN { printf "wasm_seed001_slowdown: %.2f x\n", n / w }'
+n=$(echo "$native" | sed -nE 's/^native_cluster_events_per_s: ([0-9]+).*/\1/p')
+w=$(echo "$out" | sed -nE 's/^wasm_cluster_events_per_s: ([0-9]+).*/\1/p')
+awk -v n="$n" -v w="$w" 'BEGIN { printf "wasm_cluster_slowdown: %.2f x\n", n / w }'

@@ -18,6 +18,7 @@
 use std::time::Instant;
 
 use replilab_harness::fidelity::cli;
+use replilab_harness::fidelity::cluster::run_cluster_checks;
 use replilab_harness::fidelity::real::{redis_cli, RealServer};
 use replilab_harness::fidelity::runner::{
     apply_allow_list, run_check, table, Allowed, Check, Obs, Verdict,
@@ -711,3 +712,31 @@ fn the_lab_matches_real_redis_7_0_side_by_side() {
         "remove the stale allow-list entries above"
     );
 }
+
+/// Cluster mode: slots of 60+ keys and a 3-master cluster's redirections and
+/// replies, lab vs real `redis-server --cluster-enabled yes`.
+#[test]
+fn cluster_slots_and_redirections_match_real_cluster_mode() {
+    let mut rows = run_cluster_checks();
+    let stale = apply_allow_list(&mut rows, CLUSTER_ALLOWED);
+    println!("\n{}", table(&rows));
+    let keyslots = rows
+        .iter()
+        .filter(|r| r.check.starts_with("cluster keyslot: ") && r.verdict == Verdict::Match)
+        .count();
+    assert!(keyslots >= 60, "only {keyslots} keyslot rows match");
+    let failing: Vec<_> = rows
+        .iter()
+        .filter(|r| r.verdict == Verdict::Mismatch && r.allowed.is_none())
+        .map(|r| format!("{}\n  lab:  {:?}\n  real: {:?}", r.check, r.lab, r.real))
+        .collect();
+    assert!(
+        failing.is_empty(),
+        "cluster mismatches:\n{}",
+        failing.join("\n")
+    );
+    assert!(stale.is_empty(), "stale cluster allow-list entries");
+}
+
+/// Documented cluster differences (ARCHITECTURE.md, Simplifications).
+const CLUSTER_ALLOWED: &[Allowed] = &[];

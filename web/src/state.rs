@@ -27,7 +27,7 @@ pub enum Tab {
 }
 
 /// Message kinds the diagram can show, in legend order.
-pub const KINDS: [MsgKind; 9] = [
+pub const KINDS: [MsgKind; 10] = [
     MsgKind::Repl,
     MsgKind::Ack,
     MsgKind::Ping,
@@ -37,6 +37,7 @@ pub const KINDS: [MsgKind; 9] = [
     MsgKind::Handshake,
     MsgKind::Rdb,
     MsgKind::Keepalive,
+    MsgKind::Bus,
 ];
 
 pub fn kind_bit(k: MsgKind) -> u16 {

@@ -173,7 +173,12 @@ pub fn check(sim: &Sim) -> Report {
             };
             report.acked_writes += 1;
             *report.acked_by_client.entry(client.clone()).or_default() += 1;
-            let present = final_db
+            // A cluster client's key lives on its slot's final owner.
+            let db = match c.cluster {
+                Some(_) => crate::cluster::owner_db(sim, key.as_bytes()),
+                None => final_db,
+            };
+            let present = db
                 .and_then(|db| db.get_entry(key.as_bytes()))
                 .is_some_and(|e| e.value == value.as_bytes());
             // A write with a TTL may legitimately be gone: expired, not lost.

@@ -8,6 +8,7 @@
 //! is kept in `ClientNode::history` for the checker.
 
 mod buyer;
+mod cluster;
 mod history;
 
 use std::rc::Rc;
@@ -15,6 +16,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 
 pub use buyer::{Buyers, SaleSpec, SaleStats, Strategy};
+pub use cluster::{ClusterClient, ClusterClientSpec, ClusterWorkload};
 pub use history::{Op, OpKind, Outcome};
 
 use crate::data::Reply;
@@ -82,6 +84,8 @@ pub struct ClientSpec {
     pub stop_ms: Option<u64>,
     /// Key prefix of the writer workloads: `<prefix>:<n>`.
     pub prefix: String,
+    /// Cluster-aware routing and workload (client/cluster.rs); replaces `routing`.
+    pub cluster: Option<ClusterClientSpec>,
 }
 
 impl Default for ClientSpec {
@@ -99,6 +103,7 @@ impl Default for ClientSpec {
             start_ms: 0,
             stop_ms: None,
             prefix: "w".into(),
+            cluster: None,
         }
     }
 }
@@ -157,6 +162,8 @@ pub struct ClientNode {
     resolving: bool,
     /// The buyers of a `Workload::Buyers` sale.
     pub sale: Option<Box<Buyers>>,
+    /// Cluster routing state, when `spec.cluster` is set.
+    pub cluster: Option<Box<ClusterClient>>,
 }
 
 impl ClientNode {
@@ -169,6 +176,7 @@ impl ClientNode {
             Workload::Buyers(s) => Some(Box::new(Buyers::new(s.clone()))),
             _ => None,
         };
+        let spec_cluster = spec.cluster.is_some();
         ClientNode {
             spec,
             history: Vec::new(),
@@ -182,12 +190,16 @@ impl ClientNode {
             next_n: 1,
             resolving: false,
             sale,
+            cluster: spec_cluster.then(Box::<ClusterClient>::default),
         }
     }
 
     pub fn handle(&mut self, input: Input, cx: &mut Cx) {
         if let Some(sale) = self.sale.as_mut() {
             return sale.handle(input, self.master_addr.as_ref(), self.spec.start_ms, cx);
+        }
+        if self.cluster.is_some() {
+            return self.cluster_handle(input, cx);
         }
         match input {
             Input::Start { .. } => {

@@ -53,6 +53,8 @@ pub enum CmdId {
     Subscribe,
     Unsubscribe,
     Client,
+    /// CLUSTER, READONLY, READWRITE, ASKING (cluster/commands.rs).
+    Cluster,
     Command,
     Config,
     Dbsize,
@@ -182,6 +184,19 @@ const CLIENT_SUBS: &[CommandSpec] = &[
     sub("client|unpause", 2, ADMIN | NOSCRIPT | LOADING | STALE),
 ];
 
+/// The CLUSTER subcommands the lab implements (cluster/commands.rs).
+const CLUSTER_SUBS: &[CommandSpec] = &[
+    sub("cluster|countkeysinslot", 3, STALE),
+    sub("cluster|getkeysinslot", 4, STALE),
+    sub("cluster|info", 2, STALE),
+    sub("cluster|keyslot", 3, STALE),
+    sub("cluster|myid", 2, STALE),
+    sub("cluster|nodes", 2, STALE),
+    sub("cluster|setslot", -4, ADMIN | NOSCRIPT | STALE),
+    sub("cluster|shards", 2, LOADING | STALE),
+    sub("cluster|slots", 2, LOADING | STALE),
+];
+
 const COMMAND_SUBS: &[CommandSpec] = &[
     sub("command|count", 2, LOADING | STALE),
     sub("command|docs", -2, LOADING | STALE),
@@ -224,7 +239,9 @@ const fn container(
 /// The table, sorted by name (binary search in `lookup`).
 pub static COMMANDS: &[CommandSpec] = &[
     c("append", CmdId::Append, 3, WRITE | DENYOOM | FAST, KEY1),
+    c("asking", CmdId::Cluster, 1, FAST, NOKEYS),
     container("client", CmdId::Client, -2, 0, CLIENT_SUBS),
+    container("cluster", CmdId::Cluster, -2, 0, CLUSTER_SUBS),
     container("command", CmdId::Command, -1, LOADING | STALE, COMMAND_SUBS),
     container("config", CmdId::Config, -2, 0, CONFIG_SUBS),
     c("dbsize", CmdId::Dbsize, 1, READONLY | FAST, NOKEYS),
@@ -283,6 +300,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("info", CmdId::Info, -1, LOADING | STALE, NOKEYS),
     c("keys", CmdId::Keys, 2, READONLY, NOKEYS),
     c("mget", CmdId::Mget, -2, READONLY | FAST, ALLKEYS),
+    c("migrate", CmdId::Cluster, -6, WRITE, (3, 3, 1)),
     c("mset", CmdId::Mset, -3, WRITE | DENYOOM, (1, -1, 2)),
     c(
         "multi",
@@ -329,6 +347,20 @@ pub static COMMANDS: &[CommandSpec] = &[
         NOKEYS,
     ),
     c(
+        "readonly",
+        CmdId::Cluster,
+        1,
+        LOADING | STALE | FAST,
+        NOKEYS,
+    ),
+    c(
+        "readwrite",
+        CmdId::Cluster,
+        1,
+        LOADING | STALE | FAST,
+        NOKEYS,
+    ),
+    c(
         "replconf",
         CmdId::Replconf,
         -1,
@@ -342,6 +374,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ADMIN | NOSCRIPT | STALE | NO_ASYNC_LOADING,
         NOKEYS,
     ),
+    c("restore-asking", CmdId::Cluster, -4, WRITE | DENYOOM, KEY1),
     c(
         "role",
         CmdId::Role,

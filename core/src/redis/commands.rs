@@ -51,7 +51,7 @@ fn arg_str(argv: &Argv, i: usize) -> String {
 
 /// Commands whose replies redis-cli prints raw (no quotes), as it does for INFO.
 fn prints_raw(argv: &Argv) -> bool {
-    matches!(upper(&argv[0]).as_str(), "INFO")
+    matches!(upper(&argv[0]).as_str(), "INFO") || crate::cluster::prints_raw(argv)
 }
 
 impl RedisNode {
@@ -120,6 +120,7 @@ impl RedisNode {
         }
         let mut client = self.take_client(to);
         let reply = self.process_with(&mut client, to, argv, cx);
+        crate::cluster::after_command(&mut client, argv);
         self.put_client(to, client);
         reply
     }
@@ -133,11 +134,15 @@ impl RedisNode {
     ) -> Option<Reply> {
         self.stats.total_commands_processed += 1;
         let name = upper(&argv[0]);
-        let Some(spec) = data::lookup_argv(argv) else {
+        // A container with an unknown subcommand falls to `arity_error`'s text.
+        let Some(spec) = data::lookup_argv(argv).or_else(|| data::lookup(&argv[0])) else {
             return Some(self.reject(client, data::unknown_command(argv)));
         };
         if let Some(err) = spec.arity_error(argv) {
             return Some(self.reject(client, err));
+        }
+        if let Some(r) = self.cluster_redirect(client, spec, argv, cx) {
+            return Some(r);
         }
         let in_multi = client.multi.is_some();
         let queues_write = name == "EXEC"
@@ -329,6 +334,11 @@ impl RedisNode {
             }
             "CLIENT" => self.client_command(client, to, argv, cx),
             "SENTINEL" => data::unknown_command(argv),
+            "CLUSTER" | "READONLY" | "READWRITE" | "ASKING" => {
+                self.cluster_command(client, argv, cx)
+            }
+            "MIGRATE" => return self.migrate(to, argv, cx),
+            "RESTORE-ASKING" => self.restore_asking(argv, cx),
             // The lab models database 0 only (ARCHITECTURE.md, Simplifications).
             "SELECT" => match data::parse_i64(&argv[1]) {
                 Some(0) => Reply::ok(),
@@ -440,7 +450,7 @@ impl RedisNode {
     }
 
     /// `replicationSetMaster`.
-    pub(super) fn set_master(&mut self, host: String, port: u16, cx: &mut Cx) {
+    pub(crate) fn set_master(&mut self, host: String, port: u16, cx: &mut Cx) {
         let was_master = self.master.is_none();
         if let Some(conn) = self.master.as_ref().and_then(|m| m.conn) {
             let connected = self.master.as_ref().is_some_and(|m| m.is_connected());
@@ -467,7 +477,7 @@ impl RedisNode {
     }
 
     /// `replicationUnsetMaster`: promotion.
-    pub(super) fn unset_master(&mut self, cx: &mut Cx) {
+    pub(crate) fn unset_master(&mut self, cx: &mut Cx) {
         let Some(m) = self.master.take() else { return };
         if let Some(conn) = m.conn {
             cx.close(conn, "promoted to master");
@@ -530,8 +540,10 @@ impl RedisNode {
         match sub.as_str() {
             "GET" if argv.len() >= 3 => {
                 let mut out = Vec::new();
+                let cluster = self.cluster.as_deref().map(|c| &c.spec);
                 for pat in &argv[2..] {
-                    for (k, v) in self.conf.config_get(pat) {
+                    let cl = crate::cluster::config_get(cluster, pat);
+                    for (k, v) in self.conf.config_get(pat).into_iter().chain(cl) {
                         if !out.iter().any(|(ok, _): &(String, String)| *ok == k) {
                             out.push((k, v));
                         }
@@ -547,15 +559,22 @@ impl RedisNode {
             }
             "SET" if argv.len() >= 4 && argv.len() % 2 == 0 => {
                 let mut next = self.conf.clone();
+                let mut next_cluster = self.cluster.as_deref().map(|c| c.spec.clone());
                 for pair in argv[2..].chunks(2) {
-                    if let Err(e) = next.config_set(
-                        &String::from_utf8_lossy(&pair[0]),
-                        &String::from_utf8_lossy(&pair[1]),
-                    ) {
+                    let (k, v) = (
+                        String::from_utf8_lossy(&pair[0]),
+                        String::from_utf8_lossy(&pair[1]),
+                    );
+                    let r = crate::cluster::config_set(next_cluster.as_mut(), &k, &v)
+                        .unwrap_or_else(|| next.config_set(&k, &v));
+                    if let Err(e) = r {
                         return Reply::err(&format!("ERR {e}"));
                     }
                 }
                 self.conf = next;
+                if let (Some(st), Some(spec)) = (self.cluster.as_deref_mut(), next_cluster) {
+                    st.spec = spec;
+                }
                 let oldest = self
                     .replicas
                     .values()

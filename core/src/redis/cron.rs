@@ -13,6 +13,7 @@ impl RedisNode {
         let hz = self.conf.hz.clamp(1, 500);
         let period_ms = 1000 / hz;
         cx.timer(period_ms, Timer::Redis(RedisTimer::Cron));
+        self.cluster_cron(cx);
         // checkChildrenDone: reap a finished fork child.
         if let Some(gen) = self
             .bgsave

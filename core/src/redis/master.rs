@@ -467,7 +467,7 @@ impl RedisNode {
 
     /// `replicationFeedSlaves` for commands this master executed. `select`
     /// says whether they touch a db (PING and GETACK do not: no SELECT).
-    pub(super) fn feed_stream(&mut self, cmds: Vec<Argv>, select: bool, cx: &mut Cx) {
+    pub(crate) fn feed_stream(&mut self, cmds: Vec<Argv>, select: bool, cx: &mut Cx) {
         if !self.is_master() || (self.backlog.is_none() && self.replicas.is_empty()) {
             return;
         }

@@ -47,6 +47,8 @@ pub struct RedisSpec {
     pub rdb_save_bytes_per_ms: u64,
     /// How fast a replica loads an RDB (bytes per simulated ms).
     pub rdb_load_bytes_per_ms: u64,
+    /// `cluster-enabled yes` and the cluster's topology (cluster/).
+    pub cluster: Option<crate::cluster::ClusterSpec>,
 }
 
 impl Default for RedisSpec {
@@ -63,6 +65,7 @@ impl RedisSpec {
             replicaof: None,
             rdb_save_bytes_per_ms: 200_000,
             rdb_load_bytes_per_ms: 300_000,
+            cluster: None,
         }
     }
 }
@@ -133,6 +136,8 @@ pub struct Client {
     pub patterns: std::collections::BTreeSet<Vec<u8>>,
     /// WATCHed keys (`watch.rs`).
     pub watch: watch::Watched,
+    /// READONLY / ASKING (cluster/route.rs).
+    pub cluster_flags: u8,
 }
 
 /// A WAIT that is blocked until enough replicas acknowledge.
@@ -194,6 +199,8 @@ pub struct RedisNode {
     pub console_push_ticket: u64,
     /// The script cache (`EVAL`, `SCRIPT LOAD`): sha1 → body.
     pub scripts: BTreeMap<String, Vec<u8>>,
+    /// Cluster mode: this server's view of the cluster (cluster/).
+    pub cluster: Option<Box<crate::cluster::ClusterState>>,
 }
 
 impl RedisNode {
@@ -238,6 +245,10 @@ impl RedisNode {
             getack_pending: false,
             console_push_ticket: 0,
             scripts: BTreeMap::new(),
+            cluster: spec
+                .cluster
+                .as_ref()
+                .map(|c| Box::new(crate::cluster::ClusterState::new(c))),
             spec,
         }
     }
@@ -268,6 +279,9 @@ impl RedisNode {
                     },
                 );
             }
+            Input::Connected { conn } if self.bus_conn_event(conn, true, cx) => {}
+            Input::ConnFailed { conn } | Input::Closed { conn }
+                if self.bus_conn_event(conn, false, cx) => {}
             Input::Connected { conn } => self.replica_on_connected(conn, cx),
             Input::ConnFailed { conn } => self.replica_on_conn_failed(conn, cx),
             Input::Closed { conn } => self.on_closed(conn, cx),
@@ -310,6 +324,7 @@ impl RedisNode {
             });
         }
         cx.timer(cron_phase_ms + 1, Timer::Redis(RedisTimer::Cron));
+        self.cluster_start(cx);
     }
 
     fn on_timer(&mut self, t: RedisTimer, cx: &mut Cx) {
@@ -339,6 +354,14 @@ impl RedisNode {
         if self.master.as_ref().is_some_and(|m| m.conn == Some(conn)) {
             self.replica_on_master_msg(msg, cx);
             return;
+        }
+        if let Msg::Bus(b) = &msg {
+            return self.bus_on_msg(conn, b, cx);
+        }
+        if let Msg::Reply(r) = &msg {
+            if self.migrate_event(conn, None, Some(r), cx) {
+                return;
+            }
         }
         let Msg::Cmd(argv) = msg else { return };
         if self.replicas.contains_key(&conn) {

@@ -55,6 +55,11 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
             .map(|i| addrs[i].clone())
     };
     let default_profile = Profile::parse(&s.profile).unwrap_or_default();
+    let seed = seed.unwrap_or(s.seed);
+    let cluster = s
+        .cluster
+        .as_ref()
+        .map(|c| crate::cluster::scenario::specs(s, c, seed, &addr_of));
     // Servers first, then Sentinels, then clients: a real deployment starts that way.
     let mut order: Vec<usize> = (0..s.nodes.len()).collect();
     order.sort_by_key(|&i| match s.nodes[i].kind {
@@ -66,7 +71,15 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
         let n = &s.nodes[i];
         let (host, port) = addrs[i].clone();
         let spec = match n.kind {
-            Kind::Redis => NodeSpec::Redis(redis_spec(n, default_profile, &addr_of)),
+            Kind::Redis => {
+                let mut spec = redis_spec(n, default_profile, &addr_of);
+                spec.cluster = cluster
+                    .iter()
+                    .flatten()
+                    .find(|c| c.0 == n.name)
+                    .map(|c| c.1.clone());
+                NodeSpec::Redis(spec)
+            }
             Kind::Sentinel => NodeSpec::Sentinel(sentinel_spec(n, &addr_of)),
             Kind::Client => NodeSpec::Client(client_spec(n, &addr_of, s)),
         };
@@ -208,6 +221,21 @@ fn client_spec(
         start_ms: n.start_s.unwrap_or(0) * 1000,
         stop_ms: n.stop_s.map(|s| s * 1000),
         prefix: n.prefix.clone().unwrap_or(d.prefix),
+        cluster: (n.routing.as_deref() == Some("cluster")).then(|| {
+            crate::client::ClusterClientSpec {
+                seeds: s
+                    .nodes
+                    .iter()
+                    .filter(|x| x.kind == Kind::Redis)
+                    .filter_map(|x| addr_of(&x.name))
+                    .collect(),
+                workload: n
+                    .cluster_workload
+                    .clone()
+                    .unwrap_or(crate::client::ClusterWorkload::Spread),
+                max_redirects: 5,
+            }
+        }),
     }
 }
 

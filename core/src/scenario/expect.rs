@@ -24,6 +24,7 @@ const CHECKS: &[&str] = &[
     "event",
     "log",
     "same",
+    "cluster",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -70,6 +71,17 @@ pub(super) fn validate(e: &Expect, ids: &BTreeSet<String>) -> Result<(), String>
         }
         "log" if e.contains.is_none() => {
             return Err("`log` needs `contains` (text of a server log line)".into())
+        }
+        "cluster"
+            if !e
+                .field
+                .as_deref()
+                .is_some_and(|f| crate::cluster::skew::FIELDS.contains(&f)) =>
+        {
+            return Err(format!(
+                "`cluster` needs `field`, one of: {}",
+                crate::cluster::skew::FIELDS.join(", ")
+            ))
         }
         "same" if e.field.is_none() || e.nodes.as_ref().is_none_or(|n| n.len() < 2) => {
             return Err("`same` needs `field` and `nodes` (two or more)".into())
@@ -182,6 +194,13 @@ pub fn evaluate(e: &Expect, sim: &Sim, report: &Report) -> Outcome {
                 format!("differ: {}", shown.join(", "))
             })
         }
+        "cluster" => crate::cluster::skew::expect_value(
+            sim,
+            e.field.as_deref().unwrap_or(""),
+            e.node.as_deref(),
+            e.client.as_deref(),
+        )
+        .map_or_else(Value::Text, Value::Int),
         "lost_writes" => Value::Int(
             report
                 .lost_writes

@@ -44,6 +44,9 @@ pub struct Scenario {
     pub profile: String,
     #[serde(default)]
     pub network: Network,
+    /// `[cluster]`: the Redis nodes form a Redis Cluster (cluster/scenario.rs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<crate::cluster::scenario::ClusterDef>,
     #[serde(rename = "node")]
     pub nodes: Vec<NodeDef>,
     #[serde(default, rename = "timeline")]
@@ -160,6 +163,9 @@ pub struct NodeDef {
     pub stop_s: Option<u64>,
     /// `workload = "buyers"`: the flash sale (`client/buyer.rs` `SaleSpec`).
     pub sale: Option<crate::client::SaleSpec>,
+    /// With routing = "cluster": `{ kind = "spread" | "tagged" | "bigkey" |
+    /// "hot_read" | "hot_copies", ... }` (client/cluster.rs).
+    pub cluster_workload: Option<crate::client::ClusterWorkload>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -209,6 +209,14 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
                 match n.routing.as_deref() {
                     Some("fixed") | None => c.node("node", i, "target", &n.target)?,
                     Some("sentinel") => {}
+                    Some("cluster") if s.cluster.is_some() => {}
+                    Some("cluster") => {
+                        return Err(c.err(
+                            "node",
+                            i,
+                            "routing \"cluster\" needs a [cluster] table".into(),
+                        ))
+                    }
                     Some(other) => {
                         return Err(c.err(
                             "node",
@@ -221,6 +229,13 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
                 }
                 if n.read_from.is_some() {
                     c.node("node", i, "read_from", &n.read_from)?;
+                }
+                if n.cluster_workload.is_some() && n.routing.as_deref() != Some("cluster") {
+                    return Err(c.err(
+                        "node",
+                        i,
+                        "`cluster_workload` needs routing = \"cluster\"".into(),
+                    ));
                 }
                 match n.workload.as_deref() {
                     None | Some("writer" | "write_then_read" | "counter") => {}
@@ -284,6 +299,20 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
         for n in e.nodes.iter().flatten() {
             c.node("expect", i, "nodes", &Some(n.clone()))?;
         }
+    }
+    if let Some(cl) = &s.cluster {
+        crate::cluster::scenario::validate(s, cl).map_err(|(i, m)| match i {
+            Some(i) => c.err("cluster.slots", i, m),
+            None => {
+                let at = src.find("[cluster]").unwrap_or(0);
+                let (line, column) = line_col(src, at);
+                LoadError {
+                    line,
+                    column,
+                    message: m,
+                }
+            }
+        })?;
     }
     Ok(())
 }

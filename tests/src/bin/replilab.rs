@@ -172,6 +172,19 @@ fn cmd_bench(args: &[String]) -> ExitCode {
         "native_seed001_events_per_s: {:.0} events/s",
         f.events_per_s()
     );
+    let c = bench::cluster_timed(60, &clock);
+    println!("workload: Redis Cluster (3 masters, 3 replicas, 6 cluster-aware writers), 60 simulated seconds");
+    println!("native_cluster_events: {} events", c.events);
+    println!("native_cluster_client_ops: {} operations", c.commands);
+    println!("native_cluster_wall_time: {:.3} s", c.wall_s);
+    println!(
+        "native_cluster_events_per_s: {:.0} events/s",
+        c.events_per_s()
+    );
+    println!(
+        "native_cluster_commands_per_s: {:.0} commands/s",
+        c.commands_per_s()
+    );
     ExitCode::SUCCESS
 }
 

@@ -14,11 +14,16 @@
 //!   real `redis-sentinel` 7.0 processes.
 //!
 //! - `scripting`: EVAL, NOSCRIPT, WATCH and script propagation checks.
+//! - `cluster`: CLUSTER KEYSLOT for 60+ keys and a 3-master cluster
+//!   (redirections, CLUSTER SLOTS/NODES/INFO) against real cluster mode;
+//!   `cluster_failover`: a killed master's replica elected, log lines compared.
 //!
 //! The checks themselves are in `tests/tests/fidelity.rs` (and `sentinel.rs`,
 //! `scripting.rs`).
 
 pub mod cli;
+pub mod cluster;
+pub mod cluster_failover;
 pub mod real;
 pub mod runner;
 pub mod scripting;

@@ -47,6 +47,7 @@ pub fn kind_name(k: MsgKind) -> &'static str {
         MsgKind::Client => "client",
         MsgKind::Reply => "reply",
         MsgKind::Sentinel => "sentinel",
+        MsgKind::Bus => "bus",
     }
 }
 
@@ -62,6 +63,7 @@ fn kind_label(k: MsgKind, l: Lang) -> &'static str {
         MsgKind::Client => t("client command", "客户端命令"),
         MsgKind::Reply => t("reply", "回复"),
         MsgKind::Sentinel => t("Sentinel hello / vote", "哨兵 hello / 投票"),
+        MsgKind::Bus => t("cluster bus", "集群总线"),
     }
 }
 
@@ -82,6 +84,7 @@ const SVG_STYLE: &str = "
 #diagram-svg .msg.reply { stroke: var(--orange, #e69f00); stroke-width: .8; stroke-dasharray: 4 2; }
 #diagram-svg .msg.handshake { stroke: var(--sky, #56b4e9); stroke-dasharray: 5 2; }
 #diagram-svg .msg.rdb { stroke: var(--vermillion, #d55e00); stroke-width: 3; }
+#diagram-svg .msg.bus { stroke: var(--purple, #cc79a7); stroke-width: .8; stroke-dasharray: 3 1.5; }
 #diagram-svg .msg.keepalive { stroke: var(--muted, #5b6470); stroke-width: .5; }
 #diagram-svg .msg.inflight { opacity: .55; }
 #diagram-svg .drop { fill: var(--bad, #d55e00); font-weight: 700; }

@@ -1,0 +1,27 @@
+//! Where the checker looks for a cluster client's writes: each key on the
+//! final owner of its slot, not one final master.
+
+use super::key_slot;
+use crate::data::Db;
+use crate::sim::{NodeState, Sim};
+
+/// The keyspace of the master that finally serves `key`'s slot, as the live
+/// node with the highest `currentEpoch` sees the slot map.
+pub fn owner_db<'a>(sim: &'a Sim, key: &[u8]) -> Option<&'a Db> {
+    let mut best: Option<&super::ClusterState> = None;
+    for n in sim.nodes() {
+        if let NodeState::Redis(r) = &n.state {
+            if let Some(st) = r.cluster.as_deref() {
+                if best.is_none_or(|b| st.current_epoch > b.current_epoch) {
+                    best = Some(st);
+                }
+            }
+        }
+    }
+    let view = best?;
+    let p = &view.nodes[view.owner(key_slot(key))?];
+    sim.nodes().iter().find_map(|n| match &n.state {
+        NodeState::Redis(r) if n.host == p.host && n.port == p.port => Some(&r.db),
+        _ => None,
+    })
+}
