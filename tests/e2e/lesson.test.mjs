@@ -73,6 +73,8 @@ appTest('every lesson runs to its end with its goals checked', { timeout: 240_00
     assert.equal(await page.locator('#banner').count(), 0, `${id}: no error banner`);
     const gs = await goals(page);
     assert.ok(gs.every((g) => g.status !== 'pending'), `${id}: every goal checked at the end ${JSON.stringify(gs)}`);
+    // The expected outcome: the harness proves every lesson's expectations hold, so the page must agree.
+    assert.ok(gs.every((g) => g.status === 'pass'), `${id}: every goal passes at the end ${JSON.stringify(gs)}`);
     summary.push(`${id}: ${gs.filter((g) => g.status === 'pass').length}/${gs.length} goals pass`);
     await page.screenshot({ path: new URL(`./screenshots/lesson-${id}-end.png`, import.meta.url).pathname });
   }

@@ -243,6 +243,7 @@ pub const EVENTS: T = t("Events", "事件");
 pub const LEDGER: T = t("Checker", "检查器账本");
 pub const SENTINELS: T = t("Sentinels", "哨兵");
 pub const CHARTS: T = t("Charts", "图表");
+pub const CLUSTER: T = t("Cluster", "集群");
 pub const ACKED: T = t("acknowledged writes", "已确认的写入");
 pub const SURVIVING: T = t("surviving", "保留下来");
 pub const LOST: T = t("lost", "丢失");

@@ -24,6 +24,7 @@ pub enum Tab {
     Ledger,
     Sentinels,
     Charts,
+    Cluster,
 }
 
 /// Message kinds the diagram can show, in legend order.

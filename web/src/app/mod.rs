@@ -21,6 +21,7 @@ use self::controls::Controls;
 use self::layout::Scrub;
 
 use crate::components::charts::Charts;
+use crate::components::cluster::Cluster;
 use crate::components::console::Console;
 use crate::components::context_menu::ContextMenu;
 use crate::components::diagram::Diagram;
@@ -245,6 +246,7 @@ pub fn app() -> Html {
             html! { <Sentinels lab={lab.clone()} lang={l} on_seek={on_seek.clone()} /> }
         }
         Tab::Charts => html! { <Charts lab={lab.clone()} lang={l} /> },
+        Tab::Cluster => html! { <Cluster lab={lab.clone()} lang={l} /> },
     };
     let transport = html! {
         <Transport lang={l} now_ms={now_ms} end_ms={end_ms} playing={ui.playing} speed={ui.speed} ticks={ticks}
@@ -313,6 +315,7 @@ pub fn app() -> Html {
                         {tab_btn(Tab::Ledger, l.t(i18n::LEDGER), "tab-ledger")}
                         {tab_btn(Tab::Sentinels, l.t(i18n::SENTINELS), "tab-sentinels")}
                         {tab_btn(Tab::Charts, l.t(i18n::CHARTS), "tab-charts")}
+                        {tab_btn(Tab::Cluster, l.t(i18n::CLUSTER), "tab-cluster")}
                     </div>
                     <div class="tab-body" role="tabpanel">{tab_body}</div>
                 </section>

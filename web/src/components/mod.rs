@@ -4,6 +4,7 @@
 #![allow(clippy::manual_is_multiple_of)]
 
 pub mod charts;
+pub mod cluster;
 pub mod console;
 pub mod context_menu;
 pub mod diagram;
