@@ -9,24 +9,33 @@
 //! - `runner`: observations, comparison (exact or within a stated
 //!   tolerance), the allow-list of documented differences, the table.
 //!
-//! - `sentinel`, `sentinel_real`: the Sentinel checks (a false-failure
-//!   failover, split-brain lost writes, Sentinel replies) on the lab and on
-//!   real `redis-sentinel` 7.0 processes.
+//! - `replication`, `replication_timing`: the replication checks (replies,
+//!   ROLE, INFO replication, offsets, the stream; late TTLs, expiry on
+//!   replicas, min-replicas, partial and full resync, WAIT).
+//!
+//! - `sentinel`, `sentinel_script`, `sentinel_sides`, `sentinel_real`: the
+//!   Sentinel checks (a false-failure failover, split-brain lost writes,
+//!   Sentinel replies): the side trait and runner, the script, the lab and
+//!   real sides, and real `redis-sentinel` 7.0 processes.
 //!
 //! - `scripting`: EVAL, NOSCRIPT, WATCH and script propagation checks.
 //! - `cluster`: CLUSTER KEYSLOT for 60+ keys and a 3-master cluster
 //!   (redirections, CLUSTER SLOTS/NODES/INFO) against real cluster mode;
 //!   `cluster_failover`: a killed master's replica elected, log lines compared.
 //!
-//! The checks themselves are in `tests/tests/fidelity.rs` (and `sentinel.rs`,
-//! `scripting.rs`).
+//! The tests, allow-lists and the reply printer's calibration are in
+//! `tests/tests/fidelity.rs`.
 
 pub mod cli;
 pub mod cluster;
 pub mod cluster_failover;
 pub mod real;
+pub mod replication;
+pub mod replication_timing;
 pub mod runner;
 pub mod scripting;
 pub mod sentinel;
 pub mod sentinel_real;
+pub mod sentinel_script;
+pub mod sentinel_sides;
 pub mod side;
