@@ -14,25 +14,58 @@ const NOT_CLUSTER: T = T {
     en: "This deployment is not a Redis Cluster. Open a cluster lesson (11–14) to see slots, skew and hot keys.",
     zh: "这个部署不是 Redis Cluster。打开集群课程(11–14)可以看到槽位、数据倾斜和热点 key。",
 };
-const NODE: T = T { en: "Node", zh: "节点" };
-const ROLE: T = T { en: "Role", zh: "角色" };
-const SLOTS_H: T = T { en: "Slots", zh: "槽位" };
-const KEYS: T = T { en: "Keys", zh: "key 数" };
-const MEMORY: T = T { en: "Memory (est.)", zh: "内存(估算)" };
-const OPS: T = T { en: "ops/s (5 s)", zh: "每秒操作(5 秒)" };
-const STATE: T = T { en: "Its view", zh: "它看到的" };
-const EPOCH: T = T { en: "Epoch", zh: "纪元" };
+const NODE: T = T {
+    en: "Node",
+    zh: "节点",
+};
+const ROLE: T = T {
+    en: "Role",
+    zh: "角色",
+};
+const SLOTS_H: T = T {
+    en: "Slots",
+    zh: "槽位",
+};
+const KEYS: T = T {
+    en: "Keys",
+    zh: "key 数",
+};
+const MEMORY: T = T {
+    en: "Memory (est.)",
+    zh: "内存(估算)",
+};
+const OPS: T = T {
+    en: "ops/s (5 s)",
+    zh: "每秒操作(5 秒)",
+};
+const STATE: T = T {
+    en: "Its view",
+    zh: "它看到的",
+};
+const EPOCH: T = T {
+    en: "Epoch",
+    zh: "纪元",
+};
 const SLOT_MAP: T = T {
     en: "Slot map: 16384 slots in 256 columns of 64; the bar is keys per column",
     zh: "槽位图:16384 个槽位分成 256 列,每列 64 个;柱高是该列的 key 数",
 };
-const HOT_SLOTS: T = T { en: "Fullest slots", zh: "key 最多的槽位" };
+const HOT_SLOTS: T = T {
+    en: "Fullest slots",
+    zh: "key 最多的槽位",
+};
 const ESTIMATE: T = T {
     en: "Memory is the lab's estimate: key + value bytes + 56 bytes per key (not used_memory).",
     zh: "内存是实验室的估算:key 与 value 的字节数,每个 key 再加 56 字节(不是 used_memory)。",
 };
-const KEYS_UNIT: T = T { en: "keys", zh: "个 key" };
-const UNCOVERED: T = T { en: "uncovered", zh: "无人负责" };
+const KEYS_UNIT: T = T {
+    en: "keys",
+    zh: "个 key",
+};
+const UNCOVERED: T = T {
+    en: "uncovered",
+    zh: "无人负责",
+};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -56,7 +89,8 @@ fn reference_view(sim: &Sim) -> Option<&ClusterState> {
 /// The simulated node's name for a peer in a cluster state.
 fn peer_name(sim: &Sim, st: &ClusterState, i: usize) -> String {
     st.nodes.get(i).map_or_else(String::new, |p| {
-        node_at(sim, &p.host, p.port).map_or_else(|| format!("{}:{}", p.host, p.port), |id| sim.name(id))
+        node_at(sim, &p.host, p.port)
+            .map_or_else(|| format!("{}:{}", p.host, p.port), |id| sim.name(id))
     })
 }
 
@@ -100,7 +134,9 @@ pub fn cluster(p: &Props) -> Html {
         return html! { <p class="muted" id="cluster-panel">{l.t(NOT_CLUSTER)}</p> };
     };
     let view = SkewView::of(sim);
-    let max = |f: fn(&replilab_core::cluster::skew::NodeSkew) -> u64| view.nodes.iter().map(f).max().unwrap_or(0);
+    let max = |f: fn(&replilab_core::cluster::skew::NodeSkew) -> u64| {
+        view.nodes.iter().map(f).max().unwrap_or(0)
+    };
     let (mk, mb, mo) = (max(|n| n.keys), max(|n| n.bytes), max(|n| n.ops_per_s));
     let states: Vec<(String, &ClusterState)> = sim
         .nodes()
@@ -143,14 +179,21 @@ pub fn cluster(p: &Props) -> Html {
         col_keys[s.slot as usize / per] += s.keys;
     }
     let col_max = col_keys.iter().copied().max().unwrap_or(0).max(1);
-    let owners: Vec<u16> = (0..SLOTS as usize).map(|s| st.slots.get(s).copied().unwrap_or(NONE)).collect();
+    let owners: Vec<u16> = (0..SLOTS as usize)
+        .map(|s| st.slots.get(s).copied().unwrap_or(NONE))
+        .collect();
     let masters: Vec<u16> = {
         let mut m: Vec<u16> = owners.iter().copied().filter(|&o| o != NONE).collect();
         m.sort_unstable();
         m.dedup();
         m
     };
-    let shade = |o: u16| masters.iter().position(|&m| m == o).map_or("none".to_string(), |i| format!("o{}", i % 6));
+    let shade = |o: u16| {
+        masters
+            .iter()
+            .position(|&m| m == o)
+            .map_or("none".to_string(), |i| format!("o{}", i % 6))
+    };
     let cols = (0..COLS).map(|c| {
         let o = owners[c * per];
         let h = (col_keys[c] * 40 / col_max) as i64;
@@ -198,6 +241,9 @@ mod tests {
 
     #[test]
     fn runs_group_contiguous_owners() {
-        assert_eq!(runs(&[0, 0, 1, 1, 1, u16::MAX]), vec![(0, 1, 0), (2, 4, 1), (5, 5, u16::MAX)]);
+        assert_eq!(
+            runs(&[0, 0, 1, 1, 1, u16::MAX]),
+            vec![(0, 1, 0), (2, 4, 1), (5, 5, u16::MAX)]
+        );
     }
 }
