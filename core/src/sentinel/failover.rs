@@ -2,7 +2,7 @@
 //! `sentinelGetLeader`, `sentinelVoteLeader`, `sentinelSelectSlave`,
 //! `sentinelFailoverStateMachine`, `sentinelFailoverSwitchToPromotedSlave`).
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use crate::sim::Cx;
 
@@ -114,7 +114,7 @@ impl SentinelNode {
         let m = self.masters.get(name)?;
         let voters = m.sentinels.len() as u64 + 1;
         let quorum = m.quorum as u64;
-        let mut counters: BTreeMap<String, u64> = BTreeMap::new();
+        let mut counters: VecMap<String, u64> = VecMap::new();
         for s in m.sentinels.values() {
             if let Some(l) = &s.leader {
                 if s.leader_epoch == self.current_epoch {
