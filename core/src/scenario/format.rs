@@ -128,7 +128,7 @@ pub struct NodeDef {
     pub replicaof: Option<String>,
     /// Settings as CONFIG SET takes them: `{ "repl-backlog-size" = "1mb" }`.
     #[serde(default)]
-    pub config: std::collections::BTreeMap<String, String>,
+    pub config: crate::vecmap::VecMap<String, String>,
     /// `DEBUG POPULATE <n>` at start: a dataset of n keys.
     pub populate: Option<u64>,
     /// How fast the fork child writes an RDB / a replica loads one (MB/s).

@@ -12,7 +12,7 @@ mod cx;
 mod faults;
 mod node;
 
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 
 use crate::vecmap::VecMap;
 
@@ -176,7 +176,7 @@ pub struct Sim {
     /// Frames waiting at a cut, by direction, in sequence order.
     held: VecMap<(ConnId, u8), Vec<(u64, u64, Frame)>>,
     /// Frames that arrived ahead of an earlier one (after a heal), by direction.
-    reorder: VecMap<(ConnId, u8), BTreeMap<u64, (u64, Frame)>>,
+    reorder: VecMap<(ConnId, u8), VecMap<u64, (u64, Frame)>>,
     next_msg: u64,
     next_ticket: u64,
     console_replies: VecMap<u64, String>,
