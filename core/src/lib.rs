@@ -16,3 +16,4 @@ pub mod script;
 pub mod sentinel;
 pub mod sim;
 pub mod trace;
+pub mod vecmap;

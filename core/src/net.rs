@@ -10,7 +10,9 @@
 //! connection is closed first. Timeouts are the nodes' business (repl-timeout,
 //! down-after-milliseconds), exactly as in real deployments.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vecmap::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -167,9 +169,9 @@ impl Conns {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Net {
     pub default_link: LinkCfg,
-    links: BTreeMap<(NodeId, NodeId), LinkCfg>,
+    links: VecMap<(NodeId, NodeId), LinkCfg>,
     /// Directed cuts: traffic from .0 to .1 cannot pass.
-    cuts: BTreeSet<(NodeId, NodeId)>,
+    cuts: VecSet<(NodeId, NodeId)>,
     pub conns: Conns,
     next_conn: u32,
 }

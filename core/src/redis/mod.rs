@@ -19,7 +19,7 @@ mod replica;
 mod scripting;
 mod watch;
 
-use std::collections::BTreeMap;
+use crate::vecmap::{VecMap, VecSet};
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -132,8 +132,8 @@ pub struct Client {
     pub listening_port: Option<u16>,
     pub name: String,
     /// Pub/Sub subscriptions (channels and patterns).
-    pub channels: std::collections::BTreeSet<Vec<u8>>,
-    pub patterns: std::collections::BTreeSet<Vec<u8>>,
+    pub channels: VecSet<Vec<u8>>,
+    pub patterns: VecSet<Vec<u8>>,
     /// WATCHed keys (`watch.rs`).
     pub watch: watch::Watched,
     /// READONLY / ASKING (cluster/route.rs).
@@ -174,8 +174,8 @@ pub struct RedisNode {
     pub ids: ReplIds,
     pub backlog: Option<Backlog>,
     /// Master side: attached replicas by connection.
-    pub replicas: BTreeMap<ConnId, ReplicaLink>,
-    pub clients: BTreeMap<ConnId, Client>,
+    pub replicas: VecMap<ConnId, ReplicaLink>,
+    pub clients: VecMap<ConnId, Client>,
     pub console: Client,
     /// Replica side: the link to our master, when we are a replica.
     pub master: Option<MasterLink>,
@@ -198,7 +198,7 @@ pub struct RedisNode {
     /// The console ticket that receives Pub/Sub messages (0: none).
     pub console_push_ticket: u64,
     /// The script cache (`EVAL`, `SCRIPT LOAD`): sha1 → body.
-    pub scripts: BTreeMap<String, Vec<u8>>,
+    pub scripts: VecMap<String, Vec<u8>>,
     /// Cluster mode: this server's view of the cluster (cluster/).
     pub cluster: Option<Box<crate::cluster::ClusterState>>,
 }
@@ -224,8 +224,8 @@ impl RedisNode {
             data_stats: DataStats::default(),
             stats: ReplStats::default(),
             backlog: None,
-            replicas: BTreeMap::new(),
-            clients: BTreeMap::new(),
+            replicas: VecMap::new(),
+            clients: VecMap::new(),
             console: Client {
                 id: 1,
                 ..Client::default()
@@ -244,7 +244,7 @@ impl RedisNode {
             cron_loops: 0,
             getack_pending: false,
             console_push_ticket: 0,
-            scripts: BTreeMap::new(),
+            scripts: VecMap::new(),
             cluster: spec
                 .cluster
                 .as_ref()

@@ -62,7 +62,7 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
         .map(|c| crate::cluster::scenario::specs(s, c, seed, &addr_of));
     // Servers first, then Sentinels, then clients: a real deployment starts that way.
     let mut order: Vec<usize> = (0..s.nodes.len()).collect();
-    order.sort_by_key(|&i| match s.nodes[i].kind {
+    crate::vecmap::sort_small_by_key(&mut order, |&i| match s.nodes[i].kind {
         Kind::Redis => (0, s.nodes[i].replicaof.is_some()),
         Kind::Sentinel => (1, false),
         Kind::Client => (2, false),

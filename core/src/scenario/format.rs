@@ -131,7 +131,7 @@ pub struct NodeDef {
     pub replicaof: Option<String>,
     /// Settings as CONFIG SET takes them: `{ "repl-backlog-size" = "1mb" }`.
     #[serde(default)]
-    pub config: std::collections::BTreeMap<String, String>,
+    pub config: crate::vecmap::VecMap<String, String>,
     /// `DEBUG POPULATE <n>` at start: a dataset of n keys.
     pub populate: Option<u64>,
     /// How fast the fork child writes an RDB / a replica loads one (MB/s).
@@ -293,13 +293,54 @@ fn eq() -> String {
 
 /// A number or a text, as written in the file.
 pub mod toml_value {
-    use serde::{Deserialize, Serialize};
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::{Deserialize, Serialize, Serializer};
 
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[serde(untagged)]
+    /// Written by hand rather than `#[serde(untagged)]`: untagged enums buffer
+    /// their input in serde's `Content`, which costs tens of KB of wasm.
+    #[derive(Clone, Debug, PartialEq, Eq)]
     pub enum Value {
         Int(i64),
         Text(String),
+    }
+
+    impl Serialize for Value {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Value::Int(i) => s.serialize_i64(*i),
+                Value::Text(t) => s.serialize_str(t),
+            }
+        }
+    }
+
+    struct ValueVisitor;
+
+    impl Visitor<'_> for ValueVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an integer or a string")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Int(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+            i64::try_from(v)
+                .map(Value::Int)
+                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::Text(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+            Ok(Value::Text(v))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Value {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(ValueVisitor)
+        }
     }
 
     impl std::fmt::Display for Value {

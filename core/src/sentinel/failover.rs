@@ -2,7 +2,7 @@
 //! `sentinelGetLeader`, `sentinelVoteLeader`, `sentinelSelectSlave`,
 //! `sentinelFailoverStateMachine`, `sentinelFailoverSwitchToPromotedSlave`).
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use crate::sim::Cx;
 
@@ -114,7 +114,7 @@ impl SentinelNode {
         let m = self.masters.get(name)?;
         let voters = m.sentinels.len() as u64 + 1;
         let quorum = m.quorum as u64;
-        let mut counters: BTreeMap<String, u64> = BTreeMap::new();
+        let mut counters: VecMap<String, u64> = VecMap::new();
         for s in m.sentinels.values() {
             if let Some(l) = &s.leader {
                 if s.leader_epoch == self.current_epoch {
@@ -225,7 +225,9 @@ impl SentinelNode {
         } else {
             SENTINEL_INFO_PERIOD * 3
         };
-        let mut candidates: Vec<(&String, &Instance)> = m
+        // `min_by` keeps the first of equal candidates, as a stable sort would
+        // (and costs less wasm than a sort instantiation).
+        let best = m
             .replicas
             .iter()
             .filter(|(_, r)| !r.sdown && !r.link.disconnected())
@@ -233,19 +235,18 @@ impl SentinelNode {
             .filter(|(_, r)| r.priority != 0)
             .filter(|(_, r)| r.info_refresh != 0 && now - r.info_refresh <= info_validity)
             .filter(|(_, r)| r.master_link_down_ms <= max_master_down)
-            .collect();
-        candidates.sort_by(|(_, a), (_, b)| {
-            a.priority
-                .cmp(&b.priority)
-                .then(b.repl_offset.cmp(&a.repl_offset))
-                .then_with(|| match (&a.run_id, &b.run_id) {
-                    (Some(x), Some(y)) => x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-        });
-        candidates.first().map(|(k, _)| (*k).clone())
+            .min_by(|(_, a), (_, b)| {
+                a.priority
+                    .cmp(&b.priority)
+                    .then(b.repl_offset.cmp(&a.repl_offset))
+                    .then_with(|| match (&a.run_id, &b.run_id) {
+                        (Some(x), Some(y)) => x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    })
+            });
+        best.map(|(k, _)| k.clone())
     }
 
     fn failover_select_slave(&mut self, name: &str, cx: &mut Cx) {

@@ -14,7 +14,7 @@ mod failover;
 pub mod instance;
 mod monitor;
 
-use std::collections::BTreeMap;
+use crate::vecmap::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -96,9 +96,9 @@ pub struct Master {
     pub config_epoch: u64,
     pub odown: bool,
     pub o_down_since: i64,
-    pub replicas: BTreeMap<String, Instance>,
+    pub replicas: VecMap<String, Instance>,
     /// Other Sentinels, by run id.
-    pub sentinels: BTreeMap<String, Instance>,
+    pub sentinels: VecMap<String, Instance>,
     pub failover: FailoverState,
     pub failover_epoch: u64,
     pub failover_start_time: i64,
@@ -115,8 +115,8 @@ pub struct Master {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SClient {
     pub peer: Option<NodeId>,
-    pub channels: std::collections::BTreeSet<Vec<u8>>,
-    pub patterns: std::collections::BTreeSet<Vec<u8>>,
+    pub channels: VecSet<Vec<u8>>,
+    pub patterns: VecSet<Vec<u8>>,
 }
 
 /// Which instance a link belongs to.
@@ -136,9 +136,9 @@ pub struct SentinelNode {
     pub host: String,
     pub port: u16,
     pub current_epoch: u64,
-    pub masters: BTreeMap<String, Master>,
-    pub links: BTreeMap<ConnId, LinkOwner>,
-    pub clients: BTreeMap<ConnId, SClient>,
+    pub masters: VecMap<String, Master>,
+    pub links: VecMap<ConnId, LinkOwner>,
+    pub clients: VecMap<ConnId, SClient>,
     pub console: SClient,
     pub console_push_ticket: u64,
     pub tilt: bool,
@@ -155,9 +155,9 @@ impl SentinelNode {
             host: host.to_string(),
             port,
             current_epoch: 0,
-            masters: BTreeMap::new(),
-            links: BTreeMap::new(),
-            clients: BTreeMap::new(),
+            masters: VecMap::new(),
+            links: VecMap::new(),
+            clients: VecMap::new(),
             console: SClient::default(),
             console_push_ticket: 0,
             tilt: false,

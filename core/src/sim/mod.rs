@@ -12,7 +12,9 @@ mod cx;
 mod faults;
 mod node;
 
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::vecmap::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +78,7 @@ impl std::fmt::Display for SimError {
 /// Who listens where: `host:port` (an IP, or a node name used as a host name).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AddrBook {
-    pub by_addr: BTreeMap<(String, u16), NodeId>,
+    pub by_addr: VecMap<(String, u16), NodeId>,
     /// Indexed by node id.
     pub hosts: Vec<(String, u16)>,
 }
@@ -172,14 +174,14 @@ pub struct Sim {
     nodes: Vec<NodeSlot>,
     addr_book: AddrBook,
     /// Frames waiting at a cut, by direction, in sequence order.
-    held: BTreeMap<(ConnId, u8), Vec<(u64, u64, Frame)>>,
+    held: VecMap<(ConnId, u8), Vec<(u64, u64, Frame)>>,
     /// Frames that arrived ahead of an earlier one (after a heal), by direction.
-    reorder: BTreeMap<(ConnId, u8), BTreeMap<u64, (u64, Frame)>>,
+    reorder: VecMap<(ConnId, u8), VecMap<u64, (u64, Frame)>>,
     next_msg: u64,
     next_ticket: u64,
-    console_replies: BTreeMap<u64, String>,
+    console_replies: VecMap<u64, String>,
     /// Console tickets of scheduled commands that carry a tag.
-    tagged: BTreeMap<String, u64>,
+    tagged: VecMap<String, u64>,
     trace: Vec<TraceEvent>,
     hash: Fnv64,
     /// Reused output buffer of `handle` (one allocation for the whole run).
@@ -199,12 +201,12 @@ impl Sim {
             net: Net::default(),
             nodes: Vec::new(),
             addr_book: AddrBook::default(),
-            held: BTreeMap::new(),
-            reorder: BTreeMap::new(),
+            held: VecMap::new(),
+            reorder: VecMap::new(),
             next_msg: 1,
             next_ticket: 1,
-            console_replies: BTreeMap::new(),
-            tagged: BTreeMap::new(),
+            console_replies: VecMap::new(),
+            tagged: VecMap::new(),
             trace: Vec::new(),
             hash: Fnv64::default(),
             out_buf: Vec::new(),
