@@ -6,28 +6,37 @@
 //! and the number of events processed when it happened, so replay puts it at
 //! exactly the same point of the event order, even between two events of the
 //! same millisecond (reached with "next event"). Scrubbing back restores the
-//! latest snapshot (a `Sim` clone) before the target and replays forward;
-//! acting in the past forks: the actions that followed are dropped.
+//! latest snapshot before the target and replays forward; acting in the past
+//! forks: the actions that followed are dropped.
+//!
+//! The trace is the run's largest part and only grows, so snapshots do not
+//! copy it: a snapshot is a `Sim` whose trace was taken out, plus the trace's
+//! length then. The one trace lives in `sim`; restoring a snapshot truncates
+//! it to that length and gives it to the restored `Sim`, whose replay appends
+//! exactly the same events again (determinism).
 
 use std::rc::Rc;
 
 use replilab_core::checker;
-use replilab_core::demo;
 use replilab_core::net::NodeId;
-use replilab_core::profile::Profile;
 use replilab_core::scenario::{build, expect, Outcome, Scenario};
 use replilab_core::sim::{Action, ConsoleOutcome, Sim};
 
-/// Simulated time between snapshots.
-const SNAPSHOT_EVERY_MS: u64 = 10_000;
-/// Past this many snapshots, every other one is dropped (long sandbox runs).
-const MAX_SNAPSHOTS: usize = 40;
+use crate::sandbox::Topo;
+
+/// Simulated time between snapshots. Replaying seed 001's deployment costs
+/// about 3.5 ms of wall time per simulated second (release wasm), so a seek
+/// replays at most ~7 ms.
+const SNAPSHOT_EVERY_MS: u64 = 2_000;
+/// Past this many snapshots, every other one is dropped (runs past ~10
+/// simulated minutes; a trace-less snapshot of seed 001 is ~100 KB).
+const MAX_SNAPSHOTS: usize = 320;
 /// "Next event" gives up after this many queue events without a trace event.
 const STEP_LIMIT: u32 = 200_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
-    Sandbox,
+    Sandbox(Topo),
     Lesson(Rc<Scenario>),
 }
 
@@ -56,7 +65,10 @@ pub struct ConsoleLine {
 #[derive(Clone)]
 struct Snapshot {
     at_ms: u64,
+    /// Without its trace (`Sim::take_trace`).
     sim: Sim,
+    /// The trace's length at the snapshot.
+    trace_len: usize,
     applied: usize,
     outcomes: Vec<Option<Outcome>>,
 }
@@ -80,9 +92,9 @@ pub struct Session {
 impl Session {
     pub fn new(source: Source, seed: Option<u64>) -> Session {
         let (sim, seed) = match &source {
-            Source::Sandbox => {
+            Source::Sandbox(topo) => {
                 let seed = seed.unwrap_or(1);
-                (demo::master_and_two_replicas(seed, Profile::V7_0), seed)
+                (topo.build(seed), seed)
             }
             Source::Lesson(s) => {
                 let seed = seed.unwrap_or(s.seed);
@@ -91,7 +103,7 @@ impl Session {
         };
         let n_expects = match &source {
             Source::Lesson(s) => s.expects.len(),
-            Source::Sandbox => 0,
+            Source::Sandbox(_) => 0,
         };
         let mut session = Session {
             source,
@@ -111,14 +123,14 @@ impl Session {
     pub fn lesson(&self) -> Option<&Scenario> {
         match &self.source {
             Source::Lesson(s) => Some(s),
-            Source::Sandbox => None,
+            Source::Sandbox(_) => None,
         }
     }
 
     pub fn id(&self) -> &str {
         match &self.source {
             Source::Lesson(s) => &s.id,
-            Source::Sandbox => crate::lessons::SANDBOX_ID,
+            Source::Sandbox(_) => crate::lessons::SANDBOX_ID,
         }
     }
 
@@ -149,9 +161,14 @@ impl Session {
     }
 
     fn snapshot(&mut self) {
+        let trace = self.sim.take_trace();
+        let sim = self.sim.clone();
+        let trace_len = trace.len();
+        self.sim.restore_trace(trace);
         self.snapshots.push(Snapshot {
             at_ms: self.sim.now_ms(),
-            sim: self.sim.clone(),
+            sim,
+            trace_len,
             applied: self.applied,
             outcomes: self.outcomes.clone(),
         });
@@ -340,18 +357,15 @@ impl Session {
     /// Moves the playhead to `t_ms`, backwards through a snapshot if needed.
     pub fn seek(&mut self, t_ms: u64) -> Result<(), String> {
         if t_ms < self.sim.now_ms() {
-            let Some(snap) = self
-                .snapshots
-                .iter()
-                .rev()
-                .find(|s| s.at_ms <= t_ms)
-                .cloned()
-            else {
+            let Some(snap) = self.snapshots.iter().rev().find(|s| s.at_ms <= t_ms) else {
                 return Ok(());
             };
-            self.sim = snap.sim;
+            let mut trace = self.sim.take_trace();
+            trace.truncate(snap.trace_len);
+            self.sim = snap.sim.clone();
+            self.sim.restore_trace(trace);
             self.applied = snap.applied;
-            self.outcomes = snap.outcomes;
+            self.outcomes = snap.outcomes.clone();
             let applied = self.applied;
             self.lines.retain(|l| l.entry < applied);
             self.error = None;

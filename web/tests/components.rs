@@ -45,7 +45,7 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
 
 /// The sandbox (m, r1, r2) after `ms` of simulated time, links up.
 fn sandbox(ms: u64) -> Rc<RefCell<Session>> {
-    let mut s = Session::new(Source::Sandbox, Some(1));
+    let mut s = Session::new(Source::Sandbox(Default::default()), Some(1));
     s.advance_to(ms).unwrap();
     Rc::new(RefCell::new(s))
 }

@@ -135,7 +135,10 @@ pub fn diagram(p: &Props) -> Html {
     let mut spans: Vec<Html> = Vec::new();
     let names: Vec<String> = ids.iter().map(|&i| sim.name(i)).collect();
     let nm = |i: u16| names.get(i as usize).cloned().unwrap_or_default();
-    let draw = |kind: MsgKind,
+    // Keyed by message id (arrows) and trace index (marks): as the run grows,
+    // existing elements are kept, not rewritten.
+    let draw = |key: String,
+                kind: MsgKind,
                 x1: f64,
                 y1: f64,
                 x2: f64,
@@ -147,9 +150,9 @@ pub fn diagram(p: &Props) -> Html {
         let class = classes!("msg", kind_name(kind), inflight.then_some("inflight"));
         if kind == MsgKind::Sentinel {
             // Votes and hellos: a double line.
-            html! { <g><title>{title}</title><path class={class} d={d.clone()} /><path class="msg sentinel-inner" d={d} /></g> }
+            html! { <g key={key}><title>{title}</title><path class={class} d={d.clone()} /><path class="msg sentinel-inner" d={d} /></g> }
         } else {
-            html! { <path class={class} d={d}><title>{title}</title></path> }
+            html! { <path key={key} class={class} d={d}><title>{title}</title></path> }
         }
     };
     for (i, e) in trace[start..].iter().enumerate() {
@@ -163,7 +166,7 @@ pub fn diagram(p: &Props) -> Html {
                     total += 1;
                     if arrows.len() < MAX_ARROWS {
                         let title = format!("{} → {} · {} · {} B · {} → {}", nm(from), nm(to), summary, bytes, fmt_time(ts), fmt_time(e.t_ms));
-                        arrows.push(draw(kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title, false));
+                        arrows.push(draw(format!("a{msg}"), kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title, false));
                     }
                 }
             }
@@ -175,8 +178,8 @@ pub fn diagram(p: &Props) -> Html {
                     total += 1;
                     if arrows.len() < MAX_ARROWS {
                         let title = format!("{} → {} · {} · {} ({reason})", nm(from), nm(to), summary, l.t(i18n::DROPPED));
-                        arrows.push(draw(kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title.clone(), false));
-                        arrows.push(html! { <text class="drop" x={format!("{:.1}", x(e.t_ms) - 3.5)} y={format!("{:.1}", y(to) + 3.5)}><title>{title}</title>{"✕"}</text> });
+                        arrows.push(draw(format!("a{msg}"), kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title.clone(), false));
+                        arrows.push(html! { <text key={format!("x{msg}")} class="drop" x={format!("{:.1}", x(e.t_ms) - 3.5)} y={format!("{:.1}", y(to) + 3.5)}><title>{title}</title>{"✕"}</text> });
                     }
                 }
             }
@@ -199,7 +202,7 @@ pub fn diagram(p: &Props) -> Html {
                 }
                 if visible {
                     marks.push(html! {
-                        <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(n))}>
+                        <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(n))}>
                             <title>{format!("{} · {}", fmt_time(e.t_ms), text)}</title>
                             <path class="mark fault" d="M0,-9 L6,3 L-6,3 z" />
                         </g>
@@ -207,20 +210,20 @@ pub fn diagram(p: &Props) -> Html {
                 }
             }
             TraceKind::Role { role } if visible => marks.push(html! {
-                <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
+                <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
                     <title>{format!("{} · {} role {}", fmt_time(e.t_ms), nm(e.node.0), role)}</title>
                     <path class="mark role" d="M0,-6 L6,0 L0,6 L-6,0 z" />
                     <text class="mark-text" x="7" y="-4">{role.clone()}</text>
                 </g>
             }),
             TraceKind::Sync { replica, full, reason } if visible => marks.push(html! {
-                <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
+                <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
                     <title>{format!("{} · {} sync for {}: {}", fmt_time(e.t_ms), if *full { "full" } else { "partial" }, nm(replica.0), reason)}</title>
                     <rect class={classes!("mark", "sync", full.then_some("full"))} x="-5" y="-5" width="10" height="10" />
                 </g>
             }),
             TraceKind::Sentinel { event } if visible && !event.starts_with("+sentinel ") && !event.starts_with("+slave ") => marks.push(html! {
-                <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
+                <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
                     <title>{format!("{} · {}: {}", fmt_time(e.t_ms), nm(e.node.0), event)}</title>
                     <circle class="mark sentinel" r="3.5" />
                 </g>
@@ -250,10 +253,19 @@ pub fn diagram(p: &Props) -> Html {
             let dy = (y(*to) - y(*from)).signum() * 5.0;
             if is_held || now.saturating_sub(*ts) > 1000 {
                 // Held at a cut: a short stub towards the destination, not a line to nowhere.
-                arrows.push(draw(*kind, x1, y1, x1 + 5.0, y1 + dy, title, true));
+                arrows.push(draw(
+                    format!("f{id}"),
+                    *kind,
+                    x1,
+                    y1,
+                    x1 + 5.0,
+                    y1 + dy,
+                    title,
+                    true,
+                ));
             } else {
                 let (x2, y2) = (x(now), y(*from) + (y(*to) - y(*from)) * 0.5);
-                arrows.push(draw(*kind, x1, y1, x2, y2, title, true));
+                arrows.push(draw(format!("f{id}"), *kind, x1, y1, x2, y2, title, true));
             }
         }
     }
@@ -280,7 +292,7 @@ pub fn diagram(p: &Props) -> Html {
     let axis: Vec<Html> = (t0.div_ceil(step)..=t1 / step)
         .map(|k| {
             let t = k * step;
-            html! { <g>
+            html! { <g key={k}>
                 <line class="grid" x1={format!("{:.1}", x(t))} x2={format!("{:.1}", x(t))} y1={TOP.to_string()} y2={format!("{:.1}", h - 4.0)} />
                 <text class="axis" x={format!("{:.1}", x(t))} y="10" text-anchor="middle">{fmt_time_short(t)}</text>
             </g> }

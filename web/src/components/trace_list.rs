@@ -21,17 +21,20 @@ pub fn trace_list(p: &Props) -> Html {
     let l = p.lang;
     let session = p.lab.session.borrow();
     let sim = &session.sim;
+    // Keyed by trace index: a new event inserts one item instead of
+    // rewriting all of them.
     let events: Vec<_> = sim
         .trace()
         .iter()
+        .enumerate()
         .rev()
-        .filter(|e| listed(e))
+        .filter(|(_, e)| listed(e))
         .take(SHOWN)
         .collect();
     html! {
         <div class="trace" aria-label={p.lang.t(i18n::EVENTS)}>
             <ol id="trace" reversed=true>
-                { for events.into_iter().map(|e| {
+                { for events.into_iter().map(|(i, e)| {
                     let node = sim.name(e.node);
                     let (kind, text, bytes) = match &e.kind {
                         TraceKind::Exec { cmd, reply, client } => ("exec", format!("[{client}] {cmd} → {reply}"), None),
@@ -48,7 +51,7 @@ pub fn trace_list(p: &Props) -> Html {
                     let at = e.t_ms;
                     let seek = p.on_seek.clone();
                     html! {
-                        <li class={classes!("ev", kind)} data-trace={kind} data-node={node.clone()} data-ms={e.t_ms.to_string()}
+                        <li key={i} class={classes!("ev", kind)} data-trace={kind} data-node={node.clone()} data-ms={e.t_ms.to_string()}
                             data-bytes={bytes.map(|b| b.to_string())}>
                             <button class="t link" onclick={Callback::from(move |_| seek.emit(at))}>{fmt_time(e.t_ms)}</button>
                             <span class="n">{node}</span>
