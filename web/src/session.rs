@@ -11,16 +11,21 @@
 //!
 //! The trace is the run's largest part and only grows, so snapshots do not
 //! copy it: a snapshot is a `Sim` whose trace was taken out, plus the trace's
-//! length then. The one trace lives in `sim`; restoring a snapshot truncates
-//! it to that length and gives it to the restored `Sim`, whose replay appends
-//! exactly the same events again (determinism).
+//! length then. The session keeps the one trace of its run: the part up to
+//! the playhead lives in `sim` (what every view and the checker read), the
+//! part already computed beyond it (after a scrub back) in `future`. Replay
+//! appends exactly the events of `future` again (determinism), which are
+//! then dropped from it; restoring a later snapshot moves them over instead
+//! of replaying. Acting (a fork) drops `future` and the snapshots after it.
 
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use replilab_core::checker;
 use replilab_core::net::NodeId;
 use replilab_core::scenario::{build, expect, Outcome, Scenario};
 use replilab_core::sim::{Action, ConsoleOutcome, Sim};
+use replilab_core::trace::TraceEvent;
 
 use crate::sandbox::Topo;
 
@@ -71,6 +76,7 @@ struct Snapshot {
     trace_len: usize,
     applied: usize,
     outcomes: Vec<Option<Outcome>>,
+    lines: Vec<ConsoleLine>,
 }
 
 #[derive(Clone)]
@@ -85,6 +91,8 @@ pub struct Session {
     /// Outcomes of the lesson's timed expectations (`at_s`), once reached.
     pub outcomes: Vec<Option<Outcome>>,
     snapshots: Vec<Snapshot>,
+    /// The run's trace past the playhead, computed before a scrub back.
+    future: VecDeque<TraceEvent>,
     /// A run-stopping error (event budget), shown in a banner.
     pub error: Option<String>,
 }
@@ -114,6 +122,7 @@ impl Session {
             lines: Vec::new(),
             outcomes: vec![None; n_expects],
             snapshots: Vec::new(),
+            future: VecDeque::new(),
             error: None,
         };
         session.snapshot();
@@ -171,6 +180,7 @@ impl Session {
             trace_len,
             applied: self.applied,
             outcomes: self.outcomes.clone(),
+            lines: self.lines.clone(),
         });
         if self.snapshots.len() > MAX_SNAPSHOTS {
             // Keep the first, then every other one.
@@ -239,6 +249,20 @@ impl Session {
 
     /// Runs to `target_ms`, applying the learner's recorded actions on the way.
     pub fn advance_to(&mut self, target_ms: u64) -> Result<(), String> {
+        let before = self.sim.trace().len();
+        let r = self.run_to(target_ms);
+        self.replayed(before);
+        r
+    }
+
+    /// The events the sim recorded since it had `before` were already in
+    /// `future`: drop them there.
+    fn replayed(&mut self, before: usize) {
+        let grown = self.sim.trace().len().saturating_sub(before);
+        self.future.drain(..grown.min(self.future.len()));
+    }
+
+    fn run_to(&mut self, target_ms: u64) -> Result<(), String> {
         let target_ms = self
             .end_ms()
             .map_or(target_ms, |e| target_ms.min(e.max(self.sim.now_ms())));
@@ -328,6 +352,7 @@ impl Session {
     /// many later actions were dropped (a fork), if any.
     pub fn act(&mut self, action: Action) -> usize {
         let now = self.sim.now_ms();
+        self.future.clear();
         let dropped = self.schedule.len() - self.applied;
         self.schedule.truncate(self.applied);
         let applied = self.applied;
@@ -354,21 +379,35 @@ impl Session {
         changed
     }
 
-    /// Moves the playhead to `t_ms`, backwards through a snapshot if needed.
+    /// Moves the playhead to `t_ms` through the latest snapshot before it
+    /// (backwards, or forwards past the playhead), then replays the rest.
     pub fn seek(&mut self, t_ms: u64) -> Result<(), String> {
-        if t_ms < self.sim.now_ms() {
-            let Some(snap) = self.snapshots.iter().rev().find(|s| s.at_ms <= t_ms) else {
-                return Ok(());
-            };
+        let now = self.sim.now_ms();
+        let have = self.sim.trace().len() + self.future.len();
+        let snap = self
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| s.at_ms <= t_ms)
+            .filter(|s| (t_ms < now || s.at_ms > now) && s.trace_len <= have);
+        if let Some(snap) = snap {
             let mut trace = self.sim.take_trace();
-            trace.truncate(snap.trace_len);
+            if trace.len() > snap.trace_len {
+                for e in trace.split_off(snap.trace_len).into_iter().rev() {
+                    self.future.push_front(e);
+                }
+            } else {
+                let need = snap.trace_len - trace.len();
+                trace.extend(self.future.drain(..need.min(self.future.len())));
+            }
             self.sim = snap.sim.clone();
             self.sim.restore_trace(trace);
             self.applied = snap.applied;
             self.outcomes = snap.outcomes.clone();
-            let applied = self.applied;
-            self.lines.retain(|l| l.entry < applied);
+            self.lines = snap.lines.clone();
             self.error = None;
+        } else if t_ms < now {
+            return Ok(());
         }
         let r = self.advance_to(t_ms);
         self.settle();
@@ -378,6 +417,12 @@ impl Session {
     /// Runs until the trace grows (the next visible event), applying due actions.
     pub fn step_event(&mut self) -> Result<(), String> {
         let len0 = self.sim.trace().len();
+        let r = self.step_run(len0);
+        self.replayed(len0);
+        r
+    }
+
+    fn step_run(&mut self, len0: usize) -> Result<(), String> {
         let end = self.end_ms().unwrap_or(u64::MAX);
         for _ in 0..STEP_LIMIT {
             if self.entry_due() {

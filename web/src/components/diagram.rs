@@ -150,9 +150,9 @@ pub fn diagram(p: &Props) -> Html {
         let class = classes!("msg", kind_name(kind), inflight.then_some("inflight"));
         if kind == MsgKind::Sentinel {
             // Votes and hellos: a double line.
-            html! { <g key={key}><title>{title}</title><path class={class} d={d.clone()} /><path class="msg sentinel-inner" d={d} /></g> }
+            html! { <g key={key} data-tip={title}><path class={class} d={d.clone()} /><path class="msg sentinel-inner" d={d} /></g> }
         } else {
-            html! { <path key={key} class={class} d={d}><title>{title}</title></path> }
+            html! { <path key={key} class={class} d={d} data-tip={title} /> }
         }
     };
     for (i, e) in trace[start..].iter().enumerate() {
@@ -179,7 +179,7 @@ pub fn diagram(p: &Props) -> Html {
                     if arrows.len() < MAX_ARROWS {
                         let title = format!("{} → {} · {} · {} ({reason})", nm(from), nm(to), summary, l.t(i18n::DROPPED));
                         arrows.push(draw(format!("a{msg}"), kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title.clone(), false));
-                        arrows.push(html! { <text key={format!("x{msg}")} class="drop" x={format!("{:.1}", x(e.t_ms) - 3.5)} y={format!("{:.1}", y(to) + 3.5)}><title>{title}</title>{"✕"}</text> });
+                        arrows.push(html! { <text key={format!("x{msg}")} class="drop" x={format!("{:.1}", x(e.t_ms) - 3.5)} y={format!("{:.1}", y(to) + 3.5)} data-tip={title}>{"✕"}</text> });
                     }
                 }
             }
@@ -330,6 +330,51 @@ pub fn diagram(p: &Props) -> Html {
             }
         })
     };
+    // Hover details: one tooltip for every arrow (its `data-tip`), moved and
+    // filled in place, so hovering re-renders nothing.
+    let tip = use_node_ref();
+    let on_over = {
+        let tip = tip.clone();
+        Callback::from(move |e: MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let Some(el) = tip.cast::<web_sys::Element>() else {
+                return;
+            };
+            let target = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let text = target.as_ref().and_then(|t| {
+                t.get_attribute("data-tip")
+                    .or_else(|| t.parent_element()?.get_attribute("data-tip"))
+            });
+            let svg = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            match (text, svg) {
+                (Some(text), Some(svg)) => {
+                    let r = svg.get_bounding_client_rect();
+                    let left = (e.client_x() as f64 - r.x() + 12.0)
+                        .min(r.width() - 260.0)
+                        .max(0.0);
+                    let top = e.client_y() as f64 - r.y() + 14.0;
+                    el.set_text_content(Some(&text));
+                    let _ = el.set_attribute("style", &format!("left:{left:.0}px;top:{top:.0}px"));
+                    let _ = el.remove_attribute("hidden");
+                }
+                _ => {
+                    let _ = el.set_attribute("hidden", "");
+                }
+            }
+        })
+    };
+    let on_leave = {
+        let tip = tip.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = tip.cast::<web_sys::Element>() {
+                let _ = el.set_attribute("hidden", "");
+            }
+        })
+    };
     let on_window = {
         let cb = p.on_window.clone();
         Callback::from(move |e: Event| {
@@ -377,7 +422,7 @@ pub fn diagram(p: &Props) -> Html {
             }
             <div class="diagram-scroll">
                 <svg id="diagram-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {W} {h:.0}")} data-from-ms={t0.to_string()} data-to-ms={t1.to_string()}
-                    data-arrows={arrows.len().to_string()} onclick={on_click} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
+                    data-arrows={arrows.len().to_string()} onclick={on_click} onmouseover={on_over} onmouseleave={on_leave} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
                     <style>{SVG_STYLE}</style>
                     <defs><pattern id="dg-stripes" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="dg-stripe" width="2.5" height="5" /></pattern></defs>
                     <g class="axis-g">{ for axis }</g>
@@ -387,6 +432,7 @@ pub fn diagram(p: &Props) -> Html {
                     <g class="marks">{ for marks }</g>
                     <line class="now" x1={format!("{:.1}", x(now))} x2={format!("{:.1}", x(now))} y1={TOP.to_string()} y2={format!("{:.1}", h - 4.0)} />
                 </svg>
+                <div class="dg-tip" id="diagram-tip" role="tooltip" hidden=true ref={tip}></div>
             </div>
         </section>
     }
