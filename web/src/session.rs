@@ -30,12 +30,15 @@ use replilab_core::trace::TraceEvent;
 use crate::sandbox::Topo;
 
 /// Simulated time between snapshots. Replaying seed 001's deployment costs
-/// about 3.5 ms of wall time per simulated second (release wasm), so a seek
-/// replays at most ~7 ms.
+/// about 3 to 5 ms of wall time per simulated second, so a seek within a
+/// lesson (at most 100 s, so at most 50 snapshots) replays under ~10 ms.
 const SNAPSHOT_EVERY_MS: u64 = 2_000;
-/// Past this many snapshots, every other one is dropped (runs past ~10
-/// simulated minutes; a trace-less snapshot of seed 001 is ~100 KB).
-const MAX_SNAPSHOTS: usize = 320;
+/// Past this many snapshots, every other one is dropped, so the spacing
+/// doubles (16 s after 10 minutes). A trace-less `Sim` still grows with the
+/// run (seed 001's keyspaces: ~0.5 MB at 1 minute, ~3 MB at 10), and each
+/// snapshot is a full copy: this bounds memory, at the cost of longer replays
+/// in long sandbox runs (ARCHITECTURE.md, "Performance").
+const MAX_SNAPSHOTS: usize = 48;
 /// "Next event" gives up after this many queue events without a trace event.
 const STEP_LIMIT: u32 = 200_000;
 
