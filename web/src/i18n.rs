@@ -331,8 +331,8 @@ pub const KEYS_HELP: &[(&str, T)] = &[
     (
         "Shift+← →",
         t(
-            "previous / next fault, role change or sync",
-            "上一个 / 下一个故障、角色变化或同步",
+            "previous / next event of the kind chosen next to Speed (default: fault, role change or sync)",
+            "上一个 / 下一个所选类型的事件(在“速度”旁选择;默认:故障、角色变化或同步)",
         ),
     ),
     ("/", t("focus the console", "聚焦控制台")),

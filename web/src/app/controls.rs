@@ -11,7 +11,6 @@ use yew::prelude::*;
 use crate::components::fmt_time;
 use crate::faults::Quick;
 use crate::i18n;
-use crate::lab::landmark;
 use crate::session::Session;
 use crate::state::{Action, UiState};
 
@@ -112,6 +111,7 @@ pub fn controls(
         let d = ui.dispatcher();
         let seek = seek.clone();
         let bump = bump.clone();
+        let jump = ui.jump;
         Rc::new(move |dir: i32, landmarks: bool| {
             let Some(s) = &session else { return };
             d.dispatch(Action::Pause);
@@ -123,7 +123,7 @@ pub fn controls(
                     if s.step_event().is_err() || s.sim.trace().len() == before {
                         break;
                     }
-                    if !landmarks || s.sim.trace()[len0..].iter().any(landmark) {
+                    if !landmarks || s.sim.trace()[len0..].iter().any(|e| jump.matches(e)) {
                         break;
                     }
                 }
@@ -137,7 +137,7 @@ pub fn controls(
                         .trace()
                         .iter()
                         .rev()
-                        .find(|e| e.t_ms < now && (!landmarks || landmark(e)))
+                        .find(|e| e.t_ms < now && (!landmarks || jump.matches(e)))
                         .map(|e| e.t_ms)
                 };
                 seek(target.unwrap_or(0));

@@ -80,6 +80,10 @@ pub fn app() -> Html {
         let d = d.clone();
         Callback::from(move |v: f64| d.dispatch(Action::SetSpeed(v)))
     };
+    let on_jump = {
+        let d = d.clone();
+        Callback::from(move |j| d.dispatch(Action::SetJump(j)))
+    };
     let on_select = {
         let d = d.clone();
         Callback::from(move |n: NodeId| d.dispatch(Action::Select(n)))
@@ -248,14 +252,14 @@ pub fn app() -> Html {
     };
     let transport = html! {
         <Transport lang={l} now_ms={now_ms} end_ms={end_ms} playing={ui.playing} speed={ui.speed} ticks={ticks}
-            on_toggle={on_toggle.clone()} on_speed={on_speed} on_step={on_step} on_seek={on_seek.clone()} />
+            on_toggle={on_toggle.clone()} on_speed={on_speed} on_step={on_step} on_seek={on_seek.clone()} jump={ui.jump} on_jump={on_jump} />
     };
     let (width_px, topology_aspect) = layout::panel_size(ui.embed);
     let topology = html! {
         <section class="panel map" aria-label={l.t(i18n::TOPOLOGY)}>
             <header class="panel-head">
                 <h2>{l.t(i18n::TOPOLOGY)}</h2>
-                <FaultToolbar lang={l} nodes={node_names} selected={ui.selected} on_fault={on_fault.clone()} on_heal={on_heal} />
+                <FaultToolbar lang={l} nodes={node_names} selected={ui.selected} on_fault={on_fault.clone()} on_heal={on_heal} on_command={on_command.clone()} />
             </header>
             <Topology lab={lab.clone()} lang={l} selected={ui.selected} on_select={on_select.clone()} on_menu={on_menu} aspect={topology_aspect} />
         </section>
