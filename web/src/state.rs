@@ -48,6 +48,8 @@ pub fn kind_bit(k: MsgKind) -> u16 {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Menu {
     pub node: NodeId,
+    /// A menu on the link between `node` and `peer` (else on the node).
+    pub peer: Option<NodeId>,
     pub x: i32,
     pub y: i32,
 }

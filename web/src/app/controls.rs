@@ -20,6 +20,8 @@ pub type Step = Rc<dyn Fn(i32, bool)>;
 pub struct Controls {
     pub on_command: Callback<(NodeId, String)>,
     pub on_fault: Callback<(Quick, NodeId)>,
+    /// Actions from the link menu.
+    pub on_actions: Callback<Vec<SimAction>>,
     pub on_heal: Callback<()>,
     pub on_seek: Callback<u64>,
     pub step: Step,
@@ -69,6 +71,14 @@ pub fn controls(
                 line,
                 tag: None,
             }])
+        })
+    };
+    let on_actions = {
+        let act = act.clone();
+        let d = ui.dispatcher();
+        Callback::from(move |actions: Vec<SimAction>| {
+            d.dispatch(Action::CloseMenu);
+            act(actions);
         })
     };
     let on_fault = {
@@ -173,6 +183,7 @@ pub fn controls(
     Controls {
         on_command,
         on_fault,
+        on_actions,
         on_heal,
         on_seek,
         step,

@@ -68,6 +68,7 @@ pub fn app() -> Html {
     let Controls {
         on_command,
         on_fault,
+        on_actions,
         on_heal,
         on_seek,
         step,
@@ -235,7 +236,7 @@ pub fn app() -> Html {
         node_names,
     } = layout::scrub(&session.borrow());
     let menu = ui.menu.clone().map(|m| html! {
-        <ContextMenu lab={lab.clone()} lang={l} menu={m} on_fault={on_fault.clone()} on_console={on_console_here.clone()} on_close={on_close.clone()} />
+        <ContextMenu lab={lab.clone()} lang={l} menu={m} on_fault={on_fault.clone()} on_actions={on_actions.clone()} on_console={on_console_here.clone()} on_close={on_close.clone()} />
     });
     let tab_btn = |t: Tab, label: &'static str, id: &'static str| {
         html! {
