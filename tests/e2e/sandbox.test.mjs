@@ -67,4 +67,15 @@ appTest('sandbox topology form, permalink and preset', { timeout: 120_000 }, asy
   assert.match(text, /replicas "12"/, text);
   assert.deepEqual(await nodes(bad), ['app', 'm', 'r1', 'r2', 's1', 's2', 's3'].sort(), 'defaults for the bad fields');
   await bad.close();
+
+  // Chinese, dark, 1024 wide: the form fits, nothing overflows.
+  await page.evaluate(() => { localStorage.setItem('replilab.lang', 'zh'); localStorage.setItem('replilab.theme', 'dark'); });
+  await page.setViewportSize({ width: 1024, height: 720 });
+  await page.reload();
+  await waitReady(page);
+  assert.equal(await page.textContent('#sandbox-form-title'), '拓扑');
+  assert.equal(await page.textContent('#topo-seed001'), '种子 001 部署');
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  assert.ok(over <= 0, `nothing overflows at 1024 (${over} px)`);
+  await shot('zh-dark-1024');
 });

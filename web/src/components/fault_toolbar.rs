@@ -124,7 +124,7 @@ pub fn fault_toolbar(p: &Props) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     html! {
-        <div class="fault-toolbar" role="toolbar" aria-label={l.t(i18n::FAULTS)}>
+        <div class={classes!("fault-toolbar", kind.is_none().then_some("config"))} role="toolbar" aria-label={l.t(i18n::FAULTS)}>
             <span class="tb-title">{"⚡ "}{l.t(i18n::FAULTS)}</span>
             <label><span class="sr-only">{l.t(i18n::FAULT_KIND)}</span>
                 <select id="fault-kind" onchange={on_kind}>
