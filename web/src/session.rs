@@ -33,8 +33,8 @@ use crate::sandbox::Topo;
 /// about 3 to 5 ms of wall time per simulated second, so a seek within a
 /// lesson (at most 100 s, so at most 50 snapshots) replays under ~10 ms.
 const SNAPSHOT_EVERY_MS: u64 = 2_000;
-/// Past this many snapshots, every other one is dropped, so the spacing
-/// doubles (16 s after 10 minutes). A trace-less `Sim` still grows with the
+/// Past this many snapshots, the spacing doubles over the whole run (16 s
+/// after 10 minutes). A trace-less `Sim` still grows with the
 /// run (seed 001's keyspaces: ~0.5 MB at 1 minute, ~3 MB at 10), and each
 /// snapshot is a full copy: this bounds memory, at the cost of longer replays
 /// in long sandbox runs (ARCHITECTURE.md, "Performance").
@@ -94,6 +94,9 @@ pub struct Session {
     /// Outcomes of the lesson's timed expectations (`at_s`), once reached.
     pub outcomes: Vec<Option<Outcome>>,
     snapshots: Vec<Snapshot>,
+    /// Simulated time between snapshots: `SNAPSHOT_EVERY_MS`, doubled each
+    /// time there are more than `MAX_SNAPSHOTS`.
+    snapshot_every: u64,
     /// The run's trace past the playhead, computed before a scrub back.
     future: VecDeque<TraceEvent>,
     /// A run-stopping error (event budget), shown in a banner.
@@ -125,6 +128,7 @@ impl Session {
             lines: Vec::new(),
             outcomes: vec![None; n_expects],
             snapshots: Vec::new(),
+            snapshot_every: SNAPSHOT_EVERY_MS,
             future: VecDeque::new(),
             error: None,
         };
@@ -186,11 +190,18 @@ impl Session {
             lines: self.lines.clone(),
         });
         if self.snapshots.len() > MAX_SNAPSHOTS {
-            // Keep the first, then every other one.
-            let mut i = 0;
-            self.snapshots.retain(|_| {
-                i += 1;
-                i == 1 || i % 2 == 0
+            // Twice the spacing over the whole run, so snapshots stay evenly
+            // spread (dropping every other one would leave the run's start
+            // ever sparser).
+            self.snapshot_every = self.snapshot_every.saturating_mul(2);
+            let every = self.snapshot_every;
+            let mut last: Option<u64> = None;
+            self.snapshots.retain(|s| {
+                let keep = last.is_none_or(|l| s.at_ms >= l.saturating_add(every));
+                if keep {
+                    last = Some(s.at_ms);
+                }
+                keep
             });
         }
     }
@@ -200,7 +211,7 @@ impl Session {
     fn next_mark(&self) -> u64 {
         let now = self.sim.now_ms();
         let last_snap = self.snapshots.last().map_or(0, |s| s.at_ms);
-        let mut mark = last_snap.saturating_add(SNAPSHOT_EVERY_MS).max(now + 1);
+        let mut mark = last_snap.saturating_add(self.snapshot_every).max(now + 1);
         if let Some(s) = self.lesson() {
             let end = s.duration_s * 1000;
             for (i, e) in s.expects.iter().enumerate() {
@@ -307,7 +318,7 @@ impl Session {
                     }
                     self.capture_due();
                     let last_snap = self.snapshots.last().map_or(0, |s| s.at_ms);
-                    if self.sim.now_ms() >= last_snap + SNAPSHOT_EVERY_MS {
+                    if self.sim.now_ms() >= last_snap.saturating_add(self.snapshot_every) {
                         self.snapshot();
                     }
                     if mark >= target_ms {
