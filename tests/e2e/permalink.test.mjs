@@ -13,7 +13,9 @@ appTest('permalink round trip and damaged links', { timeout: 120_000 }, async ({
   await page.click('#node-menu [data-fault="pause5"]');
   for (let i = 0; i < 5; i++) await page.click('#step-fwd');
   assert.equal(await command(page, 'm', 'INCR n'), '(integer) 1');
-  const hash = await page.evaluate(() => location.hash);
+  // The hash follows the paused playhead 300 ms after it rests.
+  const t = await simMs(page);
+  const hash = await poll(() => page.evaluate(() => location.hash), (h) => h.endsWith(`&t=${t}`), { what: 'the hash at the playhead' });
   assert.match(hash, /^#lesson=sandbox&s=.+&t=\d+$/, `hash ${hash}`);
   const state = {
     t: await simMs(page),

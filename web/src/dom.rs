@@ -134,3 +134,11 @@ pub fn focus(id: &str) {
 pub fn outer_html(id: &str) -> Option<String> {
     Some(window()?.document()?.get_element_by_id(id)?.outer_html())
 }
+
+/// Sets the hash as a navigation (a history entry and a hashchange event:
+/// the page reopens on it).
+pub fn set_hash(hash: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().set_hash(hash);
+    }
+}

@@ -115,6 +115,10 @@ pub const EXPORT_SVG: T = t("Diagram (SVG)", "时空图 (SVG)");
 pub const EXPORT_CONF: T = t("redis.conf / sentinel.conf", "redis.conf / sentinel.conf");
 
 // --- errors
+pub const BAD_TOPOLOGY: T = t(
+    "This link's sandbox topology has bad values ({0}); their defaults are used.",
+    "链接中的沙盒拓扑有无效值({0}),已改用默认值。",
+);
 pub const BAD_LINK: T = t(
     "This link could not be read ({0}). The lesson opens at its start instead.",
     "无法读取这个链接({0})。已改为从课程开头打开。",
@@ -328,8 +332,8 @@ pub const KEYS_HELP: &[(&str, T)] = &[
     (
         "Shift+← →",
         t(
-            "previous / next fault, role change or sync",
-            "上一个 / 下一个故障、角色变化或同步",
+            "previous / next event of the kind chosen next to Speed (default: fault, role change or sync)",
+            "上一个 / 下一个所选类型的事件(在“速度”旁选择;默认:故障、角色变化或同步)",
         ),
     ),
     ("/", t("focus the console", "聚焦控制台")),

@@ -48,6 +48,82 @@ pub fn landmark(ev: &TraceEvent) -> bool {
     ) || matches!(&ev.kind, TraceKind::Sentinel { event } if event.starts_with("+sdown") || event.starts_with("+odown") || event.starts_with("+switch-master") || event.starts_with("+convert-to-slave"))
 }
 
+/// What Shift+←/→ jumps to: any landmark, or events of one kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Jump {
+    #[default]
+    Landmark,
+    Role,
+    Sync,
+    Fault,
+    Sentinel,
+    Command,
+}
+
+pub const JUMPS: [Jump; 6] = [
+    Jump::Landmark,
+    Jump::Role,
+    Jump::Sync,
+    Jump::Fault,
+    Jump::Sentinel,
+    Jump::Command,
+];
+
+impl Jump {
+    pub fn code(self) -> &'static str {
+        match self {
+            Jump::Landmark => "landmark",
+            Jump::Role => "role",
+            Jump::Sync => "sync",
+            Jump::Fault => "fault",
+            Jump::Sentinel => "sentinel",
+            Jump::Command => "exec",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Jump> {
+        JUMPS.into_iter().find(|j| j.code() == s)
+    }
+    pub fn label(self) -> crate::i18n::T {
+        use crate::i18n::T;
+        match self {
+            Jump::Landmark => T {
+                en: "any landmark",
+                zh: "任意关键事件",
+            },
+            Jump::Role => T {
+                en: "role changes",
+                zh: "角色变化",
+            },
+            Jump::Sync => T {
+                en: "syncs",
+                zh: "同步",
+            },
+            Jump::Fault => T {
+                en: "faults",
+                zh: "故障",
+            },
+            Jump::Sentinel => T {
+                en: "Sentinel events",
+                zh: "哨兵事件",
+            },
+            Jump::Command => T {
+                en: "client commands",
+                zh: "客户端命令",
+            },
+        }
+    }
+    pub fn matches(self, ev: &TraceEvent) -> bool {
+        match self {
+            Jump::Landmark => landmark(ev),
+            Jump::Role => matches!(ev.kind, TraceKind::Role { .. }),
+            Jump::Sync => matches!(ev.kind, TraceKind::Sync { .. }),
+            Jump::Fault => matches!(ev.kind, TraceKind::Fault { .. }),
+            Jump::Sentinel => matches!(ev.kind, TraceKind::Sentinel { .. }),
+            Jump::Command => matches!(ev.kind, TraceKind::Exec { .. }),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Master,

@@ -12,5 +12,6 @@ pub mod lab;
 pub mod lessons;
 pub mod permalink;
 pub mod route;
+pub mod sandbox;
 pub mod session;
 pub mod state;

@@ -24,6 +24,8 @@ pub struct Link {
     pub t_ms: Option<u64>,
     pub lang: Option<String>,
     pub embed: bool,
+    /// The sandbox's topology (`sandbox::Topo::encode`).
+    pub topo: Option<String>,
     /// Problems met while reading the hash (unknown keys are ignored).
     pub errors: Vec<String>,
 }
@@ -95,6 +97,7 @@ pub fn parse_hash(hash: &str) -> Link {
                 Err(_) => link.errors.push(format!("t \"{}\"", trim(v))),
             },
             "lang" => link.lang = Some(v.to_string()),
+            "topo" => link.topo = decode(v).ok(),
             "embed" => link.embed = v == "1" || v == "true",
             "demo" => link.lesson = Some(crate::lessons::SANDBOX_ID.into()),
             _ => {}

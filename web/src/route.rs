@@ -8,6 +8,7 @@ use crate::dom;
 use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
 use crate::permalink;
+use crate::sandbox::Topo;
 use crate::session::{Session, Source};
 use crate::state::Theme;
 
@@ -94,7 +95,12 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         return opened;
     };
     let source = if id == SANDBOX_ID {
-        Source::Sandbox
+        let (topo, bad) = link.topo.as_deref().map(Topo::parse).unwrap_or_default();
+        if !bad.is_empty() {
+            // Bad fields take their defaults; the lab opens with a banner.
+            opened.banner = Some(lang.f(i18n::BAD_TOPOLOGY, &[&bad.join(", ")]));
+        }
+        Source::Sandbox(topo)
     } else {
         match (lessons::loaded(&id), lessons::meta(&id)) {
             (Some(s), _) => Source::Lesson(s),
@@ -139,7 +145,7 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         }
     }
     // The sandbox runs at once (as the first page did); lessons wait for Play.
-    opened.playing = matches!(session.source, Source::Sandbox) && link.t_ms.is_none();
+    opened.playing = matches!(session.source, Source::Sandbox(_)) && link.t_ms.is_none();
     opened.route = Route::Lab(Rc::new(RefCell::new(session)));
     opened
 }
@@ -149,6 +155,11 @@ pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
     let default_seed = session.lesson().map_or(1, |s| s.seed);
     if session.seed != default_seed {
         h.push_str(&format!("&seed={}", session.seed));
+    }
+    if let Source::Sandbox(topo) = &session.source {
+        if *topo != Topo::default() {
+            h.push_str(&format!("&topo={}", topo.encode()));
+        }
     }
     if !session.schedule.is_empty() {
         h.push_str("&s=");

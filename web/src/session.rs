@@ -6,28 +6,45 @@
 //! and the number of events processed when it happened, so replay puts it at
 //! exactly the same point of the event order, even between two events of the
 //! same millisecond (reached with "next event"). Scrubbing back restores the
-//! latest snapshot (a `Sim` clone) before the target and replays forward;
-//! acting in the past forks: the actions that followed are dropped.
+//! latest snapshot before the target and replays forward; acting in the past
+//! forks: the actions that followed are dropped.
+//!
+//! The trace is the run's largest part and only grows, so snapshots do not
+//! copy it: a snapshot is a `Sim` whose trace was taken out, plus the trace's
+//! length then. The session keeps the one trace of its run: the part up to
+//! the playhead lives in `sim` (what every view and the checker read), the
+//! part already computed beyond it (after a scrub back) in `future`. Replay
+//! appends exactly the events of `future` again (determinism), which are
+//! then dropped from it; restoring a later snapshot moves them over instead
+//! of replaying. Acting (a fork) drops `future` and the snapshots after it.
 
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use replilab_core::checker;
-use replilab_core::demo;
 use replilab_core::net::NodeId;
-use replilab_core::profile::Profile;
 use replilab_core::scenario::{build, expect, Outcome, Scenario};
 use replilab_core::sim::{Action, ConsoleOutcome, Sim};
+use replilab_core::trace::TraceEvent;
 
-/// Simulated time between snapshots.
-const SNAPSHOT_EVERY_MS: u64 = 10_000;
-/// Past this many snapshots, every other one is dropped (long sandbox runs).
-const MAX_SNAPSHOTS: usize = 40;
+use crate::sandbox::Topo;
+
+/// Simulated time between snapshots. Replaying seed 001's deployment costs
+/// about 3 to 5 ms of wall time per simulated second, so a seek within a
+/// lesson (at most 100 s, so at most 50 snapshots) replays under ~10 ms.
+const SNAPSHOT_EVERY_MS: u64 = 2_000;
+/// Past this many snapshots, the spacing doubles over the whole run (16 s
+/// after 10 minutes). A trace-less `Sim` still grows with the
+/// run (seed 001's keyspaces: ~0.5 MB at 1 minute, ~3 MB at 10), and each
+/// snapshot is a full copy: this bounds memory, at the cost of longer replays
+/// in long sandbox runs (ARCHITECTURE.md, "Performance").
+const MAX_SNAPSHOTS: usize = 48;
 /// "Next event" gives up after this many queue events without a trace event.
 const STEP_LIMIT: u32 = 200_000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
-    Sandbox,
+    Sandbox(Topo),
     Lesson(Rc<Scenario>),
 }
 
@@ -56,9 +73,13 @@ pub struct ConsoleLine {
 #[derive(Clone)]
 struct Snapshot {
     at_ms: u64,
+    /// Without its trace (`Sim::take_trace`).
     sim: Sim,
+    /// The trace's length at the snapshot.
+    trace_len: usize,
     applied: usize,
     outcomes: Vec<Option<Outcome>>,
+    lines: Vec<ConsoleLine>,
 }
 
 #[derive(Clone)]
@@ -73,6 +94,11 @@ pub struct Session {
     /// Outcomes of the lesson's timed expectations (`at_s`), once reached.
     pub outcomes: Vec<Option<Outcome>>,
     snapshots: Vec<Snapshot>,
+    /// Simulated time between snapshots: `SNAPSHOT_EVERY_MS`, doubled each
+    /// time there are more than `MAX_SNAPSHOTS`.
+    snapshot_every: u64,
+    /// The run's trace past the playhead, computed before a scrub back.
+    future: VecDeque<TraceEvent>,
     /// A run-stopping error (event budget), shown in a banner.
     pub error: Option<String>,
 }
@@ -80,9 +106,9 @@ pub struct Session {
 impl Session {
     pub fn new(source: Source, seed: Option<u64>) -> Session {
         let (sim, seed) = match &source {
-            Source::Sandbox => {
+            Source::Sandbox(topo) => {
                 let seed = seed.unwrap_or(1);
-                (demo::master_and_two_replicas(seed, Profile::V7_0), seed)
+                (topo.build(seed), seed)
             }
             Source::Lesson(s) => {
                 let seed = seed.unwrap_or(s.seed);
@@ -91,7 +117,7 @@ impl Session {
         };
         let n_expects = match &source {
             Source::Lesson(s) => s.expects.len(),
-            Source::Sandbox => 0,
+            Source::Sandbox(_) => 0,
         };
         let mut session = Session {
             source,
@@ -102,6 +128,8 @@ impl Session {
             lines: Vec::new(),
             outcomes: vec![None; n_expects],
             snapshots: Vec::new(),
+            snapshot_every: SNAPSHOT_EVERY_MS,
+            future: VecDeque::new(),
             error: None,
         };
         session.snapshot();
@@ -111,14 +139,14 @@ impl Session {
     pub fn lesson(&self) -> Option<&Scenario> {
         match &self.source {
             Source::Lesson(s) => Some(s),
-            Source::Sandbox => None,
+            Source::Sandbox(_) => None,
         }
     }
 
     pub fn id(&self) -> &str {
         match &self.source {
             Source::Lesson(s) => &s.id,
-            Source::Sandbox => crate::lessons::SANDBOX_ID,
+            Source::Sandbox(_) => crate::lessons::SANDBOX_ID,
         }
     }
 
@@ -149,18 +177,31 @@ impl Session {
     }
 
     fn snapshot(&mut self) {
+        let trace = self.sim.take_trace();
+        let sim = self.sim.clone();
+        let trace_len = trace.len();
+        self.sim.restore_trace(trace);
         self.snapshots.push(Snapshot {
             at_ms: self.sim.now_ms(),
-            sim: self.sim.clone(),
+            sim,
+            trace_len,
             applied: self.applied,
             outcomes: self.outcomes.clone(),
+            lines: self.lines.clone(),
         });
         if self.snapshots.len() > MAX_SNAPSHOTS {
-            // Keep the first, then every other one.
-            let mut i = 0;
-            self.snapshots.retain(|_| {
-                i += 1;
-                i == 1 || i % 2 == 0
+            // Twice the spacing over the whole run, so snapshots stay evenly
+            // spread (dropping every other one would leave the run's start
+            // ever sparser).
+            self.snapshot_every = self.snapshot_every.saturating_mul(2);
+            let every = self.snapshot_every;
+            let mut last: Option<u64> = None;
+            self.snapshots.retain(|s| {
+                let keep = last.is_none_or(|l| s.at_ms >= l.saturating_add(every));
+                if keep {
+                    last = Some(s.at_ms);
+                }
+                keep
             });
         }
     }
@@ -170,7 +211,7 @@ impl Session {
     fn next_mark(&self) -> u64 {
         let now = self.sim.now_ms();
         let last_snap = self.snapshots.last().map_or(0, |s| s.at_ms);
-        let mut mark = last_snap.saturating_add(SNAPSHOT_EVERY_MS).max(now + 1);
+        let mut mark = last_snap.saturating_add(self.snapshot_every).max(now + 1);
         if let Some(s) = self.lesson() {
             let end = s.duration_s * 1000;
             for (i, e) in s.expects.iter().enumerate() {
@@ -222,6 +263,20 @@ impl Session {
 
     /// Runs to `target_ms`, applying the learner's recorded actions on the way.
     pub fn advance_to(&mut self, target_ms: u64) -> Result<(), String> {
+        let before = self.sim.trace().len();
+        let r = self.run_to(target_ms);
+        self.replayed(before);
+        r
+    }
+
+    /// The events the sim recorded since it had `before` were already in
+    /// `future`: drop them there.
+    fn replayed(&mut self, before: usize) {
+        let grown = self.sim.trace().len().saturating_sub(before);
+        self.future.drain(..grown.min(self.future.len()));
+    }
+
+    fn run_to(&mut self, target_ms: u64) -> Result<(), String> {
         let target_ms = self
             .end_ms()
             .map_or(target_ms, |e| target_ms.min(e.max(self.sim.now_ms())));
@@ -263,7 +318,7 @@ impl Session {
                     }
                     self.capture_due();
                     let last_snap = self.snapshots.last().map_or(0, |s| s.at_ms);
-                    if self.sim.now_ms() >= last_snap + SNAPSHOT_EVERY_MS {
+                    if self.sim.now_ms() >= last_snap.saturating_add(self.snapshot_every) {
                         self.snapshot();
                     }
                     if mark >= target_ms {
@@ -311,6 +366,7 @@ impl Session {
     /// many later actions were dropped (a fork), if any.
     pub fn act(&mut self, action: Action) -> usize {
         let now = self.sim.now_ms();
+        self.future.clear();
         let dropped = self.schedule.len() - self.applied;
         self.schedule.truncate(self.applied);
         let applied = self.applied;
@@ -337,24 +393,35 @@ impl Session {
         changed
     }
 
-    /// Moves the playhead to `t_ms`, backwards through a snapshot if needed.
+    /// Moves the playhead to `t_ms` through the latest snapshot before it
+    /// (backwards, or forwards past the playhead), then replays the rest.
     pub fn seek(&mut self, t_ms: u64) -> Result<(), String> {
-        if t_ms < self.sim.now_ms() {
-            let Some(snap) = self
-                .snapshots
-                .iter()
-                .rev()
-                .find(|s| s.at_ms <= t_ms)
-                .cloned()
-            else {
-                return Ok(());
-            };
-            self.sim = snap.sim;
+        let now = self.sim.now_ms();
+        let have = self.sim.trace().len() + self.future.len();
+        let snap = self
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| s.at_ms <= t_ms)
+            .filter(|s| (t_ms < now || s.at_ms > now) && s.trace_len <= have);
+        if let Some(snap) = snap {
+            let mut trace = self.sim.take_trace();
+            if trace.len() > snap.trace_len {
+                for e in trace.split_off(snap.trace_len).into_iter().rev() {
+                    self.future.push_front(e);
+                }
+            } else {
+                let need = snap.trace_len - trace.len();
+                trace.extend(self.future.drain(..need.min(self.future.len())));
+            }
+            self.sim = snap.sim.clone();
+            self.sim.restore_trace(trace);
             self.applied = snap.applied;
-            self.outcomes = snap.outcomes;
-            let applied = self.applied;
-            self.lines.retain(|l| l.entry < applied);
+            self.outcomes = snap.outcomes.clone();
+            self.lines = snap.lines.clone();
             self.error = None;
+        } else if t_ms < now {
+            return Ok(());
         }
         let r = self.advance_to(t_ms);
         self.settle();
@@ -364,6 +431,12 @@ impl Session {
     /// Runs until the trace grows (the next visible event), applying due actions.
     pub fn step_event(&mut self) -> Result<(), String> {
         let len0 = self.sim.trace().len();
+        let r = self.step_run(len0);
+        self.replayed(len0);
+        r
+    }
+
+    fn step_run(&mut self, len0: usize) -> Result<(), String> {
         let end = self.end_ms().unwrap_or(u64::MAX);
         for _ in 0..STEP_LIMIT {
             if self.entry_due() {

@@ -11,6 +11,7 @@ use replilab_core::net::NodeId;
 use yew::Reducible;
 
 use crate::i18n::Lang;
+use crate::lab::Jump;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Theme {
@@ -49,6 +50,8 @@ pub fn kind_bit(k: MsgKind) -> u16 {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Menu {
     pub node: NodeId,
+    /// A menu on the link between `node` and `peer` (else on the node).
+    pub peer: Option<NodeId>,
     pub x: i32,
     pub y: i32,
 }
@@ -77,6 +80,8 @@ pub struct UiState {
     /// Bumped when the simulation changed.
     pub version: u64,
     pub embed: bool,
+    /// What Shift+←/→ jumps to.
+    pub jump: Jump,
 }
 
 impl UiState {
@@ -102,6 +107,7 @@ impl UiState {
             live: String::new(),
             version: 0,
             embed: false,
+            jump: Jump::default(),
         }
     }
 }
@@ -118,6 +124,7 @@ pub enum Action {
     SetTab(Tab),
     ToggleKind(MsgKind),
     SetWindow(u64),
+    SetJump(Jump),
     Choose {
         step: usize,
         choice: usize,
@@ -168,6 +175,7 @@ impl Reducible for UiState {
             Action::SetTab(t) => s.tab = t,
             Action::ToggleKind(k) => s.filter ^= kind_bit(k),
             Action::SetWindow(w) => s.window_ms = w.clamp(200, 600_000),
+            Action::SetJump(j) => s.jump = j,
             Action::Choose { step, choice } => {
                 if s.choices.len() <= step {
                     s.choices.resize(step + 1, None);

@@ -15,6 +15,7 @@ use replilab_web::lab::Lab;
 use replilab_web::lessons;
 use replilab_web::permalink;
 use replilab_web::route::{self, Route};
+use replilab_web::sandbox::Topo;
 use replilab_web::session::{Session, Source};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -45,7 +46,7 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
 
 /// The sandbox (m, r1, r2) after `ms` of simulated time, links up.
 fn sandbox(ms: u64) -> Rc<RefCell<Session>> {
-    let mut s = Session::new(Source::Sandbox, Some(1));
+    let mut s = Session::new(Source::Sandbox(Default::default()), Some(1));
     s.advance_to(ms).unwrap();
     Rc::new(RefCell::new(s))
 }
@@ -172,9 +173,9 @@ async fn language_switch_changes_every_visible_string() {
     let el = root();
     yew::Renderer::<App>::with_root(el.clone()).render();
     rendered().await;
-    let first = match &lessons::all()[0] {
-        lessons::Entry::Ok(s) => s.clone(),
-        lessons::Entry::Broken { file, error } => panic!("{file}: {error}"),
+    let first = match &lessons::index()[0] {
+        (_, Ok(meta)) => meta,
+        (id, Err(e)) => panic!("{id}: {e}"),
     };
     let html_lang = || {
         web_sys::window()
@@ -188,12 +189,12 @@ async fn language_switch_changes_every_visible_string() {
     click(&el, "button[data-lang=en]");
     rendered().await;
     assert_eq!(texts(&el, ".landing h2"), [i18n::LESSONS.en]);
-    assert_eq!(texts(&el, ".lesson-card h3")[0], first.title.en);
+    assert_eq!(texts(&el, ".lesson-card h3")[0], first.title.0);
     assert_eq!(html_lang().as_deref(), Some("en"));
     click(&el, "button[data-lang=zh]");
     rendered().await;
     assert_eq!(texts(&el, ".landing h2"), ["课程"]);
-    assert_eq!(texts(&el, ".lesson-card h3")[0], first.title.zh);
+    assert_eq!(texts(&el, ".lesson-card h3")[0], first.title.1);
     assert_eq!(html_lang().as_deref(), Some("zh-CN"));
     let pressed = el
         .query_selector("button[data-lang=zh]")
@@ -208,8 +209,8 @@ async fn language_switch_changes_every_visible_string() {
 
 #[wasm_bindgen_test]
 fn permalink_schedule_round_trips() {
-    let lesson = lessons::find("split-brain-false-failure").unwrap();
-    let mut s = Session::new(Source::Lesson(lesson), None);
+    // Seed 001's deployment in the sandbox (lessons are fetched JSON, not in the wasm).
+    let mut s = Session::new(Source::Sandbox(Topo::seed001()), None);
     s.advance_to(2_000).unwrap();
     let (m, r1, s1) = (
         s.sim.node_id("m").unwrap(),
@@ -253,16 +254,15 @@ fn permalink_schedule_round_trips() {
 
 #[wasm_bindgen_test]
 fn damaged_permalinks_open_the_lesson_start_with_a_banner() {
-    let lesson = lessons::find("split-brain-false-failure").unwrap();
-    let s = Session::new(Source::Lesson(lesson), None);
+    let s = Session::new(Source::Sandbox(Topo::seed001()), None);
     let err = permalink::decode_schedule(&s.sim, "100:5:c:m", None).unwrap_err();
     assert_eq!(err, "action 1: the command is missing");
     let err = permalink::decode_schedule(&s.sim, "100:5:x:nobody", None).unwrap_err();
     assert!(err.contains("unknown node"), "{err}");
     assert!(permalink::decode("%4").is_err());
     for hash in [
-        "#lesson=split-brain-false-failure&s=100:5:c:m",
-        "#lesson=split-brain-false-failure&seed=x",
+        "#lesson=sandbox&topo=7.0,5,0,3,2,1,writer,master&s=100:5:c:m",
+        "#lesson=sandbox&topo=7.0,5,0,3,2,1,writer,master&seed=x",
     ] {
         let opened = route::open(hash, Lang::En);
         let banner = opened.banner.expect("a banner");
@@ -276,6 +276,24 @@ fn damaged_permalinks_open_the_lesson_start_with_a_banner() {
         assert_eq!(at.borrow().now_ms(), 0);
         assert!(at.borrow().schedule.is_empty());
     }
+    // A bad topology field: named in the banner, its default used, the rest kept.
+    let opened = route::open(
+        "#lesson=sandbox&topo=7.0,99,0,3,2,1,writer,master",
+        Lang::En,
+    );
+    let banner = opened.banner.expect("a banner");
+    assert!(banner.contains("replicas \"99\""), "{banner}");
+    let Route::Lab(at) = opened.route else {
+        panic!("landing")
+    };
+    let names: Vec<String> = at
+        .borrow()
+        .sim
+        .nodes()
+        .iter()
+        .map(|n| n.name.clone())
+        .collect();
+    assert_eq!(names, ["m", "r1", "r2", "s1", "s2", "s3", "app"]);
     let opened = route::open("#lesson=no-such-lesson", Lang::Zh);
     assert!(opened.route == Route::Landing && opened.banner.is_some());
 }

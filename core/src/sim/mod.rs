@@ -222,6 +222,18 @@ impl Sim {
     pub fn trace(&self) -> &[TraceEvent] {
         &self.trace
     }
+    // --- Trace ownership (the web session keeps snapshots without the trace) ---
+    /// Moves the recorded trace out; recording continues into an empty one.
+    /// `trace_hash` still covers every event recorded so far.
+    pub fn take_trace(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.trace)
+    }
+    /// Puts back a trace taken with `take_trace`; the caller keeps it the
+    /// prefix of this run that `trace_hash` covers.
+    pub fn restore_trace(&mut self, trace: Vec<TraceEvent>) {
+        self.trace = trace;
+    }
+    // --- end of trace ownership ---
     /// FNV-1a over the text lines of the trace so far.
     pub fn trace_hash(&self) -> u64 {
         self.hash.finish()

@@ -10,6 +10,8 @@ import { figure, median, memory, percentile, MB } from './page.mjs';
 
 const SEED001 = 'split-brain-false-failure'; // lesson 08: seed 001's deployment
 const TEN_MIN = 600_000;
+// Seed 001's deployment in the sandbox (no end): lesson 08's topology, run for 10 minutes.
+const SB001 = '#lesson=sandbox&topo=7.0,5,0,3,2,1,writer,master';
 const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
@@ -47,6 +49,7 @@ try {
     const runs = [
       ['sandbox_10min', `#lesson=sandbox&t=${TEN_MIN}`],
       ['seed001', `#lesson=${SEED001}&t=${TEN_MIN}`],
+      ['sandbox_seed001_10min', `${SB001}&t=${TEN_MIN}`],
     ];
     for (const [name, hash] of runs) {
       const r = await scrubRun(browser, server.url, hash, 24, rng(6), `scrub_${name}`);
@@ -79,6 +82,7 @@ try {
     const runs = [
       ['seed001', `#lesson=${SEED001}`],
       ['sandbox_10min', '#lesson=sandbox'],
+      ['sandbox_seed001_10min', SB001],
     ];
     for (const [name, hash] of runs) {
       const r = await playThenMemory(browser, server.url, hash, 100, TEN_MIN, (cdp) => memory(cdp, browser));

@@ -148,8 +148,10 @@ export async function playThenMemory(browser, url, hash, speed, untilMs, measure
     const t0 = Date.now();
     const reached = await playUntil(page, untilMs);
     const wall = Date.now() - t0;
-    const events = await traceEvents(page);
+    // Memory first: counting the events exports the trace as JSON, whose peak the wasm
+    // memory (which never shrinks) would keep.
     const mem = await measure(cdp);
+    const events = await traceEvents(page);
     if (problems.length) throw new Error(problems.join('\n'));
     return { ...mem, reached, wall, events };
   } finally {

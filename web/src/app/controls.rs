@@ -11,7 +11,6 @@ use yew::prelude::*;
 use crate::components::fmt_time;
 use crate::faults::Quick;
 use crate::i18n;
-use crate::lab::landmark;
 use crate::session::Session;
 use crate::state::{Action, UiState};
 
@@ -21,6 +20,8 @@ pub type Step = Rc<dyn Fn(i32, bool)>;
 pub struct Controls {
     pub on_command: Callback<(NodeId, String)>,
     pub on_fault: Callback<(Quick, NodeId)>,
+    /// Actions from the link menu.
+    pub on_actions: Callback<Vec<SimAction>>,
     pub on_heal: Callback<()>,
     pub on_seek: Callback<u64>,
     pub step: Step,
@@ -72,6 +73,14 @@ pub fn controls(
             }])
         })
     };
+    let on_actions = {
+        let act = act.clone();
+        let d = ui.dispatcher();
+        Callback::from(move |actions: Vec<SimAction>| {
+            d.dispatch(Action::CloseMenu);
+            act(actions);
+        })
+    };
     let on_fault = {
         let act = act.clone();
         let session = session.clone();
@@ -112,6 +121,7 @@ pub fn controls(
         let d = ui.dispatcher();
         let seek = seek.clone();
         let bump = bump.clone();
+        let jump = ui.jump;
         Rc::new(move |dir: i32, landmarks: bool| {
             let Some(s) = &session else { return };
             d.dispatch(Action::Pause);
@@ -123,7 +133,7 @@ pub fn controls(
                     if s.step_event().is_err() || s.sim.trace().len() == before {
                         break;
                     }
-                    if !landmarks || s.sim.trace()[len0..].iter().any(landmark) {
+                    if !landmarks || s.sim.trace()[len0..].iter().any(|e| jump.matches(e)) {
                         break;
                     }
                 }
@@ -137,7 +147,7 @@ pub fn controls(
                         .trace()
                         .iter()
                         .rev()
-                        .find(|e| e.t_ms < now && (!landmarks || landmark(e)))
+                        .find(|e| e.t_ms < now && (!landmarks || jump.matches(e)))
                         .map(|e| e.t_ms)
                 };
                 seek(target.unwrap_or(0));
@@ -173,6 +183,7 @@ pub fn controls(
     Controls {
         on_command,
         on_fault,
+        on_actions,
         on_heal,
         on_seek,
         step,

@@ -69,6 +69,7 @@ pub fn app() -> Html {
     let Controls {
         on_command,
         on_fault,
+        on_actions,
         on_heal,
         on_seek,
         step,
@@ -80,6 +81,10 @@ pub fn app() -> Html {
     let on_speed = {
         let d = d.clone();
         Callback::from(move |v: f64| d.dispatch(Action::SetSpeed(v)))
+    };
+    let on_jump = {
+        let d = d.clone();
+        Callback::from(move |j| d.dispatch(Action::SetJump(j)))
     };
     let on_select = {
         let d = d.clone();
@@ -232,7 +237,7 @@ pub fn app() -> Html {
         node_names,
     } = layout::scrub(&session.borrow());
     let menu = ui.menu.clone().map(|m| html! {
-        <ContextMenu lab={lab.clone()} lang={l} menu={m} on_fault={on_fault.clone()} on_console={on_console_here.clone()} on_close={on_close.clone()} />
+        <ContextMenu lab={lab.clone()} lang={l} menu={m} on_fault={on_fault.clone()} on_actions={on_actions.clone()} on_console={on_console_here.clone()} on_close={on_close.clone()} />
     });
     let tab_btn = |t: Tab, label: &'static str, id: &'static str| {
         html! {
@@ -250,14 +255,14 @@ pub fn app() -> Html {
     };
     let transport = html! {
         <Transport lang={l} now_ms={now_ms} end_ms={end_ms} playing={ui.playing} speed={ui.speed} ticks={ticks}
-            on_toggle={on_toggle.clone()} on_speed={on_speed} on_step={on_step} on_seek={on_seek.clone()} />
+            on_toggle={on_toggle.clone()} on_speed={on_speed} on_step={on_step} on_seek={on_seek.clone()} jump={ui.jump} on_jump={on_jump} />
     };
     let (width_px, topology_aspect) = layout::panel_size(ui.embed);
     let topology = html! {
         <section class="panel map" aria-label={l.t(i18n::TOPOLOGY)}>
             <header class="panel-head">
                 <h2>{l.t(i18n::TOPOLOGY)}</h2>
-                <FaultToolbar lang={l} nodes={node_names} selected={ui.selected} on_fault={on_fault.clone()} on_heal={on_heal} />
+                <FaultToolbar lang={l} nodes={node_names} selected={ui.selected} on_fault={on_fault.clone()} on_heal={on_heal} on_command={on_command.clone()} />
             </header>
             <Topology lab={lab.clone()} lang={l} selected={ui.selected} on_select={on_select.clone()} on_menu={on_menu} aspect={topology_aspect} />
         </section>

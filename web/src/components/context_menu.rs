@@ -1,7 +1,9 @@
-//! The right-click menu on a node: its faults, open the console there.
+//! The right-click menu on a node (its faults, open the console there) or
+//! on a replication link (cut one way or both, heal, change its latency).
 //! Keyboard: the first item takes focus; Esc closes; ↑/↓ move.
 
-use replilab_core::net::NodeId;
+use replilab_core::net::{LinkCfg, NodeId};
+use replilab_core::sim::{Action, Fault};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -16,6 +18,8 @@ pub struct Props {
     pub lang: Lang,
     pub menu: Menu,
     pub on_fault: Callback<(Quick, NodeId)>,
+    /// Actions on a link, recorded in the schedule.
+    pub on_actions: Callback<Vec<Action>>,
     pub on_console: Callback<NodeId>,
     pub on_close: Callback<()>,
 }
@@ -39,6 +43,51 @@ pub fn context_menu(p: &Props) -> Html {
     let session = p.lab.session.borrow();
     let sim = &session.sim;
     let node = p.menu.node;
+    if let Some(peer) = p.menu.peer {
+        let (a, b) = (sim.name(node), sim.name(peer));
+        let cfg = sim.net.link(node, peer);
+        let f = Action::Fault;
+        let cut = |from, to| f(Fault::Cut { from, to });
+        let lat = |ms: u64| {
+            f(Fault::Link {
+                a: node,
+                b: peer,
+                cfg: LinkCfg {
+                    latency_ms: ms,
+                    ..cfg.clone()
+                },
+            })
+        };
+        let entries: Vec<(&str, String, Vec<Action>)> = vec![
+            (
+                "cut-ab",
+                format!("{} {a} → {b}", l.t(CUT)),
+                vec![cut(node, peer)],
+            ),
+            (
+                "cut-ba",
+                format!("{} {b} → {a}", l.t(CUT)),
+                vec![cut(peer, node)],
+            ),
+            (
+                "cut-both",
+                l.t(CUT_BOTH).to_string(),
+                vec![f(Fault::Partition {
+                    groups: vec![vec![node], vec![peer]],
+                })],
+            ),
+            ("heal", l.t(i18n::HEAL).to_string(), vec![f(Fault::Heal)]),
+            ("lat-1", l.f(LATENCY, &["1"]), vec![lat(1)]),
+            ("lat-100", l.f(LATENCY, &["100"]), vec![lat(100)]),
+            ("lat-500", l.f(LATENCY, &["500"]), vec![lat(500)]),
+        ];
+        let title = l.f(LINK_ACTIONS, &[&a, &b, &cfg.latency_ms.to_string()]);
+        let items = entries.into_iter().map(|(code, label, actions)| {
+            let cb = p.on_actions.clone();
+            html! { <button role="menuitem" data-fault={code} onclick={Callback::from(move |_| cb.emit(actions.clone()))}>{label}</button> }
+        });
+        return menu(p, root, &title, html! { { for items } });
+    }
     let items = ALL.iter().map(|&q| {
         let cb = p.on_fault.clone();
         let ok = q.applies(sim, node);
@@ -48,6 +97,34 @@ pub fn context_menu(p: &Props) -> Html {
         let cb = p.on_console.clone();
         Callback::from(move |_| cb.emit(node))
     };
+    let title = l.f(i18n::NODE_ACTIONS, &[&sim.name(node)]);
+    menu(
+        p,
+        root,
+        &title,
+        html! { <>{ for items }<button role="menuitem" data-action="console" onclick={console}>{l.t(i18n::F_CONSOLE)}</button></> },
+    )
+}
+
+const CUT: i18n::T = i18n::T {
+    en: "Cut",
+    zh: "切断",
+};
+const CUT_BOTH: i18n::T = i18n::T {
+    en: "Cut both ways",
+    zh: "双向切断",
+};
+const LATENCY: i18n::T = i18n::T {
+    en: "Latency {0} ms",
+    zh: "延迟 {0} 毫秒",
+};
+const LINK_ACTIONS: i18n::T = i18n::T {
+    en: "Link {0} ↔ {1} ({2} ms)",
+    zh: "链路 {0} ↔ {1}({2} 毫秒)",
+};
+
+/// The menu's frame: placement, focus, Esc, ↑/↓.
+fn menu(p: &Props, root: NodeRef, title: &str, items: Html) -> Html {
     let keys = {
         let close = p.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -90,12 +167,11 @@ pub fn context_menu(p: &Props) -> Html {
     html! {
         <div class="menu-backdrop" onclick={let c = p.on_close.clone(); Callback::from(move |_| c.emit(()))}
             oncontextmenu={let c = p.on_close.clone(); Callback::from(move |e: MouseEvent| { e.prevent_default(); c.emit(()) })}>
-            <div id="node-menu" class="menu" role="menu" ref={root} aria-label={l.f(i18n::NODE_ACTIONS, &[&sim.name(node)])}
+            <div id="node-menu" class="menu" role="menu" ref={root} aria-label={title.to_string()}
                 style={format!("left:min({x}px, calc(100vw - 240px));top:min({y}px, calc(100vh - 380px))")}
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={keys}>
-                <p class="menu-title">{l.f(i18n::NODE_ACTIONS, &[&sim.name(node)])}</p>
-                { for items }
-                <button role="menuitem" data-action="console" onclick={console}>{l.t(i18n::F_CONSOLE)}</button>
+                <p class="menu-title">{title.to_string()}</p>
+                {items}
             </div>
         </div>
     }

@@ -138,7 +138,10 @@ pub fn diagram(p: &Props) -> Html {
     let mut spans: Vec<Html> = Vec::new();
     let names: Vec<String> = ids.iter().map(|&i| sim.name(i)).collect();
     let nm = |i: u16| names.get(i as usize).cloned().unwrap_or_default();
-    let draw = |kind: MsgKind,
+    // Keyed by message id (arrows) and trace index (marks): as the run grows,
+    // existing elements are kept, not rewritten.
+    let draw = |key: String,
+                kind: MsgKind,
                 x1: f64,
                 y1: f64,
                 x2: f64,
@@ -150,9 +153,9 @@ pub fn diagram(p: &Props) -> Html {
         let class = classes!("msg", kind_name(kind), inflight.then_some("inflight"));
         if kind == MsgKind::Sentinel {
             // Votes and hellos: a double line.
-            html! { <g><title>{title}</title><path class={class} d={d.clone()} /><path class="msg sentinel-inner" d={d} /></g> }
+            html! { <g key={key} data-tip={title}><path class={class} d={d.clone()} /><path class="msg sentinel-inner" d={d} /></g> }
         } else {
-            html! { <path class={class} d={d}><title>{title}</title></path> }
+            html! { <path key={key} class={class} d={d} data-tip={title} /> }
         }
     };
     for (i, e) in trace[start..].iter().enumerate() {
@@ -166,7 +169,7 @@ pub fn diagram(p: &Props) -> Html {
                     total += 1;
                     if arrows.len() < MAX_ARROWS {
                         let title = format!("{} → {} · {} · {} B · {} → {}", nm(from), nm(to), summary, bytes, fmt_time(ts), fmt_time(e.t_ms));
-                        arrows.push(draw(kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title, false));
+                        arrows.push(draw(format!("a{msg}"), kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title, false));
                     }
                 }
             }
@@ -178,8 +181,8 @@ pub fn diagram(p: &Props) -> Html {
                     total += 1;
                     if arrows.len() < MAX_ARROWS {
                         let title = format!("{} → {} · {} · {} ({reason})", nm(from), nm(to), summary, l.t(i18n::DROPPED));
-                        arrows.push(draw(kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title.clone(), false));
-                        arrows.push(html! { <text class="drop" x={format!("{:.1}", x(e.t_ms) - 3.5)} y={format!("{:.1}", y(to) + 3.5)}><title>{title}</title>{"✕"}</text> });
+                        arrows.push(draw(format!("a{msg}"), kind, x(ts.max(t0)), y(from), x(e.t_ms), y(to), title.clone(), false));
+                        arrows.push(html! { <text key={format!("x{msg}")} class="drop" x={format!("{:.1}", x(e.t_ms) - 3.5)} y={format!("{:.1}", y(to) + 3.5)} data-tip={title}>{"✕"}</text> });
                     }
                 }
             }
@@ -202,7 +205,7 @@ pub fn diagram(p: &Props) -> Html {
                 }
                 if visible {
                     marks.push(html! {
-                        <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(n))}>
+                        <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(n))}>
                             <title>{format!("{} · {}", fmt_time(e.t_ms), text)}</title>
                             <path class="mark fault" d="M0,-9 L6,3 L-6,3 z" />
                         </g>
@@ -210,20 +213,20 @@ pub fn diagram(p: &Props) -> Html {
                 }
             }
             TraceKind::Role { role } if visible => marks.push(html! {
-                <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
+                <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
                     <title>{format!("{} · {} role {}", fmt_time(e.t_ms), nm(e.node.0), role)}</title>
                     <path class="mark role" d="M0,-6 L6,0 L0,6 L-6,0 z" />
                     <text class="mark-text" x="7" y="-4">{role.clone()}</text>
                 </g>
             }),
             TraceKind::Sync { replica, full, reason } if visible => marks.push(html! {
-                <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
+                <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
                     <title>{format!("{} · {} sync for {}: {}", fmt_time(e.t_ms), if *full { "full" } else { "partial" }, nm(replica.0), reason)}</title>
                     <rect class={classes!("mark", "sync", full.then_some("full"))} x="-5" y="-5" width="10" height="10" />
                 </g>
             }),
             TraceKind::Sentinel { event } if visible && !event.starts_with("+sentinel ") && !event.starts_with("+slave ") => marks.push(html! {
-                <g transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
+                <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
                     <title>{format!("{} · {}: {}", fmt_time(e.t_ms), nm(e.node.0), event)}</title>
                     <circle class="mark sentinel" r="3.5" />
                 </g>
@@ -253,10 +256,19 @@ pub fn diagram(p: &Props) -> Html {
             let dy = (y(*to) - y(*from)).signum() * 5.0;
             if is_held || now.saturating_sub(*ts) > 1000 {
                 // Held at a cut: a short stub towards the destination, not a line to nowhere.
-                arrows.push(draw(*kind, x1, y1, x1 + 5.0, y1 + dy, title, true));
+                arrows.push(draw(
+                    format!("f{id}"),
+                    *kind,
+                    x1,
+                    y1,
+                    x1 + 5.0,
+                    y1 + dy,
+                    title,
+                    true,
+                ));
             } else {
                 let (x2, y2) = (x(now), y(*from) + (y(*to) - y(*from)) * 0.5);
-                arrows.push(draw(*kind, x1, y1, x2, y2, title, true));
+                arrows.push(draw(format!("f{id}"), *kind, x1, y1, x2, y2, title, true));
             }
         }
     }
@@ -283,7 +295,7 @@ pub fn diagram(p: &Props) -> Html {
     let axis: Vec<Html> = (t0.div_ceil(step)..=t1 / step)
         .map(|k| {
             let t = k * step;
-            html! { <g>
+            html! { <g key={k}>
                 <line class="grid" x1={format!("{:.1}", x(t))} x2={format!("{:.1}", x(t))} y1={TOP.to_string()} y2={format!("{:.1}", h - 4.0)} />
                 <text class="axis" x={format!("{:.1}", x(t))} y="10" text-anchor="middle">{fmt_time_short(t)}</text>
             </g> }
@@ -318,6 +330,51 @@ pub fn diagram(p: &Props) -> Html {
                         cb.emit(t.max(0.0) as u64);
                     }
                 }
+            }
+        })
+    };
+    // Hover details: one tooltip for every arrow (its `data-tip`), moved and
+    // filled in place, so hovering re-renders nothing.
+    let tip = use_node_ref();
+    let on_over = {
+        let tip = tip.clone();
+        Callback::from(move |e: MouseEvent| {
+            use wasm_bindgen::JsCast;
+            let Some(el) = tip.cast::<web_sys::Element>() else {
+                return;
+            };
+            let target = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let text = target.as_ref().and_then(|t| {
+                t.get_attribute("data-tip")
+                    .or_else(|| t.parent_element()?.get_attribute("data-tip"))
+            });
+            let svg = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            match (text, svg) {
+                (Some(text), Some(svg)) => {
+                    let r = svg.get_bounding_client_rect();
+                    let left = (e.client_x() as f64 - r.x() + 12.0)
+                        .min(r.width() - 260.0)
+                        .max(0.0);
+                    let top = e.client_y() as f64 - r.y() + 14.0;
+                    el.set_text_content(Some(&text));
+                    let _ = el.set_attribute("style", &format!("left:{left:.0}px;top:{top:.0}px"));
+                    let _ = el.remove_attribute("hidden");
+                }
+                _ => {
+                    let _ = el.set_attribute("hidden", "");
+                }
+            }
+        })
+    };
+    let on_leave = {
+        let tip = tip.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = tip.cast::<web_sys::Element>() {
+                let _ = el.set_attribute("hidden", "");
             }
         })
     };
@@ -368,7 +425,7 @@ pub fn diagram(p: &Props) -> Html {
             }
             <div class="diagram-scroll">
                 <svg id="diagram-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {W} {h:.0}")} data-from-ms={t0.to_string()} data-to-ms={t1.to_string()}
-                    data-arrows={arrows.len().to_string()} onclick={on_click} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
+                    data-arrows={arrows.len().to_string()} onclick={on_click} onmouseover={on_over} onmouseleave={on_leave} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
                     <style>{SVG_STYLE}</style>
                     <defs><pattern id="dg-stripes" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="dg-stripe" width="2.5" height="5" /></pattern></defs>
                     <g class="axis-g">{ for axis }</g>
@@ -378,6 +435,7 @@ pub fn diagram(p: &Props) -> Html {
                     <g class="marks">{ for marks }</g>
                     <line class="now" x1={format!("{:.1}", x(now))} x2={format!("{:.1}", x(now))} y1={TOP.to_string()} y2={format!("{:.1}", h - 4.0)} />
                 </svg>
+                <div class="dg-tip" id="diagram-tip" role="tooltip" hidden=true ref={tip}></div>
             </div>
         </section>
     }

@@ -15,6 +15,7 @@ pub mod inspector;
 pub mod landing;
 pub mod ledger;
 pub mod narrative;
+pub mod sandbox_form;
 pub mod sentinels;
 pub mod topology;
 pub mod trace_list;

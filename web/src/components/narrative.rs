@@ -8,8 +8,10 @@ use replilab_core::sim::Action;
 use yew::prelude::*;
 
 use super::fmt_time;
+use super::sandbox_form::SandboxForm;
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
+use crate::session::Source;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -59,6 +61,9 @@ pub fn narrative(p: &Props) -> Html {
                 <header class="panel-head"><h2>{l.t(i18n::SANDBOX)}</h2></header>
                 <div class="narrative-body">
                     <p>{l.t(i18n::SANDBOX_HELP)}</p>
+                    if let Source::Sandbox(topo) = &session.source {
+                        <SandboxForm key={topo.encode()} lang={l} topo={topo.clone()} />
+                    }
                     {schedule}
                 </div>
             </section>

@@ -28,6 +28,10 @@ pub struct Props {
 
 /// Sentinels (and clients) per column before a new column starts.
 const PER_COLUMN: usize = 3;
+const LINK_LABEL: i18n::T = i18n::T {
+    en: "Replication link {0} → {1} ({2}); Enter opens its menu",
+    zh: "复制链路 {0} → {1}({2});按 Enter 打开菜单",
+};
 
 /// Stable positions from each host's configuration (masters on top, replicas
 /// below, Sentinels on the right, clients on the left), and the height.
@@ -183,8 +187,49 @@ pub fn topology(p: &Props) -> Html {
                 let mid = if same_row { ((a.0 + b.0) / 2.0, a.1 + 26.0) } else { (a.0 + (b.0 - a.0) * 0.66, a.1 + (b.1 - a.1) * 0.66) };
                 html! { <text class="link-state" x={format!("{:.1}", mid.0 + 4.0)} y={format!("{:.1}", mid.1)}>{state}</text> }
             });
+            // The link's own menu (cut, heal, latency): right-click, or focus and Enter / m.
+            let open = {
+                let cb = p.on_menu.clone();
+                move |x: i32, y: i32| {
+                    cb.emit(Menu {
+                        node: m,
+                        peer: Some(id),
+                        x,
+                        y,
+                    })
+                }
+            };
+            let on_menu = {
+                let open = open.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.prevent_default();
+                    open(e.client_x(), e.client_y());
+                })
+            };
+            let on_key = Callback::from(move |e: KeyboardEvent| {
+                let k = e.key();
+                if k == "Enter"
+                    || k == " "
+                    || k == "ContextMenu"
+                    || k == "m"
+                    || (k == "F10" && e.shift_key())
+                {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    let r = e
+                        .target_unchecked_into::<web_sys::Element>()
+                        .get_bounding_client_rect();
+                    open(
+                        (r.x() + r.width() / 2.0) as i32,
+                        (r.y() + r.height() / 2.0) as i32,
+                    );
+                }
+            });
+            let link_label = l.f(LINK_LABEL, &[&sim.name(m), &sim.name(id), state]);
             links.push(html! {
-                <g class={classes!("repl", state)} data-link={format!("{}-{}", sim.name(m), sim.name(id))} data-state={state}>
+                <g class={classes!("repl", state)} data-link={format!("{}-{}", sim.name(m), sim.name(id))} data-state={state}
+                    tabindex="0" role="button" aria-haspopup="menu" aria-label={link_label} oncontextmenu={on_menu} onkeydown={on_key}>
+                    <path class="hit-link" d={d.clone()} />
                     <path d={d} marker-end="url(#arrow)" />
                     { for label }
                 </g>
@@ -355,7 +400,7 @@ pub fn topology(p: &Props) -> Html {
             let cb = p.on_menu.clone();
             Callback::from(move |e: MouseEvent| {
                 e.prevent_default();
-                cb.emit(Menu { node: id, x: e.client_x(), y: e.client_y() });
+                cb.emit(Menu { node: id, peer: None, x: e.client_x(), y: e.client_y() });
             })
         };
         let key = {
@@ -370,7 +415,7 @@ pub fn topology(p: &Props) -> Html {
                 } else if k == "ContextMenu" || (k == "F10" && e.shift_key()) || k == "m" {
                     e.prevent_default();
                     let r = e.target_unchecked_into::<web_sys::Element>().get_bounding_client_rect();
-                    cb.emit(Menu { node: id, x: (r.x() + r.width()) as i32, y: (r.y() + r.height()) as i32 });
+                    cb.emit(Menu { node: id, peer: None, x: (r.x() + r.width()) as i32, y: (r.y() + r.height()) as i32 });
                 }
             })
         };

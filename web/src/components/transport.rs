@@ -5,7 +5,8 @@
 use yew::prelude::*;
 
 use super::fmt_time;
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, Lang, T};
+use crate::lab::{Jump, JUMPS};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tick {
@@ -27,7 +28,18 @@ pub struct Props {
     pub on_speed: Callback<f64>,
     pub on_step: Callback<i32>,
     pub on_seek: Callback<u64>,
+    pub jump: Jump,
+    pub on_jump: Callback<Jump>,
 }
+
+const JUMP: T = T {
+    en: "Shift+←/→",
+    zh: "Shift+←/→",
+};
+const JUMP_HELP: T = T {
+    en: "Shift+← and Shift+→ jump to the previous or next event of this kind",
+    zh: "Shift+← 和 Shift+→ 跳到上一个或下一个此类事件",
+};
 
 pub const SPEEDS: &[(f64, &str)] = &[
     (0.01, "1/100×"),
@@ -89,6 +101,17 @@ pub fn transport(p: &Props) -> Html {
             }
         })
     };
+    let on_jump = {
+        let cb = p.on_jump.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Some(j) = Jump::from_code(&v) {
+                cb.emit(j);
+            }
+        })
+    };
     let end = p.end_ms.max(1);
     let pct = |t: u64| (t.min(end) as f64 / end as f64) * 100.0;
     html! {
@@ -102,6 +125,11 @@ pub fn transport(p: &Props) -> Html {
                 </button>
                 <button id="step-fwd" class="btn icon-only" title={format!("{} (→)", l.t(i18n::STEP_FWD))} aria-label={l.t(i18n::STEP_FWD)} onclick={step(1)}>{icon(I_FWD)}</button>
             </div>
+            <label class="speed jump" title={l.t(JUMP_HELP)}><span>{l.t(JUMP)}</span>
+                <select id="jump-kind" onchange={on_jump}>
+                    { for JUMPS.iter().map(|j| html! { <option value={j.code()} selected={*j == p.jump}>{l.t(j.label())}</option> }) }
+                </select>
+            </label>
             <label class="speed"><span>{l.t(i18n::SPEED)}</span>
                 <select id="speed" onchange={on_change}>
                     { for SPEEDS.iter().map(|(v, label)| html! {
