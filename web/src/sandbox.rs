@@ -5,13 +5,12 @@
 //! on slow links) is the original demo and is left out of links. A bad field
 //! is reported by name and takes its default; parsing never panics.
 
-use std::collections::BTreeMap;
-
 use replilab_core::demo;
 use replilab_core::profile::Profile;
 use replilab_core::scenario::build;
 use replilab_core::scenario::format::{Kind, MonitorDef, Network, NodeDef, Scenario, Text};
 use replilab_core::sim::Sim;
+use replilab_core::vecmap::VecMap;
 
 pub const PROFILES: [&str; 3] = ["3.0", "6.2", "7.0"];
 pub const WORKLOADS: [&str; 4] = ["writer", "write_then_read", "counter", "expiring"];
@@ -133,7 +132,11 @@ impl Topo {
     }
 
     fn scenario(&self, seed: u64) -> Scenario {
-        let fast = || BTreeMap::from([("repl-diskless-sync-delay".to_string(), "0".to_string())]);
+        let fast = || {
+            let mut c = VecMap::new();
+            c.insert("repl-diskless-sync-delay".to_string(), "0".to_string());
+            c
+        };
         let mut nodes = vec![node("m", Kind::Redis)];
         nodes[0].config = fast();
         for i in 1..=self.replicas {
@@ -193,6 +196,7 @@ impl Topo {
             timeline: Vec::new(),
             steps: Vec::new(),
             expects: Vec::new(),
+            cluster: None,
         }
     }
 }
@@ -205,7 +209,7 @@ fn node(name: &str, kind: Kind) -> NodeDef {
         port: None,
         profile: None,
         replicaof: None,
-        config: BTreeMap::new(),
+        config: VecMap::new(),
         populate: None,
         rdb_save_mb_s: None,
         rdb_load_mb_s: None,
@@ -225,5 +229,6 @@ fn node(name: &str, kind: Kind) -> NodeDef {
         start_s: None,
         stop_s: None,
         sale: None,
+        cluster_workload: None,
     }
 }
