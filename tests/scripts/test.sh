@@ -12,6 +12,14 @@ cd "$root"
 now() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", (b-a)/1e9}'; }
 t_all=$(now)
+# ONLY must name known layers (space-separated): a typo or a comma list would run nothing.
+for want in ${ONLY:-}; do
+  case "$want" in
+    native | fidelity | wasm | build | e2e) ;;
+    *) echo "ONLY: unknown layer '$want' (layers: native fidelity wasm build e2e, space-separated)"
+       echo "summary: 0 passed, 1 failed"; exit 1 ;;
+  esac
+done
 bash tests/scripts/setup.sh || { echo "setup failed"; echo "summary: 0 passed, 1 failed"; exit 1; }
 
 results=() passed=0 failed=0
