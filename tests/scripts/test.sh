@@ -52,6 +52,9 @@ layer_native() {
 # Fails if no test ran. Then checks the test wasm imports nothing from module "env".
 layer_wasm() {
   local out rc=0; out="$(mktemp)"
+  # Running all 15 lessons in a debug wasm build takes ~30-60 s on 2 cores; the runner's
+  # default 20 s per test is too short for that.
+  export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
   wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER" core --locked 2>&1 | tee "$out" || rc=$?
   local n; n=$( (grep -aoE 'test result: [A-Za-z]+\. [0-9]+ passed' "$out" || true) | awk '{s += $4} END {print s + 0}')
   echo "[wasm] tests run in Chromium: $n passed"
