@@ -16,4 +16,5 @@ pub mod script;
 pub mod sentinel;
 pub mod sim;
 pub mod trace;
+pub mod cowmap;
 pub mod vecmap;

@@ -104,7 +104,9 @@ impl Conn {
 pub struct Conns {
     /// Id of `slots[0]`.
     base: u32,
-    slots: VecDeque<Option<(ConnId, Conn)>>,
+    /// Boxed: closed connections between live ones cost a pointer each (a
+    /// long-lived link pins the front while thousands close behind it).
+    slots: VecDeque<Option<Box<(ConnId, Conn)>>>,
     live: usize,
 }
 
@@ -114,11 +116,11 @@ impl Conns {
     }
     pub fn get(&self, id: &ConnId) -> Option<&Conn> {
         let i = self.slot(*id)?;
-        self.slots.get(i)?.as_ref().map(|(_, c)| c)
+        self.slots.get(i)?.as_ref().map(|b| &b.1)
     }
     pub fn get_mut(&mut self, id: &ConnId) -> Option<&mut Conn> {
         let i = self.slot(*id)?;
-        self.slots.get_mut(i)?.as_mut().map(|(_, c)| c)
+        self.slots.get_mut(i)?.as_mut().map(|b| &mut b.1)
     }
     pub fn contains_key(&self, id: &ConnId) -> bool {
         self.get(id).is_some()
@@ -131,7 +133,7 @@ impl Conns {
     }
     /// Live connections in id order.
     pub fn iter(&self) -> impl Iterator<Item = (&ConnId, &Conn)> + '_ {
-        self.slots.iter().flatten().map(|(id, c)| (id, c))
+        self.slots.iter().flatten().map(|b| (&b.0, &b.1))
     }
     pub fn keys(&self) -> impl Iterator<Item = &ConnId> + '_ {
         self.iter().map(|(id, _)| id)
@@ -149,12 +151,12 @@ impl Conns {
         while self.slots.len() < i {
             self.slots.push_back(None);
         }
-        self.slots.push_back(Some((id, conn)));
+        self.slots.push_back(Some(Box::new((id, conn))));
         self.live += 1;
     }
     pub fn remove(&mut self, id: &ConnId) -> Option<Conn> {
         let i = self.slot(*id)?;
-        let (_, conn) = self.slots.get_mut(i)?.take()?;
+        let (_, conn) = *self.slots.get_mut(i)?.take()?;
         self.live -= 1;
         // Forget closed connections at the front so the slab stays as small
         // as the span of live ids.

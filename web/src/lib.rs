@@ -15,3 +15,5 @@ pub mod route;
 pub mod sandbox;
 pub mod session;
 pub mod state;
+#[cfg(test)]
+mod mem_probe;

@@ -176,6 +176,14 @@ impl Session {
         v
     }
 
+    /// Snapshots held, and their spacing in ms (measurements).
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+    pub fn snapshot_spacing(&self) -> u64 {
+        self.snapshot_every
+    }
+
     fn snapshot(&mut self) {
         let trace = self.sim.take_trace();
         let sim = self.sim.clone();

@@ -130,9 +130,9 @@ pub fn stale_copy_reads(sim: &Sim, client: Option<&str>) -> u64 {
             else {
                 continue;
             };
-            let last = c.history[..i]
-                .iter()
+            let last = (0..i)
                 .rev()
+                .map(|j| &c.history[j])
                 .find_map(|w| match (&w.kind, &w.outcome) {
                     (OpKind::Write { key, value, .. }, Outcome::Ok(_))
                         if key == orig && w.complete_ms.is_some_and(|t| t <= op.invoke_ms) =>
