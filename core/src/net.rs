@@ -71,6 +71,13 @@ pub struct Dir {
     pub delivered_seq: u64,
 }
 
+impl Dir {
+    /// Messages not yet fully transmitted (measurements).
+    pub fn in_tx_len(&self) -> usize {
+        self.in_tx.len()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conn {
     /// ends[0] opened the connection; ends[1] accepted it.
@@ -256,6 +263,11 @@ impl Net {
         let tx_start = d.tx_free_at_us.max(now_us);
         let tx_end_us = tx_start + link.tx_us(bytes);
         d.tx_free_at_us = tx_end_us;
+        // Forget what is already on the wire (as `queued_bytes` does), so
+        // this stays short on directions nobody asks about.
+        while d.in_tx.front().is_some_and(|&(end, _)| end <= now_us) {
+            d.in_tx.pop_front();
+        }
         if tx_end_us > now_us {
             d.in_tx.push_back((tx_end_us, bytes));
         }

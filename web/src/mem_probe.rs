@@ -33,7 +33,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static A: Counting = Counting;
 
-fn report(s: &Session) {
+fn report(s: &mut Session) {
+    let trace = s.sim.take_trace();
     let mut parts: Vec<(String, usize, usize)> = Vec::new();
     s.sim.clone_parts(&mut |name, f| {
         let a = ALLOCATED.load(Relaxed);
@@ -50,6 +51,7 @@ fn report(s: &Session) {
     for (n, b, c) in parts {
         println!("  {n:<18} {:>9.1} KB  ({c}x)", b as f64 / 1024.0);
     }
+    s.sim.restore_trace(trace);
 }
 
 #[test]
@@ -62,7 +64,10 @@ fn seed001_snapshot_cost() {
         s.advance_to(min * 60_000).unwrap();
         if min == 1 || min == 10 {
             println!("at {min} min ({} trace events), one Sim clone by part:", s.sim.trace().len());
-            report(&s);
+            report(&mut s);
+            let conns = &s.sim.net.conns;
+            let in_tx: usize = conns.values().map(|c| c.dirs.iter().map(|d| d.in_tx_len()).sum::<usize>()).sum();
+            println!("  net: {} live connections, {} messages in transmission", conns.len(), in_tx);
         }
     }
     let run = t.elapsed();
