@@ -18,6 +18,8 @@ const CHUNK: usize = 64;
 #[derive(Clone)]
 pub struct CowMap<K, V> {
     chunks: Vec<Rc<Vec<(K, V)>>>,
+    /// Each chunk's first key (a search touches one key per step).
+    firsts: Vec<K>,
     len: usize,
 }
 
@@ -25,6 +27,7 @@ impl<K, V> Default for CowMap<K, V> {
     fn default() -> Self {
         CowMap {
             chunks: Vec::new(),
+            firsts: Vec::new(),
             len: 0,
         }
     }
@@ -42,6 +45,7 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     }
     pub fn clear(&mut self) {
         self.chunks.clear();
+        self.firsts.clear();
         self.len = 0;
     }
 
@@ -51,8 +55,8 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.chunks
-            .partition_point(|c| c[0].0.borrow() <= key)
+        self.firsts
+            .partition_point(|k| k.borrow() <= key)
             .saturating_sub(1)
     }
     /// (chunk, Ok(index) if found / Err(insertion index)).
@@ -93,6 +97,7 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     }
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let Some((c, at)) = self.find(&key) else {
+            self.firsts.push(key.clone());
             self.chunks.push(Rc::new(vec![(key, value)]));
             self.len = 1;
             return None;
@@ -101,10 +106,14 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
         match at {
             Ok(i) => Some(std::mem::replace(&mut chunk[i].1, value)),
             Err(i) => {
+                if i == 0 {
+                    self.firsts[c] = key.clone();
+                }
                 chunk.insert(i, (key, value));
                 self.len += 1;
                 if chunk.len() >= CHUNK {
                     let tail = chunk.split_off(CHUNK / 2);
+                    self.firsts.insert(c + 1, tail[0].0.clone());
                     self.chunks.insert(c + 1, Rc::new(tail));
                 }
                 None
@@ -122,6 +131,9 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
         let (_, v) = chunk.remove(i);
         if chunk.is_empty() {
             self.chunks.remove(c);
+            self.firsts.remove(c);
+        } else if i == 0 {
+            self.firsts[c] = chunk[0].0.clone();
         }
         self.len -= 1;
         Some(v)
@@ -381,6 +393,7 @@ mod tests {
         for (m, b) in snaps {
             assert!(m.iter().eq(b.iter()));
             assert!(m.chunks.iter().all(|c| !c.is_empty() && c.len() < CHUNK));
+            assert!(m.chunks.iter().zip(&m.firsts).all(|(c, k)| c[0].0 == *k));
         }
     }
 }

@@ -38,7 +38,7 @@ const SNAPSHOT_EVERY_MS: u64 = 2_000;
 /// run (seed 001's keyspaces: ~0.5 MB at 1 minute, ~3 MB at 10), and each
 /// snapshot is a full copy: this bounds memory, at the cost of longer replays
 /// in long sandbox runs (ARCHITECTURE.md, "Performance").
-const MAX_SNAPSHOTS: usize = 48;
+const MAX_SNAPSHOTS: usize = 200;
 /// "Next event" gives up after this many queue events without a trace event.
 const STEP_LIMIT: u32 = 200_000;
 
