@@ -13,7 +13,7 @@ use std::fmt;
 use std::rc::Rc;
 
 /// A chunk splits in two when it reaches this many entries.
-const CHUNK: usize = 64;
+const CHUNK: usize = 32;
 
 #[derive(Clone)]
 pub struct CowMap<K, V> {
