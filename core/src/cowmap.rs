@@ -68,7 +68,10 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
             return None;
         }
         let c = self.chunk_of(key);
-        Some((c, self.chunks[c].binary_search_by(|(k, _)| k.borrow().cmp(key))))
+        Some((
+            c,
+            self.chunks[c].binary_search_by(|(k, _)| k.borrow().cmp(key)),
+        ))
     }
 
     pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
@@ -141,7 +144,10 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
 
     /// Entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + '_ {
-        self.chunks.iter().flat_map(|c| c.iter()).map(|(k, v)| (k, v))
+        self.chunks
+            .iter()
+            .flat_map(|c| c.iter())
+            .map(|(k, v)| (k, v))
     }
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + '_ {
         self.iter().map(|(k, _)| k)
@@ -184,7 +190,12 @@ impl<K: Eq, V: Eq> Eq for CowMap<K, V> {}
 impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for CowMap<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
-            .entries(self.chunks.iter().flat_map(|c| c.iter()).map(|(k, v)| (k, v)))
+            .entries(
+                self.chunks
+                    .iter()
+                    .flat_map(|c| c.iter())
+                    .map(|(k, v)| (k, v)),
+            )
             .finish()
     }
 }
@@ -294,7 +305,10 @@ impl<T: Clone> CowVec<T> {
         let front = self.front;
         let (c, i) = self.chunks.iter().enumerate().rev().find_map(|(c, ch)| {
             let from = if c == 0 { front } else { 0 };
-            ch[from..].iter().rposition(&mut pred).map(|i| (c, from + i))
+            ch[from..]
+                .iter()
+                .rposition(&mut pred)
+                .map(|i| (c, from + i))
         })?;
         Some(&mut Rc::make_mut(&mut self.chunks[c])[i])
     }
@@ -333,7 +347,10 @@ mod tests {
                 d.pop_front();
             }
             if i % 7 == 0 {
-                let (a, b) = (v.rfind_mut(|x| x % 5 == 0), d.iter_mut().rev().find(|x| **x % 5 == 0));
+                let (a, b) = (
+                    v.rfind_mut(|x| x % 5 == 0),
+                    d.iter_mut().rev().find(|x| **x % 5 == 0),
+                );
                 assert_eq!(a.is_some(), b.is_some());
                 if let (Some(a), Some(b)) = (a, b) {
                     *a += 1_000_000;
@@ -383,7 +400,8 @@ mod tests {
             assert_eq!(m.len(), b.len());
             assert_eq!(
                 m.iter_after(&k).next(),
-                b.range((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded)).next()
+                b.range((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded))
+                    .next()
             );
             if step % 1000 == 0 {
                 snaps.push((m.clone(), b.clone()));

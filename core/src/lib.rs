@@ -4,6 +4,7 @@
 pub mod checker;
 pub mod client;
 pub mod cluster;
+pub mod cowmap;
 pub mod data;
 pub mod demo;
 pub mod msg;
@@ -16,5 +17,4 @@ pub mod script;
 pub mod sentinel;
 pub mod sim;
 pub mod trace;
-pub mod cowmap;
 pub mod vecmap;

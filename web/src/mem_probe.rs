@@ -63,11 +63,21 @@ fn seed001_snapshot_cost() {
     for min in 1..=10u64 {
         s.advance_to(min * 60_000).unwrap();
         if min == 1 || min == 10 {
-            println!("at {min} min ({} trace events), one Sim clone by part:", s.sim.trace().len());
+            println!(
+                "at {min} min ({} trace events), one Sim clone by part:",
+                s.sim.trace().len()
+            );
             report(&mut s);
             let conns = &s.sim.net.conns;
-            let in_tx: usize = conns.values().map(|c| c.dirs.iter().map(|d| d.in_tx_len()).sum::<usize>()).sum();
-            println!("  net: {} live connections, {} messages in transmission", conns.len(), in_tx);
+            let in_tx: usize = conns
+                .values()
+                .map(|c| c.dirs.iter().map(|d| d.in_tx_len()).sum::<usize>())
+                .sum();
+            println!(
+                "  net: {} live connections, {} messages in transmission",
+                conns.len(),
+                in_tx
+            );
         }
     }
     let run = t.elapsed();
@@ -86,7 +96,10 @@ fn seed001_snapshot_cost() {
         tl,
         (with_trace - no_trace) as f64 / 1048576.0
     );
-    println!("  session heap without the trace: {:.1} MB", no_trace as f64 / 1048576.0);
+    println!(
+        "  session heap without the trace: {:.1} MB",
+        no_trace as f64 / 1048576.0
+    );
 }
 
 #[test]
@@ -97,7 +110,9 @@ fn seed001_scrub_times() {
     let mut x: u64 = 6;
     let mut times = Vec::new();
     for _ in 0..40 {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let to = (x >> 33) % 600_000;
         let t = Instant::now();
         s.seek(to).unwrap();

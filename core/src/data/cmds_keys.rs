@@ -8,7 +8,6 @@
 //! shift positions (Redis guarantees more: every key present for the whole
 //! iteration is returned).
 
-
 use super::cmds::{eq_ci, Ctx, Prop};
 use super::db::Access;
 use super::errors::{DB_INDEX_OUT_OF_RANGE, INVALID_CURSOR, NOT_INT, SYNTAX};

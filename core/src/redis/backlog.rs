@@ -125,9 +125,11 @@ impl Backlog {
         }
         let idx = self.cmds.partition_point(|(s, _)| *s < offset);
         match self.cmds.get(idx) {
-            Some((s, _)) if *s == offset => {
-                Some((idx..self.cmds.len()).map(|i| self.cmds[i].1.clone()).collect())
-            }
+            Some((s, _)) if *s == offset => Some(
+                (idx..self.cmds.len())
+                    .map(|i| self.cmds[i].1.clone())
+                    .collect(),
+            ),
             _ => None,
         }
     }

@@ -242,7 +242,9 @@ impl Sim {
         f("sim (whole)", &|| drop(self.clone()));
         f("queue", &|| drop(self.queue.clone()));
         f("net", &|| drop(self.net.clone()));
-        f("held+reorder", &|| drop((self.held.clone(), self.reorder.clone())));
+        f("held+reorder", &|| {
+            drop((self.held.clone(), self.reorder.clone()))
+        });
         for n in &self.nodes {
             match &n.state {
                 NodeState::Redis(r) => {
@@ -251,7 +253,9 @@ impl Sim {
                     f("redis.backlog", &|| drop(r.backlog.clone()));
                     f("redis.replicas", &|| drop(r.replicas.clone()));
                     f("redis.master", &|| drop(r.master.clone()));
-                    f("redis.clients", &|| drop((r.clients.clone(), r.console.clone())));
+                    f("redis.clients", &|| {
+                        drop((r.clients.clone(), r.console.clone()))
+                    });
                 }
                 NodeState::Sentinel(s) => {
                     f("sentinel (whole)", &|| drop(s.clone()));
