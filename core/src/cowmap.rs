@@ -385,7 +385,7 @@ mod tests {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             let k = (x >> 8) % 3000;
             match x % 5 {
-                0 | 1 | 2 => assert_eq!(m.insert(k, step), b.insert(k, step)),
+                0..=2 => assert_eq!(m.insert(k, step), b.insert(k, step)),
                 3 => assert_eq!(m.remove(&k), b.remove(&k)),
                 _ => {
                     if let Some(v) = m.get_mut(&k) {
