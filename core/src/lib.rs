@@ -4,6 +4,7 @@
 pub mod checker;
 pub mod client;
 pub mod cluster;
+pub mod cowmap;
 pub mod data;
 pub mod demo;
 pub mod msg;

@@ -71,6 +71,13 @@ pub struct Dir {
     pub delivered_seq: u64,
 }
 
+impl Dir {
+    /// Messages not yet fully transmitted (measurements).
+    pub fn in_tx_len(&self) -> usize {
+        self.in_tx.len()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conn {
     /// ends[0] opened the connection; ends[1] accepted it.
@@ -104,7 +111,9 @@ impl Conn {
 pub struct Conns {
     /// Id of `slots[0]`.
     base: u32,
-    slots: VecDeque<Option<(ConnId, Conn)>>,
+    /// Boxed: closed connections between live ones cost a pointer each (a
+    /// long-lived link pins the front while thousands close behind it).
+    slots: VecDeque<Option<Box<(ConnId, Conn)>>>,
     live: usize,
 }
 
@@ -114,11 +123,11 @@ impl Conns {
     }
     pub fn get(&self, id: &ConnId) -> Option<&Conn> {
         let i = self.slot(*id)?;
-        self.slots.get(i)?.as_ref().map(|(_, c)| c)
+        self.slots.get(i)?.as_ref().map(|b| &b.1)
     }
     pub fn get_mut(&mut self, id: &ConnId) -> Option<&mut Conn> {
         let i = self.slot(*id)?;
-        self.slots.get_mut(i)?.as_mut().map(|(_, c)| c)
+        self.slots.get_mut(i)?.as_mut().map(|b| &mut b.1)
     }
     pub fn contains_key(&self, id: &ConnId) -> bool {
         self.get(id).is_some()
@@ -131,7 +140,7 @@ impl Conns {
     }
     /// Live connections in id order.
     pub fn iter(&self) -> impl Iterator<Item = (&ConnId, &Conn)> + '_ {
-        self.slots.iter().flatten().map(|(id, c)| (id, c))
+        self.slots.iter().flatten().map(|b| (&b.0, &b.1))
     }
     pub fn keys(&self) -> impl Iterator<Item = &ConnId> + '_ {
         self.iter().map(|(id, _)| id)
@@ -149,12 +158,12 @@ impl Conns {
         while self.slots.len() < i {
             self.slots.push_back(None);
         }
-        self.slots.push_back(Some((id, conn)));
+        self.slots.push_back(Some(Box::new((id, conn))));
         self.live += 1;
     }
     pub fn remove(&mut self, id: &ConnId) -> Option<Conn> {
         let i = self.slot(*id)?;
-        let (_, conn) = self.slots.get_mut(i)?.take()?;
+        let (_, conn) = *self.slots.get_mut(i)?.take()?;
         self.live -= 1;
         // Forget closed connections at the front so the slab stays as small
         // as the span of live ids.
@@ -254,6 +263,11 @@ impl Net {
         let tx_start = d.tx_free_at_us.max(now_us);
         let tx_end_us = tx_start + link.tx_us(bytes);
         d.tx_free_at_us = tx_end_us;
+        // Forget what is already on the wire (as `queued_bytes` does), so
+        // this stays short on directions nobody asks about.
+        while d.in_tx.front().is_some_and(|&(end, _)| end <= now_us) {
+            d.in_tx.pop_front();
+        }
         if tx_end_us > now_us {
             d.in_tx.push_back((tx_end_us, bytes));
         }

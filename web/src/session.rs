@@ -33,12 +33,13 @@ use crate::sandbox::Topo;
 /// about 3 to 5 ms of wall time per simulated second, so a seek within a
 /// lesson (at most 100 s, so at most 50 snapshots) replays under ~10 ms.
 const SNAPSHOT_EVERY_MS: u64 = 2_000;
-/// Past this many snapshots, the spacing doubles over the whole run (16 s
-/// after 10 minutes). A trace-less `Sim` still grows with the
-/// run (seed 001's keyspaces: ~0.5 MB at 1 minute, ~3 MB at 10), and each
-/// snapshot is a full copy: this bounds memory, at the cost of longer replays
-/// in long sandbox runs (ARCHITECTURE.md, "Performance").
-const MAX_SNAPSHOTS: usize = 48;
+/// Past this many snapshots, the spacing doubles over the whole run (after
+/// 10:40 of run). A snapshot shares the keyspaces, client histories and
+/// backlogs with the live `Sim` chunk by chunk (`core/src/cowmap.rs`): in
+/// seed 001's deployment it costs ~0.1 MB plus the chunks the run rewrites
+/// after it, ~28-36 MB for 10 minutes of 2 s snapshots (ARCHITECTURE.md,
+/// "Browser lab"; `mem_probe.rs` measures it).
+const MAX_SNAPSHOTS: usize = 320;
 /// "Next event" gives up after this many queue events without a trace event.
 const STEP_LIMIT: u32 = 200_000;
 
@@ -174,6 +175,14 @@ impl Session {
         v.sort_unstable();
         v.dedup();
         v
+    }
+
+    /// Snapshots held, and their spacing in ms (measurements).
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+    pub fn snapshot_spacing(&self) -> u64 {
+        self.snapshot_every
     }
 
     fn snapshot(&mut self) {

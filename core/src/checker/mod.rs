@@ -8,6 +8,7 @@ pub mod oversell;
 use serde::Serialize;
 
 use crate::client::{Op, OpKind, Outcome};
+use crate::cowmap::CowVec;
 use crate::msg::show_argv;
 use crate::net::NodeId;
 use crate::sim::{NodeState, Sim};
@@ -263,7 +264,7 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
     }
 }
 
-fn check_reads(sim: &Sim, client: &str, history: &[Op], report: &mut Report) {
+fn check_reads(sim: &Sim, client: &str, history: &CowVec<Op>, report: &mut Report) {
     let name = |n: Option<NodeId>| n.map(|n| sim.name(n)).unwrap_or_default();
     for read in history
         .iter()
@@ -344,7 +345,7 @@ fn parse_int(reply: &str) -> Option<i64> {
 }
 
 /// Spans during which a client's writes failed, from the first failure to the next success.
-fn windows(client: &str, history: &[Op]) -> Vec<Window> {
+fn windows(client: &str, history: &CowVec<Op>) -> Vec<Window> {
     let mut out = Vec::new();
     let mut open: Option<(u64, u64)> = None;
     for op in history

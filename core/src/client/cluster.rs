@@ -303,7 +303,7 @@ impl ClientNode {
         asking: bool,
         cx: &mut Cx,
     ) {
-        let Some(op) = self.history.iter_mut().rev().find(|o| o.id == id) else {
+        let Some(op) = self.history.rfind_mut(|o| o.id == id) else {
             return;
         };
         let (h, p) = cl.addrs[i].clone();

@@ -19,6 +19,7 @@ pub use buyer::{Buyers, SaleSpec, SaleStats, Strategy};
 pub use cluster::{ClusterClient, ClusterClientSpec, ClusterWorkload};
 pub use history::{Op, OpKind, Outcome};
 
+use crate::cowmap::CowVec;
 use crate::data::Reply;
 use crate::msg::Msg;
 use crate::net::{ConnId, NodeId};
@@ -149,7 +150,8 @@ struct InFlight {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientNode {
     pub spec: ClientSpec,
-    pub history: Vec<Op>,
+    /// Shared between clones chunk by chunk (web session snapshots).
+    pub history: CowVec<Op>,
     /// The master address currently in use.
     pub master_addr: Option<(String, u16)>,
     write: Conn,
@@ -179,7 +181,7 @@ impl ClientNode {
         let spec_cluster = spec.cluster.is_some();
         ClientNode {
             spec,
-            history: Vec::new(),
+            history: CowVec::new(),
             master_addr,
             write: Conn::default(),
             read: Conn::default(),
@@ -525,7 +527,7 @@ impl ClientNode {
         let Some(op) = op else { return };
         if f.waiting {
             let acks = if let Reply::Int(n) = r { *n } else { 0 };
-            if let Some(o) = self.history.iter_mut().rev().find(|o| o.id == f.op) {
+            if let Some(o) = self.history.rfind_mut(|o| o.id == f.op) {
                 o.wait_acks = Some(acks);
             }
             self.complete(f.op, Outcome::Ok("OK".into()), cx);
@@ -552,7 +554,7 @@ impl ClientNode {
                 if let (true, Some((n, timeout)), Some(c)) =
                     (is_write, self.spec.wait, self.write.id)
                 {
-                    if let Some(o) = self.history.iter_mut().rev().find(|o| o.id == f.op) {
+                    if let Some(o) = self.history.rfind_mut(|o| o.id == f.op) {
                         o.outcome = Outcome::Ok(text);
                     }
                     cx.send(c, cmd(&["WAIT", &n.to_string(), &timeout.to_string()]));
@@ -593,7 +595,7 @@ impl ClientNode {
 
     fn complete(&mut self, op: u64, outcome: Outcome, cx: &mut Cx) {
         self.in_flight.retain(|f| f.op != op);
-        if let Some(o) = self.history.iter_mut().rev().find(|o| o.id == op) {
+        if let Some(o) = self.history.rfind_mut(|o| o.id == op) {
             if o.complete_ms.is_none() {
                 o.complete_ms = Some(cx.now_ms);
                 if !matches!(outcome, Outcome::Ok(_)) || matches!(o.outcome, Outcome::Pending) {

@@ -130,17 +130,18 @@ pub fn stale_copy_reads(sim: &Sim, client: Option<&str>) -> u64 {
             else {
                 continue;
             };
-            let last = c.history[..i]
-                .iter()
-                .rev()
-                .find_map(|w| match (&w.kind, &w.outcome) {
-                    (OpKind::Write { key, value, .. }, Outcome::Ok(_))
-                        if key == orig && w.complete_ms.is_some_and(|t| t <= op.invoke_ms) =>
-                    {
-                        Some(value)
-                    }
-                    _ => None,
-                });
+            let last =
+                (0..i)
+                    .rev()
+                    .map(|j| &c.history[j])
+                    .find_map(|w| match (&w.kind, &w.outcome) {
+                        (OpKind::Write { key, value, .. }, Outcome::Ok(_))
+                            if key == orig && w.complete_ms.is_some_and(|t| t <= op.invoke_ms) =>
+                        {
+                            Some(value)
+                        }
+                        _ => None,
+                    });
             if last.is_some_and(|v| *got != format!("\"{v}\"")) {
                 stale += 1;
             }

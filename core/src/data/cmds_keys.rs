@@ -8,8 +8,6 @@
 //! shift positions (Redis guarantees more: every key present for the whole
 //! iteration is returned).
 
-use std::ops::Bound;
-
 use super::cmds::{eq_ci, Ctx, Prop};
 use super::db::Access;
 use super::errors::{DB_INDEX_OUT_OF_RANGE, INVALID_CURSOR, NOT_INT, SYNTAX};
@@ -195,7 +193,7 @@ pub(crate) fn randomkey(cx: &mut Ctx) -> (Reply, Prop) {
         let next = cx
             .db
             .dict
-            .range::<[u8], _>((Bound::Excluded(key.as_slice()), Bound::Unbounded))
+            .iter_after(key.as_slice())
             .next()
             .or_else(|| cx.db.dict.iter().next())
             .map(|(k, _)| k.clone());

@@ -14,12 +14,13 @@
 //! - replica under the 3.0 profile: reads return the stale value;
 //! - while loading nothing is expired.
 //!
-//! Only `BTreeMap`/`BTreeSet` are used: iteration order is the key order, so
+//! Only ordered maps (`CowMap`, `BTreeSet`) are used: iteration order is the key order, so
 //! every run is reproducible.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::effects::{DataStats, Effects};
+use crate::cowmap::CowMap;
 use crate::profile::Profile;
 
 /// The role of the node executing a command, as the data layer needs it.
@@ -79,7 +80,9 @@ pub struct Entry {
 /// master and its replica compare equal when their data agree.
 #[derive(Clone, Debug, Default)]
 pub struct Db {
-    pub(crate) dict: BTreeMap<Vec<u8>, Entry>,
+    /// Shared between clones chunk by chunk (`CowMap`): snapshots and full
+    /// syncs copy little.
+    pub(crate) dict: CowMap<Vec<u8>, Entry>,
     /// Keys that have a TTL (Redis's `db->expires`).
     pub(crate) expires: BTreeSet<Vec<u8>>,
     /// Active expire cycle resume point: the last key examined.
@@ -235,7 +238,7 @@ impl Db {
                 h = h.wrapping_mul(0x0000_0100_0000_01b3);
             }
         };
-        for (k, e) in &self.dict {
+        for (k, e) in self.dict.iter() {
             eat(&(k.len() as u64).to_le_bytes());
             eat(k);
             eat(&(e.value.len() as u64).to_le_bytes());
@@ -266,7 +269,7 @@ impl Db {
             }
         }
         let mut total: u64 = 9 + 100 + 8 + 1 + 8;
-        for (k, e) in &self.dict {
+        for (k, e) in self.dict.iter() {
             total += 1
                 + len_prefix(k.len())
                 + k.len() as u64

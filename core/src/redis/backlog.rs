@@ -16,9 +16,9 @@
 //!   lagging replica makes it grow past `size` (that extra history can
 //!   serve partial syncs too).
 
-use std::collections::VecDeque;
 use std::rc::Rc;
 
+use crate::cowmap::CowVec;
 use crate::msg::ReplCmd;
 
 /// Redis 7.0 `PROTO_REPLY_CHUNK_BYTES`: the replication buffer block size.
@@ -38,8 +38,9 @@ pub struct Backlog {
     pub blocks: bool,
     /// Where the current first block starts (7.0 model).
     block_base: u64,
-    /// Commands overlapping the held history, with the offset of their first byte.
-    cmds: VecDeque<(u64, Rc<ReplCmd>)>,
+    /// Commands overlapping the held history, with the offset of their first
+    /// byte (chunks shared between clones: web session snapshots).
+    cmds: CowVec<(u64, Rc<ReplCmd>)>,
 }
 
 impl Backlog {
@@ -51,7 +52,7 @@ impl Backlog {
             histlen: 0,
             blocks,
             block_base: master_repl_offset + 1,
-            cmds: VecDeque::new(),
+            cmds: CowVec::new(),
         }
     }
 
@@ -65,7 +66,7 @@ impl Backlog {
     pub fn append(&mut self, cmd: Rc<ReplCmd>, oldest_ref: Option<u64>) {
         let start = self.first_byte_offset + self.histlen;
         self.histlen += cmd.bytes;
-        self.cmds.push_back((start, cmd));
+        self.cmds.push((start, cmd));
         self.trim(oldest_ref);
     }
 
@@ -101,10 +102,10 @@ impl Backlog {
         }
         while self
             .cmds
-            .front()
+            .first()
             .is_some_and(|(s, c)| s + c.bytes <= self.first_byte_offset)
         {
-            self.cmds.pop_front();
+            self.cmds.drop_front();
         }
     }
 
@@ -124,9 +125,11 @@ impl Backlog {
         }
         let idx = self.cmds.partition_point(|(s, _)| *s < offset);
         match self.cmds.get(idx) {
-            Some((s, _)) if *s == offset => {
-                Some(self.cmds.iter().skip(idx).map(|(_, c)| c.clone()).collect())
-            }
+            Some((s, _)) if *s == offset => Some(
+                (idx..self.cmds.len())
+                    .map(|i| self.cmds[i].1.clone())
+                    .collect(),
+            ),
             _ => None,
         }
     }

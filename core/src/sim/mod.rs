@@ -234,6 +234,43 @@ impl Sim {
         self.trace = trace;
     }
     // --- end of trace ownership ---
+    /// Clones each large part of the state once, inside `f` (which can
+    /// count the bytes allocated): what a copy of this `Sim` costs, by part.
+    /// For measurements (web session snapshots); never called by the page.
+    #[doc(hidden)]
+    pub fn clone_parts(&self, f: &mut dyn FnMut(&str, &dyn Fn())) {
+        f("sim (whole)", &|| drop(self.clone()));
+        f("queue", &|| drop(self.queue.clone()));
+        f("net", &|| drop(self.net.clone()));
+        f("held+reorder", &|| {
+            drop((self.held.clone(), self.reorder.clone()))
+        });
+        for n in &self.nodes {
+            match &n.state {
+                NodeState::Redis(r) => {
+                    f("redis (whole)", &|| drop(r.clone()));
+                    f("redis.db", &|| drop(r.db.clone()));
+                    f("redis.backlog", &|| drop(r.backlog.clone()));
+                    f("redis.replicas", &|| drop(r.replicas.clone()));
+                    f("redis.master", &|| drop(r.master.clone()));
+                    f("redis.clients", &|| {
+                        drop((r.clients.clone(), r.console.clone()))
+                    });
+                }
+                NodeState::Sentinel(s) => {
+                    f("sentinel (whole)", &|| drop(s.clone()));
+                    f("sentinel.events", &|| drop(s.events.clone()));
+                    f("sentinel.masters", &|| drop(s.masters.clone()));
+                }
+                NodeState::Client(c) => {
+                    f("client (whole)", &|| drop(c.clone()));
+                    f("client.history", &|| drop(c.history.clone()));
+                }
+                NodeState::Down => {}
+            }
+            f("node inbox", &|| drop(n.inbox.clone()));
+        }
+    }
     /// FNV-1a over the text lines of the trace so far.
     pub fn trace_hash(&self) -> u64 {
         self.hash.finish()

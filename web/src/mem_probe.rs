@@ -1,0 +1,128 @@
+//! Native measurement of what snapshots cost (ARCHITECTURE.md, "Browser
+//! lab"): seed 001's deployment in the sandbox, 10 simulated minutes.
+//! `cargo test -p replilab-web --release --lib mem_probe -- --ignored --nocapture`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
+use std::time::Instant;
+
+use crate::sandbox::Topo;
+use crate::session::{Session, Source};
+
+struct Counting;
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        ALLOCATED.fetch_add(l.size(), Relaxed);
+        LIVE.fetch_add(l.size() as isize, Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size() as isize, Relaxed);
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        ALLOCATED.fetch_add(n, Relaxed);
+        LIVE.fetch_add(n as isize - l.size() as isize, Relaxed);
+        System.realloc(p, l, n)
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+fn report(s: &mut Session) {
+    let trace = s.sim.take_trace();
+    let mut parts: Vec<(String, usize, usize)> = Vec::new();
+    s.sim.clone_parts(&mut |name, f| {
+        let a = ALLOCATED.load(Relaxed);
+        f();
+        let b = ALLOCATED.load(Relaxed) - a;
+        match parts.iter_mut().find(|p| p.0 == name) {
+            Some(p) => {
+                p.1 += b;
+                p.2 += 1
+            }
+            None => parts.push((name.to_string(), b, 1)),
+        }
+    });
+    for (n, b, c) in parts {
+        println!("  {n:<18} {:>9.1} KB  ({c}x)", b as f64 / 1024.0);
+    }
+    s.sim.restore_trace(trace);
+}
+
+#[test]
+#[ignore]
+fn seed001_snapshot_cost() {
+    let live0 = LIVE.load(Relaxed);
+    let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
+    let t = Instant::now();
+    for min in 1..=10u64 {
+        s.advance_to(min * 60_000).unwrap();
+        if min == 1 || min == 10 {
+            println!(
+                "at {min} min ({} trace events), one Sim clone by part:",
+                s.sim.trace().len()
+            );
+            report(&mut s);
+            let conns = &s.sim.net.conns;
+            let in_tx: usize = conns
+                .values()
+                .map(|c| c.dirs.iter().map(|d| d.in_tx_len()).sum::<usize>())
+                .sum();
+            println!(
+                "  net: {} live connections, {} messages in transmission",
+                conns.len(),
+                in_tx
+            );
+        }
+    }
+    let run = t.elapsed();
+    let live = LIVE.load(Relaxed) - live0;
+    let trace = s.sim.take_trace();
+    let tl = trace.len();
+    let with_trace = LIVE.load(Relaxed) - live0;
+    drop(trace);
+    let no_trace = LIVE.load(Relaxed) - live0;
+    println!(
+        "10 min run: {:.0} ms wall; session heap {:.1} MB ({} snapshots, every {} ms); trace {} events ~{:.1} MB",
+        run.as_secs_f64() * 1e3,
+        live as f64 / 1048576.0,
+        s.snapshot_count(),
+        s.snapshot_spacing(),
+        tl,
+        (with_trace - no_trace) as f64 / 1048576.0
+    );
+    println!(
+        "  session heap without the trace: {:.1} MB",
+        no_trace as f64 / 1048576.0
+    );
+}
+
+#[test]
+#[ignore]
+fn seed001_scrub_times() {
+    let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
+    s.advance_to(600_000).unwrap();
+    let mut x: u64 = 6;
+    let mut times = Vec::new();
+    for _ in 0..40 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let to = (x >> 33) % 600_000;
+        let t = Instant::now();
+        s.seek(to).unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "scrub (native): median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+        times[times.len() / 2],
+        times[times.len() * 9 / 10],
+        times[times.len() - 1]
+    );
+}
