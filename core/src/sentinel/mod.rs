@@ -10,7 +10,9 @@
 //! jumping clock affects it as it would a real one (TILT).
 
 mod commands;
+mod down;
 mod failover;
+mod info;
 pub mod instance;
 mod monitor;
 
