@@ -217,20 +217,7 @@ pub fn seed001_faults_timed(minutes: u64, clock_s: &dyn Fn() -> f64) -> BenchRes
     }
     sim.run_until(end_ms).expect("bench budget");
     let wall_s = clock_s() - start;
-    let commands = sim
-        .nodes()
-        .iter()
-        .map(|n| match &n.state {
-            replilab_core::sim::NodeState::Client(c) => c.history.len() as u64,
-            _ => 0,
-        })
-        .sum();
-    BenchResult {
-        events: sim.events_processed(),
-        commands,
-        wall_s,
-        sim_ms: sim.now_ms(),
-    }
+    client_result(&sim, wall_s)
 }
 
 /// A 3-master, 3-replica Redis Cluster (bus, failure detection on) under
@@ -261,6 +248,11 @@ pub fn cluster_timed(seconds: u64, clock_s: &dyn Fn() -> f64) -> BenchResult {
     let start = clock_s();
     sim.run_until(seconds * 1000).expect("bench budget");
     let wall_s = clock_s() - start;
+    client_result(&sim, wall_s)
+}
+
+/// A run's figures, counting commands as the operations the clients completed.
+fn client_result(sim: &Sim, wall_s: f64) -> BenchResult {
     let commands = sim
         .nodes()
         .iter()
