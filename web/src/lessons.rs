@@ -83,6 +83,5 @@ async fn fetch_json(url: &str) -> Result<Scenario, String> {
         .await
         .map_err(js_err)?;
     let text = text.as_string().unwrap_or_default();
-    let v = js_sys::JSON::parse(&text).map_err(|e| format!("{url}: {}", js_err(e)))?;
-    serde_wasm_bindgen::from_value(v).map_err(|e| format!("{url}: {e}"))
+    replilab_core::scenario::scenario_from_json(&text).map_err(|e| format!("{url}: {e}"))
 }

@@ -172,7 +172,7 @@ impl Session {
             })
             .unwrap_or_default();
         v.extend(self.end_ms());
-        v.sort_unstable();
+        replilab_core::vecmap::sort_by_u64(&mut v, |&t| t);
         v.dedup();
         v
     }

@@ -28,10 +28,11 @@ pub const UNLOCK_SCRIPT: &str =
 pub const DEL_SCRIPT: &str =
     "local v = redis.call('get', KEYS[1]) redis.call('del', KEYS[1]) return v";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
     /// GET, then DECR if the stock was positive.
+    #[default]
     Naive,
     /// `EVAL` of `BUY_SCRIPT`.
     Script,

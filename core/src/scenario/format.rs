@@ -108,9 +108,10 @@ pub struct LinkDef {
     pub bandwidth_mbit: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    #[default]
     Redis,
     Sentinel,
     Client,
@@ -302,6 +303,12 @@ pub mod toml_value {
     pub enum Value {
         Int(i64),
         Text(String),
+    }
+
+    impl Default for Value {
+        fn default() -> Self {
+            Value::Int(0)
+        }
     }
 
     impl Serialize for Value {

@@ -5,12 +5,14 @@
 pub mod build;
 pub mod expect;
 pub mod format;
+mod from_json;
 pub mod load;
 
 use serde::Serialize;
 
 pub use expect::Outcome;
 pub use format::Scenario;
+pub use from_json::scenario_from_json;
 pub use load::{parse, LoadError};
 
 use crate::checker::{self, Report};

@@ -8,6 +8,7 @@
 use replilab_core::net::NodeId;
 use replilab_core::redis::LinkState;
 use replilab_core::sim::{NodeSpec, NodeState, Sim};
+use replilab_core::vecmap::sort_by_u64;
 use yew::prelude::*;
 
 use super::group;
@@ -100,7 +101,11 @@ fn hexagon(r: f64) -> String {
     (0..6)
         .map(|i| {
             let a = std::f64::consts::PI / 3.0 * i as f64;
-            format!("{:.1},{:.1}", r * a.cos(), r * a.sin())
+            format!(
+                "{:.1},{:.1}",
+                r * js_sys::Math::cos(a),
+                r * js_sys::Math::sin(a)
+            )
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -274,7 +279,7 @@ pub fn topology(p: &Props) -> Html {
     }
     let roots: Vec<usize> = (0..ids.len()).map(|i| root(&mut side, i)).collect();
     let mut letters: Vec<usize> = roots.clone();
-    letters.sort_unstable();
+    sort_by_u64(&mut letters, |&r| r as u64);
     letters.dedup();
     let sides = if any_cut { letters.len() } else { 1 };
     let side_of = |i: usize| letters.iter().position(|r| *r == roots[i]).unwrap_or(0);
