@@ -292,7 +292,18 @@ macro_rules! from_json_num {
         }
     )*};
 }
-from_json_num!(u16, u32, u64, i64, usize, f64);
+from_json_num!(u16, u32, u64, i64, usize);
+
+impl FromJson for f64 {
+    fn from_json(j: &Json) -> Result<Self, String> {
+        match j {
+            Json::Num(t) => {
+                crate::data::parse_f64(t).ok_or_else(|| format!("{t} is not a valid f64"))
+            }
+            _ => Err("expected a number".into()),
+        }
+    }
+}
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(j: &Json) -> Result<Self, String> {
@@ -377,17 +388,28 @@ mod tests {
             "n: [1]: expected a number"
         );
         assert_eq!(
-            err(&|o| drop(o.req::<u16>("m"))),
+            err(&|o| {
+                let _ = o.req::<u16>("m");
+            }),
             "m: 70000 is not a valid u16"
         );
         assert_eq!(
-            err(&|o| drop(o.req::<u64>("t"))),
+            err(&|o| {
+                let _ = o.req::<u64>("t");
+            }),
             "t: -1 is not a valid u64"
         );
-        assert_eq!(err(&|o| drop(o.req::<u64>("z"))), "missing field \"z\"");
+        assert_eq!(
+            err(&|o| {
+                let _ = o.req::<u64>("z");
+            }),
+            "missing field \"z\""
+        );
         // The first error is kept.
         assert_eq!(
-            err(&|o| drop((o.req::<u64>("z"), o.req::<u16>("m")))),
+            err(&|o| {
+                let _ = (o.req::<u64>("z"), o.req::<u16>("m"));
+            }),
             "missing field \"z\""
         );
         let mut o = Obj::of(&j).unwrap();

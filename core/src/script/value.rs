@@ -219,7 +219,7 @@ pub fn parse_num(s: &str) -> Option<f64> {
     if !ok {
         return None;
     }
-    let v: f64 = body.parse().ok()?;
+    let v = crate::data::parse_f64(body)?;
     Some(if neg { -v } else { v })
 }
 

@@ -83,7 +83,7 @@ pub fn transport(p: &Props) -> Html {
             let v: String = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            if let Ok(s) = v.parse::<f64>() {
+            if let Some(s) = replilab_core::data::parse_f64(&v) {
                 cb.emit(s);
             }
         })
@@ -91,13 +91,11 @@ pub fn transport(p: &Props) -> Html {
     let on_scrub = {
         let cb = p.on_seek.clone();
         Callback::from(move |e: InputEvent| {
-            let v = e
+            let ms = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .value();
-            if let Ok(ms) = v.parse::<f64>() {
-                if ms.is_finite() && ms >= 0.0 {
-                    cb.emit(ms as u64);
-                }
+                .value_as_number();
+            if ms.is_finite() && ms >= 0.0 {
+                cb.emit(ms as u64);
             }
         })
     };
