@@ -8,6 +8,7 @@
 //! the replica side (`replica.rs`: the handshake state machine, loading,
 //! applying the stream) are kept apart, as in `replication.c`.
 
+mod admin;
 mod backlog;
 mod commands;
 pub mod conf;
