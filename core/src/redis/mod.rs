@@ -13,6 +13,7 @@ mod backlog;
 mod commands;
 pub mod conf;
 mod cron;
+mod fullsync;
 mod info;
 mod master;
 mod pubsub;
