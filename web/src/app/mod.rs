@@ -22,6 +22,7 @@ use self::layout::Scrub;
 
 use crate::components::charts::Charts;
 use crate::components::cluster::Cluster;
+use crate::components::compare::Compare;
 use crate::components::console::Console;
 use crate::components::context_menu::ContextMenu;
 use crate::components::diagram::Diagram;
@@ -76,6 +77,9 @@ pub fn app() -> Html {
         on_step,
         on_toggle,
         on_play,
+        on_compare,
+        on_swap,
+        on_end_compare,
     } = controls::controls(&ui, &session);
     let d = ui.dispatcher();
     let on_speed = {
@@ -184,6 +188,17 @@ pub fn app() -> Html {
         on_toggle.clone(),
     ));
 
+    // The other branch of a comparison follows the playhead while it is in
+    // view or playback is paused (its errors stay in its `error`, shown there).
+    let comparing = session
+        .as_ref()
+        .is_some_and(|s| s.borrow().compare.is_some());
+    let compare_shown = comparing && (ui.compare_view || ui.embed);
+    if let Some(Ok(mut s)) = session.as_ref().map(|s| s.try_borrow_mut()) {
+        if comparing && (compare_shown || !ui.playing) {
+            let _ = s.sync_other();
+        }
+    }
     let l = ui.lang;
     let title = session.as_ref().map(|s| match s.borrow().lesson() {
         Some(x) => l.text(&x.title),
@@ -191,7 +206,8 @@ pub fn app() -> Html {
     });
     let header = html! {
         <Header lang={l} theme={ui.theme} title={title} in_lab={session.is_some()} on_lang={on_lang} on_theme={on_theme}
-            on_share={on_share} on_help={on_help.clone()} on_export={on_export} shared={*shared} />
+            on_share={on_share} on_help={on_help.clone()} on_export={on_export} shared={*shared}
+            comparing={comparing} compare_shown={compare_shown} on_compare={on_compare} />
     };
     let banner = ui.banner.clone().map(|b| html! {
         <div id="banner" class="banner error" role="alert"><span>{b}</span><button class="btn subtle" onclick={dismiss.clone()}>{l.t(i18n::DISMISS)}</button></div>
@@ -278,10 +294,13 @@ pub fn app() -> Html {
                 .find(|st| now <= (st.until_s * 1000.0) as u64)
                 .map(|st| l.text(&st.title))
         });
+        let strip = compare_shown.then(|| html! {
+            <Compare lab={lab.clone()} lang={l} compact=true on_swap={on_swap.clone()} on_end={on_end_compare.clone()} on_seek={on_seek.clone()} />
+        });
         return html! {
             <div class="app embed">
                 { for banner }
-                <p class="caption">{caption.unwrap_or_default()}</p>
+                <p class="caption"><span class="caption-text">{caption.unwrap_or_default()}</span>{ for strip }</p>
                 <div class="embed-main">{topology}{diagram}</div>
                 {transport}
                 { for menu }{ for help }{live}
@@ -309,7 +328,11 @@ pub fn app() -> Html {
             <main class="lab-grid">
                 <Narrative lab={lab.clone()} lang={l} choices={ui.choices.clone()} goals={goals} on_choose={on_choose} on_play={on_play} on_seek={on_seek.clone()} />
                 <div class="center">{topology}{diagram}</div>
-                <Inspector lab={lab.clone()} lang={l} selected={ui.selected} on_select={on_select} />
+                if compare_shown {
+                    <Compare lab={lab.clone()} lang={l} on_swap={on_swap} on_end={on_end_compare} on_seek={on_seek.clone()} />
+                } else {
+                    <Inspector lab={lab.clone()} lang={l} selected={ui.selected} on_select={on_select} />
+                }
             </main>
             {transport}
             <div class="bottom">

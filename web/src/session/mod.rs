@@ -7,7 +7,8 @@
 //! exactly the same point of the event order, even between two events of the
 //! same millisecond (reached with "next event"). Scrubbing back restores the
 //! latest snapshot before the target and replays forward; acting in the past
-//! forks: the actions that followed are dropped.
+//! forks: the actions that followed leave the live branch, kept as branch A
+//! of a side-by-side comparison (`compare.rs`) or, if one is open, dropped.
 //!
 //! The trace is the run's largest part and only grows, so snapshots do not
 //! copy it: a snapshot is a `Sim` whose trace was taken out, plus the trace's
@@ -29,9 +30,11 @@ use replilab_core::trace::TraceEvent;
 
 use crate::sandbox::Topo;
 
+mod compare;
 mod run;
 mod snapshot;
 
+pub use compare::{Compare, Divergence};
 use snapshot::{Snapshot, SNAPSHOT_EVERY_MS};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +84,17 @@ pub struct Session {
     future: VecDeque<TraceEvent>,
     /// A run-stopping error (event budget), shown in a banner.
     pub error: Option<String>,
+    /// The other branch of a side-by-side comparison (`compare.rs`).
+    pub compare: Option<Box<Compare>>,
+}
+
+/// What acting did to the learner's later actions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fork {
+    /// Later actions no longer in the live branch.
+    pub dropped: usize,
+    /// They were kept as branch A of a new comparison.
+    pub kept: bool,
 }
 
 impl Session {
@@ -111,6 +125,7 @@ impl Session {
             snapshot_every: SNAPSHOT_EVERY_MS,
             future: VecDeque::new(),
             error: None,
+            compare: None,
         };
         session.snapshot();
         session
@@ -195,12 +210,18 @@ impl Session {
         }
     }
 
-    /// Records a learner action at the playhead and applies it. Returns how
-    /// many later actions were dropped (a fork), if any.
-    pub fn act(&mut self, action: Action) -> usize {
+    /// Records a learner action at the playhead and applies it. Later
+    /// actions (a fork) leave the live branch: kept as branch A of a new
+    /// comparison if none is open, else dropped.
+    pub fn act(&mut self, action: Action) -> Fork {
         let now = self.sim.now_ms();
+        let dropped = self.schedule.len().saturating_sub(self.applied);
+        let kept = dropped > 0 && self.compare.is_none();
+        if kept {
+            self.keep_as_a();
+        }
+        self.compare_changed_after(self.sim.trace().len());
         self.future.clear();
-        let dropped = self.schedule.len() - self.applied;
         self.schedule.truncate(self.applied);
         let applied = self.applied;
         self.snapshots
@@ -211,7 +232,7 @@ impl Session {
             action,
         });
         self.perform_next();
-        dropped
+        Fork { dropped, kept }
     }
 
     /// Fills in console replies that arrived since.
@@ -228,13 +249,20 @@ impl Session {
 
     /// Expectation outcomes as the goals panel shows them: (outcome, final).
     pub fn goals(&self) -> Vec<(Option<Outcome>, bool)> {
+        match self.source {
+            Source::Lesson(_) => self.goals_with(&checker::check(&self.sim)),
+            Source::Sandbox(_) => Vec::new(),
+        }
+    }
+
+    /// `goals` from the checker's report of the run now.
+    pub fn goals_with(&self, report: &checker::Report) -> Vec<(Option<Outcome>, bool)> {
         let Source::Lesson(s) = &self.source else {
             return Vec::new();
         };
         let s = s.clone();
         let end = s.duration_s * 1000;
         let now = self.sim.now_ms();
-        let report = checker::check(&self.sim);
         s.expects
             .iter()
             .enumerate()
@@ -244,7 +272,7 @@ impl Session {
                     let fin = o.is_some();
                     (o, fin)
                 } else {
-                    (Some(expect::evaluate(e, &self.sim, &report)), now >= end)
+                    (Some(expect::evaluate(e, &self.sim, report)), now >= end)
                 }
             })
             .collect()
