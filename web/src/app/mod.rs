@@ -22,7 +22,7 @@ use self::layout::Scrub;
 
 use crate::components::charts::Charts;
 use crate::components::cluster::Cluster;
-use crate::components::compare::Compare;
+use crate::components::compare::{self, Ctl};
 use crate::components::console::Console;
 use crate::components::context_menu::ContextMenu;
 use crate::components::diagram::Diagram;
@@ -51,6 +51,7 @@ pub fn app() -> Html {
     let ui = use_reducer(|| UiState::new(initial_lang(), initial_theme()));
     let route = use_state(|| Route::Landing);
     let goals_cache = use_mut_ref(|| (u64::MAX, Vec::new()));
+    let figures_cache = use_mut_ref(compare::Cache::default);
     let narrated = use_mut_ref(|| 0usize);
     let shared = use_state(|| false);
     let coach = use_state(|| dom::storage_get("replilab.coach").is_none());
@@ -286,6 +287,17 @@ pub fn app() -> Html {
     let diagram = html! {
         <Diagram lab={lab.clone()} lang={l} filter={ui.filter} window_ms={ui.window_ms} on_toggle_kind={on_kind} on_window={on_window} on_seek={on_seek.clone()} width_px={width_px} />
     };
+    let ctl = Ctl {
+        on_swap,
+        on_end: on_end_compare,
+        on_seek: on_seek.clone(),
+    };
+    let compare_view = |compact: bool| {
+        if !compare_shown {
+            return html! {};
+        }
+        compare::view(&session.borrow(), l, compact, &figures_cache, &ctl)
+    };
     if ui.embed {
         let caption = session.borrow().lesson().and_then(|x| {
             let now = now_ms;
@@ -294,13 +306,10 @@ pub fn app() -> Html {
                 .find(|st| now <= (st.until_s * 1000.0) as u64)
                 .map(|st| l.text(&st.title))
         });
-        let strip = compare_shown.then(|| html! {
-            <Compare lab={lab.clone()} lang={l} compact=true on_swap={on_swap.clone()} on_end={on_end_compare.clone()} on_seek={on_seek.clone()} />
-        });
         return html! {
             <div class="app embed">
                 { for banner }
-                <p class="caption"><span class="caption-text">{caption.unwrap_or_default()}</span>{ for strip }</p>
+                <p class="caption"><span class="caption-text">{caption.unwrap_or_default()}</span>{compare_view(true)}</p>
                 <div class="embed-main">{topology}{diagram}</div>
                 {transport}
                 { for menu }{ for help }{live}
@@ -329,7 +338,7 @@ pub fn app() -> Html {
                 <Narrative lab={lab.clone()} lang={l} choices={ui.choices.clone()} goals={goals} on_choose={on_choose} on_play={on_play} on_seek={on_seek.clone()} />
                 <div class="center">{topology}{diagram}</div>
                 if compare_shown {
-                    <Compare lab={lab.clone()} lang={l} on_swap={on_swap} on_end={on_end_compare} on_seek={on_seek.clone()} />
+                    {compare_view(false)}
                 } else {
                     <Inspector lab={lab.clone()} lang={l} selected={ui.selected} on_select={on_select} />
                 }

@@ -3,6 +3,12 @@
 //! count, with every difference marked by "≠" and bold type (not by colour
 //! alone), and the divergence point: the first trace event where the two
 //! runs part. `compact` is the one-line form of the embed layout.
+//!
+//! A function the page calls, not a component of its own: it re-renders
+//! with the page anyway (the lab's version moves on every tick), and a
+//! component's generic glue would cost page weight for nothing.
+
+use std::cell::RefCell;
 
 use replilab_core::checker;
 use replilab_core::sim::{NodeSpec, NodeState};
@@ -10,22 +16,22 @@ use yew::prelude::*;
 
 use super::{fmt_time, group};
 use crate::i18n::{self, Lang, T};
-use crate::lab::Lab;
 use crate::session::Session;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub lab: Lab,
-    pub lang: Lang,
-    #[prop_or_default]
-    pub compact: bool,
+/// The buttons' callbacks.
+pub struct Ctl {
     pub on_swap: Callback<()>,
     pub on_end: Callback<()>,
     pub on_seek: Callback<u64>,
 }
 
+/// Both branches' figures, by (trace lengths, playheads, live branch):
+/// the checker reads the whole trace, so only when they moved.
+#[derive(Default)]
+pub struct Cache(Option<(Key, [Figures; 2])>);
+type Key = (usize, u64, usize, u64, bool);
+
 /// One Redis node's figures (None: crashed).
-#[derive(Clone, PartialEq)]
 struct NodeFig {
     name: String,
     /// (master, paused, offset, link up (replicas), connected replicas, keys)
@@ -34,8 +40,7 @@ struct NodeFig {
 
 /// One branch's figures: acked, lost, stale, expired; goals (passed, of);
 /// the Redis nodes.
-#[derive(Clone, PartialEq)]
-struct Figures {
+pub struct Figures {
     checker: [u64; 4],
     goals: Option<(usize, usize)>,
     nodes: Vec<NodeFig>,
@@ -114,165 +119,161 @@ fn parts(l: Lang, n: Option<&NodeFig>) -> [String; 4] {
     }
 }
 
-/// The row head of a figure, with the "differs" marker.
-fn head(l: Lang, label: &str, differs: bool) -> Html {
+/// One row: a figure of both branches. When they differ, the row is marked
+/// "≠" (CSS) and bold, and a screen reader hears "differs".
+fn row(l: Lang, key: String, label: &str, a: Html, b: Html, differs: bool) -> Html {
     html! {
-        <th scope="row">
-            <span class="mark" aria-hidden="true">{ if differs { "≠" } else { "" } }</span>
-            {label.to_string()}
-            if differs { <span class="sr-only">{format!(" ({})", l.t(i18n::DIFFERS))}</span> }
-        </th>
+        <tr data-fig={key} data-diff={if differs { "1" } else { "0" }} class={if differs { "diff" } else { "" }}>
+            <th scope="row">{label.to_string()}
+                if differs { <span class="sr-only">{format!(" ({})", l.t(i18n::DIFFERS))}</span> }</th>
+            <td data-branch="a">{a}</td><td data-branch="b">{b}</td>
+        </tr>
     }
 }
 
-#[function_component(Compare)]
-pub fn compare(p: &Props) -> Html {
-    let l = p.lang;
-    let cache = use_mut_ref(|| ((0usize, 0u64, 0usize, 0u64, false), None::<[Figures; 2]>));
-    let session = p.lab.session.borrow();
+/// A node's parts, those that differ from the other branch's in bold
+/// (separators and the line break come from the CSS).
+fn cell(own: &[String; 4], them: &[String; 4]) -> Html {
+    own.iter()
+        .zip(them)
+        .filter(|(p, _)| !p.is_empty())
+        .map(|(p, q)| html! { <span class={if p != q { "d" } else { "" }}>{p.clone()}</span> })
+        .collect()
+}
+
+/// The comparison of `session`'s branches (nothing without one).
+pub fn view(session: &Session, l: Lang, compact: bool, cache: &RefCell<Cache>, p: &Ctl) -> Html {
     let (Some((a, b)), Some(live)) = (session.branches(), session.live_letter()) else {
         return html! {};
     };
     let other = if live == 'A' { 'B' } else { 'A' };
-    let [fa, fb] = {
-        let key = (
-            a.sim.trace().len(),
-            a.now_ms(),
-            b.sim.trace().len(),
-            b.now_ms(),
-            live == 'A',
-        );
-        let mut c = cache.borrow_mut();
-        if c.0 != key || c.1.is_none() {
-            *c = (key, Some([figures(a), figures(b)]));
-        }
-        c.1.clone().unwrap_or_else(|| [figures(a), figures(b)])
+    let key = (
+        a.sim.trace().len(),
+        a.now_ms(),
+        b.sim.trace().len(),
+        b.now_ms(),
+        live == 'A',
+    );
+    let mut c = cache.borrow_mut();
+    if c.0.as_ref().is_none_or(|(k, _)| *k != key) {
+        c.0 = Some((key, [figures(a), figures(b)]));
+    }
+    let Some((_, [fa, fb])) = &c.0 else {
+        return html! {};
     };
-    let swap = {
-        let cb = p.on_swap.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
+    let swap = p.on_swap.reform(|_| ());
     let swap_btn = html! {
         <button id="compare-swap" class="btn small" onclick={swap}>{l.f(i18n::SWAP, &[&other.to_string()])}</button>
     };
-    if p.compact {
+    if compact {
         let lost = (fa.checker[1], fb.checker[1]);
         let sign = if lost.0 == lost.1 { "=" } else { "≠" };
         return html! {
             <span id="compare" class="compare-line" data-live={live.to_string()}>
                 <span class="live">{format!("A/B · {}", l.f(i18n::LIVE_SHORT, &[&live.to_string()]))}</span>
-                <span data-fig="lost">{format!("{}: A {} {sign} B {}", l.t(i18n::LOST_WRITES), lost.0, lost.1)}</span>
+                <span data-fig="lost">{l.f(i18n::LOST_LINE, &[&lost.0.to_string(), sign, &lost.1.to_string()])}</span>
                 {swap_btn}
             </span>
         };
     }
-    let end = {
-        let cb = p.on_end.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
+    let end = p.on_end.reform(|_| ());
     let branch_head = |c: char| {
-        html! {
-            <th scope="col">{l.f(i18n::BRANCH, &[&c.to_string()])}
-                if c == live { <span class="live-tag">{l.t(i18n::LIVE_TAG)}</span> }</th>
-        }
+        let tag = (c == live).then(|| l.t(i18n::LIVE_TAG));
+        html! { <th scope="col" data-tag={tag}>{l.f(i18n::BRANCH, &[&c.to_string()])}</th> }
     };
-    let checker_rows = CHECKER.iter().enumerate().map(|(i, (key, label))| {
-        let (x, y) = (fa.checker[i], fb.checker[i]);
-        let d = x != y;
-        html! {
-            <tr data-fig={*key} data-diff={(d as u8).to_string()} class={classes!(d.then_some("diff"))}>
-                {head(l, l.t(*label), d)}
-                <td data-branch="a">{x}</td><td data-branch="b">{y}</td>
-            </tr>
-        }
-    });
-    let goals_row = fa.goals.zip(fb.goals).map(|(x, y)| {
-        let d = x != y;
-        html! {
-            <tr data-fig="goals" data-diff={(d as u8).to_string()} class={classes!(d.then_some("diff"))}>
-                {head(l, l.t(i18n::GOALS_PASSED), d)}
-                <td data-branch="a">{format!("{}/{}", x.0, x.1)}</td><td data-branch="b">{format!("{}/{}", y.0, y.1)}</td>
-            </tr>
-        }
-    });
-    let node_rows = fa.nodes.iter().map(|na| {
+    let text = |x: String| html! { {x} };
+    let mut rows: Vec<Html> = CHECKER
+        .iter()
+        .enumerate()
+        .map(|(i, (key, label))| {
+            let (x, y) = (fa.checker[i], fb.checker[i]);
+            row(
+                l,
+                key.to_string(),
+                l.t(*label),
+                text(x.to_string()),
+                text(y.to_string()),
+                x != y,
+            )
+        })
+        .collect();
+    if let Some((x, y)) = fa.goals.zip(fb.goals) {
+        let g = |(p, n): (usize, usize)| text(format!("{p}/{n}"));
+        rows.push(row(
+            l,
+            "goals".into(),
+            l.t(i18n::GOALS_PASSED),
+            g(x),
+            g(y),
+            x != y,
+        ));
+    }
+    let group = |label: T| html! { <tr class="group"><th colspan="3" scope="colgroup">{l.t(label)}</th></tr> };
+    rows.insert(0, group(i18n::LEDGER));
+    rows.push(group(i18n::REDIS_NODES));
+    for na in &fa.nodes {
         let nb = fb.nodes.iter().find(|n| n.name == na.name);
         let (pa, pb) = (parts(l, Some(na)), parts(l, nb));
-        let d = pa != pb;
-        let cell = |own: &[String; 4], them: &[String; 4], branch: &'static str| {
-            let part = |i: usize| {
-                let class = classes!((own[i] != them[i]).then_some("d"));
-                html! { <span class={class}>{own[i].clone()}</span> }
-            };
-            html! {
-                <td data-branch={branch}>
-                    <span class="l1">{part(0)}if !own[1].is_empty() { {" · "}{part(1)} }</span>
-                    if !own[2].is_empty() { <span class="l2">{part(2)}{" · "}{part(3)}</span> }
-                </td>
-            }
-        };
-        html! {
-            <tr data-fig={format!("node:{}", na.name)} data-diff={(d as u8).to_string()} class={classes!("node-row", d.then_some("diff"))}>
-                {head(l, &na.name, d)}
-                {cell(&pa, &pb, "a")}{cell(&pb, &pa, "b")}
-            </tr>
-        }
-    });
-    let seek = |t: u64| {
-        let cb = p.on_seek.clone();
-        Callback::from(move |_| cb.emit(t))
-    };
+        let key = format!("node:{}", na.name);
+        rows.push(row(
+            l,
+            key,
+            &na.name,
+            cell(&pa, &pb),
+            cell(&pb, &pa),
+            pa != pb,
+        ));
+    }
     let line = |s: &Session, e: Option<&replilab_core::trace::TraceEvent>| {
         e.map_or_else(
             || l.t(i18n::NO_EVENT).to_string(),
-            |e| format!("{} · {}", fmt_time(e.t_ms), e.line(&|id| s.sim.name(id))),
+            |e| e.line(&|id| s.sim.name(id)),
         )
     };
-    let divergence = match session.divergence() {
-        Some(d) => html! {
-            <div id="divergence" class="divergence" data-ms={d.t_ms.to_string()}>
-                <p><b>{l.f(i18n::DIVERGE_AT, &[&fmt_time(d.t_ms)])}</b>{" "}
-                    <button class="link" onclick={seek(d.t_ms)}>{l.t(i18n::SHOW_IN_DIAGRAM)}</button></p>
-                <dl>
-                    <dt>{"A"}</dt><dd><code>{line(a, d.a)}</code></dd>
-                    <dt>{"B"}</dt><dd><code>{line(b, d.b)}</code></dd>
-                </dl>
-            </div>
-        },
-        None => html! {
-            <div id="divergence" class="divergence">
-                <p>{l.t(i18n::SAME_SO_FAR)}</p>
-                { match session.actions_differ_at() {
-                    Some(t) => html! { <p class="muted">{l.f(i18n::ACTIONS_DIFFER, &[&fmt_time(t)])}</p> },
-                    None => html! { <p class="muted">{l.f(i18n::COMPARE_NEW, &[&live.to_string()])}</p> },
-                } }
-            </div>
-        },
+    let (title, detail, at) = match session.divergence() {
+        Some(d) => (
+            l.f(i18n::DIVERGE_AT, &[&fmt_time(d.t_ms)]),
+            format!("A  {}\nB  {}", line(a, d.a), line(b, d.b)),
+            Some(d.t_ms),
+        ),
+        None => (
+            l.t(i18n::SAME_SO_FAR).to_string(),
+            match session.actions_differ_at() {
+                Some(t) => l.f(i18n::ACTIONS_DIFFER, &[&fmt_time(t)]),
+                None => l.f(i18n::COMPARE_NEW, &[&live.to_string()]),
+            },
+            None,
+        ),
     };
-    let stopped = [(a, 'A'), (b, 'B')].into_iter().filter_map(|(s, c)| {
-        s.error.as_ref().map(
-            |e| html! { <p class="stopped">{l.f(i18n::BRANCH_STOPPED, &[&c.to_string(), e])}</p> },
-        )
+    let show = at.map(|t| {
+        let cb = p.on_seek.clone();
+        html! { <>{" "}<button class="link" onclick={Callback::from(move |_: MouseEvent| cb.emit(t))}>{l.t(i18n::SHOW_IN_DIAGRAM)}</button></> }
     });
+    let stopped: Vec<String> = [(a, 'A'), (b, 'B')]
+        .into_iter()
+        .filter_map(|(s, c)| {
+            s.error
+                .as_ref()
+                .map(|e| l.f(i18n::BRANCH_STOPPED, &[&c.to_string(), e]))
+        })
+        .collect();
     html! {
         <section id="compare" class="panel compare" aria-label={l.t(i18n::COMPARE_TITLE)} data-live={live.to_string()}>
-            <header class="panel-head">
-                <h2>{l.t(i18n::COMPARE_TITLE)}</h2>
-                {swap_btn}
-                <button id="compare-end" class="btn small" onclick={end}>{l.f(i18n::END_COMPARE, &[&live.to_string()])}</button>
-            </header>
+            <header class="panel-head"><h2>{l.t(i18n::COMPARE_TITLE)}</h2></header>
             <div class="compare-body">
                 <p class="compare-live">{l.f(i18n::COMPARE_LIVE, &[&live.to_string()])}</p>
-                { for stopped }
-                {divergence}
+                <div class="compare-actions">
+                    {swap_btn}
+                    <button id="compare-end" class="btn small" onclick={end}>{l.f(i18n::END_COMPARE, &[&live.to_string()])}</button>
+                </div>
+                if !stopped.is_empty() { <p class="stopped">{stopped.join(" ")}</p> }
+                <div id="divergence" class="divergence" data-ms={at.map(|t| t.to_string())}>
+                    <p><b>{title}</b>{ for show }</p>
+                    <p class={if at.is_some() { "events" } else { "muted" }}>{detail}</p>
+                </div>
                 <table id="compare-figures" class="cmp-table">
                     <thead><tr><th scope="col">{l.t(i18n::FIGURE)}</th>{branch_head('A')}{branch_head('B')}</tr></thead>
-                    <tbody>
-                        <tr class="group"><th colspan="3" scope="colgroup">{l.t(i18n::LEDGER)}</th></tr>
-                        { for checker_rows }{ for goals_row }
-                        <tr class="group"><th colspan="3" scope="colgroup">{l.t(i18n::REDIS_NODES)}</th></tr>
-                        { for node_rows }
-                    </tbody>
+                    <tbody>{ for rows }</tbody>
                 </table>
                 <p class="hint">{l.t(i18n::DIFF_LEGEND)}</p>
             </div>

@@ -139,15 +139,19 @@ impl Session {
                 c.diff = Some(i);
             } else if la != lb {
                 // One run has an event the other has not: a difference if the
-                // shorter one has surely run past its time.
+                // shorter one can no longer record an event that early (its next
+                // queued event and its next action come later).
                 let (short, long) = if la < lb {
                     (&*self, &c.other)
                 } else {
                     (&c.other, &*self)
                 };
-                if short.future.is_empty()
-                    && known(long, n).is_some_and(|e| e.t_ms < short.now_ms())
-                {
+                let next_action = short.schedule.get(short.applied).map(|e| e.at_ms);
+                let horizon = match (short.sim.next_event_at(), next_action) {
+                    (Some(x), Some(y)) => x.min(y),
+                    (x, y) => x.or(y).unwrap_or(u64::MAX),
+                };
+                if short.future.is_empty() && known(long, n).is_some_and(|e| e.t_ms < horizon) {
                     c.diff = Some(n);
                 }
             }
@@ -174,16 +178,15 @@ impl Session {
         Some(Divergence { t_ms, a: ea, b: eb })
     }
 
-    /// When the branches' own actions start to differ (None: the same actions).
+    /// When the branches' own actions start to differ (None: the same
+    /// actions). Actions are told apart by where they happen, which is cheap;
+    /// two different actions at the same point differ in the trace at once.
     pub fn actions_differ_at(&self) -> Option<u64> {
         let (a, b) = self.branches()?;
-        let (x, y) = (&a.schedule, &b.schedule);
-        let i = (0..x.len().max(y.len())).find(|&i| x.get(i) != y.get(i))?;
-        match (x.get(i), y.get(i)) {
-            (Some(p), Some(q)) => Some(p.at_ms.min(q.at_ms)),
-            (Some(p), None) | (None, Some(p)) => Some(p.at_ms),
-            (None, None) => None,
-        }
+        let at = |s: &Session, i: usize| s.schedule.get(i).map(|e| (e.at_ms, e.events));
+        let i = (0..a.schedule.len().max(b.schedule.len())).find(|&i| at(a, i) != at(b, i))?;
+        let t = |s: &Session| s.schedule.get(i).map_or(u64::MAX, |e| e.at_ms);
+        Some(t(a).min(t(b)))
     }
 }
 
@@ -215,6 +218,9 @@ mod tests {
         assert!(s.divergence().is_none(), "identical so far");
         config(&mut s, "CONFIG SET min-replicas-to-write 1");
         let at = s.now_ms();
+        // Found at once: A cannot record anything at that time any more.
+        s.sync_other().unwrap();
+        assert_eq!(s.divergence().map(|d| d.t_ms), Some(at));
         s.advance_to(4_000).unwrap();
         s.sync_other().unwrap();
         let (a, b) = s.branches().unwrap();
