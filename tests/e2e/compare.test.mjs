@@ -141,6 +141,7 @@ appTest('compare two configurations of a lesson, and its permalink', { subPath: 
   await page.keyboard.press('Enter');
   await page.waitForSelector('#inspector');
   assert.equal(await page.locator('#compare').count(), 0, 'the comparison is closed');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'compare-toggle', 'focus stays in reach');
   assert.equal(await page.textContent('#compare-toggle'), 'Compare');
   await page.click('#share');
   assert.doesNotMatch(await page.evaluate(() => location.hash), /cmp=/);

@@ -228,6 +228,8 @@ pub fn controls(
             s.borrow_mut().close_compare();
             d.dispatch(Action::ShowCompare(false));
             bump();
+            // The button is gone: keep the keyboard where the comparison starts.
+            crate::dom::focus("compare-toggle");
         })
     };
     Controls {
