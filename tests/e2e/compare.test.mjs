@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { appTest, poll, screenshot, SUB_PATH, waitReady } from './helpers.mjs';
-import { command, isPlaying, schedule, simMs } from './lab.mjs';
+import { command, isPlaying, schedule, scrub, simMs } from './lab.mjs';
 
 const LESSON = '#lesson=split-brain-partition';
 
@@ -23,7 +23,7 @@ async function shot(page, name) {
 /** The comparison's figure `fig` (e.g. "lost") in both branches, as text. */
 function figure(page, fig) {
   return page.evaluate((fig) => {
-    const row = document.querySelector(`#compare-figures tr[data-fig="${fig}"]`);
+    const row = document.querySelector(`#compare tr[data-fig="${fig}"]`);
     if (!row) return null;
     const cell = (b) => row.querySelector(`td[data-branch="${b}"]`)?.textContent.trim();
     return { a: cell('a'), b: cell('b'), diff: row.dataset.diff };
@@ -113,6 +113,11 @@ appTest('compare two configurations of a lesson, and its permalink', { subPath: 
   assert.equal(await simMs(other), 100_000);
   assert.deepEqual(await comparison(other), end, 'the same comparison');
   assert.deepEqual(await schedule(other), await schedule(page), 'the same live branch');
+  // Mid-partition, B's m has refused writes for a while: its offset and keys differ from A's.
+  await scrub(other, 50_000);
+  await poll(() => figure(other, 'node:m'), (f) => f?.diff === '1', { what: 'm differing at 50 s' });
+  await other.$eval('#compare-nodes tr[data-fig="node:r5"]', (el) => el.scrollIntoView({ block: 'end' }));
+  await shot(other, 'nodes-50s-1280-en-light');
 
   // Embed mode: one line, nothing overflows at 1024.
   await other.setViewportSize({ width: 1100, height: 700 });

@@ -195,7 +195,9 @@ pub const REDIS_NODES: T = t("Redis nodes", "Redis 节点");
 pub const LINK_UP: T = t("link up", "链路正常");
 pub const LINK_DOWN: T = t("link down", "链路断开");
 pub const N_REPLICAS: T = t("{0} replicas", "{0} 个从库");
+pub const ONE_REPLICA: T = t("1 replica", "1 个从库");
 pub const N_KEYS: T = t("{0} keys", "{0} 个键");
+pub const ONE_KEY: T = t("1 key", "1 个键");
 pub const BRANCH_STOPPED: T = t("Branch {0} stopped: {1}", "分支 {0} 已停止:{1}");
 
 // --- transport

@@ -102,13 +102,19 @@ fn parts(l: Lang, n: Option<&NodeFig>) -> [String; 4] {
             if paused {
                 role = format!("{role} ({})", l.t(i18n::PAUSED));
             }
+            let count = |n: usize, one: T, many: T| match n {
+                1 => l.t(one).to_string(),
+                _ => l.f(many, &[&n.to_string()]),
+            };
             let link = match link {
                 Some(true) => l.t(i18n::LINK_UP).to_string(),
                 Some(false) => l.t(i18n::LINK_DOWN).to_string(),
-                None => l.f(i18n::N_REPLICAS, &[&replicas.to_string()]),
+                None => count(replicas, i18n::ONE_REPLICA, i18n::N_REPLICAS),
             };
-            let keys = l.f(i18n::N_KEYS, &[&keys.to_string()]);
-            [role, group(offset), link, keys]
+            let keys = count(keys, i18n::ONE_KEY, i18n::N_KEYS);
+            // Grouped with no-break spaces: an offset never wraps.
+            let offset = group(offset).replace('\u{2009}', "\u{202f}");
+            [role, offset, link, keys]
         }
         None => [
             format!("✕ {}", l.t(i18n::CRASHED)),
@@ -181,6 +187,15 @@ pub fn view(session: &Session, l: Lang, compact: bool, cache: &RefCell<Cache>, p
         let tag = (c == live).then(|| l.t(i18n::LIVE_TAG));
         html! { <th scope="col" data-tag={tag}>{l.f(i18n::BRANCH, &[&c.to_string()])}</th> }
     };
+    let table = |id: &'static str, caption: T, first: T, rows: Vec<Html>| {
+        html! {
+            <table id={id} class="cmp-table">
+                <caption>{l.t(caption)}</caption>
+                <thead><tr><th scope="col">{l.t(first)}</th>{branch_head('A')}{branch_head('B')}</tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        }
+    };
     let text = |x: String| html! { {x} };
     let mut rows: Vec<Html> = CHECKER
         .iter()
@@ -208,14 +223,12 @@ pub fn view(session: &Session, l: Lang, compact: bool, cache: &RefCell<Cache>, p
             x != y,
         ));
     }
-    let group = |label: T| html! { <tr class="group"><th colspan="3" scope="colgroup">{l.t(label)}</th></tr> };
-    rows.insert(0, group(i18n::LEDGER));
-    rows.push(group(i18n::REDIS_NODES));
+    let mut nodes = Vec::new();
     for na in &fa.nodes {
         let nb = fb.nodes.iter().find(|n| n.name == na.name);
         let (pa, pb) = (parts(l, Some(na)), parts(l, nb));
         let key = format!("node:{}", na.name);
-        rows.push(row(
+        nodes.push(row(
             l,
             key,
             &na.name,
@@ -271,10 +284,8 @@ pub fn view(session: &Session, l: Lang, compact: bool, cache: &RefCell<Cache>, p
                     <p><b>{title}</b>{ for show }</p>
                     <p class={if at.is_some() { "events" } else { "muted" }}>{detail}</p>
                 </div>
-                <table id="compare-figures" class="cmp-table">
-                    <thead><tr><th scope="col">{l.t(i18n::FIGURE)}</th>{branch_head('A')}{branch_head('B')}</tr></thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
+                {table("compare-figures", i18n::LEDGER, i18n::FIGURE, rows)}
+                {table("compare-nodes", i18n::REDIS_NODES, i18n::NODE, nodes)}
                 <p class="hint">{l.t(i18n::DIFF_LEGEND)}</p>
             </div>
         </section>
