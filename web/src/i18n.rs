@@ -142,6 +142,63 @@ pub const FORKED: T = t(
     "Forked at {0}: {1} later action(s) of yours were dropped.",
     "已在 {0} 处分叉:你之后的 {1} 个操作已丢弃。",
 );
+pub const FORKED_KEPT: T = t(
+    "Forked at {0}: {1} later action(s) of yours are kept as branch A. Compare shows both branches side by side; ending the comparison drops them.",
+    "已在 {0} 处分叉:你之后的 {1} 个操作保留在分支 A 中。“对比”会并排显示两个分支;结束对比即丢弃它们。",
+);
+pub const BAD_COMPARE: T = t(
+    "This link's comparison could not be read ({0}). The lesson opens without it.",
+    "无法读取链接中的对比分支({0})。已在没有对比的情况下打开课程。",
+);
+
+// --- comparison of two branches (components/compare.rs)
+pub const COMPARE: T = t("Compare", "对比");
+pub const COMPARE_AB: T = t("Compare A/B", "对比 A/B");
+pub const COMPARE_HINT: T = t(
+    "Keep this run as branch A, then change something in branch B: both play side by side",
+    "把当前运行保留为分支 A,再在分支 B 中做改动:两个分支并排播放",
+);
+pub const COMPARE_TITLE: T = t("Branches A and B", "分支 A 与 B");
+pub const COMPARE_LIVE: T = t(
+    "The live branch is {0}: the other views show it, and what you do applies to it only.",
+    "当前分支是 {0}:其他视图显示的都是它,你的操作也只作用于它。",
+);
+pub const COMPARE_NEW: T = t(
+    "Change something now, for example CONFIG SET in the fault toolbar or the console: it applies to branch {0} only.",
+    "现在做些改动,例如用故障工具栏或控制台执行 CONFIG SET:改动只作用于分支 {0}。",
+);
+pub const SWAP: T = t("Make {0} live", "切换到 {0}");
+pub const END_COMPARE: T = t("End, keep {0}", "结束对比,保留 {0}");
+pub const BRANCH: T = t("Branch {0}", "分支 {0}");
+pub const LIVE_TAG: T = t("live", "当前");
+pub const LIVE_SHORT: T = t("live: {0}", "当前:{0}");
+pub const DIVERGE_AT: T = t("The runs part at {0}", "两次运行在 {0} 分开");
+pub const SAME_SO_FAR: T = t(
+    "The traces are identical so far.",
+    "到目前为止,两条轨迹完全相同。",
+);
+pub const ACTIONS_DIFFER: T = t(
+    "Your actions differ from {0}: play on to see where the runs part.",
+    "两个分支的操作从 {0} 起不同:继续播放,看两次运行在哪里分开。",
+);
+pub const NO_EVENT: T = t("(no event)", "(无事件)");
+pub const DIFFERS: T = t("differs", "不同");
+pub const DIFF_LEGEND: T = t(
+    "≠ and bold type: the figure differs between the branches, both taken at the playhead.",
+    "≠ 与粗体:该数值在两个分支中不同(两者都取自当前播放位置)。",
+);
+pub const FIGURE: T = t("Figure", "指标");
+pub const LOST_WRITES: T = t("lost writes", "丢失的写入");
+pub const LOST_LINE: T = t("lost writes: A {0} {1} B {2}", "丢失的写入:A {0} {1} B {2}");
+pub const GOALS_PASSED: T = t("goals passed", "达成的目标");
+pub const REDIS_NODES: T = t("Redis nodes", "Redis 节点");
+pub const LINK_UP: T = t("link up", "链路正常");
+pub const LINK_DOWN: T = t("link down", "链路断开");
+pub const N_REPLICAS: T = t("{0} replicas", "{0} 个从库");
+pub const ONE_REPLICA: T = t("1 replica", "1 个从库");
+pub const N_KEYS: T = t("{0} keys", "{0} 个键");
+pub const ONE_KEY: T = t("1 key", "1 个键");
+pub const BRANCH_STOPPED: T = t("Branch {0} stopped: {1}", "分支 {0} 已停止:{1}");
 
 // --- transport
 pub const PLAY: T = t("Play", "播放");

@@ -1,6 +1,8 @@
 //! Every view is a permalink: `#lesson=<id>&seed=<n>&s=<schedule>&t=<ms>`,
 //! plus `lang=zh|en` and `embed=1`. Opening it rebuilds the lesson with that
-//! seed, replays the learner's actions and moves the playhead to `t`.
+//! seed, replays the learner's actions and moves the playhead to `t`. A
+//! side-by-side comparison adds `cmp=<schedule>`, the other branch's actions
+//! (same codec, may be empty), and `live=a` when the live branch is A.
 //!
 //! The schedule is `;`-separated entries `<at_ms>:<events>:<code>[:<arg>]*`,
 //! each field percent-encoded (so `;` and `:` never appear inside one):
@@ -26,6 +28,9 @@ pub struct Link {
     pub embed: bool,
     /// The sandbox's topology (`sandbox::Topo::encode`).
     pub topo: Option<String>,
+    /// The other branch of a comparison (`cmp=`), and `live=` as given.
+    pub compare: Option<String>,
+    pub live: Option<String>,
     /// Problems met while reading the hash (unknown keys are ignored).
     pub errors: Vec<String>,
 }
@@ -92,6 +97,8 @@ pub fn parse_hash(hash: &str) -> Link {
                 Err(_) => link.errors.push(format!("seed \"{}\"", trim(v))),
             },
             "s" => link.schedule = Some(v.to_string()),
+            "cmp" => link.compare = Some(v.to_string()),
+            "live" => link.live = Some(v.to_string()),
             "t" => match v.parse::<u64>() {
                 Ok(t) => link.t_ms = Some(t),
                 Err(_) => link.errors.push(format!("t \"{}\"", trim(v))),
@@ -106,7 +113,7 @@ pub fn parse_hash(hash: &str) -> Link {
     link
 }
 
-fn trim(s: &str) -> String {
+pub fn trim(s: &str) -> String {
     s.chars().take(24).collect()
 }
 

@@ -9,7 +9,7 @@ use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
 use crate::permalink;
 use crate::sandbox::Topo;
-use crate::session::{Session, Source};
+use crate::session::{Compare, Session, Source};
 use crate::state::Theme;
 
 #[derive(Clone)]
@@ -61,6 +61,8 @@ pub struct Opened {
     pub playing: bool,
     pub embed: bool,
     pub lang: Option<Lang>,
+    /// The link holds a comparison: show it.
+    pub compare: bool,
     /// The lesson to fetch, then open the hash again.
     pub fetch: Option<&'static lessons::Meta>,
 }
@@ -74,6 +76,7 @@ impl Opened {
             playing: false,
             embed,
             lang: None,
+            compare: false,
             fetch: None,
         }
     }
@@ -89,6 +92,7 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         playing: false,
         embed: link.embed,
         lang: link_lang,
+        compare: false,
         fetch: None,
     };
     let Some(id) = link.lesson.clone() else {
@@ -124,6 +128,10 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         opened.route = Route::Lab(fresh(source));
         return opened;
     }
+    let other = link
+        .compare
+        .as_deref()
+        .map(|c| other_branch(&source, &link, c));
     let mut session = Session::new(source.clone(), link.seed);
     let schedule = match link.schedule.as_deref() {
         Some(s) => permalink::decode_schedule(&session.sim, s, session.end_ms()),
@@ -144,10 +152,39 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
             opened.banner = Some(lang.f(i18n::RUN_STOPPED, &[&e]));
         }
     }
+    match other {
+        Some(Ok((other, live_is_a))) => {
+            session.compare = Some(Box::new(Compare::new(other, live_is_a)));
+            opened.compare = true;
+            if let Err(e) = session.sync_other() {
+                session.compare = None;
+                opened.compare = false;
+                opened.banner = Some(lang.f(i18n::BAD_COMPARE, &[&e]));
+            }
+        }
+        Some(Err(e)) => opened.banner = Some(lang.f(i18n::BAD_COMPARE, &[&e])),
+        None => {}
+    }
     // The sandbox runs at once (as the first page did); lessons wait for Play.
     opened.playing = matches!(session.source, Source::Sandbox(_)) && link.t_ms.is_none();
     opened.route = Route::Lab(Rc::new(RefCell::new(session)));
     opened
+}
+
+/// The other branch of a comparison link (`cmp=`, `live=`), at its start.
+fn other_branch(
+    source: &Source,
+    link: &permalink::Link,
+    cmp: &str,
+) -> Result<(Session, bool), String> {
+    let live_is_a = match link.live.as_deref() {
+        None | Some("b") => false,
+        Some("a") => true,
+        Some(v) => return Err(format!("live \"{}\"", permalink::trim(v))),
+    };
+    let mut other = Session::new(source.clone(), link.seed);
+    other.schedule = permalink::decode_schedule(&other.sim, cmp, other.end_ms())?;
+    Ok((other, live_is_a))
 }
 
 pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
@@ -165,9 +202,84 @@ pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
         h.push_str("&s=");
         h.push_str(&permalink::encode_schedule(&session.sim, &session.schedule));
     }
+    if let Some(c) = &session.compare {
+        h.push_str("&cmp=");
+        h.push_str(&permalink::encode_schedule(&c.other.sim, &c.other.schedule));
+        if c.live_is_a {
+            h.push_str("&live=a");
+        }
+    }
     h.push_str(&format!("&t={}", session.now_ms()));
     if embed {
         h.push_str(&format!("&lang={}&embed=1", lang.code()));
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use replilab_core::sim::Action;
+
+    use super::*;
+
+    fn opened(hash: &str) -> (Session, Option<String>, bool) {
+        let o = open(hash, Lang::En);
+        let Route::Lab(s) = o.route else {
+            panic!("landing for {hash}")
+        };
+        let s = s.borrow().clone();
+        (s, o.banner, o.compare)
+    }
+
+    #[test]
+    fn comparison_links_round_trip() {
+        let mut s = Session::new(Source::Sandbox(Topo::default()), None);
+        s.advance_to(1_500).unwrap();
+        s.keep_as_a();
+        let m = s.sim.node_id("m").unwrap();
+        s.act(Action::Console {
+            node: m,
+            line: "CONFIG SET min-replicas-to-write 1".into(),
+            tag: None,
+        });
+        s.advance_to(3_000).unwrap();
+        s.sync_other().unwrap();
+        for swapped in [false, true] {
+            if swapped {
+                s.swap_branches().unwrap();
+            }
+            let hash = hash_of(&s, false, Lang::En);
+            assert!(hash.contains("&cmp="), "{hash}");
+            assert_eq!(hash.contains("&live=a"), swapped, "{hash}");
+            let (again, banner, shown) = opened(&hash);
+            assert!(banner.is_none() && shown, "{banner:?}");
+            let ((a0, b0), (a1, b1)) = (s.branches().unwrap(), again.branches().unwrap());
+            assert_eq!(again.live_letter(), s.live_letter());
+            assert_eq!((&a1.schedule, &b1.schedule), (&a0.schedule, &b0.schedule));
+            assert_eq!((a1.now_ms(), b1.now_ms()), (3_000, 3_000));
+            assert_eq!(a1.sim.trace(), a0.sim.trace());
+            assert_eq!(b1.sim.trace(), b0.sim.trace());
+            let (d0, d1) = (s.divergence().unwrap(), again.divergence().unwrap());
+            assert_eq!((d1.t_ms, d1.b), (d0.t_ms, d0.b));
+        }
+    }
+
+    #[test]
+    fn a_bad_comparison_opens_without_it() {
+        for (hash, why) in [
+            ("#lesson=sandbox&s=&cmp=5:1:q&t=100", "unknown action"),
+            ("#lesson=sandbox&cmp=5:1:c:nobody:GET", "unknown node"),
+            ("#lesson=sandbox&cmp=&live=c&t=100", "live \"c\""),
+            ("#lesson=sandbox&cmp=9:1:h;5:1:h", "out of order"),
+        ] {
+            let (s, banner, shown) = opened(hash);
+            let banner = banner.expect("a banner");
+            assert!(banner.contains("comparison could not be read"), "{banner}");
+            assert!(banner.contains(why), "{banner}");
+            assert!(s.compare.is_none() && !shown);
+        }
+        // An empty `cmp=` is a comparison with no actions in the other branch.
+        let (s, banner, _) = opened("#lesson=sandbox&cmp=&t=100");
+        assert!(banner.is_none() && s.compare.is_some() && s.now_ms() == 100);
+    }
 }

@@ -82,6 +82,8 @@ pub struct UiState {
     pub embed: bool,
     /// What Shift+←/→ jumps to.
     pub jump: Jump,
+    /// The right column shows the side-by-side comparison (if one is open).
+    pub compare_view: bool,
 }
 
 impl UiState {
@@ -108,6 +110,7 @@ impl UiState {
             version: 0,
             embed: false,
             jump: Jump::default(),
+            compare_view: false,
         }
     }
 }
@@ -136,10 +139,12 @@ pub enum Action {
     Live(String),
     /// The simulation changed: re-render what shows it.
     Bump,
+    ShowCompare(bool),
     /// A new session (lesson opened): reset what belongs to the old one.
     Reset {
         playing: bool,
         embed: bool,
+        compare: bool,
     },
 }
 
@@ -199,7 +204,13 @@ impl Reducible for UiState {
                 s.live = t
             }
             Action::Bump => s.version += 1,
-            Action::Reset { playing, embed } => {
+            Action::ShowCompare(on) => s.compare_view = on,
+            Action::Reset {
+                playing,
+                embed,
+                compare,
+            } => {
+                s.compare_view = compare;
                 s.playing = playing;
                 s.selected = NodeId(0);
                 s.console_target = NodeId(0);

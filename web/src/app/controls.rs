@@ -28,6 +28,10 @@ pub struct Controls {
     pub on_step: Callback<i32>,
     pub on_toggle: Callback<()>,
     pub on_play: Callback<()>,
+    /// Starts a comparison, or shows/hides it.
+    pub on_compare: Callback<()>,
+    pub on_swap: Callback<()>,
+    pub on_end_compare: Callback<()>,
 }
 
 pub fn controls(
@@ -46,18 +50,25 @@ pub fn controls(
         let bump = bump.clone();
         Rc::new(move |actions: Vec<SimAction>| {
             let Some(s) = &session else { return };
-            let mut dropped = 0;
+            let (mut dropped, mut kept) = (0, false);
             {
                 let mut s = s.borrow_mut();
                 for a in actions {
-                    dropped += s.act(a);
+                    let fork = s.act(a);
+                    dropped += fork.dropped;
+                    kept |= fork.kept;
                 }
                 s.settle();
             }
             if dropped > 0 {
                 let now = s.borrow().now_ms();
+                let text = if kept {
+                    i18n::FORKED_KEPT
+                } else {
+                    i18n::FORKED
+                };
                 d.dispatch(Action::Banner(Some(
-                    lang.f(i18n::FORKED, &[&fmt_time(now), &dropped.to_string()]),
+                    lang.f(text, &[&fmt_time(now), &dropped.to_string()]),
                 )));
             }
             bump();
@@ -180,6 +191,47 @@ pub fn controls(
         let d = ui.dispatcher();
         Callback::from(move |_| d.dispatch(Action::Play))
     };
+    let on_compare = {
+        let session = session.clone();
+        let d = ui.dispatcher();
+        let (shown, bump) = (ui.compare_view, bump.clone());
+        Callback::from(move |_| {
+            let Some(s) = &session else { return };
+            let started = {
+                let mut s = s.borrow_mut();
+                let new = s.compare.is_none();
+                s.keep_as_a();
+                new
+            };
+            d.dispatch(Action::ShowCompare(started || !shown));
+            bump();
+        })
+    };
+    let on_swap = {
+        let session = session.clone();
+        let d = ui.dispatcher();
+        let (lang, bump) = (ui.lang, bump.clone());
+        Callback::from(move |_| {
+            let Some(s) = &session else { return };
+            let r = s.borrow_mut().swap_branches();
+            if let Err(e) = r {
+                d.dispatch(Action::Banner(Some(lang.f(i18n::RUN_STOPPED, &[&e]))));
+            }
+            bump();
+        })
+    };
+    let on_end_compare = {
+        let session = session.clone();
+        let d = ui.dispatcher();
+        Callback::from(move |_| {
+            let Some(s) = &session else { return };
+            s.borrow_mut().close_compare();
+            d.dispatch(Action::ShowCompare(false));
+            bump();
+            // The button is gone: keep the keyboard where the comparison starts.
+            crate::dom::focus("compare-toggle");
+        })
+    };
     Controls {
         on_command,
         on_fault,
@@ -190,5 +242,8 @@ pub fn controls(
         on_step,
         on_toggle,
         on_play,
+        on_compare,
+        on_swap,
+        on_end_compare,
     }
 }

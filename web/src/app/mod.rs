@@ -22,6 +22,7 @@ use self::layout::Scrub;
 
 use crate::components::charts::Charts;
 use crate::components::cluster::Cluster;
+use crate::components::compare::{self, Ctl};
 use crate::components::console::Console;
 use crate::components::context_menu::ContextMenu;
 use crate::components::diagram::Diagram;
@@ -50,6 +51,7 @@ pub fn app() -> Html {
     let ui = use_reducer(|| UiState::new(initial_lang(), initial_theme()));
     let route = use_state(|| Route::Landing);
     let goals_cache = use_mut_ref(|| (u64::MAX, Vec::new()));
+    let figures_cache = use_mut_ref(compare::Cache::default);
     let narrated = use_mut_ref(|| 0usize);
     let shared = use_state(|| false);
     let coach = use_state(|| dom::storage_get("replilab.coach").is_none());
@@ -76,6 +78,9 @@ pub fn app() -> Html {
         on_step,
         on_toggle,
         on_play,
+        on_compare,
+        on_swap,
+        on_end_compare,
     } = controls::controls(&ui, &session);
     let d = ui.dispatcher();
     let on_speed = {
@@ -184,6 +189,17 @@ pub fn app() -> Html {
         on_toggle.clone(),
     ));
 
+    // The other branch of a comparison follows the playhead while it is in
+    // view or playback is paused (its errors stay in its `error`, shown there).
+    let comparing = session
+        .as_ref()
+        .is_some_and(|s| s.borrow().compare.is_some());
+    let compare_shown = comparing && (ui.compare_view || ui.embed);
+    if let Some(Ok(mut s)) = session.as_ref().map(|s| s.try_borrow_mut()) {
+        if comparing && (compare_shown || !ui.playing) {
+            let _ = s.sync_other();
+        }
+    }
     let l = ui.lang;
     let title = session.as_ref().map(|s| match s.borrow().lesson() {
         Some(x) => l.text(&x.title),
@@ -191,7 +207,8 @@ pub fn app() -> Html {
     });
     let header = html! {
         <Header lang={l} theme={ui.theme} title={title} in_lab={session.is_some()} on_lang={on_lang} on_theme={on_theme}
-            on_share={on_share} on_help={on_help.clone()} on_export={on_export} shared={*shared} />
+            on_share={on_share} on_help={on_help.clone()} on_export={on_export} shared={*shared}
+            comparing={comparing} compare_shown={compare_shown} on_compare={on_compare} />
     };
     let banner = ui.banner.clone().map(|b| html! {
         <div id="banner" class="banner error" role="alert"><span>{b}</span><button class="btn subtle" onclick={dismiss.clone()}>{l.t(i18n::DISMISS)}</button></div>
@@ -270,6 +287,17 @@ pub fn app() -> Html {
     let diagram = html! {
         <Diagram lab={lab.clone()} lang={l} filter={ui.filter} window_ms={ui.window_ms} on_toggle_kind={on_kind} on_window={on_window} on_seek={on_seek.clone()} width_px={width_px} />
     };
+    let ctl = Ctl {
+        on_swap,
+        on_end: on_end_compare,
+        on_seek: on_seek.clone(),
+    };
+    let compare_view = |compact: bool| {
+        if !compare_shown {
+            return html! {};
+        }
+        compare::view(&session.borrow(), l, compact, &figures_cache, &ctl)
+    };
     if ui.embed {
         let caption = session.borrow().lesson().and_then(|x| {
             let now = now_ms;
@@ -281,7 +309,7 @@ pub fn app() -> Html {
         return html! {
             <div class="app embed">
                 { for banner }
-                <p class="caption">{caption.unwrap_or_default()}</p>
+                <p class="caption"><span class="caption-text">{caption.unwrap_or_default()}</span>{compare_view(true)}</p>
                 <div class="embed-main">{topology}{diagram}</div>
                 {transport}
                 { for menu }{ for help }{live}
@@ -309,7 +337,11 @@ pub fn app() -> Html {
             <main class="lab-grid">
                 <Narrative lab={lab.clone()} lang={l} choices={ui.choices.clone()} goals={goals} on_choose={on_choose} on_play={on_play} on_seek={on_seek.clone()} />
                 <div class="center">{topology}{diagram}</div>
-                <Inspector lab={lab.clone()} lang={l} selected={ui.selected} on_select={on_select} />
+                if compare_shown {
+                    {compare_view(false)}
+                } else {
+                    <Inspector lab={lab.clone()} lang={l} selected={ui.selected} on_select={on_select} />
+                }
             </main>
             {transport}
             <div class="bottom">

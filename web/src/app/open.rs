@@ -41,6 +41,7 @@ pub fn use_routing(
             ui.dispatch(Action::Reset {
                 playing: o.playing,
                 embed: o.embed,
+                compare: o.compare,
             });
             ui.dispatch(Action::Banner(o.banner));
             route.set(o.route);

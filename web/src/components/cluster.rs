@@ -117,7 +117,7 @@ fn bytes_text(b: u64) -> String {
 
 /// A number with a bar proportional to `max` (the number is always shown).
 fn bar_cell(value: u64, max: u64, text: String) -> Html {
-    let pct = if max == 0 { 0 } else { value * 100 / max };
+    let pct = (value * 100).checked_div(max).unwrap_or(0);
     html! {
         <td class="num skew-cell">
             <span class="skew-bar" style={format!("width:{pct}%")}></span>

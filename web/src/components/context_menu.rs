@@ -54,7 +54,7 @@ pub fn context_menu(p: &Props) -> Html {
                 b: peer,
                 cfg: LinkCfg {
                     latency_ms: ms,
-                    ..cfg.clone()
+                    ..cfg
                 },
             })
         };

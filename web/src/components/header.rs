@@ -1,4 +1,5 @@
-//! The header: lesson title, 中文/EN, theme, share link, export, shortcuts.
+//! The header: lesson title, 中文/EN, theme, compare, share link, export,
+//! shortcuts.
 
 use yew::prelude::*;
 
@@ -17,6 +18,13 @@ pub struct Props {
     pub on_help: Callback<()>,
     pub on_export: Callback<&'static str>,
     pub shared: bool,
+    /// A comparison is open, and whether it is shown.
+    #[prop_or_default]
+    pub comparing: bool,
+    #[prop_or_default]
+    pub compare_shown: bool,
+    #[prop_or_default]
+    pub on_compare: Callback<()>,
 }
 
 #[function_component(Header)]
@@ -35,6 +43,10 @@ pub fn header(p: &Props) -> Html {
     };
     let share = {
         let cb = p.on_share.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let compare = {
+        let cb = p.on_compare.clone();
         Callback::from(move |_| cb.emit(()))
     };
     let help = {
@@ -75,6 +87,9 @@ pub fn header(p: &Props) -> Html {
                             <button id="export-conf" onclick={export("conf")}>{l.t(i18n::EXPORT_CONF)}</button>
                         </div>
                     </details>
+                    <button id="compare-toggle" class={classes!("btn", p.comparing.then_some("on"))} aria-pressed={p.compare_shown.to_string()}
+                        aria-controls={p.compare_shown.then_some("compare")} title={(!p.comparing).then(|| l.t(i18n::COMPARE_HINT))} onclick={compare}>
+                        { if p.comparing { l.t(i18n::COMPARE_AB) } else { l.t(i18n::COMPARE) } }</button>
                     <button id="share" class="btn" onclick={share}>{ if p.shared { l.t(i18n::SHARE_DONE) } else { l.t(i18n::SHARE) } }</button>
                 }
                 <div class="segmented" role="group" aria-label={l.t(i18n::LANGUAGE)}>

@@ -5,6 +5,7 @@
 
 pub mod charts;
 pub mod cluster;
+pub mod compare;
 pub mod console;
 pub mod context_menu;
 pub mod diagram;

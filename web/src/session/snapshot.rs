@@ -1,0 +1,131 @@
+//! Snapshots for instant scrubbing, and seeking through them.
+//!
+//! A snapshot is a `Sim` whose trace was taken out (`Sim::take_trace`), plus
+//! the trace's length then: the session keeps the one trace of its run (up
+//! to the playhead in `sim`, the part already computed past it in `future`).
+//! A seek restores the latest snapshot before the target, backwards or
+//! forwards past the playhead (taking the events from `future`), and replays
+//! the rest.
+
+use replilab_core::scenario::{expect, Outcome};
+use replilab_core::sim::Sim;
+
+use super::{ConsoleLine, Session};
+
+/// Simulated time between snapshots. Replaying seed 001's deployment costs
+/// about 3 to 5 ms of wall time per simulated second, so a seek within a
+/// lesson (at most 100 s, so at most 50 snapshots) replays under ~10 ms.
+pub(super) const SNAPSHOT_EVERY_MS: u64 = 2_000;
+/// Past this many snapshots, the spacing doubles over the whole run (after
+/// 10:40 of run). A snapshot shares the keyspaces, client histories and
+/// backlogs with the live `Sim` chunk by chunk (`core/src/cowmap.rs`): in
+/// seed 001's deployment it costs ~0.1 MB plus the chunks the run rewrites
+/// after it, ~28-36 MB for 10 minutes of 2 s snapshots (ARCHITECTURE.md,
+/// "Browser lab"; `mem_probe.rs` measures it).
+const MAX_SNAPSHOTS: usize = 320;
+
+#[derive(Clone)]
+pub(super) struct Snapshot {
+    pub(super) at_ms: u64,
+    /// Without its trace (`Sim::take_trace`).
+    pub(super) sim: Sim,
+    /// The trace's length at the snapshot.
+    pub(super) trace_len: usize,
+    pub(super) applied: usize,
+    pub(super) outcomes: Vec<Option<Outcome>>,
+    pub(super) lines: Vec<ConsoleLine>,
+}
+
+impl Session {
+    /// Snapshots held, and their spacing in ms (measurements).
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+    pub fn snapshot_spacing(&self) -> u64 {
+        self.snapshot_every
+    }
+
+    pub(super) fn snapshot(&mut self) {
+        let trace = self.sim.take_trace();
+        let sim = self.sim.clone();
+        let trace_len = trace.len();
+        self.sim.restore_trace(trace);
+        self.snapshots.push(Snapshot {
+            at_ms: self.sim.now_ms(),
+            sim,
+            trace_len,
+            applied: self.applied,
+            outcomes: self.outcomes.clone(),
+            lines: self.lines.clone(),
+        });
+        if self.snapshots.len() > MAX_SNAPSHOTS {
+            // Twice the spacing over the whole run, so snapshots stay evenly
+            // spread (dropping every other one would leave the run's start
+            // ever sparser).
+            self.snapshot_every = self.snapshot_every.saturating_mul(2);
+            let every = self.snapshot_every;
+            let mut last: Option<u64> = None;
+            self.snapshots.retain(|s| {
+                let keep = last.is_none_or(|l| s.at_ms >= l.saturating_add(every));
+                if keep {
+                    last = Some(s.at_ms);
+                }
+                keep
+            });
+        }
+    }
+
+    /// The next time (after now) at which something must happen on the way:
+    /// a timed expectation or a snapshot.
+    pub(super) fn next_mark(&self) -> u64 {
+        let now = self.sim.now_ms();
+        let last_snap = self.snapshots.last().map_or(0, |s| s.at_ms);
+        let mut mark = last_snap.saturating_add(self.snapshot_every).max(now + 1);
+        if let Some(s) = self.lesson() {
+            let end = s.duration_s * 1000;
+            for (i, e) in s.expects.iter().enumerate() {
+                let at = expect::when_ms(e, end);
+                if e.at_s.is_some() && at > now && self.outcomes.get(i).is_some_and(|o| o.is_none())
+                {
+                    mark = mark.min(at);
+                }
+            }
+        }
+        mark
+    }
+
+    /// Moves the playhead to `t_ms` through the latest snapshot before it
+    /// (backwards, or forwards past the playhead), then replays the rest.
+    pub fn seek(&mut self, t_ms: u64) -> Result<(), String> {
+        let now = self.sim.now_ms();
+        let have = self.sim.trace().len() + self.future.len();
+        let snap = self
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| s.at_ms <= t_ms)
+            .filter(|s| (t_ms < now || s.at_ms > now) && s.trace_len <= have);
+        if let Some(snap) = snap {
+            let mut trace = self.sim.take_trace();
+            if trace.len() > snap.trace_len {
+                for e in trace.split_off(snap.trace_len).into_iter().rev() {
+                    self.future.push_front(e);
+                }
+            } else {
+                let need = snap.trace_len - trace.len();
+                trace.extend(self.future.drain(..need.min(self.future.len())));
+            }
+            self.sim = snap.sim.clone();
+            self.sim.restore_trace(trace);
+            self.applied = snap.applied;
+            self.outcomes = snap.outcomes.clone();
+            self.lines = snap.lines.clone();
+            self.error = None;
+        } else if t_ms < now {
+            return Ok(());
+        }
+        let r = self.advance_to(t_ms);
+        self.settle();
+        r
+    }
+}
