@@ -146,6 +146,10 @@ pub const FORKED_KEPT: T = t(
     "Forked at {0}: {1} later action(s) of yours are kept as branch A. Compare shows both branches side by side; ending the comparison drops them.",
     "已在 {0} 处分叉:你之后的 {1} 个操作保留在分支 A 中。“对比”会并排显示两个分支;结束对比即丢弃它们。",
 );
+pub const FORKED_RUN_KEPT: T = t(
+    "Forked at {0}: the run you had is kept as branch A, and what you do now makes branch B. Both are shown side by side; End keeps only the live one.",
+    "已在 {0} 处分叉:原来的运行保留为分支 A,你现在的操作形成分支 B。两个分支并排显示;“结束对比”只保留当前分支。",
+);
 pub const BAD_COMPARE: T = t(
     "This link's comparison could not be read ({0}). The lesson opens without it.",
     "无法读取链接中的对比分支({0})。已在没有对比的情况下打开课程。",

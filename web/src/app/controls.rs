@@ -60,12 +60,12 @@ pub fn controls(
                 }
                 s.settle();
             }
-            if dropped > 0 {
+            if dropped > 0 || kept {
                 let now = s.borrow().now_ms();
-                let text = if kept {
-                    i18n::FORKED_KEPT
-                } else {
-                    i18n::FORKED
+                let text = match (kept, dropped) {
+                    (true, 0) => i18n::FORKED_RUN_KEPT,
+                    (true, _) => i18n::FORKED_KEPT,
+                    _ => i18n::FORKED,
                 };
                 d.dispatch(Action::Banner(Some(
                     lang.f(text, &[&fmt_time(now), &dropped.to_string()]),

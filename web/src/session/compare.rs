@@ -263,4 +263,21 @@ mod tests {
         s.sync_other().unwrap();
         assert_eq!(s.divergence().map(|d| d.t_ms), Some(500));
     }
+
+    #[test]
+    fn acting_after_a_scrub_back_keeps_the_run_as_branch_a() {
+        let mut s = sandbox();
+        // At the end of what was run: no fork.
+        s.advance_to(1_000).unwrap();
+        let fork = s.act(Action::Fault(Fault::Heal));
+        assert_eq!((fork.dropped, fork.kept), (0, false));
+        assert!(s.branches().is_none());
+        // Back in the past, with no later action: the computed run is kept.
+        s.advance_to(3_000).unwrap();
+        s.seek(2_000).unwrap();
+        let fork = s.act(Action::Fault(Fault::Heal));
+        assert_eq!((fork.dropped, fork.kept), (0, true));
+        let (a, b) = s.branches().unwrap();
+        assert_eq!((a.schedule.len(), b.schedule.len()), (1, 2));
+    }
 }

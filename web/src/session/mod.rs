@@ -210,13 +210,15 @@ impl Session {
         }
     }
 
-    /// Records a learner action at the playhead and applies it. Later
-    /// actions (a fork) leave the live branch: kept as branch A of a new
-    /// comparison if none is open, else dropped.
+    /// Records a learner action at the playhead and applies it. Acting
+    /// before the end of what was already run (after a scrub back) forks:
+    /// the old timeline, with any later actions of the learner, becomes
+    /// branch A of a new comparison if none is open; in an open comparison
+    /// the live branch's later actions are dropped.
     pub fn act(&mut self, action: Action) -> Fork {
         let now = self.sim.now_ms();
         let dropped = self.schedule.len().saturating_sub(self.applied);
-        let kept = dropped > 0 && self.compare.is_none();
+        let kept = (dropped > 0 || !self.future.is_empty()) && self.compare.is_none();
         if kept {
             self.keep_as_a();
         }
