@@ -1,0 +1,83 @@
+use super::*;
+use std::collections::BTreeMap;
+
+#[test]
+fn cowvec_behaves_like_a_vecdeque() {
+    let mut v: CowVec<u32> = CowVec::new();
+    let mut d: VecDeque<u32> = VecDeque::new();
+    let mut snaps = Vec::new();
+    for i in 0..5000u32 {
+        v.push(i);
+        d.push_back(i);
+        if i % 3 == 0 {
+            v.drop_front();
+            d.pop_front();
+        }
+        if i % 7 == 0 {
+            let (a, b) = (
+                v.rfind_mut(|x| x % 5 == 0),
+                d.iter_mut().rev().find(|x| **x % 5 == 0),
+            );
+            assert_eq!(a.is_some(), b.is_some());
+            if let (Some(a), Some(b)) = (a, b) {
+                *a += 1_000_000;
+                *b += 1_000_000;
+            }
+        }
+        if i % 500 == 0 {
+            snaps.push((v.clone(), d.clone()));
+        }
+        assert_eq!(v.len(), d.len());
+        assert_eq!(v.first(), d.front());
+        assert_eq!(v.last(), d.back());
+        assert_eq!(v.get(v.len() / 2), d.get(d.len() / 2));
+        assert_eq!(
+            v.partition_point(|x| x % 1_000_000 < i / 2),
+            d.partition_point(|x| x % 1_000_000 < i / 2)
+        );
+    }
+    for (v, d) in snaps {
+        assert!(v.iter().eq(d.iter()));
+        assert!(v.iter().rev().eq(d.iter().rev()));
+    }
+}
+
+#[test]
+fn behaves_like_a_btreemap_and_clones_share() {
+    let mut m: CowMap<u32, u32> = CowMap::new();
+    let mut b: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut x: u32 = 7;
+    let mut snaps = Vec::new();
+    for step in 0..20_000u32 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let k = (x >> 8) % 3000;
+        match x % 5 {
+            0..=2 => assert_eq!(m.insert(k, step), b.insert(k, step)),
+            3 => assert_eq!(m.remove(&k), b.remove(&k)),
+            _ => {
+                if let Some(v) = m.get_mut(&k) {
+                    *v += 1;
+                }
+                if let Some(v) = b.get_mut(&k) {
+                    *v += 1;
+                }
+            }
+        }
+        assert_eq!(m.get(&k), b.get(&k));
+        assert_eq!(m.len(), b.len());
+        assert_eq!(
+            m.iter_after(&k).next(),
+            b.range((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded))
+                .next()
+        );
+        if step % 1000 == 0 {
+            snaps.push((m.clone(), b.clone()));
+        }
+    }
+    assert!(m.iter().eq(b.iter()));
+    for (m, b) in snaps {
+        assert!(m.iter().eq(b.iter()));
+        assert!(m.chunks.iter().all(|c| !c.is_empty() && c.len() < CHUNK));
+        assert!(m.chunks.iter().zip(&m.firsts).all(|(c, k)| c[0].0 == *k));
+    }
+}
