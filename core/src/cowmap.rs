@@ -8,6 +8,7 @@
 //! Iteration is in key order, like the `BTreeMap` this replaces.
 
 use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
@@ -15,11 +16,94 @@ use std::rc::Rc;
 /// A chunk splits in two when it reaches this many entries.
 const CHUNK: usize = 32;
 
+/// Keys with an order-preserving 128-bit summary, so that a search compares
+/// integers held next to each other instead of following each key's pointer.
+pub trait Summary: Ord {
+    /// Unequal summaries order like their keys; equal summaries mean equal
+    /// keys unless the low byte is `LONG` (then the keys decide).
+    fn summary(&self) -> u128;
+}
+
+/// The low byte of a summary that does not identify its key.
+const LONG: u8 = 15;
+
+/// Byte strings: the first 15 bytes (zero-padded) and the length capped at
+/// 15, big-endian. Keys of up to 14 bytes are told apart without reading them.
+impl Summary for [u8] {
+    fn summary(&self) -> u128 {
+        let mut b = [0u8; 16];
+        let n = self.len().min(LONG as usize);
+        b[..n].copy_from_slice(&self[..n]);
+        b[15] = n as u8;
+        u128::from_be_bytes(b)
+    }
+}
+impl Summary for Vec<u8> {
+    fn summary(&self) -> u128 {
+        self.as_slice().summary()
+    }
+}
+
+/// Compares a key of summary `s` with a query of summary `q`; `full`
+/// compares the keys themselves, only on a tie of long keys.
+#[inline(always)]
+fn order(s: u128, q: u128, full: impl FnOnce() -> Ordering) -> Ordering {
+    match s.cmp(&q) {
+        Ordering::Equal if s as u8 == LONG => full(),
+        o => o,
+    }
+}
+
+/// Up to `CHUNK` sorted entries and their keys' summaries.
+#[derive(Clone)]
+struct Chunk<K, V> {
+    sums: [u128; CHUNK],
+    items: Vec<(K, V)>,
+}
+
+impl<K: Summary, V> Chunk<K, V> {
+    /// Ok(index) if `key` is here, else Err(insertion index).
+    fn search<Q: Summary + ?Sized>(&self, q: u128, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        let (mut lo, mut hi) = (0, self.items.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match order(self.sums[mid], q, || self.items[mid].0.borrow().cmp(key)) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(lo)
+    }
+    fn insert(&mut self, i: usize, s: u128, entry: (K, V)) {
+        self.sums.copy_within(i..self.items.len(), i + 1);
+        self.sums[i] = s;
+        self.items.insert(i, entry);
+    }
+    fn remove(&mut self, i: usize) -> V {
+        self.sums.copy_within(i + 1..self.items.len(), i);
+        self.items.remove(i).1
+    }
+    /// Moves the entries from `at` on to a new chunk.
+    fn split_off(&mut self, at: usize) -> Self {
+        let mut sums = [0; CHUNK];
+        sums[..self.items.len() - at].copy_from_slice(&self.sums[at..self.items.len()]);
+        Chunk {
+            sums,
+            items: self.items.split_off(at),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct CowMap<K, V> {
-    chunks: Vec<Rc<Vec<(K, V)>>>,
-    /// Each chunk's first key (a search touches one key per step).
-    firsts: Vec<K>,
+    chunks: Vec<Rc<Chunk<K, V>>>,
+    /// The summary of each chunk's first key: the chunk index is searched
+    /// in this array, reading a chunk only on a tie of long keys.
+    heads: Vec<u128>,
     len: usize,
 }
 
@@ -27,13 +111,13 @@ impl<K, V> Default for CowMap<K, V> {
     fn default() -> Self {
         CowMap {
             chunks: Vec::new(),
-            firsts: Vec::new(),
+            heads: Vec::new(),
             len: 0,
         }
     }
 }
 
-impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
+impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -45,98 +129,101 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     }
     pub fn clear(&mut self) {
         self.chunks.clear();
-        self.firsts.clear();
+        self.heads.clear();
         self.len = 0;
     }
 
-    /// The chunk that holds or would hold `key`: the last one whose first key
-    /// is <= `key` (the first chunk for keys below every chunk).
-    fn chunk_of<Q: Ord + ?Sized>(&self, key: &Q) -> usize
-    where
-        K: Borrow<Q>,
-    {
-        self.firsts
-            .partition_point(|k| k.borrow() <= key)
-            .saturating_sub(1)
-    }
-    /// (chunk, Ok(index) if found / Err(insertion index)).
-    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Option<(usize, Result<usize, usize>)>
+    /// (chunk, Ok(index) if found / Err(insertion index), key summary). The
+    /// chunk is the last one whose first key is <= `key` (the first chunk
+    /// for keys below every chunk).
+    fn find<Q: Summary + ?Sized>(&self, key: &Q) -> Option<(usize, Result<usize, usize>, u128)>
     where
         K: Borrow<Q>,
     {
         if self.chunks.is_empty() {
             return None;
         }
-        let c = self.chunk_of(key);
-        Some((
-            c,
-            self.chunks[c].binary_search_by(|(k, _)| k.borrow().cmp(key)),
-        ))
+        let q = key.summary();
+        let (mut lo, mut hi) = (0, self.heads.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let first = || self.chunks[mid].items[0].0.borrow().cmp(key);
+            if order(self.heads[mid], q, first) == Ordering::Greater {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let c = lo.saturating_sub(1);
+        Some((c, self.chunks[c].search(q, key), q))
     }
 
-    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    pub fn get<Q: Summary + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
     {
         match self.find(key)? {
-            (c, Ok(i)) => Some(&self.chunks[c][i].1),
+            (c, Ok(i), _) => Some(&self.chunks[c].items[i].1),
             _ => None,
         }
     }
-    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    pub fn contains_key<Q: Summary + ?Sized>(&self, key: &Q) -> bool
     where
         K: Borrow<Q>,
     {
         self.get(key).is_some()
     }
-    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    pub fn get_mut<Q: Summary + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
     {
         match self.find(key)? {
-            (c, Ok(i)) => Some(&mut Rc::make_mut(&mut self.chunks[c])[i].1),
+            (c, Ok(i), _) => Some(&mut Rc::make_mut(&mut self.chunks[c]).items[i].1),
             _ => None,
         }
     }
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let Some((c, at)) = self.find(&key) else {
-            self.firsts.push(key.clone());
-            self.chunks.push(Rc::new(vec![(key, value)]));
+        let Some((c, at, s)) = self.find(&key) else {
+            let mut sums = [0; CHUNK];
+            sums[0] = key.summary();
+            self.heads.push(sums[0]);
+            let items = vec![(key, value)];
+            self.chunks.push(Rc::new(Chunk { sums, items }));
             self.len = 1;
             return None;
         };
         let chunk = Rc::make_mut(&mut self.chunks[c]);
         match at {
-            Ok(i) => Some(std::mem::replace(&mut chunk[i].1, value)),
+            Ok(i) => Some(std::mem::replace(&mut chunk.items[i].1, value)),
             Err(i) => {
                 if i == 0 {
-                    self.firsts[c] = key.clone();
+                    self.heads[c] = s;
                 }
-                chunk.insert(i, (key, value));
+                chunk.insert(i, s, (key, value));
                 self.len += 1;
-                if chunk.len() >= CHUNK {
+                if chunk.items.len() >= CHUNK {
                     let tail = chunk.split_off(CHUNK / 2);
-                    self.firsts.insert(c + 1, tail[0].0.clone());
+                    self.heads.insert(c + 1, tail.sums[0]);
                     self.chunks.insert(c + 1, Rc::new(tail));
                 }
                 None
             }
         }
     }
-    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    pub fn remove<Q: Summary + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
     {
-        let (c, Ok(i)) = self.find(key)? else {
+        let (c, Ok(i), _) = self.find(key)? else {
             return None;
         };
         let chunk = Rc::make_mut(&mut self.chunks[c]);
-        let (_, v) = chunk.remove(i);
-        if chunk.is_empty() {
+        let v = chunk.remove(i);
+        if chunk.items.is_empty() {
             self.chunks.remove(c);
-            self.firsts.remove(c);
+            self.heads.remove(c);
         } else if i == 0 {
-            self.firsts[c] = chunk[0].0.clone();
+            self.heads[c] = chunk.sums[0];
         }
         self.len -= 1;
         Some(v)
@@ -146,14 +233,14 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + '_ {
         self.chunks
             .iter()
-            .flat_map(|c| c.iter())
+            .flat_map(|c| c.items.iter())
             .map(|(k, v)| (k, v))
     }
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + '_ {
         self.iter().map(|(k, _)| k)
     }
     /// Entries after `key` (excluded), in key order.
-    pub fn iter_after<'a, Q: Ord + ?Sized>(
+    pub fn iter_after<'a, Q: Summary + ?Sized>(
         &'a self,
         key: &Q,
     ) -> impl Iterator<Item = (&'a K, &'a V)> + 'a
@@ -162,15 +249,15 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     {
         let (c, i) = match self.find(key) {
             None => (0, 0),
-            Some((c, Ok(i))) => (c, i + 1),
-            Some((c, Err(i))) => (c, i),
+            Some((c, Ok(i), _)) => (c, i + 1),
+            Some((c, Err(i), _)) => (c, i),
         };
         self.chunks
             .get(c..)
             .unwrap_or(&[])
             .iter()
             .enumerate()
-            .flat_map(move |(j, ch)| ch[if j == 0 { i } else { 0 }..].iter())
+            .flat_map(move |(j, ch)| ch.items[if j == 0 { i } else { 0 }..].iter())
             .map(|(k, v)| (k, v))
     }
 }
@@ -181,8 +268,8 @@ impl<K: PartialEq, V: PartialEq> PartialEq for CowMap<K, V> {
             && self
                 .chunks
                 .iter()
-                .flat_map(|c| c.iter())
-                .eq(other.chunks.iter().flat_map(|c| c.iter()))
+                .flat_map(|c| c.items.iter())
+                .eq(other.chunks.iter().flat_map(|c| c.items.iter()))
     }
 }
 impl<K: Eq, V: Eq> Eq for CowMap<K, V> {}
@@ -193,14 +280,14 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for CowMap<K, V> {
             .entries(
                 self.chunks
                     .iter()
-                    .flat_map(|c| c.iter())
+                    .flat_map(|c| c.items.iter())
                     .map(|(k, v)| (k, v)),
             )
             .finish()
     }
 }
 
-impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for CowMap<K, V> {
+impl<K: Summary + Clone, V: Clone> FromIterator<(K, V)> for CowMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(it: I) -> Self {
         let mut m = CowMap::new();
         for (k, v) in it {

@@ -42,18 +42,44 @@ fn cowvec_behaves_like_a_vecdeque() {
     }
 }
 
+/// Keys that exercise every case of `Summary`: short, long with a shared
+/// prefix (ties), zero bytes against padding, binary.
+fn key(k: u32) -> Vec<u8> {
+    match k % 4 {
+        0 => format!("key:{}", k / 4).into_bytes(),
+        1 => format!("user:session:long:{:06}", k / 4).into_bytes(),
+        2 => [&b"a"[..], &[0; 40][..(k / 4 % 41) as usize]].concat(),
+        _ => (k / 4).to_be_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn summaries_order_like_keys() {
+    let keys: Vec<Vec<u8>> = (0..800).map(key).collect();
+    for a in &keys {
+        for b in &keys {
+            let (sa, sb) = (a.summary(), b.summary());
+            if sa != sb {
+                assert_eq!(sa.cmp(&sb), a.cmp(b), "{a:?} {b:?}");
+            } else if sa as u8 != LONG {
+                assert_eq!(a, b);
+            }
+        }
+    }
+}
+
 #[test]
 fn behaves_like_a_btreemap_and_clones_share() {
-    let mut m: CowMap<u32, u32> = CowMap::new();
-    let mut b: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut m: CowMap<Vec<u8>, u32> = CowMap::new();
+    let mut b: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
     let mut x: u32 = 7;
     let mut snaps = Vec::new();
     for step in 0..20_000u32 {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        let k = (x >> 8) % 3000;
+        let k = key((x >> 8) % 3000);
         match x % 5 {
-            0..=2 => assert_eq!(m.insert(k, step), b.insert(k, step)),
-            3 => assert_eq!(m.remove(&k), b.remove(&k)),
+            0..=2 => assert_eq!(m.insert(k.clone(), step), b.insert(k.clone(), step)),
+            3 => assert_eq!(m.remove(&k[..]), b.remove(&k)),
             _ => {
                 if let Some(v) = m.get_mut(&k) {
                     *v += 1;
@@ -63,11 +89,12 @@ fn behaves_like_a_btreemap_and_clones_share() {
                 }
             }
         }
-        assert_eq!(m.get(&k), b.get(&k));
+        assert_eq!(m.get(&k[..]), b.get(&k));
+        assert_eq!(m.contains_key(&k), b.contains_key(&k));
         assert_eq!(m.len(), b.len());
         assert_eq!(
-            m.iter_after(&k).next(),
-            b.range((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded))
+            m.iter_after(&k[..]).next(),
+            b.range::<Vec<u8>, _>((std::ops::Bound::Excluded(&k), std::ops::Bound::Unbounded))
                 .next()
         );
         if step % 1000 == 0 {
@@ -77,7 +104,15 @@ fn behaves_like_a_btreemap_and_clones_share() {
     assert!(m.iter().eq(b.iter()));
     for (m, b) in snaps {
         assert!(m.iter().eq(b.iter()));
-        assert!(m.chunks.iter().all(|c| !c.is_empty() && c.len() < CHUNK));
-        assert!(m.chunks.iter().zip(&m.firsts).all(|(c, k)| c[0].0 == *k));
+        assert!(m.iter().rev().eq(b.iter().rev()));
+        for (c, h) in m.chunks.iter().zip(&m.heads) {
+            assert!(!c.items.is_empty() && c.items.len() < CHUNK);
+            assert_eq!(*h, c.items[0].0.summary());
+            assert!(c
+                .items
+                .iter()
+                .zip(&c.sums)
+                .all(|(e, s)| e.0.summary() == *s));
+        }
     }
 }
