@@ -44,14 +44,29 @@ impl Summary for Vec<u8> {
     }
 }
 
-/// Compares a key of summary `s` with a query of summary `q`; `full`
-/// compares the keys themselves, only on a tie of long keys.
+/// How many of the sorted summaries `sums` are <= the query's `q`: a
+/// binary search without unpredictable branches. `full(i)` compares key `i`
+/// with the query, needed only on a tie of long keys.
 #[inline(always)]
-fn order(s: u128, q: u128, full: impl FnOnce() -> Ordering) -> Ordering {
-    match s.cmp(&q) {
-        Ordering::Equal if s as u8 == LONG => full(),
-        o => o,
+fn count_le(sums: &[u128], q: u128, full: impl Fn(usize) -> Ordering) -> usize {
+    let le = |i: usize| {
+        let s = sums[i];
+        if s == q && q as u8 == LONG {
+            full(i) != Ordering::Greater
+        } else {
+            s <= q
+        }
+    };
+    let (mut base, mut size) = (0, sums.len());
+    if size == 0 {
+        return 0;
     }
+    while size > 1 {
+        let half = size / 2;
+        base = std::hint::select_unpredictable(le(base + half), base + half, base);
+        size -= half;
+    }
+    base + le(base) as usize
 }
 
 /// Up to `CHUNK` sorted entries and their keys' summaries.
@@ -67,16 +82,16 @@ impl<K: Summary, V> Chunk<K, V> {
     where
         K: Borrow<Q>,
     {
-        let (mut lo, mut hi) = (0, self.items.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match order(self.sums[mid], q, || self.items[mid].0.borrow().cmp(key)) {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => return Ok(mid),
+        let n = self.items.len();
+        let i = count_le(&self.sums[..n], q, |i| self.items[i].0.borrow().cmp(key));
+        match i.checked_sub(1) {
+            Some(j)
+                if self.sums[j] == q && (q as u8 != LONG || self.items[j].0.borrow() == key) =>
+            {
+                Ok(j)
             }
+            _ => Err(i),
         }
-        Err(lo)
     }
     fn insert(&mut self, i: usize, s: u128, entry: (K, V)) {
         self.sums.copy_within(i..self.items.len(), i + 1);
@@ -144,17 +159,8 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
             return None;
         }
         let q = key.summary();
-        let (mut lo, mut hi) = (0, self.heads.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let first = || self.chunks[mid].items[0].0.borrow().cmp(key);
-            if order(self.heads[mid], q, first) == Ordering::Greater {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        let c = lo.saturating_sub(1);
+        let first = |c: usize| self.chunks[c].items[0].0.borrow().cmp(key);
+        let c = count_le(&self.heads, q, first).saturating_sub(1);
         Some((c, self.chunks[c].search(q, key), q))
     }
 
