@@ -69,11 +69,13 @@ fn count_le(sums: &[u128], q: u128, full: impl Fn(usize) -> Ordering) -> usize {
     base + le(base) as usize
 }
 
-/// Up to `CHUNK` sorted entries and their keys' summaries.
+/// Up to `CHUNK` sorted entries and their keys' summaries. `items` first:
+/// its length then shares a cache line with the `Rc`'s counts.
 #[derive(Clone)]
+#[repr(C)]
 struct Chunk<K, V> {
-    sums: [u128; CHUNK],
     items: Vec<(K, V)>,
+    sums: [u128; CHUNK],
 }
 
 impl<K: Summary, V> Chunk<K, V> {
