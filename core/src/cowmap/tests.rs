@@ -116,3 +116,21 @@ fn behaves_like_a_btreemap_and_clones_share() {
         }
     }
 }
+
+#[test]
+fn a_write_copies_only_the_chunk_it_touches() {
+    let mut m: CowMap<Vec<u8>, u32> = (0..1000).map(|i| (key(i * 4), i)).collect();
+    let snap = m.clone();
+    *m.get_mut(&key(400)).expect("present") += 1;
+    m.insert(key(404), 7);
+    let shared = |m: &CowMap<Vec<u8>, u32>| {
+        m.chunks
+            .iter()
+            .zip(&snap.chunks)
+            .filter(|(a, b)| Rc::ptr_eq(a, b))
+            .count()
+    };
+    assert_eq!(shared(&m), m.chunks.len() - 1);
+    assert_eq!(snap.get(&key(400)[..]), Some(&100));
+    assert_eq!(m.get(&key(400)[..]), Some(&101));
+}
