@@ -8,18 +8,121 @@
 //! Iteration is in key order, like the `BTreeMap` this replaces.
 
 use std::borrow::Borrow;
-use std::collections::VecDeque;
+use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
+
+mod cowvec;
+pub use cowvec::CowVec;
 
 /// A chunk splits in two when it reaches this many entries.
 const CHUNK: usize = 32;
 
+/// Keys with an order-preserving 128-bit summary, so that a search compares
+/// integers held next to each other instead of following each key's pointer.
+pub trait Summary: Ord {
+    /// Unequal summaries order like their keys; equal summaries mean equal
+    /// keys unless the low byte is `LONG` (then the keys decide).
+    fn summary(&self) -> u128;
+}
+
+/// The low byte of a summary that does not identify its key.
+const LONG: u8 = 15;
+
+/// Byte strings: the first 15 bytes (zero-padded) and the length capped at
+/// 15, big-endian. Keys of up to 14 bytes are told apart without reading them.
+impl Summary for [u8] {
+    fn summary(&self) -> u128 {
+        let mut b = [0u8; 16];
+        let n = self.len().min(LONG as usize);
+        b[..n].copy_from_slice(&self[..n]);
+        b[15] = n as u8;
+        u128::from_be_bytes(b)
+    }
+}
+impl Summary for Vec<u8> {
+    fn summary(&self) -> u128 {
+        self.as_slice().summary()
+    }
+}
+
+/// How many of the sorted summaries `sums` are <= the query's `q`: a
+/// binary search without unpredictable branches. `full(i)` compares key `i`
+/// with the query, needed only on a tie of long keys.
+#[inline(always)]
+fn count_le(sums: &[u128], q: u128, full: impl Fn(usize) -> Ordering) -> usize {
+    let le = |i: usize| {
+        let s = sums[i];
+        if s == q && q as u8 == LONG {
+            full(i) != Ordering::Greater
+        } else {
+            s <= q
+        }
+    };
+    let (mut base, mut size) = (0, sums.len());
+    if size == 0 {
+        return 0;
+    }
+    while size > 1 {
+        let half = size / 2;
+        base = std::hint::select_unpredictable(le(base + half), base + half, base);
+        size -= half;
+    }
+    base + le(base) as usize
+}
+
+/// Up to `CHUNK` sorted entries and their keys' summaries. `items` first:
+/// its length then shares a cache line with the `Rc`'s counts.
+#[derive(Clone)]
+#[repr(C)]
+struct Chunk<K, V> {
+    items: Vec<(K, V)>,
+    sums: [u128; CHUNK],
+}
+
+impl<K: Summary, V> Chunk<K, V> {
+    /// Ok(index) if `key` is here, else Err(insertion index).
+    fn search<Q: Summary + ?Sized>(&self, q: u128, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        let n = self.items.len();
+        let i = count_le(&self.sums[..n], q, |i| self.items[i].0.borrow().cmp(key));
+        match i.checked_sub(1) {
+            Some(j)
+                if self.sums[j] == q && (q as u8 != LONG || self.items[j].0.borrow() == key) =>
+            {
+                Ok(j)
+            }
+            _ => Err(i),
+        }
+    }
+    fn insert(&mut self, i: usize, s: u128, entry: (K, V)) {
+        self.sums.copy_within(i..self.items.len(), i + 1);
+        self.sums[i] = s;
+        self.items.insert(i, entry);
+    }
+    fn remove(&mut self, i: usize) -> V {
+        self.sums.copy_within(i + 1..self.items.len(), i);
+        self.items.remove(i).1
+    }
+    /// Moves the entries from `at` on to a new chunk.
+    fn split_off(&mut self, at: usize) -> Self {
+        let mut sums = [0; CHUNK];
+        sums[..self.items.len() - at].copy_from_slice(&self.sums[at..self.items.len()]);
+        Chunk {
+            sums,
+            items: self.items.split_off(at),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct CowMap<K, V> {
-    chunks: Vec<Rc<Vec<(K, V)>>>,
-    /// Each chunk's first key (a search touches one key per step).
-    firsts: Vec<K>,
+    chunks: Vec<Rc<Chunk<K, V>>>,
+    /// The summary of each chunk's first key: the chunk index is searched
+    /// in this array, reading a chunk only on a tie of long keys.
+    heads: Vec<u128>,
     len: usize,
 }
 
@@ -27,13 +130,13 @@ impl<K, V> Default for CowMap<K, V> {
     fn default() -> Self {
         CowMap {
             chunks: Vec::new(),
-            firsts: Vec::new(),
+            heads: Vec::new(),
             len: 0,
         }
     }
 }
 
-impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
+impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -45,98 +148,92 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     }
     pub fn clear(&mut self) {
         self.chunks.clear();
-        self.firsts.clear();
+        self.heads.clear();
         self.len = 0;
     }
 
-    /// The chunk that holds or would hold `key`: the last one whose first key
-    /// is <= `key` (the first chunk for keys below every chunk).
-    fn chunk_of<Q: Ord + ?Sized>(&self, key: &Q) -> usize
-    where
-        K: Borrow<Q>,
-    {
-        self.firsts
-            .partition_point(|k| k.borrow() <= key)
-            .saturating_sub(1)
-    }
-    /// (chunk, Ok(index) if found / Err(insertion index)).
-    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Option<(usize, Result<usize, usize>)>
+    /// (chunk, Ok(index) if found / Err(insertion index), key summary). The
+    /// chunk is the last one whose first key is <= `key` (the first chunk
+    /// for keys below every chunk).
+    fn find<Q: Summary + ?Sized>(&self, key: &Q) -> Option<(usize, Result<usize, usize>, u128)>
     where
         K: Borrow<Q>,
     {
         if self.chunks.is_empty() {
             return None;
         }
-        let c = self.chunk_of(key);
-        Some((
-            c,
-            self.chunks[c].binary_search_by(|(k, _)| k.borrow().cmp(key)),
-        ))
+        let q = key.summary();
+        let first = |c: usize| self.chunks[c].items[0].0.borrow().cmp(key);
+        let c = count_le(&self.heads, q, first).saturating_sub(1);
+        Some((c, self.chunks[c].search(q, key), q))
     }
 
-    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    pub fn get<Q: Summary + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
     {
         match self.find(key)? {
-            (c, Ok(i)) => Some(&self.chunks[c][i].1),
+            (c, Ok(i), _) => Some(&self.chunks[c].items[i].1),
             _ => None,
         }
     }
-    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    pub fn contains_key<Q: Summary + ?Sized>(&self, key: &Q) -> bool
     where
         K: Borrow<Q>,
     {
         self.get(key).is_some()
     }
-    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    pub fn get_mut<Q: Summary + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
     {
         match self.find(key)? {
-            (c, Ok(i)) => Some(&mut Rc::make_mut(&mut self.chunks[c])[i].1),
+            (c, Ok(i), _) => Some(&mut Rc::make_mut(&mut self.chunks[c]).items[i].1),
             _ => None,
         }
     }
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let Some((c, at)) = self.find(&key) else {
-            self.firsts.push(key.clone());
-            self.chunks.push(Rc::new(vec![(key, value)]));
+        let Some((c, at, s)) = self.find(&key) else {
+            let mut sums = [0; CHUNK];
+            sums[0] = key.summary();
+            self.heads.push(sums[0]);
+            let items = vec![(key, value)];
+            self.chunks.push(Rc::new(Chunk { sums, items }));
             self.len = 1;
             return None;
         };
         let chunk = Rc::make_mut(&mut self.chunks[c]);
         match at {
-            Ok(i) => Some(std::mem::replace(&mut chunk[i].1, value)),
+            Ok(i) => Some(std::mem::replace(&mut chunk.items[i].1, value)),
             Err(i) => {
                 if i == 0 {
-                    self.firsts[c] = key.clone();
+                    self.heads[c] = s;
                 }
-                chunk.insert(i, (key, value));
+                chunk.insert(i, s, (key, value));
                 self.len += 1;
-                if chunk.len() >= CHUNK {
+                if chunk.items.len() >= CHUNK {
                     let tail = chunk.split_off(CHUNK / 2);
-                    self.firsts.insert(c + 1, tail[0].0.clone());
+                    self.heads.insert(c + 1, tail.sums[0]);
                     self.chunks.insert(c + 1, Rc::new(tail));
                 }
                 None
             }
         }
     }
-    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    pub fn remove<Q: Summary + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
     {
-        let (c, Ok(i)) = self.find(key)? else {
+        let (c, Ok(i), _) = self.find(key)? else {
             return None;
         };
         let chunk = Rc::make_mut(&mut self.chunks[c]);
-        let (_, v) = chunk.remove(i);
-        if chunk.is_empty() {
+        let v = chunk.remove(i);
+        if chunk.items.is_empty() {
             self.chunks.remove(c);
-            self.firsts.remove(c);
+            self.heads.remove(c);
         } else if i == 0 {
-            self.firsts[c] = chunk[0].0.clone();
+            self.heads[c] = chunk.sums[0];
         }
         self.len -= 1;
         Some(v)
@@ -146,14 +243,14 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + '_ {
         self.chunks
             .iter()
-            .flat_map(|c| c.iter())
+            .flat_map(|c| c.items.iter())
             .map(|(k, v)| (k, v))
     }
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + '_ {
         self.iter().map(|(k, _)| k)
     }
     /// Entries after `key` (excluded), in key order.
-    pub fn iter_after<'a, Q: Ord + ?Sized>(
+    pub fn iter_after<'a, Q: Summary + ?Sized>(
         &'a self,
         key: &Q,
     ) -> impl Iterator<Item = (&'a K, &'a V)> + 'a
@@ -162,15 +259,15 @@ impl<K: Ord + Clone, V: Clone> CowMap<K, V> {
     {
         let (c, i) = match self.find(key) {
             None => (0, 0),
-            Some((c, Ok(i))) => (c, i + 1),
-            Some((c, Err(i))) => (c, i),
+            Some((c, Ok(i), _)) => (c, i + 1),
+            Some((c, Err(i), _)) => (c, i),
         };
         self.chunks
             .get(c..)
             .unwrap_or(&[])
             .iter()
             .enumerate()
-            .flat_map(move |(j, ch)| ch[if j == 0 { i } else { 0 }..].iter())
+            .flat_map(move |(j, ch)| ch.items[if j == 0 { i } else { 0 }..].iter())
             .map(|(k, v)| (k, v))
     }
 }
@@ -181,8 +278,8 @@ impl<K: PartialEq, V: PartialEq> PartialEq for CowMap<K, V> {
             && self
                 .chunks
                 .iter()
-                .flat_map(|c| c.iter())
-                .eq(other.chunks.iter().flat_map(|c| c.iter()))
+                .flat_map(|c| c.items.iter())
+                .eq(other.chunks.iter().flat_map(|c| c.items.iter()))
     }
 }
 impl<K: Eq, V: Eq> Eq for CowMap<K, V> {}
@@ -193,14 +290,14 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for CowMap<K, V> {
             .entries(
                 self.chunks
                     .iter()
-                    .flat_map(|c| c.iter())
+                    .flat_map(|c| c.items.iter())
                     .map(|(k, v)| (k, v)),
             )
             .finish()
     }
 }
 
-impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for CowMap<K, V> {
+impl<K: Summary + Clone, V: Clone> FromIterator<(K, V)> for CowMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(it: I) -> Self {
         let mut m = CowMap::new();
         for (k, v) in it {
@@ -210,208 +307,5 @@ impl<K: Ord + Clone, V: Clone> FromIterator<(K, V)> for CowMap<K, V> {
     }
 }
 
-/// `CowVec`: a list that grows at the back and shrinks at the front, whose
-/// clones share storage in chunks of `CHUNK` elements behind `Rc`s (clients'
-/// operation histories, the replication backlog). A clone copies one pointer
-/// per chunk; a write copies only the chunk it touches. Every chunk but the
-/// last is full; `front` elements of the first one are dropped.
-#[derive(Clone, Debug)]
-pub struct CowVec<T> {
-    chunks: VecDeque<Rc<Vec<T>>>,
-    front: usize,
-    len: usize,
-}
-
-impl<T> Default for CowVec<T> {
-    fn default() -> Self {
-        CowVec {
-            chunks: VecDeque::new(),
-            front: 0,
-            len: 0,
-        }
-    }
-}
-
-impl<T: PartialEq + Clone> PartialEq for CowVec<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
-    }
-}
-impl<T: Eq + Clone> Eq for CowVec<T> {}
-
-impl<T: Clone> CowVec<T> {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    pub fn len(&self) -> usize {
-        self.len
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-    pub fn push(&mut self, x: T) {
-        if self.chunks.back().is_none_or(|c| c.len() >= CHUNK) {
-            self.chunks.push_back(Rc::new(Vec::with_capacity(CHUNK)));
-        }
-        Rc::make_mut(self.chunks.back_mut().expect("a chunk")).push(x);
-        self.len += 1;
-    }
-    /// Drops the first element.
-    pub fn drop_front(&mut self) {
-        if self.len == 0 {
-            return;
-        }
-        self.len -= 1;
-        self.front += 1;
-        if self.front == CHUNK || self.len == 0 {
-            self.chunks.pop_front();
-            self.front = 0;
-        }
-    }
-    pub fn get(&self, i: usize) -> Option<&T> {
-        if i >= self.len {
-            return None;
-        }
-        let j = i + self.front;
-        self.chunks.get(j / CHUNK)?.get(j % CHUNK)
-    }
-    pub fn first(&self) -> Option<&T> {
-        self.get(0)
-    }
-    pub fn last(&self) -> Option<&T> {
-        self.len.checked_sub(1).and_then(|i| self.get(i))
-    }
-    /// Like `slice::partition_point`.
-    pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if pred(&self[mid]) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
-    }
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks
-            .iter()
-            .enumerate()
-            .flat_map(move |(c, ch)| ch[if c == 0 { self.front } else { 0 }..].iter())
-    }
-    /// The last element matching `pred`, copying only its chunk if shared.
-    pub fn rfind_mut(&mut self, mut pred: impl FnMut(&T) -> bool) -> Option<&mut T> {
-        let front = self.front;
-        let (c, i) = self.chunks.iter().enumerate().rev().find_map(|(c, ch)| {
-            let from = if c == 0 { front } else { 0 };
-            ch[from..]
-                .iter()
-                .rposition(&mut pred)
-                .map(|i| (c, from + i))
-        })?;
-        Some(&mut Rc::make_mut(&mut self.chunks[c])[i])
-    }
-}
-
-impl<T: Clone> std::ops::Index<usize> for CowVec<T> {
-    type Output = T;
-    fn index(&self, i: usize) -> &T {
-        self.get(i).expect("CowVec index out of bounds")
-    }
-}
-
-impl<'a, T: Clone> IntoIterator for &'a CowVec<T> {
-    type Item = &'a T;
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = &'a T> + 'a>;
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeMap;
-
-    #[test]
-    fn cowvec_behaves_like_a_vecdeque() {
-        let mut v: CowVec<u32> = CowVec::new();
-        let mut d: VecDeque<u32> = VecDeque::new();
-        let mut snaps = Vec::new();
-        for i in 0..5000u32 {
-            v.push(i);
-            d.push_back(i);
-            if i % 3 == 0 {
-                v.drop_front();
-                d.pop_front();
-            }
-            if i % 7 == 0 {
-                let (a, b) = (
-                    v.rfind_mut(|x| x % 5 == 0),
-                    d.iter_mut().rev().find(|x| **x % 5 == 0),
-                );
-                assert_eq!(a.is_some(), b.is_some());
-                if let (Some(a), Some(b)) = (a, b) {
-                    *a += 1_000_000;
-                    *b += 1_000_000;
-                }
-            }
-            if i % 500 == 0 {
-                snaps.push((v.clone(), d.clone()));
-            }
-            assert_eq!(v.len(), d.len());
-            assert_eq!(v.first(), d.front());
-            assert_eq!(v.last(), d.back());
-            assert_eq!(v.get(v.len() / 2), d.get(d.len() / 2));
-            assert_eq!(
-                v.partition_point(|x| x % 1_000_000 < i / 2),
-                d.partition_point(|x| x % 1_000_000 < i / 2)
-            );
-        }
-        for (v, d) in snaps {
-            assert!(v.iter().eq(d.iter()));
-            assert!(v.iter().rev().eq(d.iter().rev()));
-        }
-    }
-
-    #[test]
-    fn behaves_like_a_btreemap_and_clones_share() {
-        let mut m: CowMap<u32, u32> = CowMap::new();
-        let mut b: BTreeMap<u32, u32> = BTreeMap::new();
-        let mut x: u32 = 7;
-        let mut snaps = Vec::new();
-        for step in 0..20_000u32 {
-            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            let k = (x >> 8) % 3000;
-            match x % 5 {
-                0..=2 => assert_eq!(m.insert(k, step), b.insert(k, step)),
-                3 => assert_eq!(m.remove(&k), b.remove(&k)),
-                _ => {
-                    if let Some(v) = m.get_mut(&k) {
-                        *v += 1;
-                    }
-                    if let Some(v) = b.get_mut(&k) {
-                        *v += 1;
-                    }
-                }
-            }
-            assert_eq!(m.get(&k), b.get(&k));
-            assert_eq!(m.len(), b.len());
-            assert_eq!(
-                m.iter_after(&k).next(),
-                b.range((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded))
-                    .next()
-            );
-            if step % 1000 == 0 {
-                snaps.push((m.clone(), b.clone()));
-            }
-        }
-        assert!(m.iter().eq(b.iter()));
-        for (m, b) in snaps {
-            assert!(m.iter().eq(b.iter()));
-            assert!(m.chunks.iter().all(|c| !c.is_empty() && c.len() < CHUNK));
-            assert!(m.chunks.iter().zip(&m.firsts).all(|(c, k)| c[0].0 == *k));
-        }
-    }
-}
+mod tests;
