@@ -1,6 +1,7 @@
 //! Native measurement of what snapshots cost (ARCHITECTURE.md, "Browser
 //! lab"): seed 001's deployment in the sandbox, 10 simulated minutes.
-//! `cargo test -p replilab-web --release --lib mem_probe -- --ignored --nocapture`
+//! `cargo test -p replilab-web --release --lib mem_probe -- --ignored --nocapture --test-threads=1`
+//! (one thread: the counting allocator is global, parallel probes distort it).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
