@@ -229,21 +229,24 @@ impl<'a> Obj<'a> {
     fn fail(&mut self, e: String) {
         self.err.get_or_insert(e);
     }
+    fn decode<T: FromJson>(&mut self, k: &str, v: &Json) -> Option<T> {
+        T::from_json(v)
+            .map_err(|e| self.fail(format!("{k}: {e}")))
+            .ok()
+    }
     /// A member that must be there.
     pub fn req<T: FromJson + Default>(&mut self, k: &str) -> T {
-        if self.get(k).is_none() {
-            self.fail(format!("missing field \"{k}\""));
-        }
-        self.opt(k).unwrap_or_default()
-    }
-    pub fn opt<T: FromJson>(&mut self, k: &str) -> Option<T> {
-        match T::from_json(self.get(k)?) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.fail(format!("{k}: {e}"));
-                None
+        match self.get(k) {
+            Some(v) => self.decode(k, v).unwrap_or_default(),
+            None => {
+                self.fail(format!("missing field \"{k}\""));
+                T::default()
             }
         }
+    }
+    pub fn opt<T: FromJson>(&mut self, k: &str) -> Option<T> {
+        let v = self.get(k)?;
+        self.decode(k, v)
     }
     /// An optional member, or the type's default.
     pub fn or_default<T: FromJson + Default>(&mut self, k: &str) -> T {

@@ -318,19 +318,6 @@ impl<K: Ord> FromIterator<K> for VecSet<K> {
     }
 }
 
-/// A stable sort for short slices (insertion sort): `slice::sort_by_key`'s
-/// result, for a fraction of its wasm per instantiation. O(n²): only for
-/// the few items of a lesson (nodes, expectations).
-pub fn sort_small_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
-    for i in 1..v.len() {
-        let mut j = i;
-        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
-            v.swap(j - 1, j);
-            j -= 1;
-        }
-    }
-}
-
 /// A stable sort by a `u64` key. Every caller shares one sort
 /// instantiation (`[(u64, u32)]::sort_unstable`, the key then the index):
 /// each `sort_by_key` on another type costs ~2-3 KB of wasm.
@@ -394,21 +381,6 @@ mod tests {
             .collect();
         let mut w = v.clone();
         sort_by_u64(&mut v, |p| p.0);
-        w.sort_by_key(|p| p.0);
-        assert_eq!(v, w);
-    }
-
-    #[test]
-    fn sort_small_is_a_stable_sort() {
-        let mut x: u64 = 3;
-        let mut v: Vec<(u64, usize)> = (0..200)
-            .map(|i| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-                ((x >> 33) % 7, i)
-            })
-            .collect();
-        let mut w = v.clone();
-        sort_small_by_key(&mut v, |p| p.0);
         w.sort_by_key(|p| p.0);
         assert_eq!(v, w);
     }

@@ -62,10 +62,10 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
         .map(|c| crate::cluster::scenario::specs(s, c, seed, &addr_of));
     // Servers first, then Sentinels, then clients: a real deployment starts that way.
     let mut order: Vec<usize> = (0..s.nodes.len()).collect();
-    crate::vecmap::sort_small_by_key(&mut order, |&i| match s.nodes[i].kind {
-        Kind::Redis => (0, s.nodes[i].replicaof.is_some()),
-        Kind::Sentinel => (1, false),
-        Kind::Client => (2, false),
+    crate::vecmap::sort_by_u64(&mut order, |&i| match s.nodes[i].kind {
+        Kind::Redis => u64::from(s.nodes[i].replicaof.is_some()),
+        Kind::Sentinel => 2,
+        Kind::Client => 3,
     });
     for i in order {
         let n = &s.nodes[i];

@@ -6,8 +6,8 @@
 //!
 //! A comparison starts from the current run (`keep_as_a`: the run so far
 //! becomes branch A, the live one branch B, identical until the learner
-//! changes something) or by itself when the learner acts in the past and
-//! later actions would be dropped (`act`): the old timeline is kept as A.
+//! changes something) or by itself when the learner acts before the end of
+//! what was run, after a scrub back (`act`): the old timeline is kept as A.
 //!
 //! Both traces are deterministic, so the first event where they differ is
 //! the divergence point. It is searched incrementally (`eq_len` events are
@@ -174,7 +174,7 @@ impl Session {
         let (a, b) = self.branches()?;
         let i = self.compare.as_ref()?.diff?;
         let (ea, eb) = (known(a, i), known(b, i));
-        let t_ms = ea.or(eb)?.t_ms.min(eb.or(ea)?.t_ms);
+        let t_ms = ea.into_iter().chain(eb).map(|e| e.t_ms).min()?;
         Some(Divergence { t_ms, a: ea, b: eb })
     }
 
