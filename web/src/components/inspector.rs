@@ -225,7 +225,7 @@ fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
         })
         .collect();
     let mut sorted = marks.clone();
-    sort_by_u64(&mut sorted, |m| m.1 as u64);
+    sort_by_u64(&mut sorted, |m| m.1);
     html! {
         <div class="tape">
             <h3>{l.t(i18n::OFFSET_TAPE)}<span class="hint">{format!("{} · master_repl_offset {}", sim.name(mid), group(top))}</span></h3>
