@@ -7,7 +7,6 @@ pub mod cluster;
 pub mod cowmap;
 pub mod data;
 pub mod demo;
-pub mod json;
 pub mod msg;
 pub mod net;
 pub mod profile;

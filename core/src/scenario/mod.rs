@@ -5,18 +5,29 @@
 pub mod build;
 pub mod expect;
 pub mod format;
-mod from_json;
 pub mod load;
 
 use serde::Serialize;
 
 pub use expect::Outcome;
 pub use format::Scenario;
-pub use from_json::scenario_from_json;
 pub use load::{parse, LoadError};
 
 use crate::checker::{self, Report};
 use crate::sim::{Sim, SimError};
+
+/// Decodes a scenario with its `Deserialize` (the one the TOML loader uses)
+/// from any serde format: the page's lessons are JSON that `web/build.rs`
+/// wrote with serde (nulls dropped: absent is `None`), decoded from the
+/// fetched `Response::json()` value with `serde_wasm_bindgen`. Errors name
+/// the field, e.g. `node[2].kind: unknown variant ...`. Checks only the
+/// shape: `parse` validated the lesson before `web/build.rs` wrote it.
+pub fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Scenario, String> {
+    serde_path_to_error::deserialize(d).map_err(|e| match e.path().to_string().as_str() {
+        "." => e.inner().to_string(),
+        path => format!("{path}: {}", e.inner()),
+    })
+}
 
 /// The result of running a scenario to its end.
 #[derive(Clone, Debug, Serialize)]
