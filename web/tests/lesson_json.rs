@@ -6,9 +6,10 @@
 //!   wasm-pack test --headless --chrome web --test lesson_json
 #![cfg(target_arch = "wasm32")]
 
+use replilab_core::export::Embed;
 use replilab_core::scenario;
 use replilab_web::lessons;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -95,4 +96,19 @@ fn a_wrong_lesson_is_an_error_naming_the_field() {
         let e = lessons::decode(parse(&text)).unwrap_err();
         assert!(e.contains(want), "{e:?} lacks {want:?}");
     }
+}
+
+/// The postMessage events keep the shape README documents.
+#[wasm_bindgen_test]
+fn embed_messages_are_plain_objects() {
+    let msg = replilab_web::dom::embed_message(Embed::Step { step: 2, t: 41000 }).unwrap();
+    assert!(msg.is_object() && !msg.has_type::<js_sys::Map>());
+    let json: String = js_sys::JSON::stringify(&msg).unwrap().into();
+    assert_eq!(
+        json,
+        r#"{"source":"replilab","type":"step","step":2,"t":41000}"#
+    );
+    let ready = replilab_web::dom::embed_message(Embed::Ready).unwrap();
+    let json: String = js_sys::JSON::stringify(&ready).unwrap().into();
+    assert_eq!(json, r#"{"source":"replilab","type":"ready"}"#);
 }

@@ -1,7 +1,8 @@
 //! `replilab`: the command-line runner of the lab.
 //!
-//! - `replilab run FILE [--seed N] [--json]`: run a lesson or scenario headless
-//!   and report; exits 1 when an expectation fails.
+//! - `replilab run FILE [--seed N] [--json | --trace]`: run a lesson or scenario
+//!   headless and report (`--trace`: the whole trace as JSON, as the page
+//!   exports it); exits 1 when an expectation fails.
 //! - `replilab check DIR`: run every `.toml` file in DIR, one line each.
 //! - `replilab console [FILE]`: a redis-cli-like prompt on a simulated deployment.
 //! - `replilab bench [--writes N] [--keys N] [--replicas N]`: the reference benchmark.
@@ -17,7 +18,7 @@ use replilab_harness::bench;
 use replilab_harness::cli::{console, report};
 
 const USAGE: &str = "usage:
-  replilab run FILE [--seed N] [--json]
+  replilab run FILE [--seed N] [--json | --trace]
   replilab check DIR
   replilab console [FILE]
   replilab bench [--writes N] [--keys N] [--replicas N]";
@@ -59,7 +60,9 @@ fn cmd_run(args: &[String]) -> ExitCode {
     match report::run(Path::new(file), seed) {
         Err(e) => fail(e),
         Ok((s, sim, r)) => {
-            if args.iter().any(|a| a == "--json") {
+            if args.iter().any(|a| a == "--trace") {
+                print!("{}", replilab_core::export::trace_json(sim.trace()));
+            } else if args.iter().any(|a| a == "--json") {
                 println!("{}", report::json_report(&s, &sim, &r));
             } else {
                 print!("{}", report::text_report(&s, &sim, &r));
