@@ -318,24 +318,6 @@ impl<K: Ord> FromIterator<K> for VecSet<K> {
     }
 }
 
-/// A stable sort by a `u64` key. Every caller shares one sort
-/// instantiation (`[(u64, u32)]::sort_unstable`, the key then the index):
-/// each `sort_by_key` on another type costs ~2-3 KB of wasm.
-pub fn sort_by_u64<T>(v: &mut Vec<T>, key: impl Fn(&T) -> u64) {
-    let mut keyed: Vec<(u64, u32)> = v
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (key(x), i as u32))
-        .collect();
-    keyed.sort_unstable();
-    let mut items: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(
-        keyed
-            .iter()
-            .filter_map(|&(_, i)| items.get_mut(i as usize).and_then(Option::take)),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,17 +354,6 @@ mod tests {
         assert!(a.keys().eq(b.keys()));
         assert_eq!(a.pop_first(), b.pop_first());
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
-    }
-
-    #[test]
-    fn sort_by_u64_is_a_stable_sort() {
-        let mut v: Vec<(u64, char)> = (0..200u64)
-            .map(|i| (i * 7919 % 13, char::from(b'a' + (i % 26) as u8)))
-            .collect();
-        let mut w = v.clone();
-        sort_by_u64(&mut v, |p| p.0);
-        w.sort_by_key(|p| p.0);
-        assert_eq!(v, w);
     }
 
     #[test]

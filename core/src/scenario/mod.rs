@@ -52,7 +52,7 @@ pub fn run(s: &Scenario, seed: Option<u64>) -> Result<(Sim, RunResult), SimError
     let mut sim = build::build(s, seed);
     let end_ms = s.duration_s * 1000;
     let mut order: Vec<usize> = (0..s.expects.len()).collect();
-    crate::vecmap::sort_by_u64(&mut order, |&i| expect::when_ms(&s.expects[i], end_ms));
+    order.sort_unstable_by_key(|&i| (expect::when_ms(&s.expects[i], end_ms), i));
     let mut outcomes: Vec<Option<Outcome>> = vec![None; s.expects.len()];
     for i in order {
         let e = &s.expects[i];

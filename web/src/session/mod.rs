@@ -166,7 +166,7 @@ impl Session {
             })
             .unwrap_or_default();
         v.extend(self.end_ms());
-        replilab_core::vecmap::sort_by_u64(&mut v, |&t| t);
+        v.sort_unstable();
         v.dedup();
         v
     }
