@@ -1,11 +1,17 @@
 //! `VecMap` / `VecSet`: ordered maps and sets kept as a sorted `Vec`.
 //!
-//! For the many small maps of the core (per connection, per node, per
-//! Sentinel, pub/sub channels, held traffic): each `BTreeMap<K, V>` type costs
-//! 5–13 KB of wasm, a `VecMap` a fraction of that. Iteration is in key order,
-//! exactly like the `BTreeMap` it replaces, so traces do not change. Inserting
-//! and removing are O(n): never use it for something that can grow large
-//! (the keyspace stays a `BTreeMap`).
+//! Used only where `bash tests/scripts/bench.sh` shows them beating
+//! `BTreeMap` (callgrind instruction counts, 100k writes; each figure is
+//! what `BTreeMap`s there cost in addition, measured per file): a server's
+//! replicas, clients and Pub/Sub subscriptions (`redis/mod.rs`, +0.8% to
+//! +1.6% per workload), a Sentinel's masters, instances, links, clients and
+//! subscriptions (`sentinel/mod.rs`, +1.3% on seed 001), and the console's
+//! replies (`sim/mod.rs`, +2.7% on the replication workload). Everywhere else
+//! the core uses `BTreeMap` (no benchmark showed a difference, or it favoured
+//! `BTreeMap`). Iteration is in key order, exactly like a `BTreeMap`, so
+//! traces do not depend on the choice. Inserting and removing are O(n) (O(1)
+//! at the end): never use it for something that can grow large with keys in
+//! any order (the keyspace stays a `BTreeMap`).
 
 use std::borrow::Borrow;
 use std::fmt;

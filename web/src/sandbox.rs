@@ -10,7 +10,7 @@ use replilab_core::profile::Profile;
 use replilab_core::scenario::build;
 use replilab_core::scenario::format::{Kind, MonitorDef, Network, NodeDef, Scenario, Text};
 use replilab_core::sim::Sim;
-use replilab_core::vecmap::VecMap;
+use std::collections::BTreeMap;
 
 pub const PROFILES: [&str; 3] = ["3.0", "6.2", "7.0"];
 pub const WORKLOADS: [&str; 4] = ["writer", "write_then_read", "counter", "expiring"];
@@ -133,7 +133,7 @@ impl Topo {
 
     fn scenario(&self, seed: u64) -> Scenario {
         let fast = || {
-            let mut c = VecMap::new();
+            let mut c = BTreeMap::new();
             c.insert("repl-diskless-sync-delay".to_string(), "0".to_string());
             c
         };
@@ -209,7 +209,7 @@ fn node(name: &str, kind: Kind) -> NodeDef {
         port: None,
         profile: None,
         replicaof: None,
-        config: VecMap::new(),
+        config: BTreeMap::new(),
         populate: None,
         rdb_save_mb_s: None,
         rdb_load_mb_s: None,
