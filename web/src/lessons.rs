@@ -90,5 +90,7 @@ async fn fetch_json(url: &str) -> Result<Scenario, String> {
 /// A lesson from its parsed JSON (`Response::json()`, or `JSON.parse`),
 /// through the scenario's own `Deserialize` (the one the TOML loader uses).
 pub fn decode(value: wasm_bindgen::JsValue) -> Result<Scenario, String> {
+    // serde_wasm_bindgen's errors print as JS errors do: "Error: " first.
     replilab_core::scenario::decode(serde_wasm_bindgen::Deserializer::from(value))
+        .map_err(|e| e.replacen("Error: ", "", 1))
 }
