@@ -92,8 +92,8 @@ fn js_exact(v: &serde_json::Value) -> bool {
     const MAX: u64 = (1 << 53) - 1;
     match v {
         serde_json::Value::Number(n) => {
-            n.as_u64().map_or(true, |u| u <= MAX)
-                && n.as_i64().map_or(true, |i| i.unsigned_abs() <= MAX)
+            n.as_u64().is_none_or(|u| u <= MAX)
+                && n.as_i64().is_none_or(|i| i.unsigned_abs() <= MAX)
         }
         serde_json::Value::Object(m) => m.values().all(js_exact),
         serde_json::Value::Array(a) => a.iter().all(js_exact),
