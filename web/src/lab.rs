@@ -9,7 +9,7 @@ use replilab_core::net::NodeId;
 use replilab_core::sim::{NodeState, Sim};
 use replilab_core::trace::{TraceEvent, TraceKind};
 
-use crate::session::Session;
+use replilab_core::timeline::Session;
 
 #[derive(Clone)]
 pub struct Lab {

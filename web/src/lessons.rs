@@ -25,7 +25,7 @@ pub struct Meta {
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
-pub const SANDBOX_ID: &str = "sandbox";
+pub use replilab_core::scenario::sandbox::SANDBOX_ID;
 
 thread_local! {
     /// Lessons fetched so far, with their ids (a handful: a Vec is smaller

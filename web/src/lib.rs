@@ -14,6 +14,4 @@ pub mod lessons;
 mod mem_probe;
 pub mod permalink;
 pub mod route;
-pub mod sandbox;
-pub mod session;
 pub mod state;

@@ -7,8 +7,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use crate::sandbox::Topo;
-use crate::session::{Session, Source};
+use replilab_core::scenario::sandbox::Topo;
+use replilab_core::timeline::{Session, Source};
 
 struct Counting;
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);

@@ -8,8 +8,8 @@ use crate::dom;
 use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
 use crate::permalink;
-use crate::sandbox::Topo;
-use crate::session::{Compare, Session, Source};
+use replilab_core::scenario::sandbox::Topo;
+use replilab_core::timeline::{Compare, Session, Source};
 use crate::state::Theme;
 
 #[derive(Clone)]
@@ -200,11 +200,11 @@ pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
     }
     if !session.schedule.is_empty() {
         h.push_str("&s=");
-        h.push_str(&permalink::encode_schedule(&session.sim, &session.schedule));
+        h.push_str(&permalink::encode_schedule(&session.schedule));
     }
     if let Some(c) = &session.compare {
         h.push_str("&cmp=");
-        h.push_str(&permalink::encode_schedule(&c.other.sim, &c.other.schedule));
+        h.push_str(&permalink::encode_schedule(&c.other.schedule));
         if c.live_is_a {
             h.push_str("&live=a");
         }
@@ -218,7 +218,7 @@ pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
-    use replilab_core::sim::Action;
+    use replilab_core::action::Action;
 
     use super::*;
 
@@ -236,12 +236,8 @@ mod tests {
         let mut s = Session::new(Source::Sandbox(Topo::default()), None);
         s.advance_to(1_500).unwrap();
         s.keep_as_a();
-        let m = s.sim.node_id("m").unwrap();
-        s.act(Action::Console {
-            node: m,
-            line: "CONFIG SET min-replicas-to-write 1".into(),
-            tag: None,
-        });
+        s.act(Action::config_set("m", "min-replicas-to-write", "1"))
+            .unwrap();
         s.advance_to(3_000).unwrap();
         s.sync_other().unwrap();
         for swapped in [false, true] {

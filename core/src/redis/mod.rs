@@ -12,6 +12,7 @@ mod admin;
 mod backlog;
 mod commands;
 pub mod conf;
+pub mod log;
 mod cron;
 mod fullsync;
 mod info;

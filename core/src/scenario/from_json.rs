@@ -252,23 +252,15 @@ impl FromJson for ActionDef {
             at_ms: o.opt("at_ms"),
             at_s: o.opt("at_s"),
             action: o.req("do"),
-            node: o.opt("node"),
-            cmd: o.opt("cmd"),
             id: o.opt("id"),
-            for_ms: o.opt("for_ms"),
-            for_s: o.opt("for_s"),
-            groups: o.opt("groups"),
-            from: o.opt("from"),
-            to: o.opt("to"),
-            ms: o.opt("ms"),
-            a: o.opt("a"),
-            b: o.opt("b"),
-            latency_ms: o.opt("latency_ms"),
-            jitter_ms: o.opt("jitter_ms"),
-            name: o.opt("name"),
-            value: o.opt("value"),
         };
         o.done(v)
+    }
+}
+
+impl FromJson for crate::action::Action {
+    fn from_json(j: &Json) -> Result<Self, String> {
+        String::from_json(j)?.parse().map_err(|e: crate::action::ParseError| e.0)
     }
 }
 

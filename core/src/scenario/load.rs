@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::action::Action;
+
 use super::format::{ActionDef, Kind, Scenario, FORMAT};
 use crate::profile::Profile;
 
@@ -318,81 +320,45 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
 }
 
 fn validate_action(c: &Checker, i: usize, a: &ActionDef, duration_s: u64) -> Result<(), LoadError> {
-    let at = a.at_ms.or(a
-        .at_s
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| (s * 1000.0) as u64));
-    match at {
+    let t = "timeline";
+    match a.at_ms() {
         None => {
             return Err(c.err(
-                "timeline",
+                t,
                 i,
                 "expected `at_ms` or `at_s` (a time within the run)".into(),
             ))
         }
-        Some(t) if t > duration_s * 1000 => {
+        Some(ms) if ms > duration_s * 1000 => {
             return Err(c.err(
-                "timeline",
+                t,
                 i,
-                format!("at {t} ms is after the end of the run ({duration_s} s)"),
+                format!("at {ms} ms is after the end of the run ({duration_s} s)"),
             ))
         }
         _ => {}
     }
-    let t = "timeline";
-    match a.action.as_str() {
-        "command" => {
-            c.node(t, i, "node", &a.node)?;
-            let cmd = a.cmd.as_deref().unwrap_or("");
-            if crate::data::split_args(cmd).map_or(true, |v| v.is_empty()) {
-                return Err(c.err(t, i, format!("`cmd` must be a redis-cli command line, found \"{cmd}\"")));
+    for n in a.action.nodes() {
+        c.node(t, i, "do", &Some(n.to_string()))?;
+    }
+    match &a.action {
+        Action::Command { line, .. } => {
+            let argv = crate::data::split_args(line).unwrap_or_default();
+            if argv.is_empty() {
+                return Err(c.err(t, i, format!("`do` must hold a redis-cli command line after the node, found \"{line}\"")));
+            }
+            let is = |k: usize, w: &str| argv.get(k).is_some_and(|a| a.eq_ignore_ascii_case(w.as_bytes()));
+            if is(0, "CONFIG") && is(1, "SET") && argv.len() == 4 {
+                let text = |k: usize| String::from_utf8_lossy(&argv[k]).into_owned();
+                crate::redis::RedisConf::default()
+                    .config_set(&text(2), &text(3))
+                    .map_err(|e| c.err(t, i, e))?;
             }
         }
-        "pause" => {
-            c.node(t, i, "node", &a.node)?;
-            if a.for_ms.is_none() && a.for_s.is_none_or(|s| !(s.is_finite() && s > 0.0)) {
-                return Err(c.err(t, i, "`pause` needs `for_ms` or `for_s`".into()));
-            }
+        _ if a.id.is_some() => {
+            return Err(c.err(t, i, "`id` names a command's reply; this action is not a command".into()));
         }
-        "crash" | "restart" => c.node(t, i, "node", &a.node)?,
-        "partition" => {
-            let groups = a.groups.as_ref().filter(|g| g.len() >= 2).ok_or_else(|| c.err(t, i, "`partition` needs `groups` (two or more lists of node names)".into()))?;
-            for n in groups.iter().flatten() {
-                c.node(t, i, "groups", &Some(n.clone()))?;
-            }
-        }
-        "oneway" => {
-            c.node(t, i, "from", &a.from)?;
-            c.node(t, i, "to", &a.to)?;
-        }
-        "heal" => {}
-        "skew" | "jump" => {
-            c.node(t, i, "node", &a.node)?;
-            if a.ms.is_none() {
-                return Err(c.err(t, i, format!("`{}` needs `ms`", a.action)));
-            }
-        }
-        "latency" => {
-            c.node(t, i, "a", &a.a)?;
-            c.node(t, i, "b", &a.b)?;
-            if a.latency_ms.is_none() {
-                return Err(c.err(t, i, "`latency` needs `latency_ms`".into()));
-            }
-        }
-        "config" => {
-            c.node(t, i, "node", &a.node)?;
-            let (Some(n), Some(v)) = (&a.name, &a.value) else {
-                return Err(c.err(t, i, "`config` needs `name` and `value`".into()));
-            };
-            crate::redis::RedisConf::default().config_set(n, v).map_err(|e| c.err(t, i, e))?;
-        }
-        other => {
-            return Err(c.err(
-                t,
-                i,
-                format!("unknown action \"{other}\" (expected command, pause, crash, restart, partition, oneway, heal, skew, jump, latency or config)"),
-            ))
-        }
+        _ => {}
     }
     Ok(())
 }
@@ -409,7 +375,7 @@ mod tests {
 
     #[test]
     fn unknown_nodes_point_at_their_table() {
-        let src = "format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"pause\"\nnode = \"r9\"\nfor_s = 2\n";
+        let src = "format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"pause r9 2s\"\n";
         let e = parse(src).unwrap_err();
         assert_eq!(e.line, 12);
         assert!(e.message.contains("unknown node 'r9'"), "{e}");

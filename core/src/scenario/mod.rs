@@ -7,6 +7,7 @@ pub mod expect;
 pub mod format;
 mod from_json;
 pub mod load;
+pub mod sandbox;
 
 use serde::Serialize;
 

@@ -14,7 +14,7 @@ use crate::dom;
 use crate::i18n;
 use crate::lab::landmark;
 use crate::route::hash_of;
-use crate::session::Session;
+use replilab_core::timeline::Session;
 use crate::state::{Action, UiState};
 
 /// Real milliseconds between two simulation ticks while playing.

@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use super::{fmt_time, group};
 use crate::i18n::{self, Lang, T};
-use crate::session::Session;
+use replilab_core::timeline::Session;
 
 /// The buttons' callbacks.
 pub struct Ctl {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::dom;
 use crate::i18n::{Lang, T};
-use crate::sandbox::{
+use replilab_core::scenario::sandbox::{
     Topo, MAX_CLIENTS, MAX_REPLICAS, MAX_SENTINELS, PROFILES, READ_FROM, WORKLOADS,
 };
 

@@ -2,8 +2,8 @@
 //! their exact point of the event order, taking snapshots and the lesson's
 //! timed expectations on the way), or to the next visible event.
 
-use replilab_core::checker;
-use replilab_core::scenario::expect;
+use crate::checker;
+use crate::scenario::expect;
 
 use super::{Session, Source};
 

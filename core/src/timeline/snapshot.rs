@@ -7,8 +7,8 @@
 //! forwards past the playhead (taking the events from `future`), and replays
 //! the rest.
 
-use replilab_core::scenario::{expect, Outcome};
-use replilab_core::sim::Sim;
+use crate::scenario::{expect, Outcome};
+use crate::sim::Sim;
 
 use super::{ConsoleLine, Session};
 
