@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use replilab_core::checker;
 use replilab_core::client::{ClientSpec, Routing};
+use replilab_core::action::LinkChange;
 use replilab_core::net::{LinkCfg, NodeId};
 use replilab_core::rng::Rng;
 use replilab_core::sim::{Fault, NodeState, Sim};
@@ -85,9 +86,10 @@ fn random_fault(rng: &mut Rng, servers: &[NodeId], sentinels: &[NodeId], all: &[
         _ => Fault::Link {
             a: pick(rng, all),
             b: pick(rng, all),
-            cfg: LinkCfg {
-                latency_ms: 1 + rng.below(100),
-                ..LinkCfg::default()
+            change: LinkChange {
+                latency_ms: Some(1 + rng.below(100)),
+                jitter_ms: Some(LinkCfg::default().jitter_ms),
+                bandwidth_bytes_per_ms: Some(LinkCfg::default().bandwidth_bytes_per_ms),
             },
         },
     }
