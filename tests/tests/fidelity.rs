@@ -12,7 +12,7 @@
 //! Run: `cargo test -p replilab-harness --features fidelity --test fidelity -- --nocapture`
 //! (the `fidelity` layer of tests/scripts/test.sh). It prints the table and
 //! fails on any MISMATCH not in `ALLOWED` below; each allowed entry names the
-//! ARCHITECTURE.md "Simplifications" bullet that documents it, or is a
+//! docs/simplifications.md bullet that documents it, or is a
 //! `LAB-BUG:` waiting for a fix in the lab.
 //!
 //! The checks live in `replilab_harness::fidelity` (`replication`,
@@ -37,6 +37,30 @@ const ALLOWED: &[Allowed] = &[Allowed {
     row: "replies: m> SELECT 1",
     why: "Simplifications: One database (db 0); SELECT of another db is refused.",
 }];
+
+/// Each allowed mismatch quotes the docs/simplifications.md bullet that
+/// explains it (backticks and line breaks aside), or is a `LAB-BUG:`; so a
+/// bullet cannot be reworded or dropped while the suite still relies on it.
+#[test]
+fn allowed_mismatches_quote_a_documented_simplification() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/simplifications.md");
+    let doc = std::fs::read_to_string(path).expect("docs/simplifications.md");
+    let doc = doc
+        .replace('`', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for a in ALLOWED.iter().chain(CLUSTER_ALLOWED) {
+        match a.why.strip_prefix("Simplifications: ") {
+            Some(text) => assert!(
+                doc.contains(&format!("- {text}")),
+                "{}: no bullet of docs/simplifications.md reads {text:?}",
+                a.row
+            ),
+            None => assert!(a.why.starts_with("LAB-BUG: "), "{}: {:?}", a.row, a.why),
+        }
+    }
+}
 
 /// cli::format_reply must print exactly what redis-cli 7.0.15 prints; checked
 /// on replies of every shape against `/usr/bin/redis-cli --no-raw`.
@@ -220,5 +244,5 @@ fn cluster_slots_and_redirections_match_real_cluster_mode() {
     assert!(stale.is_empty(), "stale cluster allow-list entries");
 }
 
-/// Documented cluster differences (ARCHITECTURE.md, Simplifications).
+/// Documented cluster differences (docs/simplifications.md).
 const CLUSTER_ALLOWED: &[Allowed] = &[];

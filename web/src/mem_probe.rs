@@ -1,5 +1,5 @@
-//! Native measurement of what snapshots cost (ARCHITECTURE.md, "Browser
-//! lab"): seed 001's deployment in the sandbox, 10 simulated minutes.
+//! Native measurement of what snapshots cost (docs/performance.md,
+//! "Scrubbing, rendering and memory"): seed 001's deployment in the sandbox, 10 simulated minutes.
 //! `cargo test -p replilab-web --release --lib mem_probe -- --ignored --nocapture --test-threads=1`
 //! (one thread: the counting allocator is global, parallel probes distort it).
 

@@ -20,8 +20,8 @@ pub(super) const SNAPSHOT_EVERY_MS: u64 = 2_000;
 /// 10:40 of run). A snapshot shares the keyspaces, client histories and
 /// backlogs with the live `Sim` chunk by chunk (`core/src/cowmap.rs`): in
 /// seed 001's deployment it costs ~0.1 MB plus the chunks the run rewrites
-/// after it, ~28-36 MB for 10 minutes of 2 s snapshots (ARCHITECTURE.md,
-/// "Browser lab"; `mem_probe.rs` measures it).
+/// after it, ~28-36 MB for 10 minutes of 2 s snapshots (docs/performance.md,
+/// "Scrubbing, rendering and memory"; `mem_probe.rs` measures it).
 const MAX_SNAPSHOTS: usize = 320;
 
 #[derive(Clone)]

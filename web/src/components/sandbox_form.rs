@@ -1,7 +1,7 @@
 //! The sandbox's topology form: version profile, replicas (chained or not),
 //! Sentinels with their quorum, clients with workload and read_from, and a
 //! "seed 001 deployment" preset. Applying it opens the permalink of that
-//! topology (`sandbox.rs`), so the new run starts at 0 and the link reproduces it.
+//! topology (`core/src/scenario/sandbox.rs`), so the new run starts at 0 and the link reproduces it.
 
 use yew::prelude::*;
 
