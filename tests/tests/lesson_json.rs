@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use replilab_core::client::{ClusterWorkload, SaleSpec, Strategy};
-use replilab_core::cluster::scenario::{ClusterDef, SlotsDef};
+use replilab_core::scenario::cluster::{ClusterDef, SlotsDef};
 use replilab_core::scenario::format::{
     toml_value::Value, ActionDef, Expect, Kind, LinkDef, MonitorDef, Network, NodeDef, Predict,
     Step, Text,

@@ -59,7 +59,7 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
     let cluster = s
         .cluster
         .as_ref()
-        .map(|c| crate::cluster::scenario::specs(s, c, seed, &addr_of));
+        .map(|c| crate::scenario::cluster::specs(s, c, seed, &addr_of));
     // Servers first, then Sentinels, then clients: a real deployment starts that way.
     let mut order: Vec<usize> = (0..s.nodes.len()).collect();
     crate::vecmap::sort_by_u64(&mut order, |&i| match s.nodes[i].kind {

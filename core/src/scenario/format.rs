@@ -44,9 +44,9 @@ pub struct Scenario {
     pub profile: String,
     #[serde(default)]
     pub network: Network,
-    /// `[cluster]`: the Redis nodes form a Redis Cluster (cluster/scenario.rs).
+    /// `[cluster]`: the Redis nodes form a Redis Cluster (scenario/cluster.rs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<crate::cluster::scenario::ClusterDef>,
+    pub cluster: Option<crate::scenario::cluster::ClusterDef>,
     #[serde(rename = "node")]
     pub nodes: Vec<NodeDef>,
     #[serde(default, rename = "timeline")]

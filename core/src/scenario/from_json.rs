@@ -9,7 +9,7 @@ use super::format::{
     Scenario, Step, Text,
 };
 use crate::client::{ClusterWorkload, SaleSpec, Strategy};
-use crate::cluster::scenario::{ClusterDef, SlotsDef};
+use crate::scenario::cluster::{ClusterDef, SlotsDef};
 use crate::json::{self, FromJson, Json, Obj};
 use crate::vecmap::VecMap;
 

@@ -303,7 +303,7 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
         }
     }
     if let Some(cl) = &s.cluster {
-        crate::cluster::scenario::validate(s, cl).map_err(|(i, m)| match i {
+        crate::scenario::cluster::validate(s, cl).map_err(|(i, m)| match i {
             Some(i) => c.err("cluster.slots", i, m),
             None => {
                 let at = src.find("[cluster]").unwrap_or(0);
