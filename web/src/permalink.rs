@@ -25,6 +25,9 @@ pub struct Link {
     pub seed: Option<u64>,
     pub schedule: Option<String>,
     pub t_ms: Option<u64>,
+    /// `e=`: queue events processed at `t` when the playhead rested
+    /// between two events of the same millisecond.
+    pub events: Option<u64>,
     pub lang: Option<String>,
     pub embed: bool,
     /// The sandbox's topology (`sandbox::Topo::encode`).
@@ -103,6 +106,10 @@ pub fn parse_hash(hash: &str) -> Link {
             "t" => match v.parse::<u64>() {
                 Ok(t) => link.t_ms = Some(t),
                 Err(_) => link.errors.push(format!("t \"{}\"", trim(v))),
+            },
+            "e" => match v.parse::<u64>() {
+                Ok(e) => link.events = Some(e),
+                Err(_) => link.errors.push(format!("e \"{}\"", trim(v))),
             },
             "lang" => link.lang = Some(v.to_string()),
             "topo" => link.topo = decode(v).ok(),
