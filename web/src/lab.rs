@@ -148,14 +148,6 @@ pub fn role_of(sim: &Sim, id: NodeId) -> Option<Role> {
     })
 }
 
-/// The node listening on host:port.
-pub fn node_at(sim: &Sim, host: &str, port: u16) -> Option<NodeId> {
-    sim.nodes()
-        .iter()
-        .position(|n| (n.host == host || n.name == host) && n.port == port)
-        .map(|i| NodeId(i as u16))
-}
-
 /// Status as the map shows it.
 pub fn status(sim: &Sim, id: NodeId) -> &'static str {
     match sim.node(id) {

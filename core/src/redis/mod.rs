@@ -17,6 +17,7 @@ mod cron;
 mod fullsync;
 mod info;
 mod master;
+mod psync;
 mod pubsub;
 mod replica;
 mod scripting;
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 pub use backlog::Backlog;
 pub use conf::RedisConf;
 pub use master::{ReplicaLink, ReplicaState};
+pub use psync::{psync_decision, FullResyncReason, PsyncDecision};
 pub use replica::{LinkState, MasterLink};
 
 use crate::data::{Argv, DataStats, Db};

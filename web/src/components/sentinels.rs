@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::fmt_time;
 use crate::i18n::{self, Lang};
-use crate::lab::{node_at, Lab};
+use crate::lab::Lab;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -36,7 +36,7 @@ pub fn sentinels(p: &Props) -> Html {
             s.masters
                 .values()
                 .map(|m| {
-                    let master = node_at(sim, &m.inst.host, m.inst.port).map(|id| sim.name(id)).unwrap_or_else(|| m.inst.addr());
+                    let master = sim.node_at(&m.inst.host, m.inst.port).map(|id| sim.name(id)).unwrap_or_else(|| m.inst.addr());
                     let state = if m.odown { "odown" } else if m.inst.sdown { "sdown" } else { "ok" };
                     let vote = m.leader.as_deref().map(|lead| {
                         let who = sim.nodes().iter().find(|x| matches!(&x.state, NodeState::Sentinel(o) if o.myid == lead)).map(|x| x.name.clone());
