@@ -10,6 +10,7 @@
 //! jumping clock affects it as it would a real one (TILT).
 
 mod commands;
+mod conf;
 mod down;
 mod failover;
 mod info;
