@@ -214,7 +214,13 @@ impl RedisNode {
 
     /// What this master would answer to `PSYNC <replid> <offset>` now.
     pub fn psync_decision(&self, replid: &str, offset: i64) -> PsyncDecision {
-        psync_decision(self.profile, &self.ids, self.backlog.as_ref(), replid, offset)
+        psync_decision(
+            self.profile,
+            &self.ids,
+            self.backlog.as_ref(),
+            replid,
+            offset,
+        )
     }
 
     /// Sends what accumulated during the full sync.

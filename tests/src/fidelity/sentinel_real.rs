@@ -55,7 +55,10 @@ impl RealSentinel {
     /// A Sentinel started from the sentinel.conf `conf(port)` returns, plus
     /// the lines that keep it on 127.0.0.1 with its log and files in its
     /// scratch directory.
-    pub fn start_with(name: &str, conf: impl FnOnce(u16) -> String) -> Result<RealSentinel, String> {
+    pub fn start_with(
+        name: &str,
+        conf: impl FnOnce(u16) -> String,
+    ) -> Result<RealSentinel, String> {
         let port = free_port()?;
         let dir = std::env::temp_dir().join(format!(
             "replilab-fidelity-{}-{name}-{port}",
