@@ -33,7 +33,7 @@ pub fn trace_json(sim: &Sim) -> Option<String> {
             TraceKind::Expired { key } => format!("\"type\":\"expired\",\"key\":{}", q(key)),
             TraceKind::Log { text } => format!("\"type\":\"log\",\"text\":{}", q(text)),
             TraceKind::Fault { text } => format!("\"type\":\"fault\",\"text\":{}", q(text)),
-            TraceKind::Sentinel { event } => format!("\"type\":\"sentinel\",\"event\":{}", q(event)),
+            TraceKind::Sentinel { event } => format!("\"type\":\"sentinel\",\"event\":{}", q(&event.to_string())),
             TraceKind::Ack { conn, cmd, replid, offset } => format!("\"type\":\"ack\",\"conn\":{},\"cmd\":{},\"replid\":{},\"offset\":{offset}", conn.0, q(cmd), q(replid)),
             TraceKind::Op { op, text } => format!("\"type\":\"op\",\"op\":{op},\"text\":{}", q(text)),
         };

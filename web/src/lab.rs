@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use replilab_core::net::NodeId;
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::{NodeState, Sim};
 use replilab_core::trace::{TraceEvent, TraceKind};
 
@@ -45,7 +46,13 @@ pub fn landmark(ev: &TraceEvent) -> bool {
     matches!(
         ev.kind,
         TraceKind::Role { .. } | TraceKind::Sync { .. } | TraceKind::Fault { .. }
-    ) || matches!(&ev.kind, TraceKind::Sentinel { event } if event.starts_with("+sdown") || event.starts_with("+odown") || event.starts_with("+switch-master") || event.starts_with("+convert-to-slave"))
+    ) || matches!(&ev.kind, TraceKind::Sentinel { event } if matches!(
+        event.kind,
+        SentinelEventKind::Sdown
+            | SentinelEventKind::Odown
+            | SentinelEventKind::SwitchMaster
+            | SentinelEventKind::ConvertToSlave
+    ))
 }
 
 /// What Shift+←/→ jumps to: any landmark, or events of one kind.

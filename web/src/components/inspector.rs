@@ -86,7 +86,7 @@ pub fn inspector(p: &Props) -> Html {
                 { for masters }
                 <h3>{l.t(i18n::EVENTS)}</h3>
                 <ol class="sentinel-events">
-                    { for s.events.iter().rev().take(30).map(|(t, ev)| html! { <li><span class="t">{fmt_time(*t)}</span>{" "}<code>{ev}</code></li> }) }
+                    { for s.events.iter().rev().take(30).map(|(t, ev)| html! { <li><span class="t">{fmt_time(*t)}</span>{" "}<code>{ev.to_string()}</code></li> }) }
                 </ol>
             </> }
         }

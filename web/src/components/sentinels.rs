@@ -1,6 +1,7 @@
 //! The Sentinel panel: each Sentinel's view (SDOWN/ODOWN, epoch, its vote),
 //! side by side, and their events as one stream.
 
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::NodeState;
 use replilab_core::trace::TraceKind;
 use yew::prelude::*;
@@ -65,7 +66,7 @@ pub fn sentinels(p: &Props) -> Html {
         .iter()
         .rev()
         .filter_map(|e| match &e.kind {
-            TraceKind::Sentinel { event } if !event.starts_with("+sentinel ") => Some((e.t_ms, sim.name(e.node), event.clone())),
+            TraceKind::Sentinel { event } if event.kind != SentinelEventKind::Sentinel => Some((e.t_ms, sim.name(e.node), event.to_string())),
             _ => None,
         })
         .take(60)
