@@ -15,7 +15,7 @@ use crate::sim::{Cx, Timer};
 use crate::trace::TraceKind;
 
 use super::psync::{psync_decision, FullResyncReason, PsyncDecision};
-use super::{Backlog, RedisNode, RedisTimer, ReplyTo, NULL_REPLID};
+use super::{Backlog, RedisNode, RedisTimer, ReplyTo};
 
 /// A replica's state as its master sees it (INFO shows `wait_bgsave`,
 /// `send_bulk`, `online`).
@@ -173,9 +173,7 @@ impl RedisNode {
                 }
                 // The first replica of a master without a backlog: a new history starts.
                 if self.replicas.is_empty() && self.backlog.is_none() {
-                    self.ids.replid = cx.hex40();
-                    self.ids.replid2 = NULL_REPLID.into();
-                    self.ids.second_repl_offset = -1;
+                    self.ids.new_history(cx.hex40());
                     self.create_backlog();
                 }
                 self.replicas.insert(conn, link);

@@ -253,10 +253,9 @@ impl SentinelNode {
                 let now = cx.clock_ms;
                 if let Some(m) = self.masters.get_mut(&name) {
                     m.force_failover = true;
-                    m.failover = FailoverState::WaitStart;
                     m.failover_epoch = epoch;
+                    m.set_failover(FailoverState::WaitStart, now);
                     m.failover_start_time = now;
-                    m.failover_state_change_time = now;
                 }
                 let d = self.describe(&name, Kind::Master, "");
                 self.event(cx, Ev::TryFailover, d);

@@ -28,6 +28,20 @@ pub enum FailoverState {
 }
 
 impl FailoverState {
+    /// The state a failover moves to from this one (`None` for the last).
+    pub fn next(self) -> Option<FailoverState> {
+        use FailoverState::*;
+        match self {
+            None => Some(WaitStart),
+            WaitStart => Some(SelectSlave),
+            SelectSlave => Some(SendSlaveofNoone),
+            SendSlaveofNoone => Some(WaitPromotion),
+            WaitPromotion => Some(ReconfSlaves),
+            ReconfSlaves => Some(UpdateConfig),
+            UpdateConfig => Option::None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             FailoverState::None => "none",
@@ -38,6 +52,25 @@ impl FailoverState {
             FailoverState::ReconfSlaves => "reconf_slaves",
             FailoverState::UpdateConfig => "update_config",
         }
+    }
+}
+
+impl super::Master {
+    /// Every failover state change goes through here: a failover advances
+    /// one state at a time, in order, or ends (abort, end, reset) back to
+    /// `None`; a failover in progress always has the epoch it was started in.
+    pub(crate) fn set_failover(&mut self, state: FailoverState, now: i64) {
+        assert!(
+            state == FailoverState::None || self.failover.next() == Some(state),
+            "failover states advance in order: {:?} then {state:?}",
+            self.failover
+        );
+        assert!(
+            state == FailoverState::None || self.failover_epoch > 0,
+            "a failover in progress has an epoch"
+        );
+        self.failover = state;
+        self.failover_state_change_time = now;
     }
 }
 
@@ -69,10 +102,9 @@ impl SentinelNode {
         let epoch = self.current_epoch;
         let delay = cx.rand_below(SENTINEL_MAX_DESYNC_MS) as i64;
         if let Some(m) = self.masters.get_mut(name) {
-            m.failover = FailoverState::WaitStart;
             m.failover_epoch = epoch;
+            m.set_failover(FailoverState::WaitStart, now);
             m.failover_start_time = now + delay;
-            m.failover_state_change_time = now;
         }
         self.event(cx, Ev::NewEpoch, epoch.to_string());
         let d = self.master_desc(name);
@@ -98,6 +130,9 @@ impl SentinelNode {
             return (None, 0);
         };
         if m.leader_epoch < req_epoch && current <= req_epoch {
+            // One vote per epoch: never twice in one, never in a future one.
+            assert!(m.leader_epoch < current, "one vote per epoch ({current})");
+            assert_eq!(current, req_epoch, "a vote is in the current epoch");
             m.leader = Some(req_runid.to_string());
             m.leader_epoch = current;
             if req_runid != myid {
@@ -146,9 +181,8 @@ impl SentinelNode {
 
     fn abort_failover(&mut self, name: &str, now: i64) {
         if let Some(m) = self.masters.get_mut(name) {
-            m.failover = FailoverState::None;
+            m.set_failover(FailoverState::None, now);
             m.force_failover = false;
-            m.failover_state_change_time = now;
             if let Some(p) = m.promoted.take() {
                 if let Some(r) = m.replicas.get_mut(&p) {
                     r.promoted = false;
@@ -162,8 +196,7 @@ impl SentinelNode {
 
     fn set_state(&mut self, name: &str, state: FailoverState, now: i64) {
         if let Some(m) = self.masters.get_mut(name) {
-            m.failover = state;
-            m.failover_state_change_time = now;
+            m.set_failover(state, now);
         }
     }
 
@@ -490,8 +523,7 @@ impl SentinelNode {
         m.inst = Instance::new(Kind::Master, host, port, now);
         m.replicas.clear();
         m.odown = false;
-        m.failover = FailoverState::None;
-        m.failover_state_change_time = 0;
+        m.set_failover(FailoverState::None, 0);
         m.failover_start_time = 0;
         m.force_failover = false;
         m.promoted = None;

@@ -197,8 +197,7 @@ impl SentinelNode {
             let epoch = m.failover_epoch;
             if let Some(m) = self.masters.get_mut(&w.master) {
                 m.config_epoch = epoch;
-                m.failover = FailoverState::ReconfSlaves;
-                m.failover_state_change_time = now;
+                m.set_failover(FailoverState::ReconfSlaves, now);
             }
             let d = self.who_desc(w);
             self.event(cx, Ev::PromotedSlave, d);
