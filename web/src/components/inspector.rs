@@ -5,7 +5,7 @@
 //! For a Sentinel: its view of each master; for a client: its operations.
 
 use replilab_core::net::NodeId;
-use replilab_core::redis::RedisNode;
+use replilab_core::redis::{FullResyncReason, PsyncDecision, RedisNode};
 use replilab_core::sim::{NodeState, Sim};
 use replilab_core::vecmap::sort_by_u64;
 use web_sys::HtmlSelectElement;
@@ -209,14 +209,18 @@ fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
     let verdicts: Vec<Html> = marks
         .iter()
         .map(|(name, off, _, replid)| {
-            // A reconnecting replica asks for the first byte it lacks.
-            let ok = m.psync_decision(replid, *off as i64 + 1).is_continue();
-            let text = if m.backlog.is_none() {
-                l.t(i18n::NO_BACKLOG).to_string()
-            } else if ok {
-                l.f(i18n::WOULD_PARTIAL, &[name, &(off + 1).to_string()])
-            } else {
-                l.f(i18n::WOULD_FULL, &[name, &(off + 1).to_string()])
+            // A reconnecting replica asks for the first byte it lacks;
+            // the master's own rule answers.
+            let decision = m.psync_decision(replid, *off as i64 + 1);
+            let ok = decision.is_continue();
+            let at = (off + 1).to_string();
+            let text = match decision {
+                _ if m.backlog.is_none() => l.t(i18n::NO_BACKLOG).to_string(),
+                PsyncDecision::Continue => l.f(i18n::WOULD_PARTIAL, &[name, &at]),
+                PsyncDecision::FullResync(
+                    FullResyncReason::ReplidMismatch | FullResyncReason::SecondIdOffset,
+                ) => l.f(i18n::WOULD_FULL_HISTORY, &[name, &at]),
+                PsyncDecision::FullResync(_) => l.f(i18n::WOULD_FULL, &[name, &at]),
             };
             html! { <li class={if ok { "partial" } else { "full" }} data-verdict={if ok { "partial" } else { "full" }}>{text}</li> }
         })
