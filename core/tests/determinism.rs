@@ -207,17 +207,17 @@ fn sentinel_failover_lesson_trace_is_golden() {
     );
 }
 
-const PINNED_LESSON_08: u64 = 0x2545_57f9_1aee_36c2;
+const PINNED_LESSON_08: u64 = 0x6076_a708_1df2_3cf9;
 
 const PINNED_SEEDS_1_TO_5: [u64; 5] = [
-    6876555581689621640,
-    14309849158262942332,
-    9147045532440395910,
-    15018387783072117039,
-    6254222408113946646,
+    0x416c_bdeb_fe73_fbf1,
+    0x3f76_051c_8384_48cd,
+    0x4e50_1c2a_aea8_cec5,
+    0x9378_55b0_78a6_de5a,
+    0xbc0b_f74c_0a00_a049,
 ];
 
-const PINNED_SEED_7: u64 = 9194061193208700468;
+const PINNED_SEED_7: u64 = 0x7155_ce19_1bed_d153;
 
 /// A snapshot is a clone: running a snapshot forward gives the same trace as
 /// the original, and changing the future from it forks cleanly.
