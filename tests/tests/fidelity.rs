@@ -246,3 +246,51 @@ fn cluster_slots_and_redirections_match_real_cluster_mode() {
 
 /// Documented cluster differences (docs/simplifications.md).
 const CLUSTER_ALLOWED: &[Allowed] = &[];
+
+/// sentinel.conf as the core renders it (`SentinelSpec::conf_file_lines`) is
+/// what redis-sentinel 7.0.15 writes back: started from our file and made to
+/// rewrite it (SENTINEL FLUSHCONFIG), it keeps every line, in order.
+#[test]
+fn sentinel_conf_is_what_redis_sentinel_writes_back() {
+    use replilab_core::sentinel::{MonitorSpec, SentinelSpec};
+    use replilab_harness::fidelity::sentinel_real::{real_cmd, RealSentinel};
+    let master = RealServer::start("conf-master", &[]).expect("redis-server");
+    let spare = replilab_harness::fidelity::real::free_port().expect("port");
+    let spec = SentinelSpec {
+        monitors: vec![MonitorSpec {
+            name: "mymaster".into(),
+            host: "127.0.0.1".into(),
+            port: master.port,
+            quorum: 2,
+            down_after_ms: 5_000,
+            failover_timeout_ms: 180_000,
+            parallel_syncs: 2,
+            config_epoch: 2,
+            leader_epoch: 1,
+            known_replicas: vec![("127.0.0.1".into(), spare)],
+            known_sentinels: vec![(
+                "127.0.0.1".into(),
+                spare,
+                "0123456789abcdef0123456789abcdef01234567".into(),
+            )],
+        }],
+        protected_mode: false,
+        myid: Some("fedcba9876543210fedcba9876543210fedcba98".into()),
+        current_epoch: 3,
+    };
+    let mut ours = Vec::new();
+    let sentinel = RealSentinel::start_with("conf", |port| {
+        ours = spec.conf_file_lines(port);
+        ours.iter().map(|l| format!("{l}\n")).collect()
+    })
+    .expect("redis-sentinel");
+    assert_eq!(real_cmd(sentinel.port, "SENTINEL FLUSHCONFIG"), "OK");
+    let written = sentinel.conf_file();
+    let directives: Vec<&str> = written
+        .lines()
+        .filter(|l| {
+            l.starts_with("port ") || l.starts_with("protected-mode ") || l.starts_with("sentinel ")
+        })
+        .collect();
+    assert_eq!(directives, ours, "redis-sentinel wrote:\n{written}");
+}

@@ -10,8 +10,6 @@ pub mod faults;
 pub mod i18n;
 pub mod lab;
 pub mod lessons;
-#[cfg(test)]
-mod mem_probe;
 pub mod permalink;
 pub mod route;
 pub mod state;

@@ -155,6 +155,14 @@ async fn inspector_shows_info_replication_as_redis_prints_it() {
         assert_eq!(keys.length(), 1);
         let key = keys.item(0).unwrap().dyn_into::<Element>().unwrap();
         assert_eq!(key.get_attribute("data-key").as_deref(), Some("k"));
+        // The offset tape: both replicas are in sync, so a reconnect now
+        // would resume partially (the master's own PSYNC rule says so).
+        let verdicts = el.query_selector_all("[data-verdict]").unwrap();
+        assert_eq!(verdicts.length(), 2, "one verdict per replica");
+        for i in 0..verdicts.length() {
+            let v = verdicts.item(i).unwrap().dyn_into::<Element>().unwrap();
+            assert_eq!(v.get_attribute("data-verdict").as_deref(), Some("partial"));
+        }
     }
 }
 

@@ -293,6 +293,14 @@ impl Sim {
             .position(|n| n.name == name)
             .map(|i| NodeId(i as u16))
     }
+    /// The node listening on `host:port`; `host` is an IP or a node name
+    /// (the address book every connection resolves through).
+    pub fn node_at(&self, host: &str, port: u16) -> Option<NodeId> {
+        self.addr_book
+            .by_addr
+            .get(&(host.to_string(), port))
+            .copied()
+    }
     pub fn name(&self, id: NodeId) -> String {
         self.nodes
             .get(id.0 as usize)

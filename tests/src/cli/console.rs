@@ -215,7 +215,7 @@ impl Console {
             .iter()
             .filter_map(|e| {
                 let text = match &e.kind {
-                    TraceKind::Sentinel { event } => event.clone(),
+                    TraceKind::Sentinel { event } => event.to_string(),
                     TraceKind::Sync {
                         replica,
                         full,

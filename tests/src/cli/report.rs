@@ -5,6 +5,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use replilab_core::scenario::{self, RunResult, Scenario};
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::{NodeState, Sim};
 use replilab_core::timeline::{Session, Source};
 use replilab_core::trace::TraceKind;
@@ -45,7 +46,9 @@ pub fn key_events(sim: &Sim) -> Vec<(u64, String, String)> {
                         sim.name(*replica)
                     )
                 }
-                TraceKind::Sentinel { event } if !event.starts_with("+monitor") => event.clone(),
+                TraceKind::Sentinel { event } if event.kind != SentinelEventKind::Monitor => {
+                    event.to_string()
+                }
                 TraceKind::Exec { client, cmd, reply } if client == "console" => {
                     format!("> {cmd}\n{reply}")
                 }

@@ -112,7 +112,7 @@ pub fn narrate(ui: &UseReducerHandle<UiState>, session: &SessionRef, narrated: &
         }
         if let Some(e) = trace[from..].iter().rev().find(|e| landmark(e)) {
             let text = match &e.kind {
-                TraceKind::Sentinel { event } => event.clone(),
+                TraceKind::Sentinel { event } => event.to_string(),
                 TraceKind::Fault { text } => text.clone(),
                 TraceKind::Role { role } => format!("role {role}"),
                 TraceKind::Sync { replica, full, .. } => format!(

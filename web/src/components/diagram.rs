@@ -7,6 +7,7 @@
 //! `MAX_ARROWS` arrows, so a run of 100k events costs what its window costs.
 
 use replilab_core::msg::MsgKind;
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::trace::TraceKind;
 use replilab_core::vecmap::sort_by_u64;
 use yew::prelude::*;
@@ -226,7 +227,7 @@ pub fn diagram(p: &Props) -> Html {
                     <rect class={classes!("mark", "sync", full.then_some("full"))} x="-5" y="-5" width="10" height="10" />
                 </g>
             }),
-            TraceKind::Sentinel { event } if visible && !event.starts_with("+sentinel ") && !event.starts_with("+slave ") => marks.push(html! {
+            TraceKind::Sentinel { event } if visible && !matches!(event.kind, SentinelEventKind::Sentinel | SentinelEventKind::Slave) => marks.push(html! {
                 <g key={start + i} transform={format!("translate({:.1},{:.1})", x(e.t_ms), y(e.node.0))}>
                     <title>{format!("{} · {}: {}", fmt_time(e.t_ms), nm(e.node.0), event)}</title>
                     <circle class="mark sentinel" r="3.5" />

@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use super::group;
 use crate::i18n::{self, Lang};
-use crate::lab::{node_at, role_of, status, Lab, Role};
+use crate::lab::{role_of, status, Lab, Role};
 use crate::state::Menu;
 
 #[derive(Properties, PartialEq)]
@@ -157,7 +157,7 @@ pub fn topology(p: &Props) -> Html {
         let (target, state) = match &slot.state {
             NodeState::Redis(r) => match &r.master {
                 Some(m) => (
-                    node_at(sim, &m.host, m.port),
+                    sim.node_at(&m.host, m.port),
                     match m.state {
                         LinkState::Connected => "online",
                         LinkState::Transfer { .. } => "sync",
@@ -169,7 +169,7 @@ pub fn topology(p: &Props) -> Html {
             },
             NodeState::Down => match &slot.spec {
                 NodeSpec::Redis(s) => (
-                    s.replicaof.as_ref().and_then(|(h, p)| node_at(sim, h, *p)),
+                    s.replicaof.as_ref().and_then(|(h, p)| sim.node_at(h, *p)),
                     "down",
                 ),
                 _ => (None, ""),
@@ -246,7 +246,7 @@ pub fn topology(p: &Props) -> Html {
     for &id in &ids {
         if let Some(NodeState::Sentinel(s)) = sim.node(id).map(|n| &n.state) {
             for m in s.masters.values() {
-                if let Some(mid) = node_at(sim, &m.inst.host, m.inst.port) {
+                if let Some(mid) = sim.node_at(&m.inst.host, m.inst.port) {
                     if let (Some(&a), Some(&b)) = (pos.get(id.0 as usize), pos.get(mid.0 as usize))
                     {
                         let (a, b) = trim(a, b, 18.0, 20.0);
@@ -291,14 +291,14 @@ pub fn topology(p: &Props) -> Html {
                 if let Some(m) = r
                     .master
                     .as_ref()
-                    .and_then(|m| node_at(sim, &m.host, m.port))
+                    .and_then(|m| sim.node_at(&m.host, m.port))
                 {
                     related.push((m.0.min(id.0), m.0.max(id.0)));
                 }
             }
             Some(NodeState::Sentinel(s)) => {
                 for m in s.masters.values() {
-                    if let Some(mid) = node_at(sim, &m.inst.host, m.inst.port) {
+                    if let Some(mid) = sim.node_at(&m.inst.host, m.inst.port) {
                         related.push((mid.0.min(id.0), mid.0.max(id.0)));
                     }
                 }
@@ -307,7 +307,7 @@ pub fn topology(p: &Props) -> Html {
                 if let Some(t) = c
                     .master_addr
                     .as_ref()
-                    .and_then(|(h, p)| node_at(sim, h, *p))
+                    .and_then(|(h, p)| sim.node_at(h, *p))
                 {
                     related.push((t.0.min(id.0), t.0.max(id.0)));
                 }
