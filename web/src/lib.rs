@@ -13,6 +13,7 @@ pub mod lessons;
 #[cfg(test)]
 mod mem_probe;
 pub mod permalink;
+pub mod picker;
 pub mod route;
 pub mod sandbox;
 pub mod session;

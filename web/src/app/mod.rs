@@ -223,7 +223,7 @@ pub fn app() -> Html {
             <div class={classes!("app", "landing-app")}>
                 {header}{ for banner }
                 if matches!(*route, Route::Loading) {
-                    <main class="landing loading"><p class="lede" aria-busy="true">{l.t(i18n::LOADING_LESSON)}</p></main>
+                    {Html::from_html_unchecked(crate::picker::loading(l).into())}
                 } else {
                     <Landing lang={l} />
                 }
