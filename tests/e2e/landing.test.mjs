@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appTest, SUB_PATH, waitReady } from './helpers.mjs';
+import { appTest, screenshot, SUB_PATH, waitReady } from './helpers.mjs';
 
 const LESSONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../static/lessons');
 const IDS = readdirSync(LESSONS).filter((f) => f.endsWith('.toml')).sort()
@@ -54,14 +54,15 @@ appTest('the served index.html holds every lesson card, in both languages, escap
   assert.ok(script > 0 && script < html.indexOf('rel="stylesheet"'), 'boot script before the stylesheet');
   assert.match(html, new RegExp(`"${ID}":"lessons/02-first-full-sync-[0-9a-f]{16}\\.json"`));
   // Lesson text is escaped: no tag comes from a lesson file (every "<" in a card is ours).
-  const cards = html.slice(html.indexOf('<ul class="cards">'), html.indexOf('</ul>'));
+  const ul = '<ul class="cards">';
+  const cards = html.slice(html.indexOf(ul) + ul.length, html.indexOf('</ul>'));
   const tags = new Set([...cards.matchAll(/<\/?([a-z0-9]+)/g)].map((m) => m[1]));
   assert.deepEqual([...tags].sort(), ['a', 'h3', 'li', 'p', 'span']);
 });
 
 for (const subPath of ['/', SUB_PATH]) {
   appTest(`the static picker shows before the wasm, and a card clicked then opens (at ${subPath})`, { subPath },
-    async ({ page, url, problems, shot }) => {
+    async ({ page, url, problems }) => {
       const wasm = await holdWasm(page);
       const json = [];
       page.on('request', (r) => { if (r.url().endsWith('.json')) json.push(r.url()); });
@@ -70,7 +71,7 @@ for (const subPath of ['/', SUB_PATH]) {
       assert.deepEqual(s.cards, IDS.concat('sandbox'), 'the English cards, from static HTML');
       assert.ok(s.styled && !s.app && s.loading.length === 0 && s.lang === 'en', JSON.stringify(s));
       const box = await page.locator(`a.lesson-card[data-lesson="${ID}"] >> visible=true`).boundingBox();
-      if (subPath === '/') await shot('static-en');
+      if (subPath === '/') await screenshot(page, 'landing-static-en');
       // A click before the wasm has loaded: "Loading…" at once, the lesson's JSON preloaded.
       await page.click(`a.lesson-card[data-lesson="${ID}"] >> visible=true`);
       assert.ok(page.url().endsWith(`#lesson=${ID}`));
@@ -89,17 +90,17 @@ for (const subPath of ['/', SUB_PATH]) {
       await page.waitForSelector(`a.lesson-card[data-lesson="${ID}"]`);
       const after = await page.locator(`a.lesson-card[data-lesson="${ID}"]`).boundingBox();
       for (const k of ['x', 'y', 'width', 'height']) assert.ok(Math.abs(after[k] - box[k]) < 0.5, `${k}: ${box[k]} → ${after[k]}`);
-      if (subPath === '/') await shot('mounted-en');
+      if (subPath === '/') await screenshot(page, 'landing-mounted-en');
     });
 }
 
-appTest('the static picker follows lang=, and the mounted one matches it', {}, async ({ page, url, problems, shot }) => {
+appTest('the static picker follows lang=, and the mounted one matches it', {}, async ({ page, url, problems }) => {
   const wasm = await holdWasm(page);
   await page.goto(`${url}#lang=zh`, { waitUntil: 'domcontentloaded' });
   const s = await shown(page);
   assert.deepEqual([s.lang, s.h2, s.cards.length], ['zh-CN', ['课程'], IDS.length + 1], JSON.stringify(s));
   const box = await page.locator('a.lesson-card >> visible=true').first().boundingBox();
-  await shot('static-zh');
+  await screenshot(page, 'landing-static-zh');
   wasm.release();
   await waitReady(page, problems);
   const m = await shown(page);
@@ -107,7 +108,7 @@ appTest('the static picker follows lang=, and the mounted one matches it', {}, a
   assert.equal(await page.getAttribute('button[data-lang="zh"]', 'aria-pressed'), 'true');
   const after = await page.locator('a.lesson-card').first().boundingBox();
   assert.deepEqual(after, box, 'no layout shift when the app mounts');
-  await shot('mounted-zh');
+  await screenshot(page, 'landing-mounted-zh');
 });
 
 for (const hash of [`#lesson=${ID}`, `#lesson=${ID}&lang=zh&embed=1`]) {

@@ -19,7 +19,9 @@ export async function emulatedPage(browser) {
 
 /**
  * Checked on every animation frame from the document's creation (a frame runs only when the
- * page may paint: not while the stylesheet still blocks rendering), ms since navigation:
+ * page may paint: not while the stylesheet still blocks rendering). Each figure is ms since
+ * navigation at the frame after the one in which the condition first held, i.e. once the
+ * frame showing it has been drawn:
  *  - picker: a lesson card is laid out with the stylesheet applied (display: flex);
  *  - mounted: the wasm app has replaced the static markup (no .boot left, an .app there);
  *  - ready: body[data-ready="1"], which the app sets once it shows what the URL asked for;
@@ -38,12 +40,19 @@ function observe() {
     const play = document.querySelector('button#play');
     return ready() && !!play && !play.disabled && !!document.querySelector('#topology .nodes > *');
   };
+  const checks = {
+    picker: flexCard,
+    mounted: () => !!document.querySelector('.app') && !document.querySelector('.boot'),
+    ready,
+    interactive: usable,
+  };
+  const seen = {};
   const frame = () => {
     const now = performance.now();
-    if (m.picker === undefined && flexCard()) m.picker = now;
-    if (m.mounted === undefined && document.querySelector('.app') && !document.querySelector('.boot')) m.mounted = now;
-    if (m.ready === undefined && ready()) m.ready = now;
-    if (m.interactive === undefined && usable()) m.interactive = now;
+    for (const [k, holds] of Object.entries(checks)) {
+      if (seen[k] && m[k] === undefined) m[k] = now;
+      else if (!seen[k] && holds()) seen[k] = true;
+    }
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
