@@ -6,6 +6,7 @@
 // The loading phases (picker, first_lesson) run under network and CPU emulation (load.mjs);
 // the server then compresses as a web server would (gzip, BUDGET_GZIP=0: uncompressed).
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launchChromium } from '../helpers.mjs';
@@ -51,7 +52,7 @@ try {
   if (want('picker') || want('first_lesson')) {
     console.log(`(loading: ${NETWORK.downloadThroughput * 8 / 1e6} Mbit/s down, ${NETWORK.latency} ms round trip, ` +
       `CPU ${CPU_SLOWDOWN}× slower; files served ${GZIP ? 'gzip-compressed (Content-Encoding: gzip, level 9)' : 'uncompressed'}; ` +
-      `median of ${LOADS} cold loads)`);
+      `median of ${LOADS} cold loads; machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
   }
   if (want('picker')) {
     await landingLoad(browser, server.url, SEED001); // warms the OS file cache only; not counted

@@ -6,7 +6,8 @@
 import { openPage } from './page.mjs';
 
 export const NETWORK = { offline: false, latency: 60, downloadThroughput: 9e6 / 8, uploadThroughput: -1 };
-export const CPU_SLOWDOWN = 4;
+/** The budget's 4×; BUDGET_CPU_SLOWDOWN=1 shows what the machine itself does (not a budget run). */
+export const CPU_SLOWDOWN = Number(process.env.BUDGET_CPU_SLOWDOWN ?? 4);
 
 /** A page under the emulation; the same shape as openPage's. */
 export async function emulatedPage(browser) {
