@@ -38,18 +38,18 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', 
  * With subPath (e.g. "/course/lab/"), copies dist/ to <tmp><subPath> and serves <tmp>,
  * so the page lives at <origin><subPath>. With gzip, text and wasm files go out gzipped
  * (level 9, Content-Encoding: gzip) to a client that accepts it, as most web servers do.
- * Returns { origin, url, close }.
+ * `dir` serves another folder instead. Returns { origin, url, close }.
  */
-export async function serveDist({ subPath = '/', gzip = false } = {}) {
+export async function serveDist({ subPath = '/', gzip = false, dir = DIST } = {}) {
   const gzipped = new Map();
-  assert.ok(statSync(path.join(DIST, 'index.html'), { throwIfNoEntry: false }),
-    `${DIST}/index.html is missing: build first (trunk build --release --offline)`);
-  let root = DIST;
+  assert.ok(statSync(path.join(dir, 'index.html'), { throwIfNoEntry: false }),
+    `${dir}/index.html is missing: build first (trunk build --release --offline)`);
+  let root = dir;
   let tmp;
   if (subPath !== '/') {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'replilab-e2e-'));
     root = tmp;
-    cpSync(DIST, path.join(tmp, subPath), { recursive: true });
+    cpSync(dir, path.join(tmp, subPath), { recursive: true });
   }
   const server = http.createServer((req, res) => {
     let pathname;

@@ -5,12 +5,12 @@
 // Run through tests/scripts/budget.sh, which builds dist/ first and judges the page weight.
 // The loading phases (picker, first_lesson) run under network and CPU emulation (load.mjs);
 // the server then compresses as a web server would (gzip, BUDGET_GZIP=0: uncompressed).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launchChromium } from '../helpers.mjs';
-import { CPU_SLOWDOWN, NETWORK, landingLoad, lessonLoad } from './load.mjs';
+import { CPU_SLOWDOWN, NETWORK, floorLoad, landingLoad, lessonLoad } from './load.mjs';
 import { memoryAt, playFrames, playThenMemory, scrubRun } from './measure.mjs';
 import { PROFILING } from './profile.mjs';
 import { figure, median, memory, percentile, MB } from './page.mjs';
@@ -55,12 +55,28 @@ try {
       `median of ${LOADS} cold loads; machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
   }
   if (want('picker')) {
-    await landingLoad(browser, server.url, SEED001); // warms the OS file cache only; not counted
+    // Each load of the page is followed by one of a one-line page (no stylesheet, no script):
+    // its first paint is what this machine allows right now, under the same emulation.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'replilab-floor-'));
+    writeFileSync(path.join(dir, 'index.html'), '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
+      '<title>floor</title><link rel="icon" href="data:,"></head><body><p>One line of text.</p></body></html>');
+    const floor = await serveDist({ gzip: GZIP, dir });
     const loads = [];
-    for (let i = 0; i < LOADS; i++) loads.push(await landingLoad(browser, server.url, SEED001));
+    const floors = [];
+    try {
+      await landingLoad(browser, server.url, SEED001); // warms the OS file cache only; not counted
+      for (let i = 0; i < LOADS; i++) {
+        loads.push(await landingLoad(browser, server.url, SEED001));
+        floors.push(await floorLoad(browser, floor.url));
+      }
+    } finally {
+      await floor.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
     const col = (k) => loads.map((l) => l[k]);
     budget('picker_visible_ms', median(col('picker')), 'ms (a lesson card drawn, styled)', 500, { atMost: true });
     info('picker_visible_max_ms', Math.max(...col('picker')), 'ms');
+    info('picker_floor_ms', median(floors), 'ms (first paint of a one-line page, loads alternating with the above: what the machine allows now)');
     info('picker_before_wasm', loads.filter((l) => l.picker < l.wasmEnd).length, `of ${LOADS} loads drew the picker before the wasm had downloaded`);
     info('picker_first_contentful_paint_ms', median(col('fcp')), 'ms');
     info('picker_wasm_fetched_ms', median(col('wasmEnd')), 'ms');

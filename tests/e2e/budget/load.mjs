@@ -116,3 +116,24 @@ export async function lessonLoad(browser, url, id) {
     await close();
   }
 }
+
+/**
+ * What this machine can do under the same emulation: the first contentful paint of a
+ * one-paragraph page (no stylesheet, no script), served the same way. Not a budget: it shows
+ * how much of picker_visible_ms is the browser starting a page at all on a busy machine.
+ */
+export async function floorLoad(browser, url) {
+  const { page, problems, close } = await emulatedPage(browser);
+  try {
+    await page.goto(url, { waitUntil: 'load' });
+    const fcp = await page.evaluate(() => new Promise((resolve) => {
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') resolve(e.startTime);
+      }).observe({ type: 'paint', buffered: true });
+    }));
+    if (problems.length) throw new Error(problems.join('\n'));
+    return fcp;
+  } finally {
+    await close();
+  }
+}
