@@ -51,7 +51,7 @@ impl Lang {
     }
     /// A built-in (English, 简体中文) pair in this language (falls back to
     /// the other if empty).
-    pub fn pair(self, (en, zh): (&'static str, &'static str)) -> &'static str {
+    pub fn pair<'a>(self, (en, zh): (&'a str, &'a str)) -> &'a str {
         let (a, b) = match self {
             Lang::En => (en, zh),
             Lang::Zh => (zh, en),

@@ -11,5 +11,6 @@ pub mod i18n;
 pub mod lab;
 pub mod lessons;
 pub mod permalink;
+pub mod picker;
 pub mod route;
 pub mod state;
