@@ -10,6 +10,13 @@
 //!    HTML + CSS before any wasm has loaded: `web/boot.js` inline (language,
 //!    theme, and a preload of the lesson the URL names), and the picker as
 //!    `picker::boot` renders it. The wasm's landing is the same string.
+//!  - `$OUT_DIR/lesson_files.rs`: each TOML file and its JSON, for the web
+//!    crate's tests only (`web/tests/lesson_json.rs`), not in the page.
+//!
+//! The page decodes the JSON with the scenario's own `Deserialize` through
+//! `serde_wasm_bindgen` (`lessons::decode`): a JavaScript number holds
+//! integers exactly only up to 2^53, so a lesson with a larger one (a seed)
+//! is indexed as an error rather than opened with another number.
 //!
 //! No TOML parser in the wasm (~60 KB gzipped less), no lesson bodies in it
 //! either, and a new lesson file appears on the landing page on the next
@@ -53,6 +60,9 @@ fn main() {
     // Loaded lessons (or errors), and each lesson's JSON file for boot.js.
     let mut loaded = Vec::new();
     let mut files_js = serde_json::Map::new();
+    let mut files_rs = String::from(
+        "/// (file name, TOML, JSON) of every lesson that loads, sorted by file name.\npub static LESSON_FILES: &[(&str, &str, &str)] = &[\n",
+    );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let name = f
@@ -63,13 +73,23 @@ fn main() {
         let src = std::fs::read_to_string(f).unwrap_or_default();
         let entry = match replilab_core::scenario::parse(&src) {
             Ok(s) => match serde_json::to_value(&s) {
+                Ok(v) if !js_exact(&v) => Err(
+                    "an integer beyond 2^53 (9007199254740991) cannot reach the page exactly"
+                        .to_string(),
+                ),
                 Ok(mut v) => {
                     // Absent is None: dropping nulls halves the file.
                     strip_nulls(&mut v);
                     let json = v.to_string();
                     let url = format!("lessons/{stem}-{:016x}.json", fnv1a(json.as_bytes()));
-                    std::fs::write(json_dir.join(&url["lessons/".len()..]), &json)
-                        .expect("OUT_DIR is writable");
+                    let path = json_dir.join(&url["lessons/".len()..]);
+                    std::fs::write(&path, &json).expect("OUT_DIR is writable");
+                    let _ = writeln!(
+                        files_rs,
+                        "    ({name:?}, include_str!({:?}), include_str!({:?})),",
+                        f.display().to_string(),
+                        path.display().to_string()
+                    );
                     files_js.insert(s.id.clone(), url.clone().into());
                     let _ = writeln!(
                         out,
@@ -127,6 +147,22 @@ fn main() {
     .expect("OUT_DIR is writable");
     std::fs::write(out_dir.join("boot-body.html"), picker::boot(&entries))
         .expect("OUT_DIR is writable");
+    files_rs.push_str("];\n");
+    std::fs::write(out_dir.join("lesson_files.rs"), files_rs).expect("OUT_DIR is writable");
+}
+
+/// Every integer in `v` is one a JavaScript number holds exactly.
+fn js_exact(v: &serde_json::Value) -> bool {
+    const MAX: u64 = (1 << 53) - 1;
+    match v {
+        serde_json::Value::Number(n) => {
+            n.as_u64().map_or(true, |u| u <= MAX)
+                && n.as_i64().map_or(true, |i| i.unsigned_abs() <= MAX)
+        }
+        serde_json::Value::Object(m) => m.values().all(js_exact),
+        serde_json::Value::Array(a) => a.iter().all(js_exact),
+        _ => true,
+    }
 }
 
 /// FNV-1a, 64 bits: names each JSON file by its content, so a cached copy

@@ -8,7 +8,7 @@ pub mod cluster;
 pub mod cowmap;
 pub mod data;
 pub mod demo;
-pub mod json;
+pub mod export;
 pub mod msg;
 pub mod net;
 pub mod profile;

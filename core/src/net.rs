@@ -10,9 +10,7 @@
 //! connection is closed first. Timeouts are the nodes' business (repl-timeout,
 //! down-after-milliseconds), exactly as in real deployments.
 
-use std::collections::VecDeque;
-
-use crate::vecmap::{VecMap, VecSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -178,9 +176,9 @@ impl Conns {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Net {
     pub default_link: LinkCfg,
-    links: VecMap<(NodeId, NodeId), LinkCfg>,
+    links: BTreeMap<(NodeId, NodeId), LinkCfg>,
     /// Directed cuts: traffic from .0 to .1 cannot pass.
-    cuts: VecSet<(NodeId, NodeId)>,
+    cuts: BTreeSet<(NodeId, NodeId)>,
     pub conns: Conns,
     next_conn: u32,
 }

@@ -1,11 +1,17 @@
 //! `VecMap` / `VecSet`: ordered maps and sets kept as a sorted `Vec`.
 //!
-//! For the many small maps of the core (per connection, per node, per
-//! Sentinel, pub/sub channels, held traffic): each `BTreeMap<K, V>` type costs
-//! 5–13 KB of wasm, a `VecMap` a fraction of that. Iteration is in key order,
-//! exactly like the `BTreeMap` it replaces, so traces do not change. Inserting
-//! and removing are O(n): never use it for something that can grow large
-//! (the keyspace stays a `BTreeMap`).
+//! Used only where `bash tests/scripts/bench.sh` shows them beating
+//! `BTreeMap` (callgrind instruction counts, 100k writes; each figure is
+//! what `BTreeMap`s there cost in addition, measured per file): a server's
+//! replicas, clients and Pub/Sub subscriptions (`redis/mod.rs`, +0.8% to
+//! +1.6% per workload), a Sentinel's masters, instances, links, clients and
+//! subscriptions (`sentinel/mod.rs`, +1.3% on seed 001), and the console's
+//! replies (`sim/mod.rs`, +2.7% on the replication workload). Everywhere else
+//! the core uses `BTreeMap` (no benchmark showed a difference, or it favoured
+//! `BTreeMap`). Iteration is in key order, exactly like a `BTreeMap`, so
+//! traces do not depend on the choice. Inserting and removing are O(n) (O(1)
+//! at the end): never use it for something that can grow large with keys in
+//! any order (the keyspace stays a `BTreeMap`).
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -318,24 +324,6 @@ impl<K: Ord> FromIterator<K> for VecSet<K> {
     }
 }
 
-/// A stable sort by a `u64` key. Every caller shares one sort
-/// instantiation (`[(u64, u32)]::sort_unstable`, the key then the index):
-/// each `sort_by_key` on another type costs ~2-3 KB of wasm.
-pub fn sort_by_u64<T>(v: &mut Vec<T>, key: impl Fn(&T) -> u64) {
-    let mut keyed: Vec<(u64, u32)> = v
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (key(x), i as u32))
-        .collect();
-    keyed.sort_unstable();
-    let mut items: Vec<Option<T>> = v.drain(..).map(Some).collect();
-    v.extend(
-        keyed
-            .iter()
-            .filter_map(|&(_, i)| items.get_mut(i as usize).and_then(Option::take)),
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,17 +360,6 @@ mod tests {
         assert!(a.keys().eq(b.keys()));
         assert_eq!(a.pop_first(), b.pop_first());
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
-    }
-
-    #[test]
-    fn sort_by_u64_is_a_stable_sort() {
-        let mut v: Vec<(u64, char)> = (0..200u64)
-            .map(|i| (i * 7919 % 13, char::from(b'a' + (i % 26) as u8)))
-            .collect();
-        let mut w = v.clone();
-        sort_by_u64(&mut v, |p| p.0);
-        w.sort_by_key(|p| p.0);
-        assert_eq!(v, w);
     }
 
     #[test]

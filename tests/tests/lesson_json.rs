@@ -1,6 +1,9 @@
-//! The page decodes each lesson from the JSON `web/build.rs` writes with
-//! serde (`core/src/scenario/from_json.rs`, no serde in the wasm). Every
-//! lesson, and a scenario with every field set, must come back equal.
+//! The page fetches each lesson as the JSON `web/build.rs` writes with serde
+//! (nulls dropped) and decodes it with the scenario's own `Deserialize`, the
+//! one the TOML loader uses (`scenario::decode`; in the page through
+//! `serde_wasm_bindgen`, `web/tests/lesson_json.rs`). Here, natively, through
+//! serde_json both ways: every lesson, and a scenario with every field set,
+//! must come back equal, and a wrong file must be an error naming its field.
 
 use std::path::PathBuf;
 
@@ -10,10 +13,10 @@ use replilab_core::scenario::format::{
     toml_value::Value, ActionDef, Expect, Kind, LinkDef, MonitorDef, Network, NodeDef, Predict,
     Step, Text,
 };
-use replilab_core::scenario::{self, scenario_from_json, Scenario};
+use replilab_core::scenario::{self, Scenario};
 
 /// As `web/build.rs` writes it: serde's JSON without its nulls.
-fn to_json(s: &Scenario) -> String {
+fn to_value(s: &Scenario) -> serde_json::Value {
     fn strip(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(m) => {
@@ -26,7 +29,11 @@ fn to_json(s: &Scenario) -> String {
     }
     let mut v = serde_json::to_value(s).unwrap();
     strip(&mut v);
-    v.to_string()
+    v
+}
+
+fn decode(json: &str) -> Result<Scenario, String> {
+    scenario::decode(&mut serde_json::Deserializer::from_str(json))
 }
 
 #[test]
@@ -37,7 +44,8 @@ fn every_lesson_round_trips() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "toml") {
             let s = scenario::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            assert_eq!(scenario_from_json(&to_json(&s)), Ok(s), "{}", p.display());
+            let json = to_value(&s).to_string();
+            assert_eq!(decode(&json), Ok(s), "{}", p.display());
             n += 1;
         }
     }
@@ -139,7 +147,8 @@ fn everything() -> Scenario {
         summary: text("Summary"),
         source: "seed 001".into(),
         minutes: 12,
-        seed: u64::MAX,
+        // The largest integer a JavaScript number holds exactly.
+        seed: (1 << 53) - 1,
         duration_s: 90,
         profile: "3.0".into(),
         network: Network {
@@ -216,34 +225,66 @@ fn everything() -> Scenario {
     }
 }
 
+/// `web/tests/lesson_json.rs` decodes this file in the browser: it must be
+/// `everything()` as `web/build.rs` would write it. After a format change,
+/// `REPLILAB_BLESS=1 cargo test -p replilab-harness --test lesson_json` rewrites it.
+const FIXTURE: &str = "fixtures/every-field.json";
+
 #[test]
 fn a_scenario_with_every_field_set_round_trips() {
     let s = everything();
-    let json = to_json(&s);
-    assert_eq!(scenario_from_json(&json), Ok(s));
+    let json = to_value(&s).to_string();
+    assert_eq!(decode(&json), Ok(s.clone()));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+    let pretty = serde_json::to_string_pretty(&to_value(&s)).unwrap() + "\n";
+    if std::env::var_os("REPLILAB_BLESS").is_some() {
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == pretty,
+        "tests/{FIXTURE} is out of date (REPLILAB_BLESS=1 rewrites it)"
+    );
+    assert_eq!(decode(&on_disk), Ok(s));
 }
 
 #[test]
 fn a_wrong_file_is_a_clear_error() {
-    let json = to_json(&everything());
+    let json = to_value(&everything()).to_string();
     let cases = [
         (
             json.replacen("\"kind\":\"client\"", "\"kind\":\"robot\"", 1),
-            "kind: unknown value \"robot\"",
+            "node[0].kind: unknown variant `robot`, expected one of `redis`, `sentinel`, `client`",
         ),
         (
             json.replacen("\"quorum\":2", "\"quorum\":\"2\"", 1),
-            "quorum: expected a number",
+            "node[0].monitor.quorum: invalid type: string \"2\", expected u32",
+        ),
+        (
+            json.replacen("\"port\":6390", "\"port\":70000", 1),
+            "node[0].port: invalid value: integer `70000`, expected u16",
+        ),
+        (
+            json.replacen("\"kind\":\"hot_copies\"", "\"kind\":\"cold\"", 1),
+            "node[0].cluster_workload.kind: unknown variant `cold`",
         ),
         (
             json.replacen("\"id\":\"all-fields\",", "", 1),
-            "missing field \"id\"",
+            "missing field `id`",
         ),
-        (json[..json.len() / 2].to_string(), "JSON: "),
-        ("{\"id\": \"x\", \"nodes\": 3}".to_string(), "missing field"),
+        (json[..json.len() / 2].to_string(), "EOF while parsing"),
+        (
+            "{\"id\": \"x\", \"node\": 3}".to_string(),
+            "node: invalid type: integer `3`, expected a sequence",
+        ),
+        ("{\"id\": \"x\"}".to_string(), "missing field `format`"),
+        (
+            "3".to_string(),
+            "invalid type: integer `3`, expected struct Scenario",
+        ),
     ];
     for (text, want) in cases {
-        let e = scenario_from_json(&text).unwrap_err();
+        let e = decode(&text).unwrap_err();
         assert!(e.contains(want), "{e:?} lacks {want:?}");
     }
 }

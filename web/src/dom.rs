@@ -1,6 +1,7 @@
 //! The few browser services the page uses, each failing quietly: storage,
 //! the URL hash, the clipboard, downloads, and messages to an embedding page.
 
+use replilab_core::export::{Embed, EmbedMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 
@@ -105,20 +106,23 @@ pub fn download(name: &str, mime: &str, text: &str) {
     .forget();
 }
 
-/// Tells an embedding page what happened: `{source: "replilab", type, ...}`.
-pub fn post_parent(kind: &str, fields: &[(&str, JsValue)]) {
+/// Tells an embedding page what happened: `{source: "replilab", type, ...}`
+/// (`replilab_core::export::EmbedMessage`).
+pub fn post_parent(event: Embed) {
     let Some(w) = window() else { return };
     let Ok(Some(parent)) = w.parent() else { return };
     if parent == w {
         return;
     }
-    let msg = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&msg, &"source".into(), &"replilab".into());
-    let _ = js_sys::Reflect::set(&msg, &"type".into(), &kind.into());
-    for (k, v) in fields {
-        let _ = js_sys::Reflect::set(&msg, &(*k).into(), v);
+    if let Ok(msg) = embed_message(event) {
+        let _ = parent.post_message(&msg, "*");
     }
-    let _ = parent.post_message(&msg, "*");
+}
+
+/// The message as a plain JS object (JSON-compatible: maps as objects).
+pub fn embed_message(event: Embed) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    use serde::Serialize as _;
+    EmbedMessage::from(event).serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
 
 pub fn focus(id: &str) {

@@ -2,7 +2,8 @@
 //! with the core's loader and ships each as a JSON file in `dist/lessons/`;
 //! the wasm holds only the index below (ids and JSON files) and the landing
 //! view's HTML (`LANDING_HTML`, rendered by `picker` at build time), and
-//! fetches a lesson's JSON, by a relative URL, when it is opened. A file
+//! fetches a lesson's JSON, by a relative URL, when it is opened, and decodes
+//! it with serde (`decode`). A file
 //! that does not load is listed with its error instead of breaking the page.
 
 use std::cell::RefCell;
@@ -75,9 +76,15 @@ async fn fetch_json(url: &str) -> Result<Scenario, String> {
     if !resp.ok() {
         return Err(format!("{url}: HTTP {}", resp.status()));
     }
-    let text = JsFuture::from(resp.text().map_err(js_err)?)
+    // The browser parses the JSON (a syntax error rejects the promise).
+    let value = JsFuture::from(resp.json().map_err(js_err)?)
         .await
-        .map_err(js_err)?;
-    let text = text.as_string().unwrap_or_default();
-    replilab_core::scenario::scenario_from_json(&text).map_err(|e| format!("{url}: {e}"))
+        .map_err(|e| format!("{url}: {}", js_err(e)))?;
+    decode(value).map_err(|e| format!("{url}: {e}"))
+}
+
+/// A lesson from its parsed JSON (`Response::json()`, or `JSON.parse`),
+/// through the scenario's own `Deserialize` (the one the TOML loader uses).
+pub fn decode(value: wasm_bindgen::JsValue) -> Result<Scenario, String> {
+    replilab_core::scenario::decode(serde_wasm_bindgen::Deserializer::from(value))
 }

@@ -51,7 +51,7 @@ pub struct Report {
     pub final_master: Option<String>,
     pub acked_writes: u64,
     /// Acknowledged writes per client.
-    pub acked_by_client: crate::vecmap::VecMap<String, u64>,
+    pub acked_by_client: std::collections::BTreeMap<String, u64>,
     pub surviving_writes: u64,
     pub lost_writes: Vec<LostWrite>,
     pub stale_reads: Vec<BadRead>,
@@ -75,7 +75,7 @@ impl Report {
 
 /// The master every healthy Sentinel agrees on, else the only master with replicas.
 pub fn final_master(sim: &Sim) -> Option<NodeId> {
-    let mut votes: crate::vecmap::VecMap<(String, u16), u32> = Default::default();
+    let mut votes: std::collections::BTreeMap<(String, u16), u32> = Default::default();
     for n in sim.nodes() {
         if let NodeState::Sentinel(s) = &n.state {
             for m in s.masters.values() {
@@ -106,7 +106,7 @@ pub fn final_master_for(sim: &Sim, c: &crate::client::ClientNode) -> Option<Node
     use crate::client::Routing;
     match &c.spec.routing {
         Routing::Sentinel { master, .. } => {
-            let mut votes: crate::vecmap::VecMap<(String, u16), u32> = Default::default();
+            let mut votes: std::collections::BTreeMap<(String, u16), u32> = Default::default();
             for n in sim.nodes() {
                 if let NodeState::Sentinel(s) = &n.state {
                     if let Some(m) = s.masters.get(master) {

@@ -4,7 +4,7 @@
 //! all of them; the races between them are real, because every buyer's
 //! commands travel the network and interleave on the server.
 
-use crate::vecmap::VecMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -148,7 +148,7 @@ pub struct Buyers {
     pub stats: SaleStats,
     setup: Option<ConnId>,
     buyers: Vec<Buyer>,
-    by_conn: VecMap<ConnId, u32>,
+    by_conn: BTreeMap<ConnId, u32>,
 }
 
 fn send(cx: &mut Cx, conn: ConnId, parts: &[&str]) {
@@ -180,7 +180,7 @@ impl Buyers {
                 };
                 n
             ],
-            by_conn: VecMap::new(),
+            by_conn: BTreeMap::new(),
         }
     }
 

@@ -247,7 +247,7 @@ impl RedisNode {
         let sub = upper(&argv[1]);
         Some(match (sub.as_str(), argv.len()) {
             ("SLEEP", 3) => {
-                let secs = crate::data::parse_f64(&arg_str(argv, 2)).unwrap_or(0.0);
+                let secs = arg_str(argv, 2).parse::<f64>().unwrap_or(0.0);
                 let ms = (secs.max(0.0) * 1000.0).min(1e12) as u64;
                 cx.trace(TraceKind::Fault {
                     text: format!("DEBUG SLEEP {secs}: the process stalls {ms} ms"),

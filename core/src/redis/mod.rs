@@ -25,6 +25,7 @@ mod scripting;
 mod watch;
 
 use crate::vecmap::{VecMap, VecSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -195,7 +196,7 @@ pub struct RedisNode {
     /// The console ticket that receives Pub/Sub messages (0: none).
     pub console_push_ticket: u64,
     /// The script cache (`EVAL`, `SCRIPT LOAD`): sha1 → body.
-    pub scripts: VecMap<String, Vec<u8>>,
+    pub scripts: BTreeMap<String, Vec<u8>>,
     /// Cluster mode: this server's view of the cluster (cluster/).
     pub cluster: Option<Box<crate::cluster::ClusterState>>,
 }
@@ -236,7 +237,7 @@ impl RedisNode {
             cron_loops: 0,
             getack_pending: false,
             console_push_ticket: 0,
-            scripts: VecMap::new(),
+            scripts: BTreeMap::new(),
             cluster: spec
                 .cluster
                 .as_ref()

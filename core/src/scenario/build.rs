@@ -62,10 +62,13 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
         .map(|c| crate::scenario::cluster::specs(s, c, seed, &addr_of));
     // Servers first, then Sentinels, then clients: a real deployment starts that way.
     let mut order: Vec<usize> = (0..s.nodes.len()).collect();
-    crate::vecmap::sort_by_u64(&mut order, |&i| match s.nodes[i].kind {
-        Kind::Redis => u64::from(s.nodes[i].replicaof.is_some()),
-        Kind::Sentinel => 2,
-        Kind::Client => 3,
+    order.sort_unstable_by_key(|&i| {
+        let rank = match s.nodes[i].kind {
+            Kind::Redis => u8::from(s.nodes[i].replicaof.is_some()),
+            Kind::Sentinel => 2,
+            Kind::Client => 3,
+        };
+        (rank, i)
     });
     for i in order {
         let n = &s.nodes[i];

@@ -132,7 +132,7 @@ pub struct NodeDef {
     pub replicaof: Option<String>,
     /// Settings as CONFIG SET takes them: `{ "repl-backlog-size" = "1mb" }`.
     #[serde(default)]
-    pub config: crate::vecmap::VecMap<String, String>,
+    pub config: std::collections::BTreeMap<String, String>,
     /// `DEBUG POPULATE <n>` at start: a dataset of n keys.
     pub populate: Option<u64>,
     /// How fast the fork child writes an RDB / a replica loads one (MB/s).

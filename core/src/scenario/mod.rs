@@ -6,7 +6,6 @@ pub mod build;
 pub mod cluster;
 pub mod expect;
 pub mod format;
-mod from_json;
 pub mod load;
 pub mod sandbox;
 
@@ -14,11 +13,23 @@ use serde::Serialize;
 
 pub use expect::Outcome;
 pub use format::Scenario;
-pub use from_json::scenario_from_json;
 pub use load::{parse, LoadError};
 
 use crate::checker::{self, Report};
 use crate::sim::{Sim, SimError};
+
+/// Decodes a scenario with its `Deserialize` (the one the TOML loader uses)
+/// from any serde format: the page's lessons are JSON that `web/build.rs`
+/// wrote with serde (nulls dropped: absent is `None`), decoded from the
+/// fetched `Response::json()` value with `serde_wasm_bindgen`. Errors name
+/// the field, e.g. `node[2].kind: unknown variant ...`. Checks only the
+/// shape: `parse` validated the lesson before `web/build.rs` wrote it.
+pub fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Scenario, String> {
+    serde_path_to_error::deserialize(d).map_err(|e| match e.path().to_string().as_str() {
+        "." => e.inner().to_string(),
+        path => format!("{path}: {}", e.inner()),
+    })
+}
 
 /// The result of running a scenario to its end.
 #[derive(Clone, Debug, Serialize)]
@@ -43,7 +54,7 @@ pub fn run(s: &Scenario, seed: Option<u64>) -> Result<(Sim, RunResult), SimError
     let mut sim = build::build(s, seed);
     let end_ms = s.duration_s * 1000;
     let mut order: Vec<usize> = (0..s.expects.len()).collect();
-    crate::vecmap::sort_by_u64(&mut order, |&i| expect::when_ms(&s.expects[i], end_ms));
+    order.sort_unstable_by_key(|&i| (expect::when_ms(&s.expects[i], end_ms), i));
     let mut outcomes: Vec<Option<Outcome>> = vec![None; s.expects.len()];
     for i in order {
         let e = &s.expects[i];

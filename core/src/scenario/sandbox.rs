@@ -10,7 +10,7 @@ use crate::profile::Profile;
 use crate::scenario::build;
 use crate::scenario::format::{Kind, MonitorDef, Network, NodeDef, Scenario, Text};
 use crate::sim::Sim;
-use crate::vecmap::VecMap;
+use std::collections::BTreeMap;
 
 /// The id of the sandbox in links (`lesson=sandbox`).
 pub const SANDBOX_ID: &str = "sandbox";
@@ -136,7 +136,7 @@ impl Topo {
 
     fn scenario(&self, seed: u64) -> Scenario {
         let fast = || {
-            let mut c = VecMap::new();
+            let mut c = BTreeMap::new();
             c.insert("repl-diskless-sync-delay".to_string(), "0".to_string());
             c
         };
@@ -212,7 +212,7 @@ fn node(name: &str, kind: Kind) -> NodeDef {
         port: None,
         profile: None,
         replicaof: None,
-        config: VecMap::new(),
+        config: BTreeMap::new(),
         populate: None,
         rdb_save_mb_s: None,
         rdb_load_mb_s: None,

@@ -219,7 +219,7 @@ pub fn parse_num(s: &str) -> Option<f64> {
     if !ok {
         return None;
     }
-    let v = crate::data::parse_f64(body)?;
+    let v = body.parse::<f64>().ok()?;
     Some(if neg { -v } else { v })
 }
 

@@ -2,8 +2,6 @@
 //! `sentinelGetLeader`, `sentinelVoteLeader`, `sentinelSelectSlave`,
 //! `sentinelFailoverStateMachine`, `sentinelFailoverSwitchToPromotedSlave`).
 
-use crate::vecmap::VecMap;
-
 use crate::sim::Cx;
 
 use super::instance::{Instance, Kind, Pending, Reconf};
@@ -150,7 +148,7 @@ impl SentinelNode {
         let m = self.masters.get(name)?;
         let voters = m.sentinels.len() as u64 + 1;
         let quorum = m.quorum as u64;
-        let mut counters: VecMap<String, u64> = VecMap::new();
+        let mut counters: std::collections::BTreeMap<String, u64> = Default::default();
         for s in m.sentinels.values() {
             if let Some(l) = &s.leader {
                 if s.leader_epoch == self.current_epoch {

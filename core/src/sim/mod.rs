@@ -14,7 +14,7 @@ mod node;
 mod process;
 mod transport;
 
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use crate::vecmap::VecMap;
 
@@ -81,7 +81,7 @@ impl std::fmt::Display for SimError {
 /// Who listens where: `host:port` (an IP, or a node name used as a host name).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AddrBook {
-    pub by_addr: VecMap<(String, u16), NodeId>,
+    pub by_addr: BTreeMap<(String, u16), NodeId>,
     /// Indexed by node id.
     pub hosts: Vec<(String, u16)>,
 }
@@ -180,14 +180,16 @@ pub struct Sim {
     nodes: Vec<NodeSlot>,
     addr_book: AddrBook,
     /// Frames waiting at a cut, by direction, in sequence order.
-    held: VecMap<(ConnId, u8), Vec<(u64, u64, Frame)>>,
+    held: BTreeMap<(ConnId, u8), Vec<(u64, u64, Frame)>>,
     /// Frames that arrived ahead of an earlier one (after a heal), by direction.
-    reorder: VecMap<(ConnId, u8), VecMap<u64, (u64, Frame)>>,
+    reorder: BTreeMap<(ConnId, u8), BTreeMap<u64, (u64, Frame)>>,
     next_msg: u64,
     next_ticket: u64,
+    /// A `VecMap`: tickets only grow, so each insert appends (bench.sh's
+    /// console-driven writes: 2.7% fewer instructions than a `BTreeMap`).
     console_replies: VecMap<u64, String>,
     /// Console tickets of scheduled commands that carry a tag.
-    tagged: VecMap<String, u64>,
+    tagged: BTreeMap<String, u64>,
     trace: Vec<TraceEvent>,
     hash: Fnv64,
     /// Reused output buffer of `handle` (one allocation for the whole run).
@@ -207,12 +209,12 @@ impl Sim {
             net: Net::default(),
             nodes: Vec::new(),
             addr_book: AddrBook::default(),
-            held: VecMap::new(),
-            reorder: VecMap::new(),
+            held: BTreeMap::new(),
+            reorder: BTreeMap::new(),
             next_msg: 1,
             next_ticket: 1,
             console_replies: VecMap::new(),
-            tagged: VecMap::new(),
+            tagged: BTreeMap::new(),
             trace: Vec::new(),
             hash: Fnv64::default(),
             out_buf: Vec::new(),

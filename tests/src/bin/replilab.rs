@@ -1,6 +1,7 @@
 //! `replilab`: the command-line runner of the lab.
 //!
-//! - `replilab run FILE [--seed N] [--json]`: run a lesson or scenario headless
+//! - `replilab run FILE [--seed N] [--json | --trace | --at T]`: run a lesson or
+//!   scenario headless (`--trace`: the whole trace as JSON, as the page exports it)
 //!   and report; exits 1 when an expectation fails. `--at T` prints the
 //!   deployment at time T instead.
 //! - `replilab check DIR`: run every `.toml` file in DIR, one line each.
@@ -20,7 +21,7 @@ use replilab_harness::bench;
 use replilab_harness::cli::{console, report};
 
 const USAGE: &str = "usage:
-  replilab run FILE [--seed N] [--json | --at T]
+  replilab run FILE [--seed N] [--json | --trace | --at T]
   replilab check DIR
   replilab console [FILE]
   replilab bench [--writes N] [--keys N] [--replicas N]";
@@ -77,7 +78,9 @@ fn cmd_run(args: &[String]) -> ExitCode {
     match report::run(Path::new(file), seed) {
         Err(e) => fail(e),
         Ok((s, sim, r)) => {
-            if args.iter().any(|a| a == "--json") {
+            if args.iter().any(|a| a == "--trace") {
+                print!("{}", replilab_core::export::trace_json(sim.trace()));
+            } else if args.iter().any(|a| a == "--json") {
                 println!("{}", report::json_report(&s, &sim, &r));
             } else {
                 print!("{}", report::text_report(&s, &sim, &r));

@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
+use replilab_core::export::Embed;
 use replilab_core::trace::TraceKind;
-use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::components::fmt_time;
@@ -79,18 +79,9 @@ pub fn use_clock(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
                             ));
                             // Tell an embedding page (no-op when not in a frame).
                             if at_end {
-                                dom::post_parent(
-                                    "complete",
-                                    &[("t", JsValue::from_f64(now as f64))],
-                                );
+                                dom::post_parent(Embed::Complete { t: now });
                             } else if let Some(i) = step_index {
-                                dom::post_parent(
-                                    "step",
-                                    &[
-                                        ("step", JsValue::from_f64(i as f64)),
-                                        ("t", JsValue::from_f64(now as f64)),
-                                    ],
-                                );
+                                dom::post_parent(Embed::Step { step: i, t: now });
                             }
                         }
                     })

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use replilab_core::export::Embed;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -114,7 +115,7 @@ pub fn use_routing(
         use_effect_with(matches!(**route, Route::Loading), move |_| {
             if *opened.borrow() == Some(false) && !announced.replace(true) {
                 dom::set_body_attr("data-ready", "1");
-                dom::post_parent("ready", &[]);
+                dom::post_parent(Embed::Ready);
             }
         });
     }

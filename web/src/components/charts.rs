@@ -4,7 +4,6 @@
 use replilab_core::client::Outcome;
 use replilab_core::sim::NodeState;
 use replilab_core::trace::TraceKind;
-use replilab_core::vecmap::sort_by_u64;
 use yew::prelude::*;
 
 use super::fmt_time_short;
@@ -58,7 +57,7 @@ pub fn charts(p: &Props) -> Html {
     }
     let x = |t: u64| PAD + t as f64 / now as f64 * (W - PAD - 6.0);
     let y = |o: u64| H - 16.0 - o as f64 / max_off as f64 * (H - 26.0);
-    sort_by_u64(&mut series, |(n, _)| u64::from(*n));
+    series.sort_unstable_by_key(|(n, _)| *n);
     let lines = series.iter().enumerate().map(|(i, (n, pts))| {
         let d: String = pts.iter().enumerate().map(|(k, (t, o))| format!("{}{:.1},{:.1}", if k == 0 { "M" } else { " L" }, x(*t), y(*o))).collect();
         let c = COLORS[i % COLORS.len()];

@@ -4,7 +4,6 @@
 
 use replilab_core::cluster::{ClusterState, SkewView, FAIL, NONE, PFAIL, SLOTS};
 use replilab_core::sim::{NodeState, Sim};
-use replilab_core::vecmap::sort_by_u64;
 use yew::prelude::*;
 
 use super::group;
@@ -185,7 +184,7 @@ pub fn cluster(p: &Props) -> Html {
         .collect();
     let masters: Vec<u16> = {
         let mut m: Vec<u16> = owners.iter().copied().filter(|&o| o != NONE).collect();
-        sort_by_u64(&mut m, |&o| u64::from(o));
+        m.sort_unstable();
         m.dedup();
         m
     };
@@ -212,10 +211,8 @@ pub fn cluster(p: &Props) -> Html {
         html! { <li class={classes!("slot-run", shade(o))}><span class="swatch"></span>{format!("{who}: {a}–{b} ({})", b - a + 1)}</li> }
     });
     let mut hot: Vec<_> = view.slots.iter().collect();
-    // Most keys first, then by slot (slots < 2^14).
-    sort_by_u64(&mut hot, |s| {
-        (u64::MAX >> 14).saturating_sub(s.keys) << 14 | u64::from(s.slot)
-    });
+    // Most keys first, then by slot (each slot once).
+    hot.sort_unstable_by_key(|s| (std::cmp::Reverse(s.keys), s.slot));
     let hot = hot.into_iter().take(5).map(|s| {
         html! { <li><code>{format!("slot {}", s.slot)}</code>{format!(" · {} · {} {} · {}", s.node, group(s.keys), l.t(KEYS_UNIT), bytes_text(s.bytes))}</li> }
     });

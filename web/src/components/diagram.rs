@@ -9,7 +9,6 @@
 use replilab_core::msg::MsgKind;
 use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::trace::TraceKind;
-use replilab_core::vecmap::sort_by_u64;
 use yew::prelude::*;
 
 use super::{fmt_time, fmt_time_short};
@@ -237,7 +236,7 @@ pub fn diagram(p: &Props) -> Html {
         }
     }
     // Messages still in flight (or held at a cut) at the playhead.
-    sort_by_u64(&mut sends, |(id, _)| *id);
+    sends.sort_unstable_by_key(|(id, _)| *id);
     for (id, (ts, from, to, kind, bytes, summary)) in sends.iter().filter(|(_, s)| s.0 >= t0) {
         total += 1;
         if arrows.len() < MAX_ARROWS {

@@ -7,7 +7,6 @@
 use replilab_core::net::NodeId;
 use replilab_core::redis::{FullResyncReason, PsyncDecision, RedisNode};
 use replilab_core::sim::{NodeState, Sim};
-use replilab_core::vecmap::sort_by_u64;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -226,7 +225,7 @@ fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
         })
         .collect();
     let mut sorted = marks.clone();
-    sort_by_u64(&mut sorted, |m| m.1);
+    sorted.sort_by_key(|m| m.1);
     html! {
         <div class="tape">
             <h3>{l.t(i18n::OFFSET_TAPE)}<span class="hint">{format!("{} · master_repl_offset {}", sim.name(mid), group(top))}</span></h3>

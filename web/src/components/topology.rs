@@ -8,7 +8,6 @@
 use replilab_core::net::NodeId;
 use replilab_core::redis::LinkState;
 use replilab_core::sim::{NodeSpec, NodeState, Sim};
-use replilab_core::vecmap::sort_by_u64;
 use yew::prelude::*;
 
 use super::group;
@@ -279,7 +278,7 @@ pub fn topology(p: &Props) -> Html {
     }
     let roots: Vec<usize> = (0..ids.len()).map(|i| root(&mut side, i)).collect();
     let mut letters: Vec<usize> = roots.clone();
-    sort_by_u64(&mut letters, |&r| r as u64);
+    letters.sort_unstable();
     letters.dedup();
     let sides = if any_cut { letters.len() } else { 1 };
     let side_of = |i: usize| letters.iter().position(|r| *r == roots[i]).unwrap_or(0);

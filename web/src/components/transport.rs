@@ -83,7 +83,7 @@ pub fn transport(p: &Props) -> Html {
             let v: String = e
                 .target_unchecked_into::<web_sys::HtmlSelectElement>()
                 .value();
-            if let Some(s) = replilab_core::data::parse_f64(&v) {
+            if let Ok(s) = v.parse::<f64>() {
                 cb.emit(s);
             }
         })
