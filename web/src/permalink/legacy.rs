@@ -48,7 +48,10 @@ fn translate(body: &str) -> Result<String, String> {
         format!("{sign}{}", Ms(ms.unsigned_abs()))
     };
     Ok(match f(0)? {
-        "c" => format!("@{} {}", f(1)?, f(2)?),
+        "c" => {
+            let line = f(2).map_err(|_| "the command is missing".to_string())?;
+            format!("@{} {line}", f(1)?)
+        }
         "p" => format!("pause {} {}", f(1)?, Ms(num(2)?)),
         "x" => format!("crash {}", f(1)?),
         "r" => format!("restart {}", f(1)?),
