@@ -1,10 +1,15 @@
 //! Loads every lesson in `static/lessons/*.toml` with the core's own loader
 //! at build time and ships it pre-parsed, outside the wasm:
 //!  - `$OUT_DIR/lessons/<stem>-<hash>.json`: the whole scenario as JSON, one
-//!    file per lesson; Trunk's post-build hook (`web/copy-lessons.sh`) copies
+//!    file per lesson; Trunk's post-build hook (`web/post-build.sh`) copies
 //!    them to `dist/lessons/`, and the page fetches one when it opens it;
-//!  - `$OUT_DIR/lessons.rs`: the landing page's index (file, id, titles,
-//!    summaries, source, minutes, JSON file name), compiled into the wasm;
+//!  - `$OUT_DIR/lessons.rs`: the index the wasm needs (file, id, JSON file
+//!    name) and the landing view's HTML in both languages (`LANDING_HTML`);
+//!  - `$OUT_DIR/boot-head.html`, `$OUT_DIR/boot-body.html`: what the hook
+//!    puts into `dist/index.html`, so the lesson picker shows from static
+//!    HTML + CSS before any wasm has loaded: `web/boot.js` inline (language,
+//!    theme, and a preload of the lesson the URL names), and the picker as
+//!    `picker::boot` renders it. The wasm's landing is the same string.
 //!  - `$OUT_DIR/lesson_files.rs`: each TOML file and its JSON, for the web
 //!    crate's tests only (`web/tests/lesson_json.rs`), not in the page.
 //!
@@ -20,9 +25,22 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+// The interface strings and the landing markup, shared with the wasm (one copy).
+#[allow(dead_code)]
+#[path = "src/i18n.rs"]
+mod i18n;
+#[allow(dead_code)]
+#[path = "src/picker.rs"]
+mod picker;
+
+use picker::{Card, Entry};
+
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
     println!("cargo:rerun-if-changed={}", dir.display());
+    println!("cargo:rerun-if-changed=boot.js");
+    println!("cargo:rerun-if-changed=src/i18n.rs");
+    println!("cargo:rerun-if-changed=src/picker.rs");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
@@ -39,6 +57,9 @@ fn main() {
     let mut out = String::from(
         "/// One entry per lesson file, sorted by file name.\npub static INDEX: &[(&str, Result<Meta, &str>)] = &[\n",
     );
+    // Loaded lessons (or errors), and each lesson's JSON file for boot.js.
+    let mut loaded = Vec::new();
+    let mut files_js = serde_json::Map::new();
     let mut files_rs = String::from(
         "/// (file name, TOML, JSON) of every lesson that loads, sorted by file name.\npub static LESSON_FILES: &[(&str, &str, &str)] = &[\n",
     );
@@ -52,9 +73,9 @@ fn main() {
         let src = std::fs::read_to_string(f).unwrap_or_default();
         let entry = match replilab_core::scenario::parse(&src) {
             Ok(s) => match serde_json::to_value(&s) {
-                Ok(v) if !js_exact(&v) => format!(
-                    "Err({:?})",
+                Ok(v) if !js_exact(&v) => Err(
                     "an integer beyond 2^53 (9007199254740991) cannot reach the page exactly"
+                        .to_string(),
                 ),
                 Ok(mut v) => {
                     // Absent is None: dropping nulls halves the file.
@@ -69,22 +90,65 @@ fn main() {
                         f.display().to_string(),
                         path.display().to_string()
                     );
-                    format!(
-                        "Ok(Meta {{ id: {:?}, title: ({:?}, {:?}), summary: ({:?}, {:?}), source: {:?}, minutes: {}, url: {url:?} }})",
-                        s.id, s.title.en, s.title.zh, s.summary.en, s.summary.zh, s.source, s.minutes
-                    )
+                    files_js.insert(s.id.clone(), url.clone().into());
+                    let _ = writeln!(
+                        out,
+                        "    ({name:?}, Ok(Meta {{ id: {:?}, url: {url:?} }})),",
+                        s.id
+                    );
+                    Ok(s)
                 }
-                Err(e) => format!("Err({:?})", e.to_string()),
+                Err(e) => Err(e.to_string()),
             },
-            Err(e) => format!("Err({:?})", e.to_string()),
+            Err(e) => Err(e.to_string()),
         };
-        let _ = writeln!(out, "    ({name:?}, {entry}),");
+        if let Err(e) = &entry {
+            let _ = writeln!(out, "    ({name:?}, Err({e:?})),");
+        }
+        loaded.push((name, entry));
     }
     out.push_str("];\n");
-    files_rs.push_str("];\n");
-    std::fs::write(Path::new(&out_dir).join("lessons.rs"), out).expect("OUT_DIR is writable");
-    std::fs::write(Path::new(&out_dir).join("lesson_files.rs"), files_rs)
+    let entries: Vec<Entry> = loaded
+        .iter()
+        .map(|(file, e)| match e {
+            Ok(s) => Entry::Lesson(Card {
+                id: &s.id,
+                title: (&s.title.en, &s.title.zh),
+                summary: (&s.summary.en, &s.summary.zh),
+                source: &s.source,
+                minutes: s.minutes,
+            }),
+            Err(error) => Entry::Broken { file, error },
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// The landing view (English, 简体中文): `picker::landing`, as in `dist/index.html`.\npub static LANDING_HTML: (&str, &str) = ({:?}, {:?});",
+        picker::landing(i18n::Lang::En, &entries),
+        picker::landing(i18n::Lang::Zh, &entries)
+    );
+    let out_dir = Path::new(&out_dir);
+    std::fs::write(out_dir.join("lessons.rs"), out).expect("OUT_DIR is writable");
+    // boot.js, inline, with each lesson's JSON file ("<" escaped: no "</script>" inside).
+    let files_js = serde_json::Value::Object(files_js)
+        .to_string()
+        .replace('<', "\\u003c");
+    // Without its comment lines (they explain the file, not the page).
+    let boot_js: String = include_str!("boot.js")
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let boot_js = boot_js.replace("/*LESSON_FILES*/{}", &files_js);
+    std::fs::write(
+        out_dir.join("boot-head.html"),
+        format!("<script>{boot_js}</script>\n"),
+    )
+    .expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("boot-body.html"), picker::boot(&entries))
         .expect("OUT_DIR is writable");
+    files_rs.push_str("];\n");
+    std::fs::write(out_dir.join("lesson_files.rs"), files_rs).expect("OUT_DIR is writable");
 }
 
 /// Every integer in `v` is one a JavaScript number holds exactly.

@@ -211,15 +211,49 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
                 }
                 chunk.insert(i, s, (key, value));
                 self.len += 1;
-                if chunk.items.len() >= CHUNK {
+                let (c, i) = if chunk.items.len() >= CHUNK {
                     let tail = chunk.split_off(CHUNK / 2);
                     self.heads.insert(c + 1, tail.sums[0]);
                     self.chunks.insert(c + 1, Rc::new(tail));
-                }
+                    if i >= CHUNK / 2 {
+                        (c + 1, i - CHUNK / 2)
+                    } else {
+                        (c, i)
+                    }
+                } else {
+                    (c, i)
+                };
+                self.debug_check_order_at(c, i);
                 None
             }
         }
     }
+    /// The keyspace stays sorted (hot path: debug builds only): the new
+    /// entry at (`c`, `i`) is above its left neighbour and below its right
+    /// one, across chunk borders, and the summaries match the keys.
+    fn debug_check_order_at(&self, c: usize, i: usize) {
+        if !cfg!(debug_assertions) {
+            return;
+        }
+        let ch = &self.chunks[c];
+        let key = &ch.items[i].0;
+        let prev = match i.checked_sub(1) {
+            Some(j) => Some(&ch.items[j].0),
+            None => c
+                .checked_sub(1)
+                .and_then(|p| self.chunks[p].items.last())
+                .map(|e| &e.0),
+        };
+        let next = match ch.items.get(i + 1) {
+            Some(e) => Some(&e.0),
+            None => self.chunks.get(c + 1).map(|n| &n.items[0].0),
+        };
+        debug_assert!(prev.is_none_or(|p| p < key), "keys stay sorted");
+        debug_assert!(next.is_none_or(|n| key < n), "keys stay sorted");
+        debug_assert_eq!(ch.sums[i], key.summary(), "a summary is its key's");
+        debug_assert_eq!(self.heads[c], ch.sums[0], "a head is its chunk's first");
+    }
+
     pub fn remove<Q: Summary + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
@@ -236,6 +270,8 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
             self.heads[c] = chunk.sums[0];
         }
         self.len -= 1;
+        debug_assert_eq!(self.heads.len(), self.chunks.len(), "one head per chunk");
+        debug_assert!(self.get(key).is_none(), "a removed key is gone");
         Some(v)
     }
 

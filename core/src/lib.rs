@@ -1,6 +1,7 @@
 //! replilab-core: a deterministic, sans-IO simulation of Redis 7 replication,
 //! expiry and Sentinel. No I/O, no wall clock, no web crates.
 
+pub mod action;
 pub mod checker;
 pub mod client;
 pub mod cluster;
@@ -17,5 +18,6 @@ pub mod scenario;
 pub mod script;
 pub mod sentinel;
 pub mod sim;
+pub mod timeline;
 pub mod trace;
 pub mod vecmap;

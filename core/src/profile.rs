@@ -1,7 +1,7 @@
 //! Redis version profiles: which era of Redis a node behaves like.
 //!
 //! Only behaviours that a learner can observe in this lab differ between profiles.
-//! ARCHITECTURE.md lists every difference; keep the two in step.
+//! docs/simplifications.md lists every difference; keep the two in step.
 
 use serde::{Deserialize, Serialize};
 

@@ -78,8 +78,10 @@ pub enum TraceKind {
     Log { text: String },
     /// A fault was applied (pause, crash, partition, ...).
     Fault { text: String },
-    /// A Sentinel event as Sentinel publishes it (`+sdown master mymaster ...`).
-    Sentinel { event: String },
+    /// A Sentinel event; its text is what Sentinel publishes (`+sdown master mymaster ...`).
+    Sentinel {
+        event: crate::sentinel::SentinelEvent,
+    },
     /// A master acknowledged a client's write: where it stands in the stream.
     Ack {
         conn: ConnId,

@@ -9,8 +9,10 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use replilab_core::demo;
 use replilab_core::net::LinkCfg;
+use replilab_core::net::NodeId;
 use replilab_core::profile::Profile;
 use replilab_core::sim::{Fault, Sim};
+use replilab_core::trace::TraceKind;
 
 /// A run that touches every mechanism: handshake, full sync, writes with
 /// TTLs, a pause, a partition and heal, a crash and restart, jitter.
@@ -68,37 +70,154 @@ fn same_seed_same_trace_twice() {
     );
 }
 
-/// Pinned: the native and the wasm build must both produce exactly this.
-/// A deliberate change of behaviour updates the constant in the same commit.
+/// A golden trace: its story (`story`) must equal a text file in
+/// `tests/golden/`, so a change of behaviour shows as a diff, and the whole
+/// trace's hash is pinned. Both are checked natively and in wasm (where the
+/// file is compiled in). A deliberate change updates both in the same
+/// commit: run the test natively with `UPDATE_EXPECT=1`, read the diff, then
+/// copy the new hash from the file's header.
+#[cfg(not(target_arch = "wasm32"))]
+type Golden = expect_test::ExpectFile;
+#[cfg(target_arch = "wasm32")]
+type Golden = &'static str;
+
+macro_rules! golden {
+    ($file:literal) => {{
+        #[cfg(not(target_arch = "wasm32"))]
+        let g = expect_test::expect_file![concat!("golden/", $file)];
+        #[cfg(target_arch = "wasm32")]
+        let g = include_str!(concat!("golden/", $file));
+        g
+    }};
+}
+
+/// At most this many story lines per run in a golden file.
+const STORY_LINES: usize = 300;
+
+/// Which trace lines a golden file shows.
+#[derive(Clone, Copy)]
+enum Story {
+    /// What a reader follows: commands, roles, syncs, expiries, faults,
+    /// Sentinel events and log lines; not the messages and connections, nor
+    /// each command fed into and applied from the stream.
+    Plot,
+    /// Only roles, syncs, faults and Sentinel events.
+    Landmarks,
+}
+
+fn story(sim: &Sim, kind: Story) -> String {
+    let names = |id: NodeId| sim.name(id);
+    let shown = |k: &TraceKind| match kind {
+        Story::Plot => !matches!(
+            k,
+            TraceKind::Send { .. }
+                | TraceKind::Deliver { .. }
+                | TraceKind::Drop { .. }
+                | TraceKind::Held { .. }
+                | TraceKind::ConnOpen { .. }
+                | TraceKind::ConnClose { .. }
+                | TraceKind::Apply { .. }
+                | TraceKind::Feed { .. }
+        ),
+        Story::Landmarks => matches!(
+            k,
+            TraceKind::Role { .. }
+                | TraceKind::Sync { .. }
+                | TraceKind::Fault { .. }
+                | TraceKind::Sentinel { .. }
+        ),
+    };
+    let mut out = String::new();
+    for e in sim
+        .trace()
+        .iter()
+        .filter(|e| shown(&e.kind))
+        .take(STORY_LINES)
+    {
+        out.push_str(&e.line(&names));
+        out.push('\n');
+    }
+    out
+}
+
+/// Every golden comparison goes through here.
+fn check(runs: &[(&str, &Sim, u64)], kind: Story, golden: Golden) {
+    let text: String = runs
+        .iter()
+        .map(|(name, sim, _)| {
+            format!(
+                "# {name}: {} events, trace hash {:#018x}\n{}",
+                sim.trace().len(),
+                sim.trace_hash(),
+                story(sim, kind)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    #[cfg(not(target_arch = "wasm32"))]
+    golden.assert_eq(&text);
+    #[cfg(target_arch = "wasm32")]
+    assert_eq!(text, golden, "the story differs from the golden file");
+    for (name, sim, pinned) in runs {
+        assert_eq!(
+            sim.trace_hash(),
+            *pinned,
+            "{name}: trace hash changed ({:#018x}); {} events",
+            sim.trace_hash(),
+            sim.trace().len()
+        );
+    }
+}
+
 #[test]
-fn trace_hash_for_seed_7_is_pinned() {
+fn seed_7_trace_is_golden() {
     let sim = scripted_run(7);
-    assert_eq!(
-        sim.trace_hash(),
-        PINNED_SEED_7,
-        "trace hash changed; {} events",
-        sim.trace().len()
+    check(
+        &[("seed 7", &sim, PINNED_SEED_7)],
+        Story::Plot,
+        golden!("seed-7.txt"),
     );
 }
 
 /// The same, for a set of seeds (the wasm build must agree on every one).
 #[test]
-fn trace_hashes_for_seeds_1_to_5_are_pinned() {
-    let hashes: Vec<u64> = (1..=5)
-        .map(|seed| scripted_run(seed).trace_hash())
+fn seeds_1_to_5_traces_are_golden() {
+    let sims: Vec<Sim> = (1..=5).map(scripted_run).collect();
+    let names: Vec<String> = (1..=5).map(|s| format!("seed {s}")).collect();
+    let runs: Vec<(&str, &Sim, u64)> = sims
+        .iter()
+        .zip(&names)
+        .zip(PINNED_SEEDS_1_TO_5)
+        .map(|((sim, name), h)| (name.as_str(), sim, h))
         .collect();
-    assert_eq!(hashes, PINNED_SEEDS_1_TO_5);
+    check(&runs, Story::Landmarks, golden!("seeds-1-to-5.txt"));
 }
 
+/// A Sentinel failover (lesson 08: a paused master is failed over, comes
+/// back as a replica): its Sentinel events, roles and syncs.
+#[test]
+fn sentinel_failover_lesson_trace_is_golden() {
+    let src = include_str!("../../static/lessons/08-split-brain-false-failure.toml");
+    let s = replilab_core::scenario::parse(src).expect("lesson 08 parses");
+    let (sim, _) = replilab_core::scenario::run(&s, None).expect("lesson 08 runs");
+    check(
+        &[("lesson 08", &sim, PINNED_LESSON_08)],
+        Story::Landmarks,
+        golden!("lesson-08-sentinel.txt"),
+    );
+}
+
+const PINNED_LESSON_08: u64 = 0x6076_a708_1df2_3cf9;
+
 const PINNED_SEEDS_1_TO_5: [u64; 5] = [
-    6876555581689621640,
-    14309849158262942332,
-    9147045532440395910,
-    15018387783072117039,
-    6254222408113946646,
+    0x416c_bdeb_fe73_fbf1,
+    0x3f76_051c_8384_48cd,
+    0x4e50_1c2a_aea8_cec5,
+    0x9378_55b0_78a6_de5a,
+    0xbc0b_f74c_0a00_a049,
 ];
 
-const PINNED_SEED_7: u64 = 9194061193208700468;
+const PINNED_SEED_7: u64 = 0x7155_ce19_1bed_d153;
 
 /// A snapshot is a clone: running a snapshot forward gives the same trace as
 /// the original, and changing the future from it forks cleanly.

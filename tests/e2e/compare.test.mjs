@@ -154,7 +154,7 @@ appTest('compare two configurations of a lesson, and its permalink', { subPath: 
 
 appTest('a damaged comparison link opens without it, with a bilingual banner', { timeout: 60_000 }, async ({ page, url }) => {
   for (const [bad, lang, text] of [
-    ['&cmp=5:1:c:nosuchnode:GET&t=1000', 'en', /comparison could not be read \(action 1: unknown node "nosuchnode"\)/],
+    ['&cmp=5:1:c:nosuchnode:GET&t=1000', 'en', /comparison could not be read \(action 1: unknown node 'nosuchnode' \(nodes: m, /],
     ['&cmp=5:1:c:nosuchnode:GET&t=1000&lang=zh', 'zh', /无法读取链接中的对比分支/],
     ['&cmp=&live=x&t=1000', 'en', /comparison could not be read \(live "x"\)/],
     ['&cmp=%E2%28&t=1000', 'en', /comparison could not be read/],

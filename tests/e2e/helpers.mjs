@@ -3,12 +3,13 @@
 // failed or non-2xx/3xx same-origin request, or request outside the served origin, and take
 // screenshots into tests/e2e/screenshots/.
 import assert from 'node:assert/strict';
-import { cpSync, createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,20 +30,26 @@ const MIME = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
+/** What a compressing web server would send gzipped (with gzip: true). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.svg', '.txt', '.md']);
+
 /**
  * Serves dist/ as a plain static server would, on 127.0.0.1 and a free port.
  * With subPath (e.g. "/course/lab/"), copies dist/ to <tmp><subPath> and serves <tmp>,
- * so the page lives at <origin><subPath>. Returns { origin, url, close }.
+ * so the page lives at <origin><subPath>. With gzip, text and wasm files go out gzipped
+ * (level 9, Content-Encoding: gzip) to a client that accepts it, as most web servers do.
+ * `dir` serves another folder instead. Returns { origin, url, close }.
  */
-export async function serveDist({ subPath = '/' } = {}) {
-  assert.ok(statSync(path.join(DIST, 'index.html'), { throwIfNoEntry: false }),
-    `${DIST}/index.html is missing: build first (trunk build --release --offline)`);
-  let root = DIST;
+export async function serveDist({ subPath = '/', gzip = false, dir = DIST } = {}) {
+  const gzipped = new Map();
+  assert.ok(statSync(path.join(dir, 'index.html'), { throwIfNoEntry: false }),
+    `${dir}/index.html is missing: build first (trunk build --release --offline)`);
+  let root = dir;
   let tmp;
   if (subPath !== '/') {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'replilab-e2e-'));
     root = tmp;
-    cpSync(DIST, path.join(tmp, subPath), { recursive: true });
+    cpSync(dir, path.join(tmp, subPath), { recursive: true });
   }
   const server = http.createServer((req, res) => {
     let pathname;
@@ -71,11 +78,18 @@ export async function serveDist({ subPath = '/' } = {}) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': MIME[path.extname(target)] ?? 'application/octet-stream',
-      'Content-Length': st.size,
-      'Cache-Control': 'no-store',
-    });
+    const type = MIME[path.extname(target)] ?? 'application/octet-stream';
+    if (gzip && COMPRESSIBLE.has(path.extname(target)) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      if (!gzipped.has(target)) gzipped.set(target, gzipSync(readFileSync(target), { level: 9 }));
+      const body = gzipped.get(target);
+      res.writeHead(200, {
+        'Content-Type': type, 'Content-Length': body.length, 'Content-Encoding': 'gzip',
+        Vary: 'Accept-Encoding', 'Cache-Control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': 'no-store' });
     if (req.method === 'HEAD') res.end();
     else createReadStream(target).pipe(res);
   });

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# The browser lab's performance budgets (issue 6), measured, one figure per line:
+# The browser lab's performance budgets (issues 6 and 13), measured, one figure per line:
 #   name: value unit (limit L) PASS|OVER
 # Builds dist/ as the test script's build layer does (trunk build --release --offline),
 # serves it on 127.0.0.1 and drives Debian's headless Chromium (playwright-core).
-#   bash tests/scripts/budget.sh [--no-build] [--profile] [first_render scrub fps memory]
+#   bash tests/scripts/budget.sh [--no-build] [--profile] [picker first_lesson scrub fps memory]
+# The three budgets of issue 13 (what a learner notices):
+#   picker_visible_ms            the lesson picker drawn from static HTML + CSS     ≤ 500 ms
+#   first_lesson_interactive_ms  #lesson=<first lesson>: Play enabled, map drawn    ≤ 2000 ms
+#   page_weight_gz               wasm + JS + CSS, gzip -9 (page-weight.sh)          ≤ 560 KB
+# the first two as the median of 7 cold loads (BUDGET_LOADS=…) under the DevTools protocol's
+# emulation of 9 Mbit/s down, 60 ms round trip and a 4× slower CPU, the files served gzipped
+# (BUDGET_GZIP=0: uncompressed); see tests/e2e/budget/load.mjs. Then issue 6's scrub, fps
+# and memory figures, unthrottled.
 # --no-build reuses dist/ as it is. Exit status 1 if any budget is over.
 # --profile serves a copy of dist/ whose wasm keeps its function names (Trunk's wasm-bindgen
 # output before wasm-opt, so slower than dist/) and prints, for the scrub and fps phases,
@@ -34,9 +42,10 @@ over=0
 pw="$(bash tests/scripts/page-weight.sh)" || { echo "$pw"; echo "budget: page-weight.sh failed"; exit 1; }
 echo "$pw" | grep -v '^page_weight_gz:'
 gz=$(echo "$pw" | sed -nE 's/^page_weight_gz: ([0-9]+) bytes.*/\1/p')
-limit=$((250 * 1024))
+# A ceiling, not a target (issue 13; the earlier 250 KB budget is withdrawn).
+limit=$((560 * 1024))
 verdict=PASS; [ "${gz:-0}" -gt 0 ] && [ "$gz" -le "$limit" ] || { verdict=OVER; over=1; }
-echo "page_weight_gz: ${gz:-?} bytes (limit $limit) $verdict"
+echo "page_weight_gz: ${gz:-?} bytes = $(awk -v b="${gz:-0}" 'BEGIN{printf "%.1f", b/1024}') KB (limit ≤ $limit = 560 KB) $verdict"
 
 serve="$root/dist"
 if [ "$profile" = 1 ]; then

@@ -2,8 +2,10 @@
 # Page weight of the built page, from dist/ as it is (builds nothing).
 # Prints one line per wasm/JS/CSS file (gzip -9 size), their sum as
 #   page_weight_gz: N bytes
-# and the largest lesson JSON (fetched when a lesson opens, not counted above) as
+# the largest lesson JSON (fetched when a lesson opens, not counted above) as
 #   lesson_json_gz_max: N bytes
+# and the page itself (with the static lesson picker, not counted above) as
+#   index_html_gz: N bytes
 # Usage: bash tests/scripts/page-weight.sh [DIST_DIR]   (default: dist/ of this repository)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -24,3 +26,4 @@ for f in "$dist"/lessons/*.json; do
   [ "$n" -gt "$max" ] && max=$n
 done
 echo "lesson_json_gz_max: $max bytes"
+echo "index_html_gz: $(gz "$dist/index.html") bytes ($(wc -c <"$dist/index.html") raw)"

@@ -4,6 +4,7 @@
 //! 1,000 seeded random schedules. A failure prints its seed; replay one with
 //! `SIM_SEED=<seed> cargo test -p replilab-harness --test convergence_property`.
 
+use replilab_core::action::LinkChange;
 use replilab_core::net::{LinkCfg, NodeId};
 use replilab_core::profile::Profile;
 use replilab_core::redis::RedisSpec;
@@ -86,10 +87,10 @@ fn random_fault(rng: &mut Rng, ids: &[NodeId]) -> Fault {
             Fault::Link {
                 a,
                 b,
-                cfg: LinkCfg {
-                    latency_ms: 1 + rng.below(200),
-                    jitter_ms: rng.below(30),
-                    ..LinkCfg::default()
+                change: LinkChange {
+                    latency_ms: Some(1 + rng.below(200)),
+                    jitter_ms: Some(rng.below(30)),
+                    bandwidth_bytes_per_ms: Some(LinkCfg::default().bandwidth_bytes_per_ms),
                 },
             }
         }

@@ -12,7 +12,7 @@
 //! Run: `cargo test -p replilab-harness --features fidelity --test fidelity -- --nocapture`
 //! (the `fidelity` layer of tests/scripts/test.sh). It prints the table and
 //! fails on any MISMATCH not in `ALLOWED` below; each allowed entry names the
-//! ARCHITECTURE.md "Simplifications" bullet that documents it, or is a
+//! docs/simplifications.md bullet that documents it, or is a
 //! `LAB-BUG:` waiting for a fix in the lab.
 //!
 //! The checks live in `replilab_harness::fidelity` (`replication`,
@@ -37,6 +37,30 @@ const ALLOWED: &[Allowed] = &[Allowed {
     row: "replies: m> SELECT 1",
     why: "Simplifications: One database (db 0); SELECT of another db is refused.",
 }];
+
+/// Each allowed mismatch quotes the docs/simplifications.md bullet that
+/// explains it (backticks and line breaks aside), or is a `LAB-BUG:`; so a
+/// bullet cannot be reworded or dropped while the suite still relies on it.
+#[test]
+fn allowed_mismatches_quote_a_documented_simplification() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/simplifications.md");
+    let doc = std::fs::read_to_string(path).expect("docs/simplifications.md");
+    let doc = doc
+        .replace('`', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for a in ALLOWED.iter().chain(CLUSTER_ALLOWED) {
+        match a.why.strip_prefix("Simplifications: ") {
+            Some(text) => assert!(
+                doc.contains(&format!("- {text}")),
+                "{}: no bullet of docs/simplifications.md reads {text:?}",
+                a.row
+            ),
+            None => assert!(a.why.starts_with("LAB-BUG: "), "{}: {:?}", a.row, a.why),
+        }
+    }
+}
 
 /// cli::format_reply must print exactly what redis-cli 7.0.15 prints; checked
 /// on replies of every shape against `/usr/bin/redis-cli --no-raw`.
@@ -220,5 +244,53 @@ fn cluster_slots_and_redirections_match_real_cluster_mode() {
     assert!(stale.is_empty(), "stale cluster allow-list entries");
 }
 
-/// Documented cluster differences (ARCHITECTURE.md, Simplifications).
+/// Documented cluster differences (docs/simplifications.md).
 const CLUSTER_ALLOWED: &[Allowed] = &[];
+
+/// sentinel.conf as the core renders it (`SentinelSpec::conf_file_lines`) is
+/// what redis-sentinel 7.0.15 writes back: started from our file and made to
+/// rewrite it (SENTINEL FLUSHCONFIG), it keeps every line, in order.
+#[test]
+fn sentinel_conf_is_what_redis_sentinel_writes_back() {
+    use replilab_core::sentinel::{MonitorSpec, SentinelSpec};
+    use replilab_harness::fidelity::sentinel_real::{real_cmd, RealSentinel};
+    let master = RealServer::start("conf-master", &[]).expect("redis-server");
+    let spare = replilab_harness::fidelity::real::free_port().expect("port");
+    let spec = SentinelSpec {
+        monitors: vec![MonitorSpec {
+            name: "mymaster".into(),
+            host: "127.0.0.1".into(),
+            port: master.port,
+            quorum: 2,
+            down_after_ms: 5_000,
+            failover_timeout_ms: 180_000,
+            parallel_syncs: 2,
+            config_epoch: 2,
+            leader_epoch: 1,
+            known_replicas: vec![("127.0.0.1".into(), spare)],
+            known_sentinels: vec![(
+                "127.0.0.1".into(),
+                spare,
+                "0123456789abcdef0123456789abcdef01234567".into(),
+            )],
+        }],
+        protected_mode: false,
+        myid: Some("fedcba9876543210fedcba9876543210fedcba98".into()),
+        current_epoch: 3,
+    };
+    let mut ours = Vec::new();
+    let sentinel = RealSentinel::start_with("conf", |port| {
+        ours = spec.conf_file_lines(port);
+        ours.iter().map(|l| format!("{l}\n")).collect()
+    })
+    .expect("redis-sentinel");
+    assert_eq!(real_cmd(sentinel.port, "SENTINEL FLUSHCONFIG"), "OK");
+    let written = sentinel.conf_file();
+    let directives: Vec<&str> = written
+        .lines()
+        .filter(|l| {
+            l.starts_with("port ") || l.starts_with("protected-mode ") || l.starts_with("sentinel ")
+        })
+        .collect();
+    assert_eq!(directives, ours, "redis-sentinel wrote:\n{written}");
+}

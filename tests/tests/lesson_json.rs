@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use replilab_core::client::{ClusterWorkload, SaleSpec, Strategy};
-use replilab_core::cluster::scenario::{ClusterDef, SlotsDef};
+use replilab_core::scenario::cluster::{ClusterDef, SlotsDef};
 use replilab_core::scenario::format::{
     toml_value::Value, ActionDef, Expect, Kind, LinkDef, MonitorDef, Network, NodeDef, Predict,
     Step, Text,
@@ -177,22 +177,8 @@ fn everything() -> Scenario {
         timeline: vec![ActionDef {
             at_ms: Some(1500),
             at_s: Some(1.25),
-            action: "partition".into(),
-            node: some("m"),
-            cmd: some("SET k v"),
+            action: "link m r1 latency 70ms jitter 9ms bandwidth 2mbit".parse().unwrap(),
             id: some("w1"),
-            for_ms: Some(300),
-            for_s: Some(0.5),
-            groups: Some(vec![vec!["m".into()], vec!["r1".into(), "s1".into()]]),
-            from: some("m"),
-            to: some("r1"),
-            ms: Some(-40),
-            a: some("m"),
-            b: some("r1"),
-            latency_ms: Some(70),
-            jitter_ms: Some(9),
-            name: some("min-replicas-to-write"),
-            value: some("1"),
         }],
         steps: vec![Step {
             until_s: 12.5,

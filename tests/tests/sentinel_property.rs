@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use replilab_core::checker;
 use replilab_core::client::{ClientSpec, Routing};
+use replilab_core::action::LinkChange;
 use replilab_core::net::{LinkCfg, NodeId};
 use replilab_core::rng::Rng;
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::{Fault, NodeState, Sim};
 use replilab_core::trace::TraceKind;
 use replilab_harness::dsl::Lab;
@@ -85,9 +87,10 @@ fn random_fault(rng: &mut Rng, servers: &[NodeId], sentinels: &[NodeId], all: &[
         _ => Fault::Link {
             a: pick(rng, all),
             b: pick(rng, all),
-            cfg: LinkCfg {
-                latency_ms: 1 + rng.below(100),
-                ..LinkCfg::default()
+            change: LinkChange {
+                latency_ms: Some(1 + rng.below(100)),
+                jitter_ms: Some(LinkCfg::default().jitter_ms),
+                bandwidth_bytes_per_ms: Some(LinkCfg::default().bandwidth_bytes_per_ms),
             },
         },
     }
@@ -104,13 +107,21 @@ fn promotions(sim: &Sim) -> Vec<(u64, String)> {
         let TraceKind::Sentinel { event } = &e.kind else {
             continue;
         };
-        if let Some(epoch) = event.strip_prefix("+new-epoch ") {
-            last_epoch.insert(e.node, epoch.parse().unwrap_or(0));
-        } else if event.starts_with("+try-failover") {
-            failover_epoch.insert(e.node, last_epoch.get(&e.node).copied().unwrap_or(0));
-        } else if event.starts_with("+promoted-slave") {
-            let epoch = failover_epoch.get(&e.node).copied().unwrap_or(0);
-            out.push((epoch, event.split(' ').nth(2).unwrap_or("").to_string()));
+        match event.kind {
+            SentinelEventKind::NewEpoch => {
+                last_epoch.insert(e.node, event.payload.parse().unwrap_or(0));
+            }
+            SentinelEventKind::TryFailover => {
+                failover_epoch.insert(e.node, last_epoch.get(&e.node).copied().unwrap_or(0));
+            }
+            SentinelEventKind::PromotedSlave => {
+                let epoch = failover_epoch.get(&e.node).copied().unwrap_or(0);
+                out.push((
+                    epoch,
+                    event.payload.split(' ').nth(1).unwrap_or("").to_string(),
+                ));
+            }
+            _ => {}
         }
     }
     out

@@ -1,8 +1,9 @@
 //! The faults the page offers (toolbar and node menu), as core actions.
 //! Each becomes one or more entries of the session schedule.
 
-use replilab_core::net::{LinkCfg, NodeId};
-use replilab_core::sim::{Action, Fault, NodeState, Sim};
+use replilab_core::action::{Action, LinkChange};
+use replilab_core::net::NodeId;
+use replilab_core::sim::{Fault, NodeState, Sim};
 
 use crate::i18n::{self, T};
 
@@ -83,7 +84,7 @@ impl Quick {
             .map(NodeId)
             .filter(|n| *n != node)
             .collect();
-        let f = |f: Fault| Action::Fault(f);
+        let f = |f: Fault| sim.named(&f);
         match self {
             Quick::Pause5 => vec![f(Fault::Pause { node, ms: 5_000 })],
             Quick::Pause15 => vec![f(Fault::Pause { node, ms: 15_000 })],
@@ -110,25 +111,20 @@ impl Quick {
             Quick::Latency => others
                 .into_iter()
                 .map(|o| {
-                    let cfg = LinkCfg {
-                        latency_ms: 500,
-                        ..sim.net.link(node, o)
+                    let change = LinkChange {
+                        latency_ms: Some(500),
+                        ..LinkChange::default()
                     };
-                    f(Fault::Link { a: node, b: o, cfg })
+                    f(Fault::Link { a: node, b: o, change })
                 })
                 .collect(),
-            Quick::MinReplicas => vec![
-                Action::Console {
-                    node,
-                    line: "CONFIG SET min-replicas-to-write 1".into(),
-                    tag: None,
-                },
-                Action::Console {
-                    node,
-                    line: "CONFIG SET min-replicas-max-lag 10".into(),
-                    tag: None,
-                },
-            ],
+            Quick::MinReplicas => {
+                let name = sim.name(node);
+                vec![
+                    Action::config_set(&name, "min-replicas-to-write", "1"),
+                    Action::config_set(&name, "min-replicas-max-lag", "10"),
+                ]
+            }
         }
     }
 }

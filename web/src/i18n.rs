@@ -51,7 +51,7 @@ impl Lang {
     }
     /// A built-in (English, 简体中文) pair in this language (falls back to
     /// the other if empty).
-    pub fn pair(self, (en, zh): (&'static str, &'static str)) -> &'static str {
+    pub fn pair<'a>(self, (en, zh): (&'a str, &'a str)) -> &'a str {
         let (a, b) = match self {
             Lang::En => (en, zh),
             Lang::Zh => (zh, en),
@@ -268,6 +268,10 @@ pub const WOULD_PARTIAL: T = t(
 pub const WOULD_FULL: T = t(
     "{0} reconnecting now: +FULLRESYNC (offset {1} is outside the backlog)",
     "{0} 现在重连:+FULLRESYNC(偏移量 {1} 不在积压缓冲区内)",
+);
+pub const WOULD_FULL_HISTORY: T = t(
+    "{0} reconnecting now: +FULLRESYNC (its replication ID is not this master's history up to offset {1})",
+    "{0} 现在重连:+FULLRESYNC(其复制 ID 不属于该主库到偏移量 {1} 为止的历史)",
 );
 pub const NO_BACKLOG: T = t(
     "No backlog yet: a replica reconnecting now needs a full sync.",

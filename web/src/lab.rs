@@ -6,10 +6,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use replilab_core::net::NodeId;
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::{NodeState, Sim};
 use replilab_core::trace::{TraceEvent, TraceKind};
 
-use crate::session::Session;
+use replilab_core::timeline::Session;
 
 #[derive(Clone)]
 pub struct Lab {
@@ -45,7 +46,13 @@ pub fn landmark(ev: &TraceEvent) -> bool {
     matches!(
         ev.kind,
         TraceKind::Role { .. } | TraceKind::Sync { .. } | TraceKind::Fault { .. }
-    ) || matches!(&ev.kind, TraceKind::Sentinel { event } if event.starts_with("+sdown") || event.starts_with("+odown") || event.starts_with("+switch-master") || event.starts_with("+convert-to-slave"))
+    ) || matches!(&ev.kind, TraceKind::Sentinel { event } if matches!(
+        event.kind,
+        SentinelEventKind::Sdown
+            | SentinelEventKind::Odown
+            | SentinelEventKind::SwitchMaster
+            | SentinelEventKind::ConvertToSlave
+    ))
 }
 
 /// What Shift+←/→ jumps to: any landmark, or events of one kind.
@@ -146,14 +153,6 @@ pub fn role_of(sim: &Sim, id: NodeId) -> Option<Role> {
             replilab_core::sim::NodeSpec::Client(_) => Role::Client,
         },
     })
-}
-
-/// The node listening on host:port.
-pub fn node_at(sim: &Sim, host: &str, port: u16) -> Option<NodeId> {
-    sim.nodes()
-        .iter()
-        .position(|n| (n.host == host || n.name == host) && n.port == port)
-        .map(|i| NodeId(i as u16))
 }
 
 /// Status as the map shows it.

@@ -1,9 +1,10 @@
 //! The lessons of the page (`static/lessons/*.toml`). `build.rs` loads them
 //! with the core's loader and ships each as a JSON file in `dist/lessons/`;
-//! the wasm holds only the index below (what the landing page shows) and
+//! the wasm holds only the index below (ids and JSON files) and the landing
+//! view's HTML (`LANDING_HTML`, rendered by `picker` at build time), and
 //! fetches a lesson's JSON, by a relative URL, when it is opened, and decodes
-//! it with serde (`decode`). A file that does not load is listed with its
-//! error instead of breaking the page.
+//! it with serde (`decode`). A file
+//! that does not load is listed with its error instead of breaking the page.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,21 +13,16 @@ use replilab_core::scenario::Scenario;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// What the landing page shows of a lesson, and where its JSON is.
+/// A lesson the page can open, and where its JSON is.
 pub struct Meta {
     pub id: &'static str,
-    /// (English, 简体中文).
-    pub title: (&'static str, &'static str),
-    pub summary: (&'static str, &'static str),
-    pub source: &'static str,
-    pub minutes: u32,
     /// Relative to the page: `lessons/<stem>-<hash>.json`.
     pub url: &'static str,
 }
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
-pub const SANDBOX_ID: &str = "sandbox";
+pub use replilab_core::scenario::sandbox::SANDBOX_ID;
 
 thread_local! {
     /// Lessons fetched so far, with their ids (a handful: a Vec is smaller

@@ -10,10 +10,7 @@ pub mod faults;
 pub mod i18n;
 pub mod lab;
 pub mod lessons;
-#[cfg(test)]
-mod mem_probe;
 pub mod permalink;
+pub mod picker;
 pub mod route;
-pub mod sandbox;
-pub mod session;
 pub mod state;

@@ -4,19 +4,20 @@
 //! side-by-side comparison adds `cmp=<schedule>`, the other branch's actions
 //! (same codec, may be empty), and `live=a` when the live branch is A.
 //!
-//! The schedule is `;`-separated entries `<at_ms>:<events>:<code>[:<arg>]*`,
-//! each field percent-encoded (so `;` and `:` never appear inside one):
-//! `c:<node>:<line>` console, `p:<node>:<ms>` pause, `x:<node>` crash,
-//! `r:<node>` restart, `k:<node>:<ms>` skew, `j:<node>:<ms>` clock jump,
-//! `P:<a,b>:<c,d>...` partition, `o:<from>:<to>` one-way cut, `h` heal,
-//! `l:<a>:<b>:<latency>:<jitter>:<bandwidth>` link. Parsing never panics:
-//! a damaged link comes back as an error text and the page opens the lesson
-//! at its start with a banner.
+//! The schedule is `;`-separated entries `<at_ms>:<events>:<action>`, the
+//! action in the one grammar of actions (`replilab_core::action`, e.g.
+//! `pause m 12s`, `@m CONFIG SET min-replicas-to-write 1`), percent-encoded
+//! (so `;` and `:` never appear inside it). Links written before that
+//! grammar (`<code>[:<arg>]*`, e.g. `p:m:12000`) are still read
+//! (`legacy.rs`). Parsing never panics: a damaged link comes back as an
+//! error text and the page opens the lesson at its start with a banner.
 
-use replilab_core::net::{LinkCfg, NodeId};
-use replilab_core::sim::{Action, Fault, Sim};
+use replilab_core::action::Action;
+use replilab_core::sim::Sim;
 
-use crate::session::Entry;
+use replilab_core::timeline::Entry;
+
+mod legacy;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Link {
@@ -24,6 +25,9 @@ pub struct Link {
     pub seed: Option<u64>,
     pub schedule: Option<String>,
     pub t_ms: Option<u64>,
+    /// `e=`: queue events processed at `t` when the playhead rested
+    /// between two events of the same millisecond.
+    pub events: Option<u64>,
     pub lang: Option<String>,
     pub embed: bool,
     /// The sandbox's topology (`sandbox::Topo::encode`).
@@ -103,6 +107,10 @@ pub fn parse_hash(hash: &str) -> Link {
                 Ok(t) => link.t_ms = Some(t),
                 Err(_) => link.errors.push(format!("t \"{}\"", trim(v))),
             },
+            "e" => match v.parse::<u64>() {
+                Ok(e) => link.events = Some(e),
+                Err(_) => link.errors.push(format!("e \"{}\"", trim(v))),
+            },
             "lang" => link.lang = Some(v.to_string()),
             "topo" => link.topo = decode(v).ok(),
             "embed" => link.embed = v == "1" || v == "true",
@@ -117,45 +125,11 @@ pub fn trim(s: &str) -> String {
     s.chars().take(24).collect()
 }
 
-fn node_name(sim: &Sim, id: NodeId) -> String {
-    encode(&sim.name(id))
-}
-
 /// The schedule as the `s=` parameter.
-pub fn encode_schedule(sim: &Sim, schedule: &[Entry]) -> String {
-    let n = |id: NodeId| node_name(sim, id);
+pub fn encode_schedule(schedule: &[Entry]) -> String {
     schedule
         .iter()
-        .map(|e| {
-            let body = match &e.action {
-                Action::Console { node, line, .. } => format!("c:{}:{}", n(*node), encode(line)),
-                Action::Fault(f) => match f {
-                    Fault::Pause { node, ms } => format!("p:{}:{ms}", n(*node)),
-                    Fault::Crash { node } => format!("x:{}", n(*node)),
-                    Fault::Restart { node } => format!("r:{}", n(*node)),
-                    Fault::Skew { node, skew_ms } => format!("k:{}:{skew_ms}", n(*node)),
-                    Fault::ClockJump { node, delta_ms } => format!("j:{}:{delta_ms}", n(*node)),
-                    Fault::Partition { groups } => {
-                        let gs: Vec<String> = groups
-                            .iter()
-                            .map(|g| g.iter().map(|&id| n(id)).collect::<Vec<_>>().join(","))
-                            .collect();
-                        format!("P:{}", gs.join(":"))
-                    }
-                    Fault::Cut { from, to } => format!("o:{}:{}", n(*from), n(*to)),
-                    Fault::Heal => "h".into(),
-                    Fault::Link { a, b, cfg } => format!(
-                        "l:{}:{}:{}:{}:{}",
-                        n(*a),
-                        n(*b),
-                        cfg.latency_ms,
-                        cfg.jitter_ms,
-                        cfg.bandwidth_bytes_per_ms
-                    ),
-                },
-            };
-            format!("{}:{}:{}", e.at_ms, e.events, body)
-        })
+        .map(|e| format!("{}:{}:{}", e.at_ms, e.events, encode(&e.action.to_string())))
         .collect::<Vec<_>>()
         .join(";")
 }
@@ -171,27 +145,16 @@ pub fn decode_schedule(sim: &Sim, s: &str, end_ms: Option<u64>) -> Result<Vec<En
         if i >= 10_000 {
             return Err(fail("too many actions"));
         }
-        let fields: Vec<&str> = raw.split(':').collect();
-        let num = |k: usize| -> Result<u64, String> {
+        let mut fields = raw.splitn(3, ':');
+        let mut num = || -> Result<u64, String> {
             fields
-                .get(k)
+                .next()
                 .and_then(|f| f.parse::<u64>().ok())
                 .ok_or_else(|| fail("expected a number"))
         };
-        let int = |k: usize| -> Result<i64, String> {
-            fields
-                .get(k)
-                .and_then(|f| f.parse::<i64>().ok())
-                .ok_or_else(|| fail("expected a number"))
-        };
-        let node = |k: usize| -> Result<NodeId, String> {
-            let name = decode(fields.get(k).ok_or_else(|| fail("a node is missing"))?)
-                .map_err(|e| fail(&e))?;
-            sim.node_id(&name)
-                .ok_or_else(|| fail(&format!("unknown node \"{}\"", trim(&name))))
-        };
-        let at_ms = num(0)?;
-        let events = num(1)?;
+        let at_ms = num()?;
+        let events = num()?;
+        let body = fields.next().unwrap_or("");
         if let Some(prev) = out.last() {
             if at_ms < prev.at_ms || events < prev.events {
                 return Err(fail("actions out of order"));
@@ -200,72 +163,12 @@ pub fn decode_schedule(sim: &Sim, s: &str, end_ms: Option<u64>) -> Result<Vec<En
         if end_ms.is_some_and(|e| at_ms > e) {
             return Err(fail("after the end of the lesson"));
         }
-        let code = fields.get(2).copied().unwrap_or("");
-        let action =
-            match code {
-                "c" => {
-                    let line = decode(
-                        fields
-                            .get(4)
-                            .ok_or_else(|| fail("the command is missing"))?,
-                    )
-                    .map_err(|e| fail(&e))?;
-                    if line.len() > 4096 {
-                        return Err(fail("command too long"));
-                    }
-                    Action::Console {
-                        node: node(3)?,
-                        line,
-                        tag: None,
-                    }
-                }
-                "p" => Action::Fault(Fault::Pause {
-                    node: node(3)?,
-                    ms: num(4)?.min(86_400_000),
-                }),
-                "x" => Action::Fault(Fault::Crash { node: node(3)? }),
-                "r" => Action::Fault(Fault::Restart { node: node(3)? }),
-                "k" => Action::Fault(Fault::Skew {
-                    node: node(3)?,
-                    skew_ms: int(4)?,
-                }),
-                "j" => Action::Fault(Fault::ClockJump {
-                    node: node(3)?,
-                    delta_ms: int(4)?,
-                }),
-                "o" => Action::Fault(Fault::Cut {
-                    from: node(3)?,
-                    to: node(4)?,
-                }),
-                "h" => Action::Fault(Fault::Heal),
-                "P" => {
-                    let mut groups = Vec::new();
-                    for g in fields.iter().skip(3) {
-                        let mut ids = Vec::new();
-                        for name in g.split(',').filter(|n| !n.is_empty()) {
-                            let name = decode(name).map_err(|e| fail(&e))?;
-                            ids.push(sim.node_id(&name).ok_or_else(|| {
-                                fail(&format!("unknown node \"{}\"", trim(&name)))
-                            })?);
-                        }
-                        groups.push(ids);
-                    }
-                    if groups.len() < 2 {
-                        return Err(fail("a partition needs two groups"));
-                    }
-                    Action::Fault(Fault::Partition { groups })
-                }
-                "l" => Action::Fault(Fault::Link {
-                    a: node(3)?,
-                    b: node(4)?,
-                    cfg: LinkCfg {
-                        latency_ms: num(5)?.min(3_600_000),
-                        jitter_ms: num(6)?.min(3_600_000),
-                        bandwidth_bytes_per_ms: num(7)?.max(1),
-                    },
-                }),
-                other => return Err(fail(&format!("unknown action \"{}\"", trim(other)))),
-            };
+        let text = match legacy::action_text(body) {
+            Some(old) => old.map_err(|e| fail(&e))?,
+            None => decode(body).map_err(|e| fail(&e))?,
+        };
+        let action: Action = text.parse().map_err(|e| fail(&format!("{e}")))?;
+        sim.resolve(&action).map_err(|e| fail(&e))?;
         out.push(Entry {
             at_ms,
             events,
@@ -281,42 +184,55 @@ mod tests {
     use replilab_core::demo;
     use replilab_core::profile::Profile;
 
+    fn entry(at_ms: u64, events: u64, text: &str) -> Entry {
+        Entry {
+            at_ms,
+            events,
+            action: text.parse().unwrap(),
+        }
+    }
+
     #[test]
     fn schedules_round_trip() {
         let sim = demo::master_and_two_replicas(1, Profile::V7_0);
         let entries = vec![
-            Entry {
-                at_ms: 10,
-                events: 3,
-                action: Action::Console {
-                    node: NodeId(0),
-                    line: "SET k \"a b;c:d\" 100%".into(),
-                    tag: None,
-                },
-            },
-            Entry {
-                at_ms: 20,
-                events: 9,
-                action: Action::Fault(Fault::Partition {
-                    groups: vec![vec![NodeId(0)], vec![NodeId(1), NodeId(2)]],
-                }),
-            },
-            Entry {
-                at_ms: 20,
-                events: 9,
-                action: Action::Fault(Fault::Heal),
-            },
-            Entry {
-                at_ms: 30,
-                events: 12,
-                action: Action::Fault(Fault::Skew {
-                    node: NodeId(2),
-                    skew_ms: -5000,
-                }),
-            },
+            entry(10, 3, "@m SET k \"a b;c:d\" 100%"),
+            entry(20, 9, "partition m / r1,r2"),
+            entry(20, 9, "heal"),
+            entry(30, 12, "skew r2 -5s"),
+            entry(40, 15, "link m r1 latency 10ms bandwidth 2mbit"),
         ];
-        let s = encode_schedule(&sim, &entries);
+        let s = encode_schedule(&entries);
+        assert!(!s.contains(' ') && s.split(';').count() == 5, "{s}");
         assert_eq!(decode_schedule(&sim, &s, None).unwrap(), entries);
+    }
+
+    #[test]
+    fn links_in_the_old_codes_still_open() {
+        let sim = demo::master_and_two_replicas(1, Profile::V7_0);
+        let old = "10:3:c:m:SET%20k%201;20:9:P:m:r1,r2;20:9:h;30:12:k:r2:-5000;\
+                   31:12:j:r2:300;32:13:p:m:1500;33:14:x:r1;34:15:r:r1;35:16:o:m:r1;\
+                   36:17:l:m:r1:500:0:125000";
+        let got: Vec<String> = decode_schedule(&sim, old, None)
+            .unwrap()
+            .iter()
+            .map(|e| e.action.to_string())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "@m SET k 1",
+                "partition m / r1,r2",
+                "heal",
+                "skew r2 -5s",
+                "jump r2 +300ms",
+                "pause m 1500ms",
+                "crash r1",
+                "restart r1",
+                "oneway m -> r1",
+                "link m r1 latency 500ms jitter 0ms bandwidth 1000mbit",
+            ]
+        );
     }
 
     #[test]
@@ -334,6 +250,11 @@ mod tests {
             "5:1:q",
             "5:1:c:m:%",
             "5:1:l:m:r1:a",
+            "5:1:pause%20zz%201s",
+            "5:1:pause%20m",
+            "5:1:%40m",
+            "5:1:explode",
+            "5:1:",
         ] {
             assert!(decode_schedule(&sim, bad, None).is_err(), "{bad}");
         }

@@ -8,8 +8,8 @@ use crate::dom;
 use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
 use crate::permalink;
-use crate::sandbox::Topo;
-use crate::session::{Compare, Session, Source};
+use replilab_core::scenario::sandbox::Topo;
+use replilab_core::timeline::{Compare, Session, Source};
 use crate::state::Theme;
 
 #[derive(Clone)]
@@ -148,7 +148,11 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
     if let Some(t) = link.t_ms {
         // The sandbox has no end: a link may not ask for more than a day of simulation.
         let t = session.end_ms().map_or(t.min(86_400_000), |e| t.min(e));
-        if let Err(e) = session.seek(t) {
+        let r = match link.events {
+            Some(events) => session.seek_event(t, events),
+            None => session.seek(t),
+        };
+        if let Err(e) = r {
             opened.banner = Some(lang.f(i18n::RUN_STOPPED, &[&e]));
         }
     }
@@ -200,16 +204,19 @@ pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
     }
     if !session.schedule.is_empty() {
         h.push_str("&s=");
-        h.push_str(&permalink::encode_schedule(&session.sim, &session.schedule));
+        h.push_str(&permalink::encode_schedule(&session.schedule));
     }
     if let Some(c) = &session.compare {
         h.push_str("&cmp=");
-        h.push_str(&permalink::encode_schedule(&c.other.sim, &c.other.schedule));
+        h.push_str(&permalink::encode_schedule(&c.other.schedule));
         if c.live_is_a {
             h.push_str("&live=a");
         }
     }
     h.push_str(&format!("&t={}", session.now_ms()));
+    if session.mid_millisecond() {
+        h.push_str(&format!("&e={}", session.sim.events_processed()));
+    }
     if embed {
         h.push_str(&format!("&lang={}&embed=1", lang.code()));
     }
@@ -218,7 +225,7 @@ pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests {
-    use replilab_core::sim::Action;
+    use replilab_core::action::Action;
 
     use super::*;
 
@@ -236,12 +243,8 @@ mod tests {
         let mut s = Session::new(Source::Sandbox(Topo::default()), None);
         s.advance_to(1_500).unwrap();
         s.keep_as_a();
-        let m = s.sim.node_id("m").unwrap();
-        s.act(Action::Console {
-            node: m,
-            line: "CONFIG SET min-replicas-to-write 1".into(),
-            tag: None,
-        });
+        s.act(Action::config_set("m", "min-replicas-to-write", "1"))
+            .unwrap();
         s.advance_to(3_000).unwrap();
         s.sync_other().unwrap();
         for swapped in [false, true] {
@@ -281,5 +284,44 @@ mod tests {
         // An empty `cmp=` is a comparison with no actions in the other branch.
         let (s, banner, _) = opened("#lesson=sandbox&cmp=&t=100");
         assert!(banner.is_none() && s.compare.is_some() && s.now_ms() == 100);
+    }
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use replilab_core::action::Action;
+
+    use super::*;
+
+    /// Seed 001's deployment: the playhead rests after each of 60 "next
+    /// event" steps, often between two events of the same millisecond.
+    #[test]
+    fn a_link_reopens_exactly_where_the_playhead_rested() {
+        let mut s = Session::new(Source::Sandbox(Topo::seed001()), None);
+        s.advance_to(5_000).unwrap();
+        let act = |s: &mut Session, t: &str| {
+            s.act(t.parse::<Action>().unwrap()).unwrap();
+            s.settle();
+        };
+        act(&mut s, "@m SET k \"hello world\"");
+        act(&mut s, "pause r2 5s");
+        let mut mid = 0;
+        for step in 0..60 {
+            s.step_event().unwrap();
+            if step == 30 {
+                act(&mut s, "@m INCR n");
+            }
+            mid += usize::from(s.mid_millisecond());
+            let hash = hash_of(&s, false, Lang::En);
+            let o = open(&hash, Lang::En);
+            let Route::Lab(again) = o.route else { panic!("landing") };
+            let again = again.borrow();
+            assert!(o.banner.is_none(), "{hash}");
+            assert_eq!(again.now_ms(), s.now_ms(), "{hash}");
+            assert_eq!(again.sim.events_processed(), s.sim.events_processed(), "{hash}");
+            assert_eq!(again.sim.trace_hash(), s.sim.trace_hash(), "{hash}");
+            assert_eq!(again.applied, s.applied, "{hash}");
+        }
+        assert!(mid > 10, "the playhead rested mid-millisecond {mid} times");
     }
 }

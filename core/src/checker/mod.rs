@@ -84,12 +84,8 @@ pub fn final_master(sim: &Sim) -> Option<NodeId> {
         }
     }
     if let Some(((host, port), _)) = votes.iter().max_by_key(|(_, v)| **v) {
-        if let Some(id) = sim
-            .nodes()
-            .iter()
-            .position(|n| n.host == *host && n.port == *port)
-        {
-            return Some(NodeId(id as u16));
+        if let Some(id) = sim.node_at(host, *port) {
+            return Some(id);
         }
     }
     sim.nodes()
@@ -108,12 +104,6 @@ pub fn final_master(sim: &Sim) -> Option<NodeId> {
 /// top of the replication chain that address belongs to now.
 pub fn final_master_for(sim: &Sim, c: &crate::client::ClientNode) -> Option<NodeId> {
     use crate::client::Routing;
-    let by_addr = |host: &str, port: u16| {
-        sim.nodes()
-            .iter()
-            .position(|n| n.host == host && n.port == port)
-            .map(|i| NodeId(i as u16))
-    };
     match &c.spec.routing {
         Routing::Sentinel { master, .. } => {
             let mut votes: std::collections::BTreeMap<(String, u16), u32> = Default::default();
@@ -125,13 +115,13 @@ pub fn final_master_for(sim: &Sim, c: &crate::client::ClientNode) -> Option<Node
                 }
             }
             let ((host, port), _) = votes.into_iter().max_by_key(|(_, v)| *v)?;
-            by_addr(&host, port)
+            sim.node_at(&host, port)
         }
         Routing::Fixed { host, port } => {
-            let mut node = by_addr(host, *port)?;
+            let mut node = sim.node_at(host, *port)?;
             for _ in 0..sim.nodes().len() {
                 match sim.redis(node).and_then(|r| r.master.as_ref()) {
-                    Some(m) => match by_addr(&m.host, m.port) {
+                    Some(m) => match sim.node_at(&m.host, m.port) {
                         Some(up) => node = up,
                         None => break,
                     },

@@ -165,6 +165,17 @@ impl RedisNode {
                 }
             }
         }
+        // One vote per epoch: never twice in one, never ahead of the current.
+        assert!(
+            st.last_vote_epoch < st.current_epoch,
+            "one failover vote per epoch ({} then {})",
+            st.last_vote_epoch,
+            st.current_epoch
+        );
+        assert!(
+            msg.current_epoch >= st.current_epoch,
+            "a vote is for the current epoch"
+        );
         st.last_vote_epoch = st.current_epoch;
         st.nodes[m].voted_time_ms = now;
         let epoch = st.current_epoch;

@@ -20,8 +20,5 @@ pub fn owner_db<'a>(sim: &'a Sim, key: &[u8]) -> Option<&'a Db> {
     }
     let view = best?;
     let p = &view.nodes[view.owner(key_slot(key))?];
-    sim.nodes().iter().find_map(|n| match &n.state {
-        NodeState::Redis(r) if n.host == p.host && n.port == p.port => Some(&r.db),
-        _ => None,
-    })
+    sim.redis(sim.node_at(&p.host, p.port)?).map(|r| &r.db)
 }

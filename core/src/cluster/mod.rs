@@ -16,7 +16,6 @@ mod lost;
 mod migrate;
 mod replies;
 mod route;
-pub mod scenario;
 pub mod skew;
 pub mod slot;
 #[cfg(test)]

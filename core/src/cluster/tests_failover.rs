@@ -28,7 +28,7 @@ const APP: &str =
 
 #[test]
 fn a_killed_master_is_replaced_by_its_replica_and_clients_recover() {
-    let crash = "[[timeline]]\nat_s = 10\ndo = \"crash\"\nnode = \"m1\"\n";
+    let crash = "[[timeline]]\nat_s = 10\ndo = \"crash m1\"\n";
     let mut sim = run(&format!("{APP}{crash}"), 30);
     println!("events {}", sim.events_processed());
     for n in ["m2", "m3"] {
@@ -87,7 +87,7 @@ fn a_killed_master_is_replaced_by_its_replica_and_clients_recover() {
 
 #[test]
 fn a_master_in_the_minority_stops_taking_writes_and_rejoins_as_a_replica() {
-    let part = "[[timeline]]\nat_s = 10\ndo = \"partition\"\ngroups = [[\"m1\", \"app\"], [\"m2\", \"m3\", \"r1\", \"r2\", \"r3\"]]\n[[timeline]]\nat_s = 30\ndo = \"heal\"\n";
+    let part = "[[timeline]]\nat_s = 10\ndo = \"partition m1,app / m2,m3,r1,r2,r3\"\n[[timeline]]\nat_s = 30\ndo = \"heal\"\n";
     let mut sim = run(&format!("{APP}{part}"), 20);
     assert_eq!(logs(&sim, "m1", "Cluster state changed: fail"), 1);
     let down = cli(&mut sim, "m1", "SET {a}x 1");
@@ -117,7 +117,7 @@ fn a_master_in_the_minority_stops_taking_writes_and_rejoins_as_a_replica() {
 fn a_stall_longer_than_a_low_node_timeout_causes_a_false_failover() {
     let low = SIX.replace("node_timeout_ms = 5000", "node_timeout_ms = 1000");
     let s = scenario::parse(&format!(
-        "{low}[[timeline]]\nat_s = 10\ndo = \"pause\"\nnode = \"m1\"\nfor_s = 4\n"
+        "{low}[[timeline]]\nat_s = 10\ndo = \"pause m1 4s\"\n"
     ))
     .expect("parses");
     let mut sim = build(&s, None);
@@ -131,7 +131,7 @@ fn a_stall_longer_than_a_low_node_timeout_causes_a_false_failover() {
         Some("1) \"slave\"")
     );
     let s = scenario::parse(&format!(
-        "{SIX}[[timeline]]\nat_s = 10\ndo = \"pause\"\nnode = \"m1\"\nfor_s = 4\n"
+        "{SIX}[[timeline]]\nat_s = 10\ndo = \"pause m1 4s\"\n"
     ))
     .expect("parses");
     let mut sim = build(&s, None);

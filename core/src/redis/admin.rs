@@ -117,14 +117,13 @@ impl RedisNode {
         self.cached_master = None;
         if self.profile.psync2() {
             // `shiftReplicationId`.
-            self.ids.replid2 = std::mem::replace(&mut self.ids.replid, cx.hex40());
-            self.ids.second_repl_offset = self.ids.master_repl_offset as i64 + 1;
+            self.ids.shift(cx.hex40());
             cx.log(format!(
                 "Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
                 self.ids.replid2, self.ids.second_repl_offset, self.ids.replid
             ));
         } else {
-            self.ids.replid = self.run_id.clone();
+            self.ids.new_history(self.run_id.clone());
         }
         // Sub-replicas reconnect and learn the new ID (partially, through replid2).
         self.disconnect_replicas("replication ID changed", cx);

@@ -114,24 +114,37 @@ impl Backlog {
         offset >= self.first_byte_offset && offset <= self.first_byte_offset + self.histlen
     }
 
-    /// The commands from `offset` (a command boundary) to the end, or None
-    /// when `offset` is outside the history or not at a command boundary.
-    pub fn since(&self, offset: u64) -> Option<Vec<Rc<ReplCmd>>> {
+    /// Where the commands from `offset` start in `cmds`, or None when
+    /// `offset` is outside the history or not at a command boundary.
+    fn index_of(&self, offset: u64) -> Option<usize> {
         if !self.covers(offset) {
             return None;
         }
         if offset == self.first_byte_offset + self.histlen {
-            return Some(Vec::new());
+            return Some(self.cmds.len());
         }
         let idx = self.cmds.partition_point(|(s, _)| *s < offset);
         match self.cmds.get(idx) {
-            Some((s, _)) if *s == offset => Some(
-                (idx..self.cmds.len())
-                    .map(|i| self.cmds[i].1.clone())
-                    .collect(),
-            ),
+            Some((s, _)) if *s == offset => Some(idx),
             _ => None,
         }
+    }
+
+    /// Whether `since(offset)` has an answer: the history covers `offset`
+    /// and it starts a command (the simulated stream is resent per command).
+    pub fn serves(&self, offset: u64) -> bool {
+        self.index_of(offset).is_some()
+    }
+
+    /// The commands from `offset` (a command boundary) to the end, or None
+    /// when `offset` is outside the history or not at a command boundary.
+    pub fn since(&self, offset: u64) -> Option<Vec<Rc<ReplCmd>>> {
+        let idx = self.index_of(offset)?;
+        Some(
+            (idx..self.cmds.len())
+                .map(|i| self.cmds[i].1.clone())
+                .collect(),
+        )
     }
 }
 

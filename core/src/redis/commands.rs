@@ -340,7 +340,7 @@ impl RedisNode {
             }
             "MIGRATE" => return self.migrate(to, argv, cx),
             "RESTORE-ASKING" => self.restore_asking(argv, cx),
-            // The lab models database 0 only (ARCHITECTURE.md, Simplifications).
+            // The lab models database 0 only (docs/simplifications.md).
             "SELECT" => match data::parse_i64(&argv[1]) {
                 Some(0) => Reply::ok(),
                 Some(i) if (0..16).contains(&i) => Reply::err("ERR the lab models database 0 only"),

@@ -412,6 +412,19 @@ impl RedisConf {
     }
 }
 
+impl super::RedisSpec {
+    /// redis.conf for a server listening on `port`: `port`, `replicaof`,
+    /// and the settings that differ from the profile's defaults.
+    pub fn conf_file_lines(&self, port: u16) -> Vec<String> {
+        let mut out = vec![format!("port {port}")];
+        if let Some((h, p)) = &self.replicaof {
+            out.push(format!("replicaof {h} {p}"));
+        }
+        out.extend(self.conf.to_conf_lines(self.profile));
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

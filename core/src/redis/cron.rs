@@ -5,7 +5,7 @@ use crate::data::{ActiveExpireBudget, Effects};
 use crate::sim::{Cx, Timer};
 use crate::trace::TraceKind;
 
-use super::{master::ReplicaState, RedisNode, RedisTimer, NULL_REPLID};
+use super::{master::ReplicaState, RedisNode, RedisTimer};
 use crate::msg::Msg;
 
 impl RedisNode {
@@ -122,9 +122,7 @@ impl RedisNode {
         ) {
             let ttl = self.conf.repl_backlog_ttl as i64;
             if self.replicas.is_empty() && ttl > 0 && cx.clock_ms.div_euclid(1000) - since > ttl {
-                self.ids.replid = cx.hex40();
-                self.ids.replid2 = NULL_REPLID.into();
-                self.ids.second_repl_offset = -1;
+                self.ids.new_history(cx.hex40());
                 self.backlog = None;
                 cx.log(format!(
                     "Replication backlog freed after {ttl} seconds without connected replicas."

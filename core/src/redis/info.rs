@@ -1,6 +1,6 @@
 //! INFO, with Redis 7.0's section names, field names and field order
 //! (`genRedisInfoString`). Sections the lab does not model are omitted;
-//! ARCHITECTURE.md lists them.
+//! docs/simplifications.md lists them.
 
 use crate::profile::Profile;
 use crate::sim::Cx;

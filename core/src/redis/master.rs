@@ -14,7 +14,8 @@ use crate::profile::Profile;
 use crate::sim::{Cx, Timer};
 use crate::trace::TraceKind;
 
-use super::{Backlog, RedisNode, RedisTimer, ReplyTo, NULL_REPLID};
+use super::psync::{psync_decision, FullResyncReason, PsyncDecision};
+use super::{Backlog, RedisNode, RedisTimer, ReplyTo};
 
 /// A replica's state as its master sees it (INFO shows `wait_bgsave`,
 /// `send_bulk`, `online`).
@@ -172,9 +173,7 @@ impl RedisNode {
                 }
                 // The first replica of a master without a backlog: a new history starts.
                 if self.replicas.is_empty() && self.backlog.is_none() {
-                    self.ids.replid = cx.hex40();
-                    self.ids.replid2 = NULL_REPLID.into();
-                    self.ids.second_repl_offset = -1;
+                    self.ids.new_history(cx.hex40());
                     self.create_backlog();
                 }
                 self.replicas.insert(conn, link);
@@ -200,42 +199,26 @@ impl RedisNode {
         requested: &str,
         offset: i64,
     ) -> Result<Vec<Rc<ReplCmd>>, String> {
-        if requested == "?" {
-            return Err("Full resync requested by replica".into());
+        let why = |r: FullResyncReason| r.log_line(&self.ids, who, requested, offset);
+        match self.psync_decision(requested, offset) {
+            PsyncDecision::Continue => self
+                .backlog
+                .as_ref()
+                .and_then(|b| b.since(offset as u64))
+                .ok_or_else(|| why(FullResyncReason::OutsideBacklog)),
+            PsyncDecision::FullResync(reason) => Err(why(reason)),
         }
-        let ids = &self.ids;
-        if requested != ids.replid {
-            let second_ok = self.profile.psync2()
-                && requested == ids.replid2
-                && offset <= ids.second_repl_offset;
-            if !second_ok {
-                if requested == ids.replid2 && self.profile.psync2() {
-                    return Err(format!(
-                        "Partial resynchronization not accepted: Requested offset for second ID was {offset}, but I can reply up to {}",
-                        ids.second_repl_offset
-                    ));
-                }
-                return Err(format!(
-                    "Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '{requested}', my replication IDs are '{}' and '{}')",
-                    ids.replid, ids.replid2
-                ));
-            }
-        }
-        let lack = || {
-            format!("Unable to partial resync with replica {who} for lack of backlog (Replica request was: {offset}).")
-        };
-        let Some(backlog) = self.backlog.as_ref() else {
-            return Err(lack());
-        };
-        if offset > (self.ids.master_repl_offset + 1) as i64 {
-            return Err(format!(
-                "Warning: replica {who} tried to PSYNC with an offset that is greater than the master replication offset."
-            ));
-        }
-        match backlog.since(offset.max(0) as u64) {
-            Some(cmds) if offset >= 0 => Ok(cmds),
-            _ => Err(lack()),
-        }
+    }
+
+    /// What this master would answer to `PSYNC <replid> <offset>` now.
+    pub fn psync_decision(&self, replid: &str, offset: i64) -> PsyncDecision {
+        psync_decision(
+            self.profile,
+            &self.ids,
+            self.backlog.as_ref(),
+            replid,
+            offset,
+        )
     }
 
     /// Sends what accumulated during the full sync.

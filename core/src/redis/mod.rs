@@ -12,10 +12,13 @@ mod admin;
 mod backlog;
 mod commands;
 pub mod conf;
+pub mod log;
 mod cron;
 mod fullsync;
+mod ids;
 mod info;
 mod master;
+mod psync;
 mod pubsub;
 mod replica;
 mod scripting;
@@ -29,7 +32,9 @@ use serde::{Deserialize, Serialize};
 
 pub use backlog::Backlog;
 pub use conf::RedisConf;
+pub use ids::ReplIds;
 pub use master::{ReplicaLink, ReplicaState};
+pub use psync::{psync_decision, FullResyncReason, PsyncDecision};
 pub use replica::{LinkState, MasterLink};
 
 use crate::data::{Argv, DataStats, Db};
@@ -104,16 +109,6 @@ pub struct ReplStats {
     pub total_commands_processed: u64,
     pub rejected_calls: u64,
     pub total_error_replies: u64,
-}
-
-/// The replication identity: replid/replid2 and offsets (`server.replid` ...).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplIds {
-    pub replid: String,
-    pub replid2: String,
-    pub master_repl_offset: u64,
-    /// -1 when there is no replid2 history.
-    pub second_repl_offset: i64,
 }
 
 /// What a server in protected mode tells a client from another host before closing.
@@ -214,12 +209,7 @@ impl RedisNode {
         RedisNode {
             conf: spec.conf.clone(),
             profile,
-            ids: ReplIds {
-                replid,
-                replid2: NULL_REPLID.into(),
-                master_repl_offset: 0,
-                second_repl_offset: -1,
-            },
+            ids: ReplIds::new(replid),
             run_id,
             host: host.to_string(),
             port,
@@ -310,7 +300,7 @@ impl RedisNode {
     fn start(&mut self, cron_phase_ms: u64, cx: &mut Cx) {
         self.started_clock_ms = cx.clock_ms;
         if self.profile.psync2() {
-            self.ids.replid = cx.hex40();
+            self.ids.new_history(cx.hex40());
         }
         cx.log(format!(
             "Redis version={}, bits=64, pid=1, just started",
@@ -404,7 +394,7 @@ impl RedisNode {
     /// Appends to our backlog and forwards to our replicas: what both a master
     /// feeding its own writes and a replica proxying its master's stream do.
     fn push_stream(&mut self, cmd: Rc<ReplCmd>, cx: &mut Cx) {
-        self.ids.master_repl_offset += cmd.bytes;
+        self.ids.advance(cmd.bytes);
         let oldest = if self.profile == Profile::V7_0 {
             self.oldest_replica_ref()
         } else {
@@ -412,6 +402,8 @@ impl RedisNode {
         };
         if let Some(b) = self.backlog.as_mut() {
             b.append(cmd.clone(), oldest);
+            // The backlog ends where the stream ends.
+            debug_assert_eq!(b.last_offset(), self.ids.master_repl_offset);
         }
         self.forward_to_replicas(&cmd, cx);
     }

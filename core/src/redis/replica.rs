@@ -15,7 +15,7 @@ use crate::net::ConnId;
 use crate::sim::Cx;
 use crate::trace::TraceKind;
 
-use super::{RedisNode, NULL_REPLID};
+use super::RedisNode;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkState {
@@ -245,8 +245,7 @@ impl RedisNode {
                 cx.log("Successful partial resynchronization with master.");
                 if let Some(new_id) = new_id.filter(|id| *id != self.ids.replid) {
                     // The master's history forked (a promotion): keep ours as replid2.
-                    self.ids.replid2 = std::mem::replace(&mut self.ids.replid, new_id.clone());
-                    self.ids.second_repl_offset = self.ids.master_repl_offset as i64 + 1;
+                    self.ids.shift(new_id.clone());
                     cx.log(format!("Master replication ID changed to {new_id}"));
                     self.disconnect_replicas("master replication ID changed", cx);
                 }
@@ -290,10 +289,7 @@ impl RedisNode {
         cx.log("MASTER <-> REPLICA sync: Loading DB in memory");
         self.touch_watched_for_load(&payload.db);
         self.db = payload.db.clone();
-        self.ids.replid = replid;
-        self.ids.replid2 = NULL_REPLID.into();
-        self.ids.second_repl_offset = -1;
-        self.ids.master_repl_offset = offset;
+        self.ids.adopt(replid, offset);
         self.create_backlog();
         if let Some(m) = self.master.as_mut() {
             m.read_reploff = offset;
@@ -363,6 +359,11 @@ impl RedisNode {
             });
         }
         self.push_stream(c, cx);
+        // What was applied was read: the applied offset is never ahead.
+        debug_assert!(self
+            .master
+            .as_ref()
+            .is_none_or(|m| m.read_reploff >= self.ids.master_repl_offset));
     }
 
     pub(super) fn send_ack(&mut self, cx: &mut Cx) {

@@ -2,13 +2,13 @@
 //! timeline as scheduled actions.
 
 use crate::client::{ClientSpec, ReadFrom, Routing, Workload};
-use crate::net::{LinkCfg, NodeId};
+use crate::net::LinkCfg;
 use crate::profile::Profile;
 use crate::redis::RedisSpec;
 use crate::sentinel::{MonitorSpec, SentinelSpec};
-use crate::sim::{Action, Fault, NodeSpec, Sim, SimConfig};
+use crate::sim::{Fault, NodeSpec, Sim, SimConfig};
 
-use super::format::{ActionDef, Kind, NodeDef, Scenario};
+use super::format::{Kind, NodeDef, Scenario};
 
 /// The address each node gets: its own `host`, or 10.0.0.N / 10.0.1.N / 10.0.2.N.
 pub fn addresses(s: &Scenario) -> Vec<(String, u16)> {
@@ -59,7 +59,7 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
     let cluster = s
         .cluster
         .as_ref()
-        .map(|c| crate::cluster::scenario::specs(s, c, seed, &addr_of));
+        .map(|c| crate::scenario::cluster::specs(s, c, seed, &addr_of));
     // Servers first, then Sentinels, then clients: a real deployment starts that way.
     let mut order: Vec<usize> = (0..s.nodes.len()).collect();
     order.sort_unstable_by_key(|&i| {
@@ -114,8 +114,9 @@ pub fn build(s: &Scenario, seed: Option<u64>) -> Sim {
         }
     }
     for a in &s.timeline {
-        if let Some((at, action)) = action_of(a, &sim) {
-            sim.schedule(at, action);
+        // Validated by the loader: every time is given and every node exists.
+        if let Some(at) = a.at_ms() {
+            let _ = sim.schedule(at, &a.action, a.id.clone());
         }
     }
     sim
@@ -242,60 +243,3 @@ fn client_spec(
     }
 }
 
-/// When and what a timeline entry does (already validated).
-pub fn action_of(a: &ActionDef, sim: &Sim) -> Option<(u64, Action)> {
-    let at = a.at_ms.or(a.at_s.map(|s| (s * 1000.0) as u64))?;
-    let id = |n: &Option<String>| n.as_deref().and_then(|n| sim.node_id(n));
-    let node = id(&a.node);
-    let action = match a.action.as_str() {
-        "command" => Action::Console {
-            node: node?,
-            line: a.cmd.clone()?,
-            tag: a.id.clone(),
-        },
-        "pause" => Action::Fault(Fault::Pause {
-            node: node?,
-            ms: a.for_ms.or(a.for_s.map(|s| (s * 1000.0) as u64))?,
-        }),
-        "crash" => Action::Fault(Fault::Crash { node: node? }),
-        "restart" => Action::Fault(Fault::Restart { node: node? }),
-        "partition" => {
-            let groups: Option<Vec<Vec<NodeId>>> = a
-                .groups
-                .as_ref()?
-                .iter()
-                .map(|g| g.iter().map(|n| sim.node_id(n)).collect())
-                .collect();
-            Action::Fault(Fault::Partition { groups: groups? })
-        }
-        "oneway" => Action::Fault(Fault::Cut {
-            from: id(&a.from)?,
-            to: id(&a.to)?,
-        }),
-        "heal" => Action::Fault(Fault::Heal),
-        "skew" => Action::Fault(Fault::Skew {
-            node: node?,
-            skew_ms: a.ms?,
-        }),
-        "jump" => Action::Fault(Fault::ClockJump {
-            node: node?,
-            delta_ms: a.ms?,
-        }),
-        "latency" => Action::Fault(Fault::Link {
-            a: id(&a.a)?,
-            b: id(&a.b)?,
-            cfg: LinkCfg {
-                latency_ms: a.latency_ms?,
-                jitter_ms: a.jitter_ms.unwrap_or(0),
-                ..sim.net.default_link
-            },
-        }),
-        "config" => Action::Console {
-            node: node?,
-            line: format!("CONFIG SET {} \"{}\"", a.name.clone()?, a.value.clone()?),
-            tag: a.id.clone(),
-        },
-        _ => return None,
-    };
-    Some((at, action))
-}

@@ -169,7 +169,7 @@ pub fn evaluate(e: &Expect, sim: &Sim, report: &Report) -> Outcome {
         )),
         "event" => count(
             sim,
-            |t| matches!(&t.kind, TraceKind::Sentinel { event } if event.contains(needle)),
+            |t| matches!(&t.kind, TraceKind::Sentinel { event } if event.to_string().contains(needle)),
         ),
         "log" => {
             let only = e.node.as_deref().and_then(|n| sim.node_id(n));

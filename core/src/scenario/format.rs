@@ -44,9 +44,9 @@ pub struct Scenario {
     pub profile: String,
     #[serde(default)]
     pub network: Network,
-    /// `[cluster]`: the Redis nodes form a Redis Cluster (cluster/scenario.rs).
+    /// `[cluster]`: the Redis nodes form a Redis Cluster (scenario/cluster.rs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<crate::cluster::scenario::ClusterDef>,
+    pub cluster: Option<crate::scenario::cluster::ClusterDef>,
     #[serde(rename = "node")]
     pub nodes: Vec<NodeDef>,
     #[serde(default, rename = "timeline")]
@@ -198,40 +198,32 @@ fn one_u32() -> u32 {
     1
 }
 
-/// An action at a time. `do` says which; the other fields are its arguments.
+/// An action at a time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionDef {
     /// When, in simulated ms (`at_s` is also accepted).
     pub at_ms: Option<u64>,
     pub at_s: Option<f64>,
-    /// command | pause | crash | restart | partition | oneway | heal | skew |
-    /// jump | latency | config
+    /// What happens, in the one grammar of actions (`core/src/action.rs`):
+    /// `"@m SET k v"` (a command typed at redis-cli on `m`), `"pause m 12s"`,
+    /// `"crash m"`, `"restart m"`, `"partition m,app / r1,r2"`,
+    /// `"oneway m -> r1"`, `"heal"`, `"skew r1 -5s"`, `"jump r1 +2s"`,
+    /// `"link m r1 latency 500ms jitter 0ms bandwidth 2mbit"`.
     #[serde(rename = "do")]
-    pub action: String,
-    pub node: Option<String>,
-    /// `command`: the line typed at redis-cli on `node`.
-    pub cmd: Option<String>,
-    /// Names this command so expectations can refer to its reply.
+    pub action: crate::action::Action,
+    /// Names a command's reply so expectations can refer to it.
     pub id: Option<String>,
-    /// `pause`: how long.
-    pub for_ms: Option<u64>,
-    pub for_s: Option<f64>,
-    /// `partition`: groups of node names.
-    pub groups: Option<Vec<Vec<String>>>,
-    /// `oneway`: traffic from `from` to `to` stops.
-    pub from: Option<String>,
-    pub to: Option<String>,
-    /// `skew` (set) / `jump` (add): milliseconds.
-    pub ms: Option<i64>,
-    /// `latency`: between `a` and `b`.
-    pub a: Option<String>,
-    pub b: Option<String>,
-    pub latency_ms: Option<u64>,
-    pub jitter_ms: Option<u64>,
-    /// `config`: CONFIG SET name value on `node`.
-    pub name: Option<String>,
-    pub value: Option<String>,
+}
+
+impl ActionDef {
+    /// When the action happens, in ms (None: no valid time given).
+    pub fn at_ms(&self) -> Option<u64> {
+        self.at_ms.or(self
+            .at_s
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map(|s| (s * 1000.0) as u64))
+    }
 }
 
 /// A narrative step: what to watch, a prediction, then why.

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use super::format::{ActionDef, Kind, Scenario, FORMAT};
+use crate::action::Action;
+
+use super::cluster::ClusterDef;
+use super::format::{ActionDef, Kind, NodeDef, Scenario, FORMAT};
 use crate::profile::Profile;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,6 +105,34 @@ pub fn parse(src: &str) -> Result<Scenario, LoadError> {
 }
 
 fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
+    validate_top(s)?;
+    let c = node_names(src, s)?;
+    for (i, n) in s.nodes.iter().enumerate() {
+        match n.kind {
+            Kind::Redis => validate_redis(&c, i, n)?,
+            Kind::Sentinel => validate_sentinel(&c, i, n)?,
+            Kind::Client => {
+                validate_client_routing(&c, i, n, s.cluster.is_some())?;
+                validate_client_workload(&c, i, n)?;
+            }
+        }
+    }
+    for (i, l) in s.network.links.iter().enumerate() {
+        c.node("network.link", i, "a", &Some(l.a.clone()))?;
+        c.node("network.link", i, "b", &Some(l.b.clone()))?;
+    }
+    let ids = validate_timeline(&c, s)?;
+    validate_steps(&c, s)?;
+    validate_expects(&c, s, &ids)?;
+    if let Some(cl) = &s.cluster {
+        validate_cluster(&c, s, cl)?;
+    }
+    Ok(())
+}
+
+/// The top-level keys: format, id, profile, duration and node count. Their
+/// errors point at line 1.
+fn validate_top(s: &Scenario) -> Result<(), LoadError> {
     let top = |message: String| LoadError {
         line: 1,
         column: 1,
@@ -139,6 +170,12 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
     if s.nodes.len() > 64 {
         return Err(top("at most 64 nodes".into()));
     }
+    Ok(())
+}
+
+/// Checks every node's name (well-formed, unique) and returns a checker that
+/// knows them all, for the references the other tables make.
+fn node_names<'a>(src: &'a str, s: &Scenario) -> Result<Checker<'a>, LoadError> {
     let mut c = Checker {
         src,
         names: BTreeSet::new(),
@@ -164,106 +201,120 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
             return Err(c.err("node", i, format!("duplicate node name '{}'", n.name)));
         }
     }
-    for (i, n) in s.nodes.iter().enumerate() {
-        match n.kind {
-            Kind::Redis => {
-                if let Some(p) = &n.profile {
-                    if Profile::parse(p).is_none() {
-                        return Err(c.err("node", i, format!("unknown profile \"{p}\"")));
-                    }
-                }
-                if n.replicaof.is_some() {
-                    c.node("node", i, "replicaof", &n.replicaof)?;
-                }
-                let mut conf = crate::redis::RedisConf::default();
-                for (k, v) in &n.config {
-                    conf.config_set(k, v)
-                        .map_err(|e| c.err("node", i, format!("config: {e}")))?;
-                }
-                if n.monitor.is_some()
-                    || n.routing.is_some()
-                    || n.workload.is_some()
-                    || n.sale.is_some()
-                {
-                    return Err(c.err(
-                        "node",
-                        i,
-                        "a redis node takes no `monitor`, `routing`, `workload` or `sale`".into(),
-                    ));
-                }
-            }
-            Kind::Sentinel => {
-                let Some(m) = &n.monitor else {
-                    return Err(c.err(
-                        "node",
-                        i,
-                        "expected `monitor = { master = \"...\", quorum = N }`".into(),
-                    ));
-                };
-                c.node("node", i, "monitor.master", &Some(m.master.clone()))?;
-                if m.quorum == 0 {
-                    return Err(c.err("node", i, "`monitor.quorum` must be at least 1".into()));
-                }
-            }
-            Kind::Client => {
-                match n.routing.as_deref() {
-                    Some("fixed") | None => c.node("node", i, "target", &n.target)?,
-                    Some("sentinel") => {}
-                    Some("cluster") if s.cluster.is_some() => {}
-                    Some("cluster") => {
-                        return Err(c.err(
-                            "node",
-                            i,
-                            "routing \"cluster\" needs a [cluster] table".into(),
-                        ))
-                    }
-                    Some(other) => {
-                        return Err(c.err(
-                            "node",
-                            i,
-                            format!(
-                                "`routing` must be \"fixed\" or \"sentinel\", found \"{other}\""
-                            ),
-                        ))
-                    }
-                }
-                if n.read_from.is_some() {
-                    c.node("node", i, "read_from", &n.read_from)?;
-                }
-                if n.cluster_workload.is_some() && n.routing.as_deref() != Some("cluster") {
-                    return Err(c.err(
-                        "node",
-                        i,
-                        "`cluster_workload` needs routing = \"cluster\"".into(),
-                    ));
-                }
-                match n.workload.as_deref() {
-                    None | Some("writer" | "write_then_read" | "counter") => {}
-                    Some("buyers") if n.sale.as_ref().is_some_and(crate::client::SaleSpec::is_valid) => {}
-                    Some("buyers") if n.sale.is_some() => return Err(c.err("node", i, "`sale.buyers` must be at most 100000, and `arrival_ms`, `work_ms`, `lock_ttl_ms`, `retry_ms` at most 3600000".into())),
-                    Some("buyers") => return Err(c.err("node", i, "workload \"buyers\" needs `sale` (strategy, buyers, stock, ...)".into())),
-                    Some("expiring") if n.ttl_ms.is_some() && n.read_after_ms.is_some() => {}
-                    Some("expiring") => return Err(c.err("node", i, "workload \"expiring\" needs `ttl_ms` and `read_after_ms`".into())),
-                    Some(other) => {
-                        return Err(c.err("node", i, format!("`workload` must be writer, write_then_read, counter, expiring or buyers, found \"{other}\"")))
-                    }
-                }
-            }
+    Ok(c)
+}
+
+fn validate_redis(c: &Checker, i: usize, n: &NodeDef) -> Result<(), LoadError> {
+    if let Some(p) = &n.profile {
+        if Profile::parse(p).is_none() {
+            return Err(c.err("node", i, format!("unknown profile \"{p}\"")));
         }
     }
-    for (i, l) in s.network.links.iter().enumerate() {
-        c.node("network.link", i, "a", &Some(l.a.clone()))?;
-        c.node("network.link", i, "b", &Some(l.b.clone()))?;
+    if n.replicaof.is_some() {
+        c.node("node", i, "replicaof", &n.replicaof)?;
     }
+    let mut conf = crate::redis::RedisConf::default();
+    for (k, v) in &n.config {
+        conf.config_set(k, v)
+            .map_err(|e| c.err("node", i, format!("config: {e}")))?;
+    }
+    if n.monitor.is_some() || n.routing.is_some() || n.workload.is_some() || n.sale.is_some() {
+        return Err(c.err(
+            "node",
+            i,
+            "a redis node takes no `monitor`, `routing`, `workload` or `sale`".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_sentinel(c: &Checker, i: usize, n: &NodeDef) -> Result<(), LoadError> {
+    let Some(m) = &n.monitor else {
+        return Err(c.err(
+            "node",
+            i,
+            "expected `monitor = { master = \"...\", quorum = N }`".into(),
+        ));
+    };
+    c.node("node", i, "monitor.master", &Some(m.master.clone()))?;
+    if m.quorum == 0 {
+        return Err(c.err("node", i, "`monitor.quorum` must be at least 1".into()));
+    }
+    Ok(())
+}
+
+/// A client's `routing` and the nodes it names (`target`, `read_from`).
+fn validate_client_routing(
+    c: &Checker,
+    i: usize,
+    n: &NodeDef,
+    has_cluster: bool,
+) -> Result<(), LoadError> {
+    match n.routing.as_deref() {
+        Some("fixed") | None => c.node("node", i, "target", &n.target)?,
+        Some("sentinel") => {}
+        Some("cluster") if has_cluster => {}
+        Some("cluster") => {
+            return Err(c.err(
+                "node",
+                i,
+                "routing \"cluster\" needs a [cluster] table".into(),
+            ))
+        }
+        Some(other) => {
+            return Err(c.err(
+                "node",
+                i,
+                format!("`routing` must be \"fixed\" or \"sentinel\", found \"{other}\""),
+            ))
+        }
+    }
+    if n.read_from.is_some() {
+        c.node("node", i, "read_from", &n.read_from)?;
+    }
+    if n.cluster_workload.is_some() && n.routing.as_deref() != Some("cluster") {
+        return Err(c.err(
+            "node",
+            i,
+            "`cluster_workload` needs routing = \"cluster\"".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A client's `workload` and the keys that workload needs.
+fn validate_client_workload(c: &Checker, i: usize, n: &NodeDef) -> Result<(), LoadError> {
+    match n.workload.as_deref() {
+        None | Some("writer" | "write_then_read" | "counter") => {}
+        Some("buyers") if n.sale.as_ref().is_some_and(crate::client::SaleSpec::is_valid) => {}
+        Some("buyers") if n.sale.is_some() => return Err(c.err("node", i, "`sale.buyers` must be at most 100000, and `arrival_ms`, `work_ms`, `lock_ttl_ms`, `retry_ms` at most 3600000".into())),
+        Some("buyers") => return Err(c.err("node", i, "workload \"buyers\" needs `sale` (strategy, buyers, stock, ...)".into())),
+        Some("expiring") if n.ttl_ms.is_some() && n.read_after_ms.is_some() => {}
+        Some("expiring") => return Err(c.err("node", i, "workload \"expiring\" needs `ttl_ms` and `read_after_ms`".into())),
+        Some(other) => {
+            return Err(c.err("node", i, format!("`workload` must be writer, write_then_read, counter, expiring or buyers, found \"{other}\"")))
+        }
+    }
+    Ok(())
+}
+
+/// Checks every timeline action and returns the ids they declare (what
+/// `[[expect]]` may refer to).
+fn validate_timeline(c: &Checker, s: &Scenario) -> Result<BTreeSet<String>, LoadError> {
     let mut ids = BTreeSet::new();
     for (i, a) in s.timeline.iter().enumerate() {
-        validate_action(&c, i, a, s.duration_s)?;
+        validate_action(c, i, a, s.duration_s)?;
         if let Some(id) = &a.id {
             if !ids.insert(id.clone()) {
                 return Err(c.err("timeline", i, format!("duplicate id '{id}'")));
             }
         }
     }
+    Ok(ids)
+}
+
+/// Lesson steps: increasing `until_s` within the run, well-formed predictions.
+fn validate_steps(c: &Checker, s: &Scenario) -> Result<(), LoadError> {
     let mut last = 0.0;
     for (i, st) in s.steps.iter().enumerate() {
         if !(st.until_s.is_finite() && st.until_s > last && st.until_s <= s.duration_s as f64) {
@@ -288,8 +339,12 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
             }
         }
     }
+    Ok(())
+}
+
+fn validate_expects(c: &Checker, s: &Scenario, ids: &BTreeSet<String>) -> Result<(), LoadError> {
     for (i, e) in s.expects.iter().enumerate() {
-        super::expect::validate(e, &ids).map_err(|m| c.err("expect", i, m))?;
+        super::expect::validate(e, ids).map_err(|m| c.err("expect", i, m))?;
         if e.node.is_some() {
             c.node("expect", i, "node", &e.node)?;
         }
@@ -300,99 +355,66 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
             c.node("expect", i, "nodes", &Some(n.clone()))?;
         }
     }
-    if let Some(cl) = &s.cluster {
-        crate::cluster::scenario::validate(s, cl).map_err(|(i, m)| match i {
-            Some(i) => c.err("cluster.slots", i, m),
-            None => {
-                let at = src.find("[cluster]").unwrap_or(0);
-                let (line, column) = line_col(src, at);
-                LoadError {
-                    line,
-                    column,
-                    message: m,
-                }
-            }
-        })?;
-    }
     Ok(())
 }
 
+/// The `[cluster]` table; errors not tied to a `[[cluster.slots]]` entry
+/// point at the table header.
+fn validate_cluster(c: &Checker, s: &Scenario, cl: &ClusterDef) -> Result<(), LoadError> {
+    crate::scenario::cluster::validate(s, cl).map_err(|(i, m)| match i {
+        Some(i) => c.err("cluster.slots", i, m),
+        None => {
+            let at = c.src.find("[cluster]").unwrap_or(0);
+            let (line, column) = line_col(c.src, at);
+            LoadError {
+                line,
+                column,
+                message: m,
+            }
+        }
+    })
+}
+
 fn validate_action(c: &Checker, i: usize, a: &ActionDef, duration_s: u64) -> Result<(), LoadError> {
-    let at = a.at_ms.or(a
-        .at_s
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| (s * 1000.0) as u64));
-    match at {
+    let t = "timeline";
+    match a.at_ms() {
         None => {
             return Err(c.err(
-                "timeline",
+                t,
                 i,
                 "expected `at_ms` or `at_s` (a time within the run)".into(),
             ))
         }
-        Some(t) if t > duration_s * 1000 => {
+        Some(ms) if ms > duration_s * 1000 => {
             return Err(c.err(
-                "timeline",
+                t,
                 i,
-                format!("at {t} ms is after the end of the run ({duration_s} s)"),
+                format!("at {ms} ms is after the end of the run ({duration_s} s)"),
             ))
         }
         _ => {}
     }
-    let t = "timeline";
-    match a.action.as_str() {
-        "command" => {
-            c.node(t, i, "node", &a.node)?;
-            let cmd = a.cmd.as_deref().unwrap_or("");
-            if crate::data::split_args(cmd).map_or(true, |v| v.is_empty()) {
-                return Err(c.err(t, i, format!("`cmd` must be a redis-cli command line, found \"{cmd}\"")));
+    for n in a.action.nodes() {
+        c.node(t, i, "do", &Some(n.to_string()))?;
+    }
+    match &a.action {
+        Action::Command { line, .. } => {
+            let argv = crate::data::split_args(line).unwrap_or_default();
+            if argv.is_empty() {
+                return Err(c.err(t, i, format!("`do` must hold a redis-cli command line after the node, found \"{line}\"")));
+            }
+            let is = |k: usize, w: &str| argv.get(k).is_some_and(|a| a.eq_ignore_ascii_case(w.as_bytes()));
+            if is(0, "CONFIG") && is(1, "SET") && argv.len() == 4 {
+                let text = |k: usize| String::from_utf8_lossy(&argv[k]).into_owned();
+                crate::redis::RedisConf::default()
+                    .config_set(&text(2), &text(3))
+                    .map_err(|e| c.err(t, i, e))?;
             }
         }
-        "pause" => {
-            c.node(t, i, "node", &a.node)?;
-            if a.for_ms.is_none() && a.for_s.is_none_or(|s| !(s.is_finite() && s > 0.0)) {
-                return Err(c.err(t, i, "`pause` needs `for_ms` or `for_s`".into()));
-            }
+        _ if a.id.is_some() => {
+            return Err(c.err(t, i, "`id` names a command's reply; this action is not a command".into()));
         }
-        "crash" | "restart" => c.node(t, i, "node", &a.node)?,
-        "partition" => {
-            let groups = a.groups.as_ref().filter(|g| g.len() >= 2).ok_or_else(|| c.err(t, i, "`partition` needs `groups` (two or more lists of node names)".into()))?;
-            for n in groups.iter().flatten() {
-                c.node(t, i, "groups", &Some(n.clone()))?;
-            }
-        }
-        "oneway" => {
-            c.node(t, i, "from", &a.from)?;
-            c.node(t, i, "to", &a.to)?;
-        }
-        "heal" => {}
-        "skew" | "jump" => {
-            c.node(t, i, "node", &a.node)?;
-            if a.ms.is_none() {
-                return Err(c.err(t, i, format!("`{}` needs `ms`", a.action)));
-            }
-        }
-        "latency" => {
-            c.node(t, i, "a", &a.a)?;
-            c.node(t, i, "b", &a.b)?;
-            if a.latency_ms.is_none() {
-                return Err(c.err(t, i, "`latency` needs `latency_ms`".into()));
-            }
-        }
-        "config" => {
-            c.node(t, i, "node", &a.node)?;
-            let (Some(n), Some(v)) = (&a.name, &a.value) else {
-                return Err(c.err(t, i, "`config` needs `name` and `value`".into()));
-            };
-            crate::redis::RedisConf::default().config_set(n, v).map_err(|e| c.err(t, i, e))?;
-        }
-        other => {
-            return Err(c.err(
-                t,
-                i,
-                format!("unknown action \"{other}\" (expected command, pause, crash, restart, partition, oneway, heal, skew, jump, latency or config)"),
-            ))
-        }
+        _ => {}
     }
     Ok(())
 }
@@ -409,7 +431,7 @@ mod tests {
 
     #[test]
     fn unknown_nodes_point_at_their_table() {
-        let src = "format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"pause\"\nnode = \"r9\"\nfor_s = 2\n";
+        let src = "format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"pause r9 2s\"\n";
         let e = parse(src).unwrap_err();
         assert_eq!(e.line, 12);
         assert!(e.message.contains("unknown node 'r9'"), "{e}");

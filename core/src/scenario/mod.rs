@@ -3,9 +3,11 @@
 //! expectations (`expect.rs`) and running one headless (`run`).
 
 pub mod build;
+pub mod cluster;
 pub mod expect;
 pub mod format;
 pub mod load;
+pub mod sandbox;
 
 use serde::Serialize;
 

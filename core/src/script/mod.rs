@@ -2,8 +2,9 @@
 //! the language of Redis 7.0 scripts, with `redis.call` re-entering the
 //! node's command execution through `Host`.
 //!
-//! Why not a Lua VM crate: see ARCHITECTURE.md ("Lua scripting"). The subset
-//! and its limits are listed there under Simplifications. Files: `lex.rs`
+//! Why not a Lua VM crate: ARCHITECTURE.md ("Hand-written, and why") and
+//! docs/performance.md (the VM measured). The subset and its limits are
+//! listed in docs/simplifications.md. Files: `lex.rs`
 //! (tokens), `parse.rs` (syntax tree, `ast.rs`), `eval.rs` (the evaluator and
 //! the step budget), `ops.rs` (operators), `value.rs` (values, tables, number formatting),
 //! `stdlib.rs` (libraries), `strfmt.rs` (`string.format`), `sha1.rs` (script ids). The glue to a node (the

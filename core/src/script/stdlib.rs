@@ -212,28 +212,14 @@ fn one(v: Val) -> Result<Vec<Val>, LuaError> {
     Ok(vec![v])
 }
 
+/// Argument `i`, `nil` when absent.
+fn arg(a: &[Val], i: usize) -> Val {
+    a.get(i).cloned().unwrap_or(Val::Nil)
+}
+
 pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>, LuaError> {
-    let arg = |i: usize| a.get(i).cloned().unwrap_or(Val::Nil);
     match b {
-        Call | Pcall => {
-            if a.is_empty() {
-                return Err(
-                    me.raise("ERR Please specify at least one argument for this redis lib call")
-                );
-            }
-            let Some(argv) = a.iter().map(lua_to_arg).collect::<Option<Vec<_>>>() else {
-                return Err(
-                    me.raise("ERR Lua redis lib command arguments must be strings or integers")
-                );
-            };
-            let reply = me.host.call(argv);
-            match (b, &reply) {
-                (Call, crate::data::Reply::Error(e)) => {
-                    Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))))
-                }
-                _ => one(reply_to_lua(&reply)),
-            }
-        }
+        Call | Pcall => redis_call(me, b, &a),
         ErrorReply | StatusReply => {
             let s = bytes(me, b, &a, 0)?;
             let (k, v) = if b == ErrorReply {
@@ -246,37 +232,9 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
         Sha1hex => one(Val::str(
             super::sha1::sha1_hex(&bytes(me, b, &a, 0)?).as_bytes(),
         )),
-        Log => {
-            let level = num(me, b, &a, 0)? as i64;
-            let parts: Vec<Vec<u8>> = a[1..].iter().map(tostring).collect();
-            me.host.log(
-                level,
-                String::from_utf8_lossy(&parts.join(&b' ')).into_owned(),
-            );
-            Ok(Vec::new())
-        }
-        Tonumber => one(match (arg(0), a.get(1)) {
-            (v, None) => match v {
-                Val::Num(_) => v,
-                Val::Str(s) => std::str::from_utf8(&s)
-                    .ok()
-                    .and_then(parse_num)
-                    .map(Val::Num)
-                    .unwrap_or(Val::Nil),
-                _ => Val::Nil,
-            },
-            (v, Some(_)) => {
-                let base = num(me, b, &a, 1)? as u32;
-                let s = String::from_utf8_lossy(&tostring(&v)).trim().to_string();
-                match (2..=36).contains(&base) {
-                    true => i64::from_str_radix(&s, base)
-                        .map(|n| Val::Num(n as f64))
-                        .unwrap_or(Val::Nil),
-                    false => return Err(me.rt("bad argument #2 to 'tonumber' (base out of range)")),
-                }
-            }
-        }),
-        Tostring => one(Val::str(&tostring(&arg(0)))),
+        Log => redis_log(me, b, &a),
+        Tonumber => one(tonumber(me, b, &a)?),
+        Tostring => one(Val::str(&tostring(&arg(&a, 0)))),
         Type => match a.first() {
             Some(v) => one(Val::str(v.type_name().as_bytes())),
             None => Err(me.rt("bad argument #1 to 'type' (value expected)")),
@@ -296,23 +254,9 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
             Val::Table(table(me, b, &a, 0)?),
             Val::Num(0.0),
         ]),
-        Next => {
-            let t = table(me, b, &a, 0)?;
-            me.charge(t.borrow().hash.len())?;
-            let r = t.borrow().next(&arg(1));
-            Ok(r.map(|(k, v)| vec![k, v]).unwrap_or_else(|| vec![Val::Nil]))
-        }
-        INext => {
-            let t = table(me, b, &a, 0)?;
-            let i = num(me, b, &a, 1)? + 1.0;
-            let v = t.borrow().get(&Val::Num(i));
-            Ok(if matches!(v, Val::Nil) {
-                vec![Val::Nil]
-            } else {
-                vec![Val::Num(i), v]
-            })
-        }
-        Error => match arg(0) {
+        Next => next(me, b, &a),
+        INext => inext(me, b, &a),
+        Error => match arg(&a, 0) {
             Val::Table(t) => match t.borrow().get_str("err") {
                 Val::Str(e) => Err(me.raise(&String::from_utf8_lossy(&e))),
                 _ => Err(me.raise("ERR user_script: error object is not a string")),
@@ -320,96 +264,188 @@ pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>
             v => Err(me.rt(String::from_utf8_lossy(&tostring(&v)))),
         },
         StrLen => one(Val::Num(bytes(me, b, &a, 0)?.len() as f64)),
-        StrSub => {
-            let s = bytes(me, b, &a, 0)?;
-            let len = s.len() as i64;
-            let fix = |i: i64| if i < 0 { (len + i + 1).max(0) } else { i };
-            let i = fix(num(me, b, &a, 1)? as i64).max(1);
-            let j = match a.get(2) {
-                Some(_) => fix(num(me, b, &a, 2)? as i64).min(len),
-                None => len,
-            };
-            one(Val::str(if i > j {
-                &[]
-            } else {
-                &s[i as usize - 1..j as usize]
-            }))
-        }
+        StrSub => one(string_sub(me, b, &a)?),
         StrUpper => one(Val::str(&bytes(me, b, &a, 0)?.to_ascii_uppercase())),
         StrLower => one(Val::str(&bytes(me, b, &a, 0)?.to_ascii_lowercase())),
-        StrRep => {
-            let s = bytes(me, b, &a, 0)?;
-            let n = num(me, b, &a, 1)?.max(0.0) as usize;
-            if s.len().saturating_mul(n) > super::eval::MAX_STRING {
-                return Err(me.rt("not enough memory"));
-            }
-            one(Val::str(&s.repeat(n)))
-        }
+        StrRep => one(Val::str(&string_rep(me, b, &a)?)),
         StrFormat => one(Val::str(&super::strfmt::format(me, &a)?)),
         TabInsert => {
-            let t = table(me, b, &a, 0)?;
-            let mut t = t.borrow_mut();
-            match a.len() {
-                2 => {
-                    let n = t.len() + 1;
-                    t.set(Val::Num(n as f64), arg(1));
-                }
-                3 => {
-                    let pos = num(me, b, &a, 1)? as usize;
-                    let n = t.len();
-                    if pos < 1 || pos > n + 1 {
-                        return Err(me.rt("bad argument #2 to 'insert' (position out of bounds)"));
-                    }
-                    for i in (pos..=n).rev() {
-                        let v = t.get(&Val::Num(i as f64));
-                        t.set(Val::Num((i + 1) as f64), v);
-                    }
-                    t.set(Val::Num(pos as f64), arg(2));
-                }
-                _ => return Err(me.rt("wrong number of arguments to 'insert'")),
-            }
+            table_insert(me, b, &a)?;
             Ok(Vec::new())
         }
-        TabConcat => {
-            let t = table(me, b, &a, 0)?;
-            let sep = if a.len() > 1 {
-                bytes(me, b, &a, 1)?
-            } else {
-                Vec::new()
-            };
-            let t = t.borrow();
-            let mut out: Vec<Vec<u8>> = Vec::new();
-            let mut total = 0;
-            for i in 1..=t.len() {
-                match t.get(&Val::Num(i as f64)).to_bytes() {
-                    Some(s) if total + s.len() > super::eval::MAX_STRING => {
-                        return Err(me.rt("not enough memory"))
-                    }
-                    Some(s) => {
-                        total += s.len() + sep.len();
-                        out.push(s)
-                    }
-                    None => {
-                        return Err(me.rt(format_args!(
-                            "invalid value (at index {i}) in table for 'concat'"
-                        )))
-                    }
-                }
-            }
-            one(Val::str(&out.join(sep.as_slice())))
-        }
+        TabConcat => one(Val::str(&table_concat(me, b, &a)?)),
         Floor => one(Val::Num(num(me, b, &a, 0)?.floor())),
         Ceil => one(Val::Num(num(me, b, &a, 0)?.ceil())),
         Abs => one(Val::Num(num(me, b, &a, 0)?.abs())),
-        Max | Min => {
-            let mut best = num(me, b, &a, 0)?;
-            for i in 1..a.len() {
-                let x = num(me, b, &a, i)?;
-                if (b == Max && x > best) || (b == Min && x < best) {
-                    best = x;
-                }
+        Max | Min => one(Val::Num(min_max(me, b, &a)?)),
+    }
+}
+
+/// `redis.call` / `redis.pcall`: runs the command on the host; `call`
+/// raises an error reply, `pcall` returns it as a table.
+fn redis_call(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<Vec<Val>, LuaError> {
+    if a.is_empty() {
+        return Err(me.raise("ERR Please specify at least one argument for this redis lib call"));
+    }
+    let Some(argv) = a.iter().map(lua_to_arg).collect::<Option<Vec<_>>>() else {
+        return Err(me.raise("ERR Lua redis lib command arguments must be strings or integers"));
+    };
+    let reply = me.host.call(argv);
+    match (b, &reply) {
+        (Call, crate::data::Reply::Error(e)) => {
+            Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))))
+        }
+        _ => one(reply_to_lua(&reply)),
+    }
+}
+
+/// `redis.log(level, ...)`: the arguments joined by spaces.
+fn redis_log(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<Vec<Val>, LuaError> {
+    let level = num(me, b, a, 0)? as i64;
+    let parts: Vec<Vec<u8>> = a[1..].iter().map(tostring).collect();
+    me.host.log(
+        level,
+        String::from_utf8_lossy(&parts.join(&b' ')).into_owned(),
+    );
+    Ok(Vec::new())
+}
+
+/// `tonumber(v [, base])`: `nil` for what does not parse.
+fn tonumber(me: &Interp, b: Builtin, a: &[Val]) -> Result<Val, LuaError> {
+    Ok(match (arg(a, 0), a.get(1)) {
+        (v, None) => match v {
+            Val::Num(_) => v,
+            Val::Str(s) => std::str::from_utf8(&s)
+                .ok()
+                .and_then(parse_num)
+                .map(Val::Num)
+                .unwrap_or(Val::Nil),
+            _ => Val::Nil,
+        },
+        (v, Some(_)) => {
+            let base = num(me, b, a, 1)? as u32;
+            let s = String::from_utf8_lossy(&tostring(&v)).trim().to_string();
+            match (2..=36).contains(&base) {
+                true => i64::from_str_radix(&s, base)
+                    .map(|n| Val::Num(n as f64))
+                    .unwrap_or(Val::Nil),
+                false => return Err(me.rt("bad argument #2 to 'tonumber' (base out of range)")),
             }
-            one(Val::Num(best))
+        }
+    })
+}
+
+/// `next(t, k)`, the iterator `pairs` returns; charged by the table's size.
+fn next(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<Vec<Val>, LuaError> {
+    let t = table(me, b, a, 0)?;
+    me.charge(t.borrow().hash.len())?;
+    let r = t.borrow().next(&arg(a, 1));
+    Ok(r.map(|(k, v)| vec![k, v]).unwrap_or_else(|| vec![Val::Nil]))
+}
+
+/// The iterator `ipairs` returns: stops at the first `nil`.
+fn inext(me: &Interp, b: Builtin, a: &[Val]) -> Result<Vec<Val>, LuaError> {
+    let t = table(me, b, a, 0)?;
+    let i = num(me, b, a, 1)? + 1.0;
+    let v = t.borrow().get(&Val::Num(i));
+    Ok(if matches!(v, Val::Nil) {
+        vec![Val::Nil]
+    } else {
+        vec![Val::Num(i), v]
+    })
+}
+
+/// `string.sub(s, i [, j])` with Lua's negative and out-of-range indices.
+fn string_sub(me: &Interp, b: Builtin, a: &[Val]) -> Result<Val, LuaError> {
+    let s = bytes(me, b, a, 0)?;
+    let len = s.len() as i64;
+    let fix = |i: i64| if i < 0 { (len + i + 1).max(0) } else { i };
+    let i = fix(num(me, b, a, 1)? as i64).max(1);
+    let j = match a.get(2) {
+        Some(_) => fix(num(me, b, a, 2)? as i64).min(len),
+        None => len,
+    };
+    Ok(Val::str(if i > j {
+        &[]
+    } else {
+        &s[i as usize - 1..j as usize]
+    }))
+}
+
+/// `string.rep(s, n)`, refused past the interpreter's string limit.
+fn string_rep(me: &Interp, b: Builtin, a: &[Val]) -> Result<Vec<u8>, LuaError> {
+    let s = bytes(me, b, a, 0)?;
+    let n = num(me, b, a, 1)?.max(0.0) as usize;
+    if s.len().saturating_mul(n) > super::eval::MAX_STRING {
+        return Err(me.rt("not enough memory"));
+    }
+    Ok(s.repeat(n))
+}
+
+/// `table.insert(t, v)` appends; `table.insert(t, pos, v)` shifts up.
+fn table_insert(me: &Interp, b: Builtin, a: &[Val]) -> Result<(), LuaError> {
+    let t = table(me, b, a, 0)?;
+    let mut t = t.borrow_mut();
+    match a.len() {
+        2 => {
+            let n = t.len() + 1;
+            t.set(Val::Num(n as f64), arg(a, 1));
+        }
+        3 => {
+            let pos = num(me, b, a, 1)? as usize;
+            let n = t.len();
+            if pos < 1 || pos > n + 1 {
+                return Err(me.rt("bad argument #2 to 'insert' (position out of bounds)"));
+            }
+            for i in (pos..=n).rev() {
+                let v = t.get(&Val::Num(i as f64));
+                t.set(Val::Num((i + 1) as f64), v);
+            }
+            t.set(Val::Num(pos as f64), arg(a, 2));
+        }
+        _ => return Err(me.rt("wrong number of arguments to 'insert'")),
+    }
+    Ok(())
+}
+
+/// `table.concat(t [, sep])`, refused past the interpreter's string limit.
+fn table_concat(me: &Interp, b: Builtin, a: &[Val]) -> Result<Vec<u8>, LuaError> {
+    let t = table(me, b, a, 0)?;
+    let sep = if a.len() > 1 {
+        bytes(me, b, a, 1)?
+    } else {
+        Vec::new()
+    };
+    let t = t.borrow();
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    let mut total = 0;
+    for i in 1..=t.len() {
+        match t.get(&Val::Num(i as f64)).to_bytes() {
+            Some(s) if total + s.len() > super::eval::MAX_STRING => {
+                return Err(me.rt("not enough memory"))
+            }
+            Some(s) => {
+                total += s.len() + sep.len();
+                out.push(s)
+            }
+            None => {
+                return Err(me.rt(format_args!(
+                    "invalid value (at index {i}) in table for 'concat'"
+                )))
+            }
         }
     }
+    Ok(out.join(sep.as_slice()))
+}
+
+/// `math.max` / `math.min` over one or more numbers.
+fn min_max(me: &Interp, b: Builtin, a: &[Val]) -> Result<f64, LuaError> {
+    let mut best = num(me, b, a, 0)?;
+    for i in 1..a.len() {
+        let x = num(me, b, a, i)?;
+        if (b == Max && x > best) || (b == Min && x < best) {
+            best = x;
+        }
+    }
+    Ok(best)
 }

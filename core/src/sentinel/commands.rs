@@ -10,6 +10,7 @@ use crate::sim::Cx;
 
 use super::instance::{Instance, Kind};
 use super::monitor::HELLO_CHANNEL;
+use super::SentinelEventKind as Ev;
 use super::{FailoverState, SClient, SentinelNode};
 
 #[derive(Clone, Copy)]
@@ -246,19 +247,18 @@ impl SentinelNode {
                 if self.select_slave(&name, cx.clock_ms).is_none() {
                     return Reply::err("NOGOODSLAVE No suitable replica to promote");
                 }
-                self.event(cx, "+new-epoch", (self.current_epoch + 1).to_string());
+                self.event(cx, Ev::NewEpoch, (self.current_epoch + 1).to_string());
                 self.current_epoch += 1;
                 let epoch = self.current_epoch;
                 let now = cx.clock_ms;
                 if let Some(m) = self.masters.get_mut(&name) {
                     m.force_failover = true;
-                    m.failover = FailoverState::WaitStart;
                     m.failover_epoch = epoch;
+                    m.set_failover(FailoverState::WaitStart, now);
                     m.failover_start_time = now;
-                    m.failover_state_change_time = now;
                 }
                 let d = self.describe(&name, Kind::Master, "");
-                self.event(cx, "+try-failover", d);
+                self.event(cx, Ev::TryFailover, d);
                 Reply::ok()
             }
             "is-master-down-by-addr" if need(6) => {

@@ -8,6 +8,7 @@ use super::monitor::{
     Who, SENTINEL_ASK_FORGET_TIME, SENTINEL_ASK_PERIOD, SENTINEL_INFO_PERIOD,
     SENTINEL_MIN_LINK_RECONNECT_PERIOD,
 };
+use super::SentinelEventKind as Ev;
 use super::{FailoverState, SentinelNode};
 
 impl SentinelNode {
@@ -60,13 +61,13 @@ impl SentinelNode {
                 inst.s_down_since = now;
             }
             let d = self.who_desc(w);
-            self.event(cx, "+sdown", d);
+            self.event(cx, Ev::Sdown, d);
         } else if !down && inst.sdown {
             if let Some(inst) = self.inst_mut(w) {
                 inst.sdown = false;
             }
             let d = self.who_desc(w);
-            self.event(cx, "-sdown", d);
+            self.event(cx, Ev::SdownCleared, d);
         }
     }
 
@@ -90,13 +91,13 @@ impl SentinelNode {
                 m.o_down_since = now;
             }
             let d = self.describe(name, Kind::Master, "");
-            self.event(cx, "+odown", format!("{d} #quorum {votes}/{quorum}"));
+            self.event(cx, Ev::Odown, format!("{d} #quorum {votes}/{quorum}"));
         } else if !odown && m.odown {
             if let Some(m) = self.masters.get_mut(name) {
                 m.odown = false;
             }
             let d = self.describe(name, Kind::Master, "");
-            self.event(cx, "-odown", d);
+            self.event(cx, Ev::OdownCleared, d);
         }
     }
 

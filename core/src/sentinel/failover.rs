@@ -6,6 +6,7 @@ use crate::sim::Cx;
 
 use super::instance::{Instance, Kind, Pending, Reconf};
 use super::monitor::{Who, SENTINEL_INFO_PERIOD, SENTINEL_PING_PERIOD};
+use super::SentinelEventKind as Ev;
 use super::SentinelNode;
 
 pub const SENTINEL_MAX_DESYNC_MS: u64 = 1000;
@@ -25,6 +26,20 @@ pub enum FailoverState {
 }
 
 impl FailoverState {
+    /// The state a failover moves to from this one (`None` for the last).
+    pub fn next(self) -> Option<FailoverState> {
+        use FailoverState::*;
+        match self {
+            None => Some(WaitStart),
+            WaitStart => Some(SelectSlave),
+            SelectSlave => Some(SendSlaveofNoone),
+            SendSlaveofNoone => Some(WaitPromotion),
+            WaitPromotion => Some(ReconfSlaves),
+            ReconfSlaves => Some(UpdateConfig),
+            UpdateConfig => Option::None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             FailoverState::None => "none",
@@ -35,6 +50,25 @@ impl FailoverState {
             FailoverState::ReconfSlaves => "reconf_slaves",
             FailoverState::UpdateConfig => "update_config",
         }
+    }
+}
+
+impl super::Master {
+    /// Every failover state change goes through here: a failover advances
+    /// one state at a time, in order, or ends (abort, end, reset) back to
+    /// `None`; a failover in progress always has the epoch it was started in.
+    pub(crate) fn set_failover(&mut self, state: FailoverState, now: i64) {
+        assert!(
+            state == FailoverState::None || self.failover.next() == Some(state),
+            "failover states advance in order: {:?} then {state:?}",
+            self.failover
+        );
+        assert!(
+            state == FailoverState::None || self.failover_epoch > 0,
+            "a failover in progress has an epoch"
+        );
+        self.failover = state;
+        self.failover_state_change_time = now;
     }
 }
 
@@ -66,14 +100,13 @@ impl SentinelNode {
         let epoch = self.current_epoch;
         let delay = cx.rand_below(SENTINEL_MAX_DESYNC_MS) as i64;
         if let Some(m) = self.masters.get_mut(name) {
-            m.failover = FailoverState::WaitStart;
             m.failover_epoch = epoch;
+            m.set_failover(FailoverState::WaitStart, now);
             m.failover_start_time = now + delay;
-            m.failover_state_change_time = now;
         }
-        self.event(cx, "+new-epoch", epoch.to_string());
+        self.event(cx, Ev::NewEpoch, epoch.to_string());
         let d = self.master_desc(name);
-        self.event(cx, "+try-failover", d);
+        self.event(cx, Ev::TryFailover, d);
     }
 
     /// `sentinelVoteLeader`: one vote per epoch, to the first who asks.
@@ -86,7 +119,7 @@ impl SentinelNode {
     ) -> (Option<String>, u64) {
         if req_epoch > self.current_epoch {
             self.current_epoch = req_epoch;
-            self.event(cx, "+new-epoch", req_epoch.to_string());
+            self.event(cx, Ev::NewEpoch, req_epoch.to_string());
         }
         let now = cx.clock_ms;
         let current = self.current_epoch;
@@ -95,13 +128,16 @@ impl SentinelNode {
             return (None, 0);
         };
         if m.leader_epoch < req_epoch && current <= req_epoch {
+            // One vote per epoch: never twice in one, never in a future one.
+            assert!(m.leader_epoch < current, "one vote per epoch ({current})");
+            assert_eq!(current, req_epoch, "a vote is in the current epoch");
             m.leader = Some(req_runid.to_string());
             m.leader_epoch = current;
             if req_runid != myid {
                 // Voting for another defers our own failover attempt.
                 m.failover_start_time = now + cx.rand_below(SENTINEL_MAX_DESYNC_MS) as i64;
             }
-            self.event(cx, "+vote-for-leader", format!("{req_runid} {current}"));
+            self.event(cx, Ev::VoteForLeader, format!("{req_runid} {current}"));
         }
         let m = &self.masters[name];
         (m.leader.clone(), m.leader_epoch)
@@ -143,9 +179,8 @@ impl SentinelNode {
 
     fn abort_failover(&mut self, name: &str, now: i64) {
         if let Some(m) = self.masters.get_mut(name) {
-            m.failover = FailoverState::None;
+            m.set_failover(FailoverState::None, now);
             m.force_failover = false;
-            m.failover_state_change_time = now;
             if let Some(p) = m.promoted.take() {
                 if let Some(r) = m.replicas.get_mut(&p) {
                     r.promoted = false;
@@ -159,8 +194,7 @@ impl SentinelNode {
 
     fn set_state(&mut self, name: &str, state: FailoverState, now: i64) {
         if let Some(m) = self.masters.get_mut(name) {
-            m.failover = state;
-            m.failover_state_change_time = now;
+            m.set_failover(state, now);
         }
     }
 
@@ -178,7 +212,7 @@ impl SentinelNode {
                 let m = &self.masters[name];
                 if now - m.failover_state_change_time > m.failover_timeout_ms {
                     let d = self.master_desc(name);
-                    self.event(cx, "-failover-abort-slave-timeout", d);
+                    self.event(cx, Ev::FailoverAbortSlaveTimeout, d);
                     self.abort_failover(name, now);
                 }
             }
@@ -198,15 +232,15 @@ impl SentinelNode {
             let election_timeout = SENTINEL_ELECTION_TIMEOUT_MS.min(m.failover_timeout_ms);
             if now - m.failover_start_time > election_timeout {
                 let d = self.master_desc(name);
-                self.event(cx, "-failover-abort-not-elected", d);
+                self.event(cx, Ev::FailoverAbortNotElected, d);
                 self.abort_failover(name, now);
             }
             return;
         }
         let d = self.master_desc(name);
-        self.event(cx, "+elected-leader", d.clone());
+        self.event(cx, Ev::ElectedLeader, d.clone());
         self.set_state(name, FailoverState::SelectSlave, now);
-        self.event(cx, "+failover-state-select-slave", d);
+        self.event(cx, Ev::FailoverStateSelectSlave, d);
     }
 
     /// `sentinelSelectSlave`: the real filters, then lowest priority, highest
@@ -252,7 +286,7 @@ impl SentinelNode {
         match self.select_slave(name, now) {
             None => {
                 let d = self.master_desc(name);
-                self.event(cx, "-failover-abort-no-good-slave", d);
+                self.event(cx, Ev::FailoverAbortNoGoodSlave, d);
                 self.abort_failover(name, now);
             }
             Some(key) => {
@@ -263,9 +297,9 @@ impl SentinelNode {
                     }
                 }
                 let d = self.describe(name, Kind::Replica, &key);
-                self.event(cx, "+selected-slave", d.clone());
+                self.event(cx, Ev::SelectedSlave, d.clone());
                 self.set_state(name, FailoverState::SendSlaveofNoone, now);
-                self.event(cx, "+failover-state-send-slaveof-noone", d);
+                self.event(cx, Ev::FailoverStateSendSlaveofNoone, d);
             }
         }
     }
@@ -285,14 +319,14 @@ impl SentinelNode {
         if !connected {
             if now - m.failover_state_change_time > m.failover_timeout_ms {
                 let d = self.master_desc(name);
-                self.event(cx, "-failover-abort-slave-timeout", d);
+                self.event(cx, Ev::FailoverAbortSlaveTimeout, d);
                 self.abort_failover(name, now);
             }
             return;
         }
         self.send_slaveof(&w, "NO", 0, cx);
         let d = self.describe(name, Kind::Replica, &key);
-        self.event(cx, "+failover-state-wait-promotion", d);
+        self.event(cx, Ev::FailoverStateWaitPromotion, d);
         self.set_state(name, FailoverState::WaitPromotion, now);
     }
 
@@ -364,7 +398,7 @@ impl SentinelNode {
                     r.reconf = Reconf::Done;
                 }
                 let d = self.who_desc(&w);
-                self.event(cx, "-slave-reconf-sent-timeout", d);
+                self.event(cx, Ev::SlaveReconfSentTimeout, d);
                 continue;
             }
             if matches!(r.reconf, Reconf::Sent | Reconf::InProgress) || r.link.disconnected() {
@@ -376,7 +410,7 @@ impl SentinelNode {
                     r.reconf_sent_time = now;
                 }
                 let d = self.who_desc(&w);
-                self.event(cx, "+slave-reconf-sent", d);
+                self.event(cx, Ev::SlaveReconfSent, d);
                 in_progress += 1;
             }
         }
@@ -405,9 +439,9 @@ impl SentinelNode {
         if not_reconfigured == 0 || timeout {
             let d = self.master_desc(name);
             if timeout {
-                self.event(cx, "+failover-end-for-timeout", d.clone());
+                self.event(cx, Ev::FailoverEndForTimeout, d.clone());
             }
-            self.event(cx, "+failover-end", d);
+            self.event(cx, Ev::FailoverEnd, d);
             self.set_state(name, FailoverState::UpdateConfig, now);
         }
         if timeout {
@@ -430,7 +464,7 @@ impl SentinelNode {
                         r.reconf = Reconf::Sent;
                     }
                     let d = self.who_desc(&w);
-                    self.event(cx, "+slave-reconf-sent-be", d);
+                    self.event(cx, Ev::SlaveReconfSentBe, d);
                 }
             }
         }
@@ -449,7 +483,7 @@ impl SentinelNode {
         let (ohost, oport) = (m.inst.host.clone(), m.inst.port);
         self.event(
             cx,
-            "+switch-master",
+            Ev::SwitchMaster,
             format!("{name} {ohost} {oport} {nhost} {nport}"),
         );
         self.reset_master_and_change_address(name, &nhost, nport, cx);
@@ -487,8 +521,7 @@ impl SentinelNode {
         m.inst = Instance::new(Kind::Master, host, port, now);
         m.replicas.clear();
         m.odown = false;
-        m.failover = FailoverState::None;
-        m.failover_state_change_time = 0;
+        m.set_failover(FailoverState::None, 0);
         m.failover_start_time = 0;
         m.force_failover = false;
         m.promoted = None;
@@ -503,7 +536,7 @@ impl SentinelNode {
         }
         for (h, p) in slaves {
             let d = self.describe(name, Kind::Replica, &format!("{h}:{p}"));
-            self.event(cx, "+slave", d);
+            self.event(cx, Ev::Slave, d);
         }
     }
 }

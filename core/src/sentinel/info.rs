@@ -6,6 +6,7 @@ use crate::sim::Cx;
 
 use super::instance::{Instance, Kind, Reconf};
 use super::monitor::{Who, SENTINEL_PUBLISH_PERIOD};
+use super::SentinelEventKind as Ev;
 use super::{FailoverState, SentinelNode};
 
 impl SentinelNode {
@@ -40,11 +41,11 @@ impl SentinelNode {
                 m.sentinels.insert(runid.to_string(), s);
             }
             let d = self.describe(name, Kind::Sentinel, runid);
-            self.event(cx, "+sentinel", d);
+            self.event(cx, Ev::Sentinel, d);
         }
         if epoch > self.current_epoch {
             self.current_epoch = epoch;
-            self.event(cx, "+new-epoch", epoch.to_string());
+            self.event(cx, Ev::NewEpoch, epoch.to_string());
         }
         let Some(m) = self.masters.get(name) else {
             return;
@@ -64,10 +65,10 @@ impl SentinelNode {
                 .map(|m| (m.inst.host.clone(), m.inst.port))
                 .unwrap_or_default();
             let from = self.describe(name, Kind::Sentinel, runid);
-            self.event(cx, "+config-update-from", from);
+            self.event(cx, Ev::ConfigUpdateFrom, from);
             self.event(
                 cx,
-                "+switch-master",
+                Ev::SwitchMaster,
                 format!("{name} {old_host} {old_port} {} {mport}", f[5]),
             );
             self.reset_master_and_change_address(name, f[5], mport, cx);
@@ -99,7 +100,7 @@ impl SentinelNode {
                 Some((get("ip")?.to_string(), get("port")?.parse().ok()?))
             })
             .collect();
-        let mut events: Vec<(&str, String)> = Vec::new();
+        let mut events: Vec<(Ev, String)> = Vec::new();
         let master_addr = self
             .masters
             .get(&w.master)
@@ -109,7 +110,7 @@ impl SentinelNode {
         inst.info_refresh = now;
         if let Some(id) = run_id {
             if inst.run_id.as_ref().is_some_and(|old| *old != id) {
-                events.push(("+reboot", String::new()));
+                events.push((Ev::Reboot, String::new()));
             }
             inst.run_id = Some(id);
         }
@@ -123,9 +124,9 @@ impl SentinelNode {
             let role = if is_master { "master" } else { "slave" };
             events.push((
                 if coherent {
-                    "+role-change"
+                    Ev::RoleChange
                 } else {
-                    "-role-change"
+                    Ev::RoleChangeUnexpected
                 },
                 format!(" new reported role is {role}"),
             ));
@@ -169,7 +170,7 @@ impl SentinelNode {
                             .insert(key.clone(), Instance::new(Kind::Replica, &ip, port, now));
                     }
                     let d = self.describe(&w.master, Kind::Replica, &key);
-                    self.event(cx, "+slave", d);
+                    self.event(cx, Ev::Slave, d);
                 }
             }
         }
@@ -196,13 +197,12 @@ impl SentinelNode {
             let epoch = m.failover_epoch;
             if let Some(m) = self.masters.get_mut(&w.master) {
                 m.config_epoch = epoch;
-                m.failover = FailoverState::ReconfSlaves;
-                m.failover_state_change_time = now;
+                m.set_failover(FailoverState::ReconfSlaves, now);
             }
             let d = self.who_desc(w);
-            self.event(cx, "+promoted-slave", d);
+            self.event(cx, Ev::PromotedSlave, d);
             let md = self.describe(&w.master, Kind::Master, "");
-            self.event(cx, "+failover-state-reconf-slaves", md);
+            self.event(cx, Ev::FailoverStateReconfSlaves, md);
             self.force_hello(&w.master);
             return;
         }
@@ -218,7 +218,7 @@ impl SentinelNode {
             // A replica (often the old master, back from the dead) claims to be a master.
             self.send_slaveof(w, &master_host, master_port, cx);
             let d = self.who_desc(w);
-            self.event(cx, "+convert-to-slave", d);
+            self.event(cx, Ev::ConvertToSlave, d);
             return;
         }
         let Some(m) = self.masters.get(&w.master) else {
@@ -234,7 +234,7 @@ impl SentinelNode {
                 r.reconf = Reconf::InProgress;
             }
             let d = self.who_desc(w);
-            self.event(cx, "+slave-reconf-inprog", d);
+            self.event(cx, Ev::SlaveReconfInprog, d);
         }
         let Some(r) = self.inst(w) else { return };
         if !is_master && r.reconf == Reconf::InProgress && r.master_link_up {
@@ -242,7 +242,7 @@ impl SentinelNode {
                 r.reconf = Reconf::Done;
             }
             let d = self.who_desc(w);
-            self.event(cx, "+slave-reconf-done", d);
+            self.event(cx, Ev::SlaveReconfDone, d);
         }
         // A replica following the wrong master is fixed after failover-timeout.
         let Some(m) = self.masters.get(&w.master) else {
@@ -262,7 +262,7 @@ impl SentinelNode {
         {
             self.send_slaveof(w, &master_host, master_port, cx);
             let d = self.who_desc(w);
-            self.event(cx, "+fix-slave-config", d);
+            self.event(cx, Ev::FixSlaveConfig, d);
         }
     }
 }

@@ -10,7 +10,9 @@
 //! jumping clock affects it as it would a real one (TILT).
 
 mod commands;
+mod conf;
 mod down;
+mod event;
 mod failover;
 mod info;
 pub mod instance;
@@ -20,6 +22,7 @@ use crate::vecmap::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use event::{SentinelEvent, SentinelEventKind};
 pub use failover::FailoverState;
 pub use instance::{Instance, Kind};
 
@@ -146,8 +149,8 @@ pub struct SentinelNode {
     pub tilt: bool,
     pub tilt_start: i64,
     pub previous_time: i64,
-    /// Every event this Sentinel emitted: (simulated ms, text).
-    pub events: Vec<(u64, String)>,
+    /// Every event this Sentinel emitted, at simulated ms.
+    pub events: Vec<(u64, SentinelEvent)>,
 }
 
 impl SentinelNode {
@@ -265,19 +268,19 @@ impl SentinelNode {
                 "master {} {} {} quorum {}",
                 m.name, m.host, m.port, m.quorum
             );
-            self.event(cx, "+monitor", desc);
+            self.event(cx, SentinelEventKind::Monitor, desc);
         }
         cx.timer(phase_ms + 1, Timer::Sentinel(SentinelTimer::Tick));
     }
 
     /// `sentinelEvent`: traced, kept for the panel, and published to subscribers.
-    pub(crate) fn event(&mut self, cx: &mut Cx, kind: &str, payload: String) {
-        let text = format!("{kind} {payload}");
+    pub(crate) fn event(&mut self, cx: &mut Cx, kind: SentinelEventKind, payload: String) {
+        let event = SentinelEvent { kind, payload };
         cx.trace(TraceKind::Sentinel {
-            event: text.clone(),
+            event: event.clone(),
         });
-        self.events.push((cx.now_ms, text));
-        self.publish_local(kind.as_bytes(), payload.as_bytes(), cx);
+        self.publish_local(kind.name().as_bytes(), event.payload.as_bytes(), cx);
+        self.events.push((cx.now_ms, event));
     }
 
     /// `%@` of sentinelEvent: `<type> <name> <ip> <port>` plus `@ <master> <ip> <port>` for non-masters.
@@ -320,11 +323,15 @@ impl SentinelNode {
         if delta < 0 || delta > SENTINEL_TILT_TRIGGER_MS {
             self.tilt = true;
             self.tilt_start = now;
-            self.event(cx, "+tilt", "#tilt mode entered".into());
+            self.event(cx, SentinelEventKind::Tilt, "#tilt mode entered".into());
         }
         if self.tilt && now - self.tilt_start > SENTINEL_TILT_PERIOD_MS {
             self.tilt = false;
-            self.event(cx, "-tilt", "#tilt mode exited".into());
+            self.event(
+                cx,
+                SentinelEventKind::TiltExited,
+                "#tilt mode exited".into(),
+            );
         }
         let names: Vec<String> = self.masters.keys().cloned().collect();
         for name in names {

@@ -1,17 +1,20 @@
 //! Faults and scheduled actions: the network and the processes are data.
 //!
-//! Every fault can be applied at once (`Sim::apply`, what a click in the page
-//! does) or scheduled for a time (`Sim::schedule`, what a lesson timeline does).
+//! An [`Action`] names nodes (its text form is the one grammar of actions,
+//! `crate::action`); `Sim::resolve` turns it into a [`Resolved`] action of
+//! this deployment, a [`Fault`] or a command, with node ids. Every action can
+//! be performed at once (`Sim::perform`, what a click in the page does) or
+//! scheduled for a time (`Sim::schedule`, what a lesson timeline does). The
+//! trace describes a fault in the same grammar (`Sim::named`).
 
-use serde::{Deserialize, Serialize};
-
+use crate::action::{Action, LinkChange};
 use crate::net::{LinkCfg, NodeId};
 use crate::trace::TraceKind;
 
 use super::{ConsoleOutcome, NodeState, Sim};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "fault", rename_all = "snake_case")]
+/// A fault, resolved against a deployment (node ids, not names).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// No traffic between nodes of different groups; nodes in no group keep
     /// talking to everyone. Adds to cuts already in force.
@@ -30,35 +33,133 @@ pub enum Fault {
     Skew { node: NodeId, skew_ms: i64 },
     /// Moves the node's clock by `delta_ms` at once (NTP step, VM resume).
     ClockJump { node: NodeId, delta_ms: i64 },
-    /// Changes the path between two hosts.
-    Link { a: NodeId, b: NodeId, cfg: LinkCfg },
+    /// Changes the path between two hosts (what `change` leaves out stays).
+    Link { a: NodeId, b: NodeId, change: LinkChange },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
+/// An action of this deployment: a fault, or a line typed at redis-cli.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
     Fault(Fault),
-    /// A command typed at redis-cli on `node`; `tag` names its reply.
-    Console {
-        node: NodeId,
-        line: String,
-        #[serde(default)]
-        tag: Option<String>,
-    },
+    Command { node: NodeId, line: String },
 }
 
 impl Sim {
-    pub(super) fn apply_action(&mut self, action: Action) {
+    /// The node called `name`, or an error listing the nodes there are.
+    pub fn lookup(&self, name: &str) -> Result<NodeId, String> {
+        self.node_id(name).ok_or_else(|| {
+            let known: Vec<&str> = self.nodes.iter().map(|n| n.name.as_str()).collect();
+            format!(
+                "unknown node '{}' (nodes: {})",
+                crate::action::clip(name),
+                known.join(", ")
+            )
+        })
+    }
+
+    /// Turns the action's node names into this deployment's node ids.
+    pub fn resolve(&self, action: &Action) -> Result<Resolved, String> {
+        let id = |n: &str| self.lookup(n);
+        let fault = match action {
+            Action::Command { node, line } => {
+                return Ok(Resolved::Command {
+                    node: id(node)?,
+                    line: line.clone(),
+                })
+            }
+            Action::Pause { node, ms } => Fault::Pause {
+                node: id(node)?,
+                ms: *ms,
+            },
+            Action::Crash { node } => Fault::Crash { node: id(node)? },
+            Action::Restart { node } => Fault::Restart { node: id(node)? },
+            Action::Partition { groups } => Fault::Partition {
+                groups: groups
+                    .iter()
+                    .map(|g| g.iter().map(|n| id(n)).collect())
+                    .collect::<Result<_, _>>()?,
+            },
+            Action::OneWay { from, to } => Fault::Cut {
+                from: id(from)?,
+                to: id(to)?,
+            },
+            Action::Heal => Fault::Heal,
+            Action::Skew { node, ms } => Fault::Skew {
+                node: id(node)?,
+                skew_ms: *ms,
+            },
+            Action::Jump { node, ms } => Fault::ClockJump {
+                node: id(node)?,
+                delta_ms: *ms,
+            },
+            Action::Link { a, b, change } => Fault::Link {
+                a: id(a)?,
+                b: id(b)?,
+                change: *change,
+            },
+        };
+        Ok(Resolved::Fault(fault))
+    }
+
+    /// The fault as an action of the one grammar (what the trace shows).
+    pub fn named(&self, fault: &Fault) -> Action {
+        let n = |id: &NodeId| self.name(*id);
+        match fault {
+            Fault::Partition { groups } => Action::Partition {
+                groups: groups.iter().map(|g| g.iter().map(n).collect()).collect(),
+            },
+            Fault::Cut { from, to } => Action::OneWay {
+                from: n(from),
+                to: n(to),
+            },
+            Fault::Heal => Action::Heal,
+            Fault::Pause { node, ms } => Action::Pause {
+                node: n(node),
+                ms: *ms,
+            },
+            Fault::Crash { node } => Action::Crash { node: n(node) },
+            Fault::Restart { node } => Action::Restart { node: n(node) },
+            Fault::Skew { node, skew_ms } => Action::Skew {
+                node: n(node),
+                ms: *skew_ms,
+            },
+            Fault::ClockJump { node, delta_ms } => Action::Jump {
+                node: n(node),
+                ms: *delta_ms,
+            },
+            Fault::Link { a, b, change } => Action::Link {
+                a: n(a),
+                b: n(b),
+                change: *change,
+            },
+        }
+    }
+
+    /// Performs the action now: a fault, or a command typed at redis-cli
+    /// (its reply, or the ticket of a pending one).
+    pub fn perform(&mut self, action: &Action) -> Result<Option<ConsoleOutcome>, String> {
+        Ok(self.perform_resolved(self.resolve(action)?))
+    }
+
+    pub(super) fn perform_resolved(&mut self, action: Resolved) -> Option<ConsoleOutcome> {
         match action {
-            Action::Fault(f) => self.apply(f),
-            Action::Console { node, line, tag } => {
-                let ticket = match self.console(node, &line) {
+            Resolved::Fault(f) => {
+                self.apply(f);
+                None
+            }
+            Resolved::Command { node, line } => Some(self.console(node, &line)),
+        }
+    }
+
+    /// Performs a scheduled action; `tag` names a command's reply.
+    pub(super) fn apply_scheduled(&mut self, action: Resolved, tag: Option<String>) {
+        if let Some(outcome) = self.perform_resolved(action) {
+            if let Some(tag) = tag {
+                let ticket = match outcome {
                     ConsoleOutcome::Reply(_) => self.last_ticket(),
                     ConsoleOutcome::Pending(t) => t,
                 };
-                if let Some(tag) = tag {
-                    self.tag_reply(tag, ticket);
-                }
+                self.tag_reply(tag, ticket);
             }
         }
     }
@@ -125,7 +226,17 @@ impl Sim {
                     n.skew_ms = n.skew_ms.saturating_add(delta_ms);
                 }
             }
-            Fault::Link { a, b, cfg } => self.net.set_link(a, b, cfg),
+            Fault::Link { a, b, change } => {
+                let old = self.net.link(a, b);
+                let cfg = LinkCfg {
+                    latency_ms: change.latency_ms.unwrap_or(old.latency_ms),
+                    jitter_ms: change.jitter_ms.unwrap_or(old.jitter_ms),
+                    bandwidth_bytes_per_ms: change
+                        .bandwidth_bytes_per_ms
+                        .unwrap_or(old.bandwidth_bytes_per_ms),
+                };
+                self.net.set_link(a, b, cfg);
+            }
         }
     }
 
@@ -167,34 +278,8 @@ impl Sim {
         }
     }
 
-    /// A one-line description in the words of the console meta-commands.
+    /// A one-line description in the one grammar of actions.
     pub fn describe(&self, fault: &Fault) -> String {
-        let n = |id: NodeId| self.name(id);
-        match fault {
-            Fault::Partition { groups } => {
-                let gs: Vec<String> = groups
-                    .iter()
-                    .map(|g| g.iter().map(|&id| n(id)).collect::<Vec<_>>().join(","))
-                    .collect();
-                format!("partition {}", gs.join(" / "))
-            }
-            Fault::Cut { from, to } => format!("oneway {} -> {}", n(*from), n(*to)),
-            Fault::Heal => "heal".into(),
-            Fault::Pause { node, ms } => format!("pause {} {} ms", n(*node), ms),
-            Fault::Crash { node } => format!("crash {}", n(*node)),
-            Fault::Restart { node } => format!("restart {}", n(*node)),
-            Fault::Skew { node, skew_ms } => format!("skew {} {:+} ms", n(*node), skew_ms),
-            Fault::ClockJump { node, delta_ms } => {
-                format!("clock jump {} {:+} ms", n(*node), delta_ms)
-            }
-            Fault::Link { a, b, cfg } => format!(
-                "link {} {} latency {} ms jitter {} ms bandwidth {} B/ms",
-                n(*a),
-                n(*b),
-                cfg.latency_ms,
-                cfg.jitter_ms,
-                cfg.bandwidth_bytes_per_ms
-            ),
-        }
+        self.named(fault).to_string()
     }
 }

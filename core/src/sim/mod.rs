@@ -21,7 +21,8 @@ use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 
 pub use cx::{Cx, Out};
-pub use faults::{Action, Fault};
+pub use crate::action::Action;
+pub use faults::{Fault, Resolved};
 pub use node::{Input, NodeSpec, NodeState, Timer};
 
 use crate::msg::Msg;
@@ -113,7 +114,10 @@ enum Event {
         node: NodeId,
         token: u64,
     },
-    Action(Action),
+    Action {
+        action: Resolved,
+        tag: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,6 +295,14 @@ impl Sim {
             .position(|n| n.name == name)
             .map(|i| NodeId(i as u16))
     }
+    /// The node listening on `host:port`; `host` is an IP or a node name
+    /// (the address book every connection resolves through).
+    pub fn node_at(&self, host: &str, port: u16) -> Option<NodeId> {
+        self.addr_book
+            .by_addr
+            .get(&(host.to_string(), port))
+            .copied()
+    }
     pub fn name(&self, id: NodeId) -> String {
         self.nodes
             .get(id.0 as usize)
@@ -355,9 +367,12 @@ impl Sim {
         self.net.set_link(a, b, cfg);
     }
 
-    /// Schedules an action at simulated time `at_ms` (not before now).
-    pub fn schedule(&mut self, at_ms: u64, action: Action) {
-        self.push(at_ms.max(self.now_ms), Event::Action(action));
+    /// Schedules an action at simulated time `at_ms` (not before now);
+    /// `tag` names a command's reply (a lesson's `id`).
+    pub fn schedule(&mut self, at_ms: u64, action: &Action, tag: Option<String>) -> Result<(), String> {
+        let action = self.resolve(action)?;
+        self.push(at_ms.max(self.now_ms), Event::Action { action, tag });
+        Ok(())
     }
 
     /// Processes the next event. Ok(false) when nothing is left to do.

@@ -74,6 +74,16 @@ pub enum Input {
 }
 
 impl NodeSpec {
+    /// The config file this process starts from, as (file name, lines):
+    /// redis.conf or sentinel.conf; None for a simulated client.
+    pub fn conf_file(&self, port: u16) -> Option<(&'static str, Vec<String>)> {
+        match self {
+            NodeSpec::Redis(s) => Some(("redis.conf", s.conf_file_lines(port))),
+            NodeSpec::Sentinel(s) => Some(("sentinel.conf", s.conf_file_lines(port))),
+            NodeSpec::Client(_) => None,
+        }
+    }
+
     pub fn start(&self, run_id: String, host: &str, port: u16) -> NodeState {
         match self {
             NodeSpec::Redis(spec) => {

@@ -77,7 +77,7 @@ impl Sim {
                 }
             }
             Event::Resume { node, token } => self.resume(node, token),
-            Event::Action(action) => self.apply_action(action),
+            Event::Action { action, tag } => self.apply_scheduled(action, tag),
         }
     }
 

@@ -1,47 +1,8 @@
 // The budget measurements, each driving the real page through its own controls
-// (landing cards, permalinks, the scrubber, play and speed). Observers are installed from
-// outside (init scripts, CDP); the page carries no benchmark hook.
+// (permalinks, the scrubber, play and speed; the loading budgets are in load.mjs).
+// Observers are installed from outside (init scripts, CDP); the page carries no benchmark hook.
 import { startProfile, startTrace } from './profile.mjs';
 import { load, openPage, playUntil, setPlaying, setSpeed, simMs, traceEvents } from './page.mjs';
-
-/**
- * One cold load of the landing page: ms from navigation start to the lesson picker being
- * in the DOM with the app started (its handlers attached) and a frame drawn, then the
- * latency of a real click on a lesson card until the lab's controls exist.
- */
-export async function coldLoad(browser, url) {
-  const { page, problems, close } = await openPage(browser);
-  try {
-    await page.addInitScript(() => {
-      const m = (window.__budgetLoad = {});
-      const check = () => {
-        const now = performance.now();
-        if (!m.card && document.querySelector('a.lesson-card')) m.card = now;
-        if (!m.ready && document.body?.dataset.ready === '1') m.ready = now;
-        if (!m.play && document.querySelector('button#play')) m.play = now;
-        if (m.card && m.ready && !m.armed) {
-          m.armed = true;
-          requestAnimationFrame(() => { m.frame = performance.now(); });
-        }
-      };
-      new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
-      addEventListener('pointerdown', (e) => { m.click ??= e.timeStamp; }, true);
-    });
-    await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.__budgetLoad?.frame !== undefined, null, { timeout: 30_000 });
-    await page.click('a.lesson-card[data-lesson="split-brain-false-failure"]');
-    await page.waitForFunction(() => window.__budgetLoad.play !== undefined);
-    const m = await page.evaluate(() => {
-      const r = performance.getEntriesByType('resource');
-      const wasm = r.find((e) => e.name.endsWith('.wasm'));
-      return { ...window.__budgetLoad, wasmFetchEnd: wasm?.responseEnd ?? NaN };
-    });
-    if (problems.length) throw new Error(problems.join('\n'));
-    return { interactive: m.frame, card: m.card, ready: m.ready, wasmFetchEnd: m.wasmFetchEnd, click: m.play - m.click };
-  } finally {
-    await close();
-  }
-}
 
 /**
  * Opens `hash` (a permalink with a playhead), then moves the real scrubber with the mouse to

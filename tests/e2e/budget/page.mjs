@@ -120,14 +120,16 @@ export function percentile(xs, p) {
 }
 
 /** Prints one figure: "name: value unit (limit L) PASS|OVER", or without a limit. */
-export function figure(name, value, unit, limit, { higherIsBetter = false, digits = 0 } = {}) {
+/** Prints a figure; with a limit, judges it: value < limit (≤ with atMost, ≥ with higherIsBetter). */
+export function figure(name, value, unit, limit, { higherIsBetter = false, atMost = false, digits = 0 } = {}) {
   const v = Number.isFinite(value) ? value.toFixed(digits) : String(value);
   if (limit === undefined) {
     console.log(`${name}: ${v} ${unit}`);
     return true;
   }
-  const ok = Number.isFinite(value) && (higherIsBetter ? value >= limit : value < limit);
-  console.log(`${name}: ${v} ${unit} (limit ${higherIsBetter ? '≥ ' : ''}${limit}) ${ok ? 'PASS' : 'OVER'}`);
+  const ok = Number.isFinite(value) && (higherIsBetter ? value >= limit : atMost ? value <= limit : value < limit);
+  const rel = higherIsBetter ? '≥ ' : atMost ? '≤ ' : '';
+  console.log(`${name}: ${v} ${unit} (limit ${rel}${limit}) ${ok ? 'PASS' : 'OVER'}`);
   return ok;
 }
 

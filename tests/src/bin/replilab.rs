@@ -1,8 +1,9 @@
 //! `replilab`: the command-line runner of the lab.
 //!
-//! - `replilab run FILE [--seed N] [--json | --trace]`: run a lesson or scenario
-//!   headless and report (`--trace`: the whole trace as JSON, as the page
-//!   exports it); exits 1 when an expectation fails.
+//! - `replilab run FILE [--seed N] [--json | --trace | --at T]`: run a lesson or
+//!   scenario headless (`--trace`: the whole trace as JSON, as the page exports it)
+//!   and report; exits 1 when an expectation fails. `--at T` prints the
+//!   deployment at time T instead.
 //! - `replilab check DIR`: run every `.toml` file in DIR, one line each.
 //! - `replilab console [FILE]`: a redis-cli-like prompt on a simulated deployment.
 //! - `replilab bench [--writes N] [--keys N] [--replicas N]`: the reference benchmark.
@@ -11,14 +12,16 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use replilab_core::demo;
-use replilab_core::profile::Profile;
-use replilab_core::scenario;
+use std::rc::Rc;
+
+use replilab_core::action;
+use replilab_core::scenario::sandbox::Topo;
+use replilab_core::timeline::Source;
 use replilab_harness::bench;
 use replilab_harness::cli::{console, report};
 
 const USAGE: &str = "usage:
-  replilab run FILE [--seed N] [--json | --trace]
+  replilab run FILE [--seed N] [--json | --trace | --at T]
   replilab check DIR
   replilab console [FILE]
   replilab bench [--writes N] [--keys N] [--replicas N]";
@@ -57,6 +60,21 @@ fn cmd_run(args: &[String]) -> ExitCode {
             None => return fail("--seed needs a whole number"),
         },
     };
+    if let Some(i) = args.iter().position(|a| a == "--at") {
+        let Some(t_ms) = args
+            .get(i + 1)
+            .and_then(|v| action::parse_ms(v, false).ok())
+        else {
+            return fail("--at needs a time (e.g. 30s, 1500ms)");
+        };
+        return match report::state_at(Path::new(file), seed, t_ms as u64) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
     match report::run(Path::new(file), seed) {
         Err(e) => fail(e),
         Ok((s, sim, r)) => {
@@ -93,14 +111,14 @@ fn cmd_check(args: &[String]) -> ExitCode {
 }
 
 fn cmd_console(args: &[String]) -> ExitCode {
-    let sim = match args.first() {
+    let source = match args.first() {
         Some(file) => match report::load(Path::new(file)) {
-            Ok(s) => scenario::build::build(&s, None),
+            Ok(s) => Source::Lesson(Rc::new(s)),
             Err(e) => return fail(e),
         },
-        None => demo::master_and_two_replicas(1, Profile::V7_0),
+        None => Source::Sandbox(Topo::default()),
     };
-    let mut session = console::Session::new(sim);
+    let mut session = console::Console::new(source, None);
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         println!("replilab console: @node CMD to address a node, .help for simulation commands, Ctrl-D to quit");

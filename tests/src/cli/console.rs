@@ -1,73 +1,85 @@
 //! `replilab console [FILE]`: a redis-cli-like prompt on a simulated
 //! deployment. `@node CMD` addresses a node; a bare command goes to the last
-//! node addressed; lines starting with `.` act on the simulation.
+//! node addressed; lines starting with `.` act on the simulation: an action
+//! of the one grammar (`.pause m 5s`, `replilab_core::action`), or one of
+//! the console's own commands below. Everything typed is an action of the
+//! core's timeline (`replilab_core::timeline`), as in the page: the console
+//! can seek back and forth, fork a comparison and show both branches.
 
-use replilab_core::net::{LinkCfg, NodeId};
-use replilab_core::sim::{ConsoleOutcome, Fault, NodeState, Sim};
+use replilab_core::action::{self, Action};
+use replilab_core::checker;
+use replilab_core::net::NodeId;
+use replilab_core::redis::log::server_log;
+use replilab_core::sim::NodeState;
+use replilab_core::timeline::{Session, Source};
 use replilab_core::trace::TraceKind;
 
 pub const HELP: &str = "\
 .sleep T              advance virtual time by T
+.seek T               move the playhead to time T (back or forward)
+.fork                 keep the run as branch A; what you do next happens in B only
+.compare              both branches side by side (after .fork)
+.swap                 make the other branch live;  .end  close the comparison
+.log NODE             NODE's server log, as the process writes it
+.events               print the Sentinel and replication events so far
+.time                 print the virtual time
+.help                 list these
+Actions (the lab's one grammar, also in lesson timelines and links):
 .pause NODE T         stall NODE for T
 .crash NODE           crash NODE (memory lost)
 .restart NODE         restart NODE (new run id)
 .partition A,B / C,D  split the network into groups
 .oneway A -> B        cut traffic from A to B only
 .heal                 heal every partition
-.skew NODE ±T         skew NODE's clock by ±T
-.latency A B T        set the latency between A and B
-.events               print the Sentinel and replication events so far
-.time                 print the virtual time
-.help                 list these
+.skew NODE ±T         set NODE's clock offset;  .jump NODE ±T  step it
+.link A B latency T [jitter T] [bandwidth 2mbit]   change a link
 Times are in ms; an `s` suffix means seconds (2s, 1.5s).";
 
-/// A console session over a simulation.
-pub struct Session {
-    pub sim: Sim,
+/// A console over a timeline.
+pub struct Console {
+    pub session: Session,
     pub current: NodeId,
     events_shown: usize,
 }
 
-/// Parses `500`, `500ms`, `2s`, `1.5s`, `-300`, `+2s`.
-pub fn parse_ms(s: &str) -> Option<i64> {
-    let (num, mul) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 1.0)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1000.0)
-    } else {
-        (s, 1.0)
-    };
-    let v: f64 = num.parse().ok()?;
-    (v.is_finite() && v.abs() < 1e12).then(|| (v * mul).round() as i64)
-}
+/// The longest a typed command waits for its reply, in simulated ms.
+const REPLY_WAIT_MS: u64 = 600_000;
 
-impl Session {
-    pub fn new(sim: Sim) -> Session {
+impl Console {
+    pub fn new(source: Source, seed: Option<u64>) -> Console {
+        let session = Session::new(source, seed);
+        let sim = &session.sim;
         let current = (0..sim.nodes().len())
             .find(|&i| matches!(sim.nodes()[i].state, NodeState::Redis(_)))
             .map_or(NodeId(0), |i| NodeId(i as u16));
-        Session {
-            sim,
+        Console {
+            session,
             current,
             events_shown: 0,
         }
     }
 
     pub fn prompt(&self) -> String {
-        let n = self.sim.node(self.current);
+        let sim = &self.session.sim;
+        let n = sim.node(self.current);
+        let branch = self
+            .session
+            .live_letter()
+            .map_or(String::new(), |b| format!("{b} "));
         format!(
-            "[{}] {}:{}> ",
-            self.sim.name(self.current),
+            "{branch}[{}] {}:{}> ",
+            sim.name(self.current),
             n.map_or("?", |n| n.host.as_str()),
             n.map_or(0, |n| n.port)
         )
     }
 
-    fn node(&self, name: &str) -> Result<NodeId, String> {
-        self.sim.node_id(name).ok_or_else(|| {
-            let known: Vec<&str> = self.sim.nodes().iter().map(|n| n.name.as_str()).collect();
-            format!("unknown node '{name}' (nodes: {})", known.join(", "))
-        })
+    fn time(&self) -> String {
+        let s = &self.session;
+        match s.end_ms() {
+            Some(end) if s.now_ms() >= end => format!("t = {} ms (the end of the run)", s.now_ms()),
+            _ => format!("t = {} ms", s.now_ms()),
+        }
     }
 
     /// Runs one line; the text is what the console prints.
@@ -82,27 +94,46 @@ impl Session {
         let mut cmd = line;
         if let Some(rest) = line.strip_prefix('@') {
             let (name, c) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            self.current = self.node(name)?;
+            self.current = self.session.sim.lookup(name)?;
             cmd = c.trim();
             if cmd.is_empty() {
                 return Ok(String::new());
             }
         }
-        match self.sim.console(self.current, cmd) {
-            ConsoleOutcome::Reply(r) => Ok(r),
-            ConsoleOutcome::Pending(ticket) => {
-                // Like redis-cli, wait for the answer (a paused node, a blocking WAIT).
-                let deadline = self.sim.now_ms() + 600_000;
-                while self.sim.now_ms() < deadline {
-                    if let Some(r) = self.sim.console_reply(ticket) {
-                        return Ok(r.to_string());
-                    }
-                    let next = self.sim.next_event_at().unwrap_or(deadline).min(deadline);
-                    self.sim.run_until(next).map_err(|e| e.to_string())?;
-                }
-                Err("no reply within 600 s of simulated time".into())
+        let node = self.session.sim.name(self.current);
+        let action: Action = format!("@{node} {cmd}").parse().map_err(|e: action::ParseError| e.0)?;
+        self.act(action)?;
+        let Some(entry) = self.session.lines.last() else {
+            return Err("the command was not recorded".into());
+        };
+        if let Some(r) = &entry.reply {
+            return Ok(r.clone());
+        }
+        // Like redis-cli, wait for the answer (a paused node, a blocking WAIT).
+        let deadline = self.session.now_ms() + REPLY_WAIT_MS;
+        while self.session.now_ms() < deadline {
+            if let Some(r) = self.session.lines.last().and_then(|l| l.reply.clone()) {
+                return Ok(r);
+            }
+            let now = self.session.now_ms();
+            self.session.advance_to(now + 100)?;
+            self.session.settle();
+            if self.session.now_ms() == now {
+                return Err(format!("no reply by the end of the run ({})", self.time()));
             }
         }
+        Err("no reply within 600 s of simulated time".into())
+    }
+
+    fn act(&mut self, action: Action) -> Result<(), String> {
+        let fork = self.session.act(action)?;
+        self.session.settle();
+        if fork.kept {
+            eprintln!("(the run from here on is kept as branch A; you are in branch B)");
+        } else if fork.dropped > 0 {
+            eprintln!("({} later action(s) dropped from this branch)", fork.dropped);
+        }
+        Ok(())
     }
 
     fn meta(&mut self, meta: &str) -> Result<String, String> {
@@ -114,94 +145,77 @@ impl Session {
                 .copied()
                 .ok_or_else(|| format!(".{cmd} needs more arguments (see .help)"))
         };
-        let time =
-            |s: &str| parse_ms(s).ok_or_else(|| format!("'{s}' is not a time (e.g. 500, 2s)"));
-        let ok = || Ok("OK".to_string());
+        let time = |s: &str| action::parse_ms(s, false).map_err(|e| e.0);
         match cmd {
             "sleep" => {
-                let ms = time(arg(1)?)?;
-                if ms < 0 {
-                    return Err("time only moves forward".into());
+                let ms = time(arg(1)?)? as u64;
+                let target = self.session.now_ms().saturating_add(ms);
+                self.session.advance_to(target)?;
+                self.session.settle();
+                Ok(self.time())
+            }
+            "seek" => {
+                let ms = time(arg(1)?)? as u64;
+                self.session.seek(ms)?;
+                Ok(self.time())
+            }
+            "fork" => {
+                if self.session.compare.is_some() {
+                    return Err("a comparison is open already (.end closes it)".into());
                 }
-                self.sim.run_for(ms as u64).map_err(|e| e.to_string())?;
-                Ok(format!("t = {} ms", self.sim.now_ms()))
+                self.session.keep_as_a();
+                Ok("the run is kept as branch A; what you do next happens in branch B".into())
             }
-            "pause" => {
-                let node = self.node(arg(1)?)?;
-                let ms = time(arg(2)?)?.max(0) as u64;
-                self.sim.apply(Fault::Pause { node, ms });
-                ok()
-            }
-            "crash" => {
-                let node = self.node(arg(1)?)?;
-                self.sim.apply(Fault::Crash { node });
-                ok()
-            }
-            "restart" => {
-                let node = self.node(arg(1)?)?;
-                self.sim.apply(Fault::Restart { node });
-                ok()
-            }
-            "partition" => {
-                let spec = meta.strip_prefix("partition").unwrap_or("").trim();
-                let mut groups = Vec::new();
-                for g in spec.split('/') {
-                    let ids: Result<Vec<NodeId>, String> = g
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|n| !n.is_empty())
-                        .map(|n| self.node(n))
-                        .collect();
-                    groups.push(ids?);
+            "compare" => compare_text(&mut self.session),
+            "swap" => {
+                if self.session.compare.is_none() {
+                    return Err("no comparison is open (.fork starts one)".into());
                 }
-                if groups.len() < 2 || groups.iter().any(Vec::is_empty) {
-                    return Err(".partition needs two or more groups: .partition A,B / C,D".into());
-                }
-                self.sim.apply(Fault::Partition { groups });
-                ok()
+                self.session.swap_branches()?;
+                Ok(format!("branch {} is live", self.session.live_letter().unwrap_or('?')))
             }
-            "oneway" => {
-                let spec = meta.strip_prefix("oneway").unwrap_or("").trim();
-                let (a, b) = spec.split_once("->").ok_or(".oneway needs A -> B")?;
-                let (from, to) = (self.node(a.trim())?, self.node(b.trim())?);
-                self.sim.apply(Fault::Cut { from, to });
-                ok()
+            "end" => {
+                self.session.close_compare();
+                Ok("OK".into())
             }
-            "heal" => {
-                self.sim.apply(Fault::Heal);
-                ok()
-            }
-            "skew" => {
-                let node = self.node(arg(1)?)?;
-                let ms = time(arg(2)?)?;
-                self.sim.apply(Fault::Skew { node, skew_ms: ms });
-                ok()
-            }
-            "latency" => {
-                let (a, b) = (self.node(arg(1)?)?, self.node(arg(2)?)?);
-                let ms = time(arg(3)?)?.max(0) as u64;
-                let cfg = LinkCfg {
-                    latency_ms: ms,
-                    ..self.sim.net.link(a, b)
-                };
-                self.sim.apply(Fault::Link { a, b, cfg });
-                ok()
+            "log" => {
+                let node = self.session.sim.lookup(arg(1)?)?;
+                let lines = server_log(&self.session.sim, node);
+                Ok(if lines.is_empty() {
+                    "(no log lines yet)".into()
+                } else {
+                    lines.join("\n")
+                })
             }
             "events" => Ok(self.events()),
-            "time" => Ok(format!("t = {} ms", self.sim.now_ms())),
+            "time" => Ok(self.time()),
             "help" => Ok(HELP.to_string()),
-            other => Err(format!("unknown meta-command '.{other}' (see .help)")),
+            _ => {
+                let action: Action = meta.parse().map_err(|e: action::ParseError| {
+                    if e.0.starts_with("unknown action") {
+                        format!("unknown meta-command '.{}' (see .help)", action::clip(cmd))
+                    } else {
+                        e.0
+                    }
+                })?;
+                if matches!(action, Action::Command { .. }) {
+                    return Err("type a command without the leading '.'".into());
+                }
+                self.act(action)?;
+                Ok("OK".into())
+            }
         }
     }
 
     /// Sentinel and replication events since the last `.events`.
     fn events(&mut self) -> String {
-        let sim = &self.sim;
-        let lines: Vec<String> = sim.trace()[self.events_shown..]
+        let sim = &self.session.sim;
+        let from = self.events_shown.min(sim.trace().len());
+        let lines: Vec<String> = sim.trace()[from..]
             .iter()
             .filter_map(|e| {
                 let text = match &e.kind {
-                    TraceKind::Sentinel { event } => event.clone(),
+                    TraceKind::Sentinel { event } => event.to_string(),
                     TraceKind::Sync {
                         replica,
                         full,
@@ -231,3 +245,54 @@ impl Session {
         }
     }
 }
+
+/// Both branches of a comparison: the checker's figures, each Redis node's
+/// role and offset, and where the runs part.
+fn compare_text(session: &mut Session) -> Result<String, String> {
+    if session.compare.is_none() {
+        return Err("no comparison is open (.fork starts one)".into());
+    }
+    session.sync_other()?;
+    let Some((a, b)) = session.branches() else {
+        return Err("no comparison is open".into());
+    };
+    let (ra, rb) = (checker::check(&a.sim), checker::check(&b.sim));
+    let mark = |x: &str, y: &str| if x == y { " " } else { "≠" };
+    let mut out = vec![format!("{:<26} {:>22} {:>22}", "", "A", "B")];
+    let mut row = |label: &str, x: String, y: String| {
+        out.push(format!("{}{label:<25} {x:>22} {y:>22}", mark(&x, &y)));
+    };
+    row("acknowledged writes", ra.acked_writes.to_string(), rb.acked_writes.to_string());
+    row("lost writes", ra.lost_writes.len().to_string(), rb.lost_writes.len().to_string());
+    row("stale reads", ra.stale_reads.len().to_string(), rb.stale_reads.len().to_string());
+    row("expired reads", ra.expired_reads.len().to_string(), rb.expired_reads.len().to_string());
+    row("full syncs", ra.full_syncs.to_string(), rb.full_syncs.to_string());
+    for (i, slot) in a.sim.nodes().iter().enumerate() {
+        let id = NodeId(i as u16);
+        let figure = |s: &Session| {
+            s.sim.redis(id).map(|r| {
+                let role = if r.is_master() { "master" } else { "replica" };
+                format!("{role} @{}", r.ids.master_repl_offset)
+            })
+        };
+        if let (Some(x), Some(y)) = (figure(a), figure(b)) {
+            row(&slot.name, x, y);
+        }
+    }
+    match session.divergence() {
+        Some(d) => {
+            let line = |e: Option<&replilab_core::trace::TraceEvent>, s: &Session| {
+                e.map_or("(nothing)".into(), |e| e.line(&|n| s.sim.name(n)))
+            };
+            let (a, b) = session.branches().ok_or("no comparison is open")?;
+            out.push(format!("the runs part at {} ms:", d.t_ms));
+            out.push(format!("  A: {}", line(d.a, a)));
+            out.push(format!("  B: {}", line(d.b, b)));
+        }
+        None => out.push("the runs have not parted yet".into()),
+    }
+    Ok(out.join("\n"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,9 +2,12 @@
 
 use std::fmt::Write;
 use std::path::Path;
+use std::rc::Rc;
 
 use replilab_core::scenario::{self, RunResult, Scenario};
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::{NodeState, Sim};
+use replilab_core::timeline::{Session, Source};
 use replilab_core::trace::TraceKind;
 use serde::Serialize;
 
@@ -43,7 +46,9 @@ pub fn key_events(sim: &Sim) -> Vec<(u64, String, String)> {
                         sim.name(*replica)
                     )
                 }
-                TraceKind::Sentinel { event } if !event.starts_with("+monitor") => event.clone(),
+                TraceKind::Sentinel { event } if event.kind != SentinelEventKind::Monitor => {
+                    event.to_string()
+                }
                 TraceKind::Exec { client, cmd, reply } if client == "console" => {
                     format!("> {cmd}\n{reply}")
                 }
@@ -100,6 +105,35 @@ fn node_state(sim: &Sim) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// `replilab run FILE --at T`: the deployment at simulated time `t_ms`
+/// (the timeline's own run, as the page's playhead shows it).
+pub fn state_at(path: &Path, seed: Option<u64>, t_ms: u64) -> Result<String, String> {
+    let s = load(path)?;
+    let mut session = Session::new(Source::Lesson(Rc::new(s)), seed);
+    session.seek(t_ms)?;
+    let sim = &session.sim;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} at {}, seed {}", session.id(), t(sim.now_ms()), session.seed);
+    let _ = writeln!(out, "
+state");
+    for l in node_state(sim) {
+        let _ = writeln!(out, "{l}");
+    }
+    let rep = replilab_core::checker::check(sim);
+    let _ = writeln!(out, "
+checker so far");
+    let _ = writeln!(
+        out,
+        "  acknowledged writes: {}, lost: {}, stale reads: {}, expired reads: {}",
+        rep.acked_writes,
+        rep.lost_writes.len(),
+        rep.stale_reads.len(),
+        rep.expired_reads.len()
+    );
+    let _ = writeln!(out, "  full syncs: {}, partial syncs: {}", rep.full_syncs, rep.partial_syncs);
+    Ok(out)
 }
 
 /// The readable report of `replilab run`.

@@ -53,7 +53,7 @@ fn lab() -> Result<Vec<Obs>, String> {
             src.push_str(&format!("replicaof = \"m{}\"\n", i - 2));
         }
     }
-    src.push_str("[[timeline]]\nat_s = 10\ndo = \"crash\"\nnode = \"m1\"\n");
+    src.push_str("[[timeline]]\nat_s = 10\ndo = \"crash m1\"\n");
     let s = scenario::parse(&src).map_err(|e| e.to_string())?;
     let mut sim = scenario::build::build(&s, None);
     sim.run_until(25_000).map_err(|e| format!("{e:?}"))?;

@@ -187,7 +187,7 @@ pub fn pair_rows(
 }
 
 /// One allowed mismatch: the row's full name (`check: row`) and why.
-/// `why` is either `Simplifications: <the ARCHITECTURE.md bullet>` or
+/// `why` is either `Simplifications: <the docs/simplifications.md bullet>` or
 /// `LAB-BUG: <description>` (to be fixed in the lab, then removed here).
 pub struct Allowed {
     pub row: &'static str,

@@ -42,6 +42,23 @@ impl RealSentinel {
         down_after_ms: u64,
         failover_timeout_ms: u64,
     ) -> Result<RealSentinel, String> {
+        Self::start_with(name, |port| {
+            format!(
+                "port {port}\nprotected-mode no\n\
+                 sentinel monitor mymaster 127.0.0.1 {master_port} 2\n\
+                 sentinel down-after-milliseconds mymaster {down_after_ms}\n\
+                 sentinel failover-timeout mymaster {failover_timeout_ms}\n"
+            )
+        })
+    }
+
+    /// A Sentinel started from the sentinel.conf `conf(port)` returns, plus
+    /// the lines that keep it on 127.0.0.1 with its log and files in its
+    /// scratch directory.
+    pub fn start_with(
+        name: &str,
+        conf: impl FnOnce(u16) -> String,
+    ) -> Result<RealSentinel, String> {
         let port = free_port()?;
         let dir = std::env::temp_dir().join(format!(
             "replilab-fidelity-{}-{name}-{port}",
@@ -49,11 +66,8 @@ impl RealSentinel {
         ));
         std::fs::create_dir_all(&dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
         let conf = format!(
-            "port {port}\nbind 127.0.0.1\nprotected-mode no\ndaemonize no\n\
-             logfile \"{log}\"\ndir \"{dir}\"\n\
-             sentinel monitor mymaster 127.0.0.1 {master_port} 2\n\
-             sentinel down-after-milliseconds mymaster {down_after_ms}\n\
-             sentinel failover-timeout mymaster {failover_timeout_ms}\n",
+            "{}bind 127.0.0.1\ndaemonize no\nlogfile \"{log}\"\ndir \"{dir}\"\n",
+            conf(port),
             log = dir.join("sentinel.log").display(),
             dir = dir.display(),
         );
@@ -92,6 +106,11 @@ impl RealSentinel {
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("sentinel.log")).unwrap_or_default()
+    }
+
+    /// The sentinel.conf as the Sentinel last rewrote it.
+    pub fn conf_file(&self) -> String {
+        std::fs::read_to_string(self.dir.join("sentinel.conf")).unwrap_or_default()
     }
 
     /// The events in the log so far (`+type payload`), in order.

@@ -14,7 +14,7 @@ use crate::dom;
 use crate::i18n;
 use crate::lab::landmark;
 use crate::route::hash_of;
-use crate::session::Session;
+use replilab_core::timeline::Session;
 use crate::state::{Action, UiState};
 
 /// Real milliseconds between two simulation ticks while playing.
@@ -103,7 +103,7 @@ pub fn narrate(ui: &UseReducerHandle<UiState>, session: &SessionRef, narrated: &
         }
         if let Some(e) = trace[from..].iter().rev().find(|e| landmark(e)) {
             let text = match &e.kind {
-                TraceKind::Sentinel { event } => event.clone(),
+                TraceKind::Sentinel { event } => event.to_string(),
                 TraceKind::Fault { text } => text.clone(),
                 TraceKind::Role { role } => format!("role {role}"),
                 TraceKind::Sync { replica, full, .. } => format!(

@@ -5,13 +5,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use replilab_core::net::NodeId;
-use replilab_core::sim::{Action as SimAction, Fault};
+use replilab_core::action::Action as SimAction;
 use yew::prelude::*;
 
 use crate::components::fmt_time;
 use crate::faults::Quick;
 use crate::i18n;
-use crate::session::Session;
+use replilab_core::timeline::Session;
 use crate::state::{Action, UiState};
 
 /// Steps one event (or to the next landmark) forward (> 0) or back.
@@ -50,17 +50,23 @@ pub fn controls(
         let bump = bump.clone();
         Rc::new(move |actions: Vec<SimAction>| {
             let Some(s) = &session else { return };
-            let (mut dropped, mut kept) = (0, false);
+            let (mut dropped, mut kept, mut refused) = (0, false, None);
             {
                 let mut s = s.borrow_mut();
                 for a in actions {
-                    let fork = s.act(a);
-                    dropped += fork.dropped;
-                    kept |= fork.kept;
+                    match s.act(a) {
+                        Ok(fork) => {
+                            dropped += fork.dropped;
+                            kept |= fork.kept;
+                        }
+                        Err(e) => refused = Some(e),
+                    }
                 }
                 s.settle();
             }
-            if dropped > 0 || kept {
+            if let Some(e) = refused {
+                d.dispatch(Action::Banner(Some(e)));
+            } else if dropped > 0 || kept {
                 let now = s.borrow().now_ms();
                 let text = match (kept, dropped) {
                     (true, 0) => i18n::FORKED_RUN_KEPT,
@@ -76,12 +82,11 @@ pub fn controls(
     };
     let on_command = {
         let act = act.clone();
+        let session = session.clone();
         Callback::from(move |(node, line): (NodeId, String)| {
-            act(vec![SimAction::Console {
-                node,
-                line,
-                tag: None,
-            }])
+            let Some(s) = &session else { return };
+            let node = s.borrow().sim.name(node);
+            act(vec![SimAction::Command { node, line }])
         })
     };
     let on_actions = {
@@ -107,7 +112,7 @@ pub fn controls(
     };
     let on_heal = {
         let act = act.clone();
-        Callback::from(move |_| act(vec![SimAction::Fault(Fault::Heal)]))
+        Callback::from(move |_| act(vec![SimAction::Heal]))
     };
     let seek = {
         let session = session.clone();

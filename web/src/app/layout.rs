@@ -7,7 +7,7 @@ use crate::components::fmt_time;
 use crate::components::transport::Tick as ScrubTick;
 use crate::dom;
 use crate::lab::landmark;
-use crate::session::Session;
+use replilab_core::timeline::Session;
 
 pub struct Scrub {
     pub now_ms: u64,

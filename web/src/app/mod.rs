@@ -49,7 +49,12 @@ type KeyHandler = Rc<dyn Fn(web_sys::KeyboardEvent)>;
 #[function_component(App)]
 pub fn app() -> Html {
     let ui = use_reducer(|| UiState::new(initial_lang(), initial_theme()));
-    let route = use_state(|| Route::Landing);
+    // Until the hash is opened (an effect, after this first render): "Loading…" if it names
+    // a lesson, as the static page showed it, so the landing view is not built for nothing.
+    let route = use_state(|| match crate::permalink::parse_hash(&dom::hash()).lesson {
+        Some(_) => Route::Loading,
+        None => Route::Landing,
+    });
     let goals_cache = use_mut_ref(|| (u64::MAX, Vec::new()));
     let figures_cache = use_mut_ref(compare::Cache::default);
     let narrated = use_mut_ref(|| 0usize);
@@ -223,7 +228,7 @@ pub fn app() -> Html {
             <div class={classes!("app", "landing-app")}>
                 {header}{ for banner }
                 if matches!(*route, Route::Loading) {
-                    <main class="landing loading"><p class="lede" aria-busy="true">{l.t(i18n::LOADING_LESSON)}</p></main>
+                    {Html::from_html_unchecked(crate::picker::loading(l).into())}
                 } else {
                     <Landing lang={l} />
                 }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::group;
 use crate::i18n::{Lang, T};
-use crate::lab::{node_at, Lab};
+use crate::lab::Lab;
 
 const NOT_CLUSTER: T = T {
     en: "This deployment is not a Redis Cluster. Open a cluster lesson (11–14) to see slots, skew and hot keys.",
@@ -89,7 +89,7 @@ fn reference_view(sim: &Sim) -> Option<&ClusterState> {
 /// The simulated node's name for a peer in a cluster state.
 fn peer_name(sim: &Sim, st: &ClusterState, i: usize) -> String {
     st.nodes.get(i).map_or_else(String::new, |p| {
-        node_at(sim, &p.host, p.port)
+        sim.node_at(&p.host, p.port)
             .map_or_else(|| format!("{}:{}", p.host, p.port), |id| sim.name(id))
     })
 }

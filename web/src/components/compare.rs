@@ -1,4 +1,4 @@
-//! Branches A and B side by side at the same playhead (`session/compare.rs`):
+//! Branches A and B side by side at the same playhead (`core/src/timeline/compare.rs`):
 //! the checker's figures and each Redis node's role, offset, link and key
 //! count, with every difference marked by "≠" and bold type (not by colour
 //! alone), and the divergence point: the first trace event where the two
@@ -16,7 +16,7 @@ use yew::prelude::*;
 
 use super::{fmt_time, group};
 use crate::i18n::{self, Lang, T};
-use crate::session::Session;
+use replilab_core::timeline::Session;
 
 /// The buttons' callbacks.
 pub struct Ctl {

@@ -2,8 +2,9 @@
 //! on a replication link (cut one way or both, heal, change its latency).
 //! Keyboard: the first item takes focus; Esc closes; ↑/↓ move.
 
-use replilab_core::net::{LinkCfg, NodeId};
-use replilab_core::sim::{Action, Fault};
+use replilab_core::action::{Action, LinkChange};
+use replilab_core::net::NodeId;
+use replilab_core::sim::Fault;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -45,16 +46,15 @@ pub fn context_menu(p: &Props) -> Html {
     let node = p.menu.node;
     if let Some(peer) = p.menu.peer {
         let (a, b) = (sim.name(node), sim.name(peer));
-        let cfg = sim.net.link(node, peer);
-        let f = Action::Fault;
+        let f = |fault: Fault| sim.named(&fault);
         let cut = |from, to| f(Fault::Cut { from, to });
         let lat = |ms: u64| {
             f(Fault::Link {
                 a: node,
                 b: peer,
-                cfg: LinkCfg {
-                    latency_ms: ms,
-                    ..cfg
+                change: LinkChange {
+                    latency_ms: Some(ms),
+                    ..LinkChange::default()
                 },
             })
         };
@@ -81,7 +81,7 @@ pub fn context_menu(p: &Props) -> Html {
             ("lat-100", l.f(LATENCY, &["100"]), vec![lat(100)]),
             ("lat-500", l.f(LATENCY, &["500"]), vec![lat(500)]),
         ];
-        let title = l.f(LINK_ACTIONS, &[&a, &b, &cfg.latency_ms.to_string()]);
+        let title = l.f(LINK_ACTIONS, &[&a, &b, &sim.net.link(node, peer).latency_ms.to_string()]);
         let items = entries.into_iter().map(|(code, label, actions)| {
             let cb = p.on_actions.clone();
             html! { <button role="menuitem" data-fault={code} onclick={Callback::from(move |_| cb.emit(actions.clone()))}>{label}</button> }

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::i18n::{self, Lang};
+use crate::picker;
 use crate::state::Theme;
 
 #[derive(Properties, PartialEq)]
@@ -72,10 +73,8 @@ pub fn header(p: &Props) -> Html {
     };
     html! {
         <header class="topbar">
-            <a class="brand" href="#" aria-label={l.t(i18n::ALL_LESSONS)}>
-                <svg class="logo" viewBox="0 0 24 24" aria-hidden="true"><rect x="2" y="2" width="9" height="9" rx="2.5" class="logo-m"/><rect x="13.5" y="13.5" width="8" height="8" rx="1" class="logo-r"/><path d="M9 9 L14 14" class="logo-l"/></svg>
-                <span>{"replilab"}</span>
-            </a>
+            // The brand link, as the static page (dist/index.html) shows it too.
+            {Html::from_html_unchecked(picker::brand(l).into())}
             if let Some(t) = &p.title { <h1 class="lesson-title">{t.clone()}</h1> } else { <span class="tag">{l.t(i18n::BRAND_TAG)}</span> }
             <div class="header-tools">
                 if p.in_lab {

@@ -5,14 +5,14 @@
 //! For a Sentinel: its view of each master; for a client: its operations.
 
 use replilab_core::net::NodeId;
-use replilab_core::redis::RedisNode;
+use replilab_core::redis::{FullResyncReason, PsyncDecision, RedisNode};
 use replilab_core::sim::{NodeState, Sim};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::{fmt_time, group};
 use crate::i18n::{self, Lang};
-use crate::lab::{node_at, role_of, status, Lab, Role};
+use crate::lab::{role_of, status, Lab, Role};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -85,7 +85,7 @@ pub fn inspector(p: &Props) -> Html {
                 { for masters }
                 <h3>{l.t(i18n::EVENTS)}</h3>
                 <ol class="sentinel-events">
-                    { for s.events.iter().rev().take(30).map(|(t, ev)| html! { <li><span class="t">{fmt_time(*t)}</span>{" "}<code>{ev}</code></li> }) }
+                    { for s.events.iter().rev().take(30).map(|(t, ev)| html! { <li><span class="t">{fmt_time(*t)}</span>{" "}<code>{ev.to_string()}</code></li> }) }
                 </ol>
             </> }
         }
@@ -159,36 +159,34 @@ fn redis_body(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
     </> }
 }
 
-/// Whether a replica at `offset` with history `replid` would resume partially from `m`.
-fn would_continue(m: &RedisNode, replid: &str, offset: u64) -> bool {
-    let same = replid == m.ids.replid
-        || (replid == m.ids.replid2 && (offset as i64) < m.ids.second_repl_offset);
-    same && m.backlog.as_ref().is_some_and(|b| b.covers(offset + 1))
-}
-
 fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
     // The master whose stream we show: this node, or the one it replicates.
     let (mid, m) = match &r.master {
         None => (id, r),
         Some(link) => {
-            match node_at(sim, &link.host, link.port).and_then(|n| sim.redis(n).map(|m| (n, m))) {
+            match sim.node_at(&link.host, link.port).and_then(|n| sim.redis(n).map(|m| (n, m))) {
                 Some(x) => x,
                 None => return html! {},
             }
         }
     };
-    // Replica offsets as the master knows them (ACKs), plus this node's own.
-    let mut marks: Vec<(String, u64, bool)> = Vec::new();
+    // Replica offsets as the master knows them (ACKs), plus this node's own,
+    // each with the history id that replica would ask for (its own replid).
+    let mut marks: Vec<(String, u64, bool, &str)> = Vec::new();
     for link in m.replicas.values() {
         let name = link
             .node
             .map(|n| sim.name(n))
             .unwrap_or_else(|| link.ip.clone());
         let mine = link.node == Some(id);
-        marks.push((name, link.ack_offset, mine));
+        let replid = link
+            .node
+            .and_then(|n| sim.redis(n))
+            .map_or(m.ids.replid.as_str(), |x| x.ids.replid.as_str());
+        marks.push((name, link.ack_offset, mine, replid));
     }
     if mid != id && !marks.iter().any(|x| x.2) {
-        marks.push((sim.name(id), r.ids.master_repl_offset, true));
+        marks.push((sim.name(id), r.ids.master_repl_offset, true, r.ids.replid.as_str()));
     }
     let top = m.ids.master_repl_offset;
     let (b_lo, b_hi) = m.backlog.as_ref().map_or((top + 1, top), |b| {
@@ -209,16 +207,19 @@ fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
     let x = |o: u64| x0 + (o.saturating_sub(lo)) as f64 / span * (x1 - x0);
     let verdicts: Vec<Html> = marks
         .iter()
-        .map(|(name, off, _)| {
-            let replid = if mid == id { m.ids.replid.as_str() } else { r.ids.replid.as_str() };
-            let replid = if name == &sim.name(id) && mid != id { r.ids.replid.as_str() } else { replid };
-            let ok = would_continue(m, replid, *off);
-            let text = if m.backlog.is_none() {
-                l.t(i18n::NO_BACKLOG).to_string()
-            } else if ok {
-                l.f(i18n::WOULD_PARTIAL, &[name, &(off + 1).to_string()])
-            } else {
-                l.f(i18n::WOULD_FULL, &[name, &(off + 1).to_string()])
+        .map(|(name, off, _, replid)| {
+            // A reconnecting replica asks for the first byte it lacks;
+            // the master's own rule answers.
+            let decision = m.psync_decision(replid, *off as i64 + 1);
+            let ok = decision.is_continue();
+            let at = (off + 1).to_string();
+            let text = match decision {
+                _ if m.backlog.is_none() => l.t(i18n::NO_BACKLOG).to_string(),
+                PsyncDecision::Continue => l.f(i18n::WOULD_PARTIAL, &[name, &at]),
+                PsyncDecision::FullResync(
+                    FullResyncReason::ReplidMismatch | FullResyncReason::SecondIdOffset,
+                ) => l.f(i18n::WOULD_FULL_HISTORY, &[name, &at]),
+                PsyncDecision::FullResync(_) => l.f(i18n::WOULD_FULL, &[name, &at]),
             };
             html! { <li class={if ok { "partial" } else { "full" }} data-verdict={if ok { "partial" } else { "full" }}>{text}</li> }
         })
@@ -237,7 +238,7 @@ fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
                     <text class="tape-label" x={format!("{:.1}", x(b_lo))} y="46">{format!("{} {}", l.t(i18n::BACKLOG), group(b_lo))}</text>
                 }
                 <line class="tape-top" x1={format!("{:.1}", x(top))} x2={format!("{:.1}", x(top))} y1="16" y2="40" />
-                { for sorted.iter().enumerate().map(|(i, (name, off, mine))| html! {
+                { for sorted.iter().enumerate().map(|(i, (name, off, mine, _))| html! {
                     <g transform={format!("translate({:.1},20)", x(*off))} class={classes!("tape-mark", mine.then_some("mine"))}>
                         <title>{format!("{name}: {off}")}</title>
                         <path d="M-4,-8 L4,-8 L0,0 z" />

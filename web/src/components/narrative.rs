@@ -4,14 +4,13 @@
 //! learner's recorded actions.
 
 use replilab_core::scenario::Outcome;
-use replilab_core::sim::Action;
 use yew::prelude::*;
 
 use super::fmt_time;
 use super::sandbox_form::SandboxForm;
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
-use crate::session::Source;
+use replilab_core::timeline::Source;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -30,16 +29,12 @@ pub fn narrative(p: &Props) -> Html {
     let session = p.lab.session.borrow();
     let now = session.now_ms();
     let schedule = {
-        let sim = &session.sim;
         let items: Vec<Html> = session
             .schedule
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                let text = match &e.action {
-                    Action::Console { node, line, .. } => format!("{}> {}", sim.name(*node), line),
-                    Action::Fault(f) => sim.describe(f),
-                };
+                let text = e.action.to_string();
                 let at = e.at_ms;
                 let seek = p.on_seek.clone();
                 html! { <li class={classes!((i >= session.applied).then_some("future"))}>

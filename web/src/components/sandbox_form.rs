@@ -1,13 +1,13 @@
 //! The sandbox's topology form: version profile, replicas (chained or not),
 //! Sentinels with their quorum, clients with workload and read_from, and a
 //! "seed 001 deployment" preset. Applying it opens the permalink of that
-//! topology (`sandbox.rs`), so the new run starts at 0 and the link reproduces it.
+//! topology (`core/src/scenario/sandbox.rs`), so the new run starts at 0 and the link reproduces it.
 
 use yew::prelude::*;
 
 use crate::dom;
 use crate::i18n::{Lang, T};
-use crate::sandbox::{
+use replilab_core::scenario::sandbox::{
     Topo, MAX_CLIENTS, MAX_REPLICAS, MAX_SENTINELS, PROFILES, READ_FROM, WORKLOADS,
 };
 

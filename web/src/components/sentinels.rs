@@ -1,13 +1,14 @@
 //! The Sentinel panel: each Sentinel's view (SDOWN/ODOWN, epoch, its vote),
 //! side by side, and their events as one stream.
 
+use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::NodeState;
 use replilab_core::trace::TraceKind;
 use yew::prelude::*;
 
 use super::fmt_time;
 use crate::i18n::{self, Lang};
-use crate::lab::{node_at, Lab};
+use crate::lab::Lab;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -36,7 +37,7 @@ pub fn sentinels(p: &Props) -> Html {
             s.masters
                 .values()
                 .map(|m| {
-                    let master = node_at(sim, &m.inst.host, m.inst.port).map(|id| sim.name(id)).unwrap_or_else(|| m.inst.addr());
+                    let master = sim.node_at(&m.inst.host, m.inst.port).map(|id| sim.name(id)).unwrap_or_else(|| m.inst.addr());
                     let state = if m.odown { "odown" } else if m.inst.sdown { "sdown" } else { "ok" };
                     let vote = m.leader.as_deref().map(|lead| {
                         let who = sim.nodes().iter().find(|x| matches!(&x.state, NodeState::Sentinel(o) if o.myid == lead)).map(|x| x.name.clone());
@@ -65,7 +66,7 @@ pub fn sentinels(p: &Props) -> Html {
         .iter()
         .rev()
         .filter_map(|e| match &e.kind {
-            TraceKind::Sentinel { event } if !event.starts_with("+sentinel ") => Some((e.t_ms, sim.name(e.node), event.clone())),
+            TraceKind::Sentinel { event } if event.kind != SentinelEventKind::Sentinel => Some((e.t_ms, sim.name(e.node), event.to_string())),
             _ => None,
         })
         .take(60)

@@ -5,15 +5,17 @@
 //! direction that still flows). Click selects; right-click (or the context
 //! menu key) opens the fault menu.
 
+mod links;
+
 use replilab_core::net::NodeId;
-use replilab_core::redis::LinkState;
 use replilab_core::sim::{NodeSpec, NodeState, Sim};
 use yew::prelude::*;
 
 use super::group;
 use crate::i18n::{self, Lang};
-use crate::lab::{node_at, role_of, status, Lab, Role};
+use crate::lab::{role_of, status, Lab, Role};
 use crate::state::Menu;
+use links::{cuts, partition_sides, replication_links, sentinel_watches};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -148,308 +150,25 @@ pub fn topology(p: &Props) -> Html {
     let W = (200.0 * p.aspect).clamp(560.0, 1400.0);
     let (pos, h) = layout(sim, W);
     let ids: Vec<NodeId> = session.node_ids();
-
-    // Replication links (master → replica), with state.
-    let mut links = Vec::new();
-    for &id in &ids {
-        let Some(slot) = sim.node(id) else { continue };
-        let (target, state) = match &slot.state {
-            NodeState::Redis(r) => match &r.master {
-                Some(m) => (
-                    node_at(sim, &m.host, m.port),
-                    match m.state {
-                        LinkState::Connected => "online",
-                        LinkState::Transfer { .. } => "sync",
-                        LinkState::Connect => "down",
-                        _ => "handshake",
-                    },
-                ),
-                None => (None, ""),
-            },
-            NodeState::Down => match &slot.spec {
-                NodeSpec::Redis(s) => (
-                    s.replicaof.as_ref().and_then(|(h, p)| node_at(sim, h, *p)),
-                    "down",
-                ),
-                _ => (None, ""),
-            },
-            _ => (None, ""),
-        };
-        if let Some(m) = target {
-            let (Some(&a), Some(&b)) = (pos.get(m.0 as usize), pos.get(id.0 as usize)) else {
-                continue;
-            };
-            let same_row = (a.1 - b.1).abs() < 1.0;
-            let (a2, b2) = if same_row {
-                (a, b)
-            } else {
-                trim(a, b, 20.0, 22.0)
-            };
-            let d = path(a2, b2, 46.0);
-            let label = (state != "online").then(|| {
-                // Near the replica's end, so the labels of a fan of links do not collide.
-                let mid = if same_row { ((a.0 + b.0) / 2.0, a.1 + 26.0) } else { (a.0 + (b.0 - a.0) * 0.66, a.1 + (b.1 - a.1) * 0.66) };
-                html! { <text class="link-state" x={format!("{:.1}", mid.0 + 4.0)} y={format!("{:.1}", mid.1)}>{state}</text> }
-            });
-            // The link's own menu (cut, heal, latency): right-click, or focus and Enter / m.
-            let open = {
-                let cb = p.on_menu.clone();
-                move |x: i32, y: i32| {
-                    cb.emit(Menu {
-                        node: m,
-                        peer: Some(id),
-                        x,
-                        y,
-                    })
-                }
-            };
-            let on_menu = {
-                let open = open.clone();
-                Callback::from(move |e: MouseEvent| {
-                    e.prevent_default();
-                    open(e.client_x(), e.client_y());
-                })
-            };
-            let on_key = Callback::from(move |e: KeyboardEvent| {
-                let k = e.key();
-                if k == "Enter"
-                    || k == " "
-                    || k == "ContextMenu"
-                    || k == "m"
-                    || (k == "F10" && e.shift_key())
-                {
-                    e.prevent_default();
-                    e.stop_propagation();
-                    let r = e
-                        .target_unchecked_into::<web_sys::Element>()
-                        .get_bounding_client_rect();
-                    open(
-                        (r.x() + r.width() / 2.0) as i32,
-                        (r.y() + r.height() / 2.0) as i32,
-                    );
-                }
-            });
-            let link_label = l.f(LINK_LABEL, &[&sim.name(m), &sim.name(id), state]);
-            links.push(html! {
-                <g class={classes!("repl", state)} data-link={format!("{}-{}", sim.name(m), sim.name(id))} data-state={state}
-                    tabindex="0" role="button" aria-haspopup="menu" aria-label={link_label} oncontextmenu={on_menu} onkeydown={on_key}>
-                    <path class="hit-link" d={d.clone()} />
-                    <path d={d} marker-end="url(#arrow)" />
-                    { for label }
-                </g>
-            });
-        }
-    }
-    // Each Sentinel's current master (they can disagree).
-    let mut watches = Vec::new();
-    for &id in &ids {
-        if let Some(NodeState::Sentinel(s)) = sim.node(id).map(|n| &n.state) {
-            for m in s.masters.values() {
-                if let Some(mid) = node_at(sim, &m.inst.host, m.inst.port) {
-                    if let (Some(&a), Some(&b)) = (pos.get(id.0 as usize), pos.get(mid.0 as usize))
-                    {
-                        let (a, b) = trim(a, b, 18.0, 20.0);
-                        let class = if m.inst.sdown { "watch sdown" } else { "watch" };
-                        watches.push(html! { <path class={class} d={format!("M{:.1},{:.1} L{:.1},{:.1}", a.0, a.1, b.0, b.1)} /> });
-                    }
-                }
-            }
-        }
-    }
-    // Partition sides: hosts that can still talk both ways, by union-find.
-    let mut side: Vec<usize> = (0..ids.len()).collect();
-    fn root(side: &mut [usize], mut i: usize) -> usize {
-        while side[i] != i {
-            side[i] = side[side[i]];
-            i = side[i];
-        }
-        i
-    }
-    let any_cut = sim.net.cuts().next().is_some();
-    if any_cut {
-        for (i, &a) in ids.iter().enumerate() {
-            for (j, &b) in ids.iter().enumerate().skip(i + 1) {
-                if !sim.net.is_cut(a, b) && !sim.net.is_cut(b, a) {
-                    let (ri, rj) = (root(&mut side, i), root(&mut side, j));
-                    side[ri] = rj;
-                }
-            }
-        }
-    }
-    let roots: Vec<usize> = (0..ids.len()).map(|i| root(&mut side, i)).collect();
-    let mut letters: Vec<usize> = roots.clone();
-    letters.sort_unstable();
-    letters.dedup();
-    let sides = if any_cut { letters.len() } else { 1 };
-    let side_of = |i: usize| letters.iter().position(|r| *r == roots[i]).unwrap_or(0);
-    // Which pairs the map draws a line between (replication, Sentinel, client).
-    let mut related: Vec<(u16, u16)> = Vec::new();
-    for &id in &ids {
-        match sim.node(id).map(|n| &n.state) {
-            Some(NodeState::Redis(r)) => {
-                if let Some(m) = r
-                    .master
-                    .as_ref()
-                    .and_then(|m| node_at(sim, &m.host, m.port))
-                {
-                    related.push((m.0.min(id.0), m.0.max(id.0)));
-                }
-            }
-            Some(NodeState::Sentinel(s)) => {
-                for m in s.masters.values() {
-                    if let Some(mid) = node_at(sim, &m.inst.host, m.inst.port) {
-                        related.push((mid.0.min(id.0), mid.0.max(id.0)));
-                    }
-                }
-            }
-            Some(NodeState::Client(c)) => {
-                if let Some(t) = c
-                    .master_addr
-                    .as_ref()
-                    .and_then(|(h, p)| node_at(sim, h, *p))
-                {
-                    related.push((t.0.min(id.0), t.0.max(id.0)));
-                }
-            }
-            _ => {}
-        }
-    }
-    // Cuts: on the lines the map draws, and every one-way cut.
-    let mut cuts = Vec::new();
-    for (i, &a) in ids.iter().enumerate() {
-        for &b in &ids[i + 1..] {
-            let ab = sim.net.is_cut(a, b);
-            let ba = sim.net.is_cut(b, a);
-            if !ab && !ba {
-                continue;
-            }
-            if ab == ba && !related.contains(&(a.0.min(b.0), a.0.max(b.0))) {
-                continue;
-            }
-            let (Some(&pa), Some(&pb)) = (pos.get(a.0 as usize), pos.get(b.0 as usize)) else {
-                continue;
-            };
-            let (pa, pb) = trim(pa, pb, 22.0, 22.0);
-            let mid = ((pa.0 + pb.0) / 2.0, (pa.1 + pb.1) / 2.0);
-            let one_way = ab != ba;
-            // The arrowhead shows the direction that still flows.
-            let (from, to) = if ab { (pb, pa) } else { (pa, pb) };
-            let title = if one_way {
-                format!(
-                    "{}: {} ↛ {}",
-                    l.t(i18n::ONE_WAY),
-                    sim.name(if ab { a } else { b }),
-                    sim.name(if ab { b } else { a })
-                )
-            } else {
-                format!(
-                    "{}: {} ✕ {}",
-                    l.t(i18n::PARTITIONED),
-                    sim.name(a),
-                    sim.name(b)
-                )
-            };
-            cuts.push(html! {
-                <g class={classes!("cut", one_way.then_some("one-way"))} data-cut={format!("{}-{}", sim.name(a), sim.name(b))}>
-                    <title>{title}</title>
-                    <path d={format!("M{:.1},{:.1} L{:.1},{:.1}", from.0, from.1, to.0, to.1)}
-                        marker-end={one_way.then_some("url(#flow)")} />
-                    <text class="cut-x" x={format!("{:.1}", mid.0)} y={format!("{:.1}", mid.1 + 4.0)}>{"✕"}</text>
-                </g>
-            });
-        }
-    }
-
+    let links = replication_links(sim, &ids, &pos, l, &p.on_menu);
+    let watches = sentinel_watches(sim, &ids, &pos);
+    let (sides, side_of) = partition_sides(sim, &ids);
+    let cuts = cuts(sim, &ids, &pos, l);
     let nodes = ids.iter().map(|&id| {
-        let Some(slot) = sim.node(id) else { return html! {} };
-        let Some(&(x, y)) = pos.get(id.0 as usize) else { return html! {} };
-        let role = role_of(sim, id).unwrap_or(Role::Client);
-        let st = status(sim, id);
-        let name = slot.name.clone();
-        let (role_class, letter, role_text) = match role {
-            Role::Master => ("master", "M", l.t(i18n::MASTER)),
-            Role::Replica => ("replica", "R", l.t(i18n::REPLICA)),
-            Role::Sentinel => ("sentinel", "S", l.t(i18n::SENTINEL)),
-            Role::Client => ("client", "C", l.t(i18n::CLIENT)),
+        let Some(&at) = pos.get(id.0 as usize) else {
+            return html! {};
         };
-        let shape = match role {
-            Role::Master => html! { <rect class="shape" x="-15" y="-15" width="30" height="30" rx="7" /> },
-            Role::Replica => html! { <rect class="shape" x="-14" y="-14" width="28" height="28" rx="2" /> },
-            Role::Sentinel => html! { <polygon class="shape" points={hexagon(16.0)} /> },
-            Role::Client => html! { <circle class="shape" r="14" /> },
-        };
-        let stripes = (st == "paused").then(|| html! { <rect class="stripes" x="-15" y="-15" width="30" height="30" rx="4" /> });
-        let cross = (st == "crashed").then(|| html! { <path class="cross" d="M-17,-17 L17,17 M17,-17 L-17,17" /> });
-        // Numbers the lab page contract reads: offsets and link status.
-        let detail = match &slot.state {
-            NodeState::Redis(r) => match &r.master {
-                None => html! { <text class="detail" y="31"><tspan data-field="master_repl_offset">{r.ids.master_repl_offset.to_string()}</tspan></text> },
-                Some(m) => html! {
-                    <text class="detail" y="31">
-                        <tspan data-field="slave_repl_offset">{r.ids.master_repl_offset.to_string()}</tspan>
-                        {" · "}
-                        <tspan class={classes!("link", if m.is_connected() { "up" } else { "down" })} data-field="master_link_status">{ if m.is_connected() { "up" } else { "down" } }</tspan>
-                    </text>
-                },
-            },
-            NodeState::Sentinel(s) => html! { <text class="detail" y="31">{format!("{} {}", l.t(i18n::EPOCH), s.current_epoch)}</text> },
-            NodeState::Client(c) => html! { <text class="detail" y="31">{l.f(i18n::OPS, &[&group(c.history.len() as u64)])}</text> },
-            NodeState::Down => html! { <text class="detail" y="31">{l.t(i18n::CRASHED)}</text> },
-        };
-        let select = {
-            let cb = p.on_select.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(id))
-        };
-        let menu = {
-            let cb = p.on_menu.clone();
-            Callback::from(move |e: MouseEvent| {
-                e.prevent_default();
-                cb.emit(Menu { node: id, peer: None, x: e.client_x(), y: e.client_y() });
-            })
-        };
-        let key = {
-            let sel = p.on_select.clone();
-            let cb = p.on_menu.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                let k = e.key();
-                if k == "Enter" || k == " " {
-                    e.prevent_default();
-                    e.stop_propagation();
-                    sel.emit(id);
-                } else if k == "ContextMenu" || (k == "F10" && e.shift_key()) || k == "m" {
-                    e.prevent_default();
-                    let r = e.target_unchecked_into::<web_sys::Element>().get_bounding_client_rect();
-                    cb.emit(Menu { node: id, peer: None, x: (r.x() + r.width()) as i32, y: (r.y() + r.height()) as i32 });
-                }
-            })
-        };
-        let side_badge = (sides > 1).then(|| {
-            let k = side_of(id.0 as usize);
-            let letter = ((b'A' + (k as u8).min(25)) as char).to_string();
-            html! { <g class={classes!("side", format!("side-{}", k % 4))} transform="translate(17,-17)" data-side={letter.clone()}>
-                <title>{l.f(i18n::GROUP, &[&letter])}</title>
-                <circle r="7" /><text y="3.5">{letter}</text>
-            </g> }
-        });
-        let label = format!("{name}, {role_text}, {}", match st { "crashed" => l.t(i18n::CRASHED), "paused" => l.t(i18n::PAUSED), _ => l.t(i18n::RUNNING) });
-        html! {
-            <g class={classes!("node", role_class, st, (id == p.selected).then_some("selected"))}
-                data-node={name.clone()} data-role={role_class} data-status={st}
-                transform={format!("translate({x:.1},{y:.1})")} tabindex="0" role="button"
-                aria-label={label} aria-pressed={(id == p.selected).to_string()}
-                onclick={select} oncontextmenu={menu} onkeydown={key}>
-                <title>{format!("{} · {}:{}", name, slot.host, slot.port)}</title>
-                <rect class="hit" x="-26" y="-20" width="52" height="58" />
-                <rect class="ring" x="-21" y="-21" width="42" height="42" rx="9" />
-                {shape}
-                {for stripes}
-                <text class="letter" y="5">{letter}</text>
-                {for cross}
-                <text class="name" y="-20">{name}</text>
-                {detail}
-                { for side_badge }
-            </g>
-        }
+        let side = (sides > 1).then(|| side_of[id.0 as usize]);
+        node(
+            sim,
+            id,
+            at,
+            l,
+            id == p.selected,
+            side,
+            &p.on_select,
+            &p.on_menu,
+        )
     });
 
     html! {
@@ -471,4 +190,156 @@ pub fn topology(p: &Props) -> Html {
             <g class="nodes">{ for nodes }</g>
         </svg>
     }
+}
+
+/// One host on the map at `(x, y)`: its shape, name, status marks, the
+/// numbers the lab page contract reads, and (when the network is split)
+/// the letter of its side. Click selects; right-click or the menu key opens
+/// its fault menu.
+#[allow(clippy::too_many_arguments)]
+fn node(
+    sim: &Sim,
+    id: NodeId,
+    (x, y): (f64, f64),
+    l: Lang,
+    selected: bool,
+    side: Option<usize>,
+    on_select: &Callback<NodeId>,
+    on_menu: &Callback<Menu>,
+) -> Html {
+    let Some(slot) = sim.node(id) else {
+        return html! {};
+    };
+    let role = role_of(sim, id).unwrap_or(Role::Client);
+    let st = status(sim, id);
+    let name = slot.name.clone();
+    let (role_class, letter, role_text) = match role {
+        Role::Master => ("master", "M", l.t(i18n::MASTER)),
+        Role::Replica => ("replica", "R", l.t(i18n::REPLICA)),
+        Role::Sentinel => ("sentinel", "S", l.t(i18n::SENTINEL)),
+        Role::Client => ("client", "C", l.t(i18n::CLIENT)),
+    };
+    let shape = match role {
+        Role::Master => {
+            html! { <rect class="shape" x="-15" y="-15" width="30" height="30" rx="7" /> }
+        }
+        Role::Replica => {
+            html! { <rect class="shape" x="-14" y="-14" width="28" height="28" rx="2" /> }
+        }
+        Role::Sentinel => html! { <polygon class="shape" points={hexagon(16.0)} /> },
+        Role::Client => html! { <circle class="shape" r="14" /> },
+    };
+    let stripes = (st == "paused")
+        .then(|| html! { <rect class="stripes" x="-15" y="-15" width="30" height="30" rx="4" /> });
+    let cross = (st == "crashed")
+        .then(|| html! { <path class="cross" d="M-17,-17 L17,17 M17,-17 L-17,17" /> });
+    let select = {
+        let cb = on_select.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let menu = {
+        let cb = on_menu.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            cb.emit(Menu {
+                node: id,
+                peer: None,
+                x: e.client_x(),
+                y: e.client_y(),
+            });
+        })
+    };
+    let key = node_keys(id, on_select, on_menu);
+    let side_badge = side.map(|k| side_badge(k, l));
+    let label = format!(
+        "{name}, {role_text}, {}",
+        match st {
+            "crashed" => l.t(i18n::CRASHED),
+            "paused" => l.t(i18n::PAUSED),
+            _ => l.t(i18n::RUNNING),
+        }
+    );
+    html! {
+        <g class={classes!("node", role_class, st, selected.then_some("selected"))}
+            data-node={name.clone()} data-role={role_class} data-status={st}
+            transform={format!("translate({x:.1},{y:.1})")} tabindex="0" role="button"
+            aria-label={label} aria-pressed={selected.to_string()}
+            onclick={select} oncontextmenu={menu} onkeydown={key}>
+            <title>{format!("{} · {}:{}", name, slot.host, slot.port)}</title>
+            <rect class="hit" x="-26" y="-20" width="52" height="58" />
+            <rect class="ring" x="-21" y="-21" width="42" height="42" rx="9" />
+            {shape}
+            {for stripes}
+            <text class="letter" y="5">{letter}</text>
+            {for cross}
+            <text class="name" y="-20">{name}</text>
+            {node_detail(&slot.state, l)}
+            { for side_badge }
+        </g>
+    }
+}
+
+/// The numbers under a host that the lab page contract reads: offsets and
+/// link status, a Sentinel's epoch, a client's operation count.
+fn node_detail(state: &NodeState, l: Lang) -> Html {
+    match state {
+        NodeState::Redis(r) => match &r.master {
+            None => {
+                html! { <text class="detail" y="31"><tspan data-field="master_repl_offset">{r.ids.master_repl_offset.to_string()}</tspan></text> }
+            }
+            Some(m) => html! {
+                <text class="detail" y="31">
+                    <tspan data-field="slave_repl_offset">{r.ids.master_repl_offset.to_string()}</tspan>
+                    {" · "}
+                    <tspan class={classes!("link", if m.is_connected() { "up" } else { "down" })} data-field="master_link_status">{ if m.is_connected() { "up" } else { "down" } }</tspan>
+                </text>
+            },
+        },
+        NodeState::Sentinel(s) => {
+            html! { <text class="detail" y="31">{format!("{} {}", l.t(i18n::EPOCH), s.current_epoch)}</text> }
+        }
+        NodeState::Client(c) => {
+            html! { <text class="detail" y="31">{l.f(i18n::OPS, &[&group(c.history.len() as u64)])}</text> }
+        }
+        NodeState::Down => html! { <text class="detail" y="31">{l.t(i18n::CRASHED)}</text> },
+    }
+}
+
+/// Keys on a focused host: Enter or Space selects it; the context-menu key,
+/// Shift+F10 or `m` opens its menu at its corner.
+fn node_keys(
+    id: NodeId,
+    on_select: &Callback<NodeId>,
+    on_menu: &Callback<Menu>,
+) -> Callback<KeyboardEvent> {
+    let sel = on_select.clone();
+    let cb = on_menu.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        let k = e.key();
+        if k == "Enter" || k == " " {
+            e.prevent_default();
+            e.stop_propagation();
+            sel.emit(id);
+        } else if k == "ContextMenu" || (k == "F10" && e.shift_key()) || k == "m" {
+            e.prevent_default();
+            let r = e
+                .target_unchecked_into::<web_sys::Element>()
+                .get_bounding_client_rect();
+            cb.emit(Menu {
+                node: id,
+                peer: None,
+                x: (r.x() + r.width()) as i32,
+                y: (r.y() + r.height()) as i32,
+            });
+        }
+    })
+}
+
+/// The letter of a host's side of a partition (A, B, ...), at its corner.
+fn side_badge(k: usize, l: Lang) -> Html {
+    let letter = ((b'A' + (k as u8).min(25)) as char).to_string();
+    html! { <g class={classes!("side", format!("side-{}", k % 4))} transform="translate(17,-17)" data-side={letter.clone()}>
+        <title>{l.f(i18n::GROUP, &[&letter])}</title>
+        <circle r="7" /><text y="3.5">{letter}</text>
+    </g> }
 }

@@ -83,7 +83,7 @@ pub fn trace_list(p: &Props) -> Html {
                         TraceKind::Sync { replica, full, reason } => ("sync", l.f(if *full { i18n::EV_FULL } else { i18n::EV_PARTIAL }, &[&sim.name(*replica), reason]), None),
                         TraceKind::Expired { key } => ("expired", l.f(i18n::EV_EXPIRED, &[key]), None),
                         TraceKind::Fault { text } => ("fault", text.clone(), None),
-                        TraceKind::Sentinel { event } => ("sentinel", event.clone(), None),
+                        TraceKind::Sentinel { event } => ("sentinel", event.to_string(), None),
                         TraceKind::Log { text } => ("log", text.clone(), None),
                         _ => ("other", String::new(), None),
                     };

@@ -1,5 +1,7 @@
-//! A learner's session: the simulation of one lesson (or the sandbox), the
-//! learner's own actions as a schedule, and snapshots for instant scrubbing.
+//! Time travel: a learner's session is the simulation of one lesson (or the
+//! sandbox), the learner's own actions as a schedule, and snapshots for
+//! instant scrubbing. The page and the native console both drive it; the
+//! page keeps only view state.
 //!
 //! Determinism makes time travel cheap: a run is a pure function of (lesson,
 //! seed, schedule). Each learner action is recorded with the simulated time
@@ -22,13 +24,14 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use replilab_core::checker;
-use replilab_core::net::NodeId;
-use replilab_core::scenario::{build, expect, Outcome, Scenario};
-use replilab_core::sim::{Action, ConsoleOutcome, Sim};
-use replilab_core::trace::TraceEvent;
+use crate::checker;
+use crate::net::NodeId;
+use crate::scenario::{build, expect, Outcome, Scenario};
+use crate::action::Action;
+use crate::sim::{ConsoleOutcome, Sim};
+use crate::trace::TraceEvent;
 
-use crate::sandbox::Topo;
+pub use crate::scenario::sandbox::Topo;
 
 mod compare;
 mod run;
@@ -141,7 +144,7 @@ impl Session {
     pub fn id(&self) -> &str {
         match &self.source {
             Source::Lesson(s) => &s.id,
-            Source::Sandbox(_) => crate::lessons::SANDBOX_ID,
+            Source::Sandbox(_) => crate::scenario::sandbox::SANDBOX_ID,
         }
     }
 
@@ -184,29 +187,31 @@ impl Session {
         };
         let index = self.applied;
         self.applied += 1;
-        match entry.action {
-            Action::Fault(f) => self.sim.apply(f),
-            Action::Console { node, line, .. } => {
-                let (host, port) = self
-                    .sim
-                    .node(node)
-                    .map(|n| (n.host.clone(), n.port))
-                    .unwrap_or_default();
-                let name = self.sim.name(node);
-                let (reply, ticket) = match self.sim.console(node, &line) {
-                    ConsoleOutcome::Reply(r) => (Some(r), None),
-                    ConsoleOutcome::Pending(t) => (None, Some(t)),
-                };
-                self.lines.push(ConsoleLine {
-                    entry: index,
-                    at_ms: entry.at_ms,
-                    node: name,
-                    prompt: format!("{host}:{port}>"),
-                    command: line,
-                    reply,
-                    ticket,
-                });
-            }
+        if let Action::Command { node, line } = &entry.action {
+            let Ok(id) = self.sim.lookup(node) else {
+                return;
+            };
+            let (host, port) = self
+                .sim
+                .node(id)
+                .map(|n| (n.host.clone(), n.port))
+                .unwrap_or_default();
+            let (reply, ticket) = match self.sim.console(id, line) {
+                ConsoleOutcome::Reply(r) => (Some(r), None),
+                ConsoleOutcome::Pending(t) => (None, Some(t)),
+            };
+            self.lines.push(ConsoleLine {
+                entry: index,
+                at_ms: entry.at_ms,
+                node: node.clone(),
+                prompt: format!("{host}:{port}>"),
+                command: line.clone(),
+                reply,
+                ticket,
+            });
+        } else {
+            // `act` and the link decoder resolved the action already.
+            let _ = self.sim.perform(&entry.action);
         }
     }
 
@@ -215,7 +220,10 @@ impl Session {
     /// the old timeline, with any later actions of the learner, becomes
     /// branch A of a new comparison if none is open; in an open comparison
     /// the live branch's later actions are dropped.
-    pub fn act(&mut self, action: Action) -> Fork {
+    /// An action that names a node this deployment lacks is refused, and
+    /// nothing changes.
+    pub fn act(&mut self, action: Action) -> Result<Fork, String> {
+        self.sim.resolve(&action)?;
         let now = self.sim.now_ms();
         let dropped = self.schedule.len().saturating_sub(self.applied);
         let kept = (dropped > 0 || !self.future.is_empty()) && self.compare.is_none();
@@ -234,7 +242,7 @@ impl Session {
             action,
         });
         self.perform_next();
-        Fork { dropped, kept }
+        Ok(Fork { dropped, kept })
     }
 
     /// Fills in console replies that arrived since.

@@ -7,8 +7,8 @@
 //! forwards past the playhead (taking the events from `future`), and replays
 //! the rest.
 
-use replilab_core::scenario::{expect, Outcome};
-use replilab_core::sim::Sim;
+use crate::scenario::{expect, Outcome};
+use crate::sim::Sim;
 
 use super::{ConsoleLine, Session};
 
@@ -20,8 +20,8 @@ pub(super) const SNAPSHOT_EVERY_MS: u64 = 2_000;
 /// 10:40 of run). A snapshot shares the keyspaces, client histories and
 /// backlogs with the live `Sim` chunk by chunk (`core/src/cowmap.rs`): in
 /// seed 001's deployment it costs ~0.1 MB plus the chunks the run rewrites
-/// after it, ~28-36 MB for 10 minutes of 2 s snapshots (ARCHITECTURE.md,
-/// "Browser lab"; `mem_probe.rs` measures it).
+/// after it, ~28-36 MB for 10 minutes of 2 s snapshots (docs/performance.md,
+/// "Scrubbing, rendering and memory"; `mem_probe.rs` measures it).
 const MAX_SNAPSHOTS: usize = 320;
 
 #[derive(Clone)]
@@ -127,5 +127,73 @@ impl Session {
         let r = self.advance_to(t_ms);
         self.settle();
         r
+    }
+
+    /// Whether the playhead rests between two events of the same
+    /// millisecond (after "next event"): `seek(now)` would not come back
+    /// here, `seek_event(now, events)` does.
+    pub fn mid_millisecond(&self) -> bool {
+        self.sim.next_event_at() == Some(self.sim.now_ms())
+    }
+
+    /// Moves the playhead to the point where `events` queue events had been
+    /// processed at `t_ms` (a playhead that rested mid-millisecond): all
+    /// events before `t_ms`, then those of `t_ms` one at a time, applying the
+    /// learner's actions at their own points, as "next event" does.
+    pub fn seek_event(&mut self, t_ms: u64, events: u64) -> Result<(), String> {
+        if t_ms > 0 {
+            self.seek(t_ms - 1)?;
+        } else {
+            self.seek(0)?;
+        }
+        let before = self.sim.trace().len();
+        let r = self.step_to_event(t_ms, events);
+        self.replayed(before);
+        self.capture_due();
+        self.settle();
+        r
+    }
+
+    fn step_to_event(&mut self, t_ms: u64, events: u64) -> Result<(), String> {
+        // Bounded: each pass performs an action or processes an event.
+        for _ in 0..1_000_000 {
+            if self.entry_due() {
+                self.perform_next();
+                continue;
+            }
+            let next = self.sim.next_event_at().filter(|&t| t <= t_ms);
+            let entry_at = self
+                .schedule
+                .get(self.applied)
+                .filter(|e| e.at_ms <= t_ms && self.sim.events_processed() >= e.events)
+                .map(|e| e.at_ms);
+            match (next, entry_at) {
+                // An action due before the next event goes first.
+                (Some(t), Some(at)) if at < t => {
+                    if let Err(e) = self.sim.run_until(at) {
+                        return self.fail(e);
+                    }
+                }
+                (Some(_), _) if self.sim.events_processed() < events => {
+                    if let Err(e) = self.sim.step() {
+                        return self.fail(e);
+                    }
+                }
+                (None, Some(at)) => {
+                    if let Err(e) = self.sim.run_until(at) {
+                        return self.fail(e);
+                    }
+                }
+                _ => {
+                    if next.is_none() && self.sim.now_ms() < t_ms {
+                        if let Err(e) = self.sim.run_until(t_ms) {
+                            return self.fail(e);
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
     }
 }

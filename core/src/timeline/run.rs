@@ -2,8 +2,8 @@
 //! their exact point of the event order, taking snapshots and the lesson's
 //! timed expectations on the way), or to the next visible event.
 
-use replilab_core::checker;
-use replilab_core::scenario::expect;
+use crate::checker;
+use crate::scenario::expect;
 
 use super::{Session, Source};
 
@@ -35,7 +35,7 @@ impl Session {
     }
 
     /// Whether the next schedule entry is due at the current point of the run.
-    fn entry_due(&self) -> bool {
+    pub(super) fn entry_due(&self) -> bool {
         self.schedule.get(self.applied).is_some_and(|e| {
             self.sim.events_processed() >= e.events && self.sim.now_ms() >= e.at_ms
         })

@@ -15,7 +15,7 @@
 //! playhead plus `future`; an action of the live branch invalidates what
 //! lies after it.
 
-use replilab_core::trace::TraceEvent;
+use crate::trace::TraceEvent;
 
 use super::Session;
 
@@ -192,7 +192,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use replilab_core::sim::{Action, Fault};
+    use crate::action::Action;
 
     use super::super::{Session, Source};
 
@@ -201,12 +201,11 @@ mod tests {
     }
 
     fn config(s: &mut Session, line: &str) {
-        let node = s.sim.node_id("m").unwrap();
-        s.act(Action::Console {
-            node,
+        s.act(Action::Command {
+            node: "m".into(),
             line: line.into(),
-            tag: None,
-        });
+        })
+        .unwrap();
     }
 
     #[test]
@@ -246,19 +245,19 @@ mod tests {
     fn acting_in_the_past_keeps_the_old_timeline_as_branch_a() {
         let mut s = sandbox();
         s.advance_to(1_000).unwrap();
-        s.act(Action::Fault(Fault::Heal));
+        s.act(Action::Heal).unwrap();
         s.advance_to(3_000).unwrap();
-        s.act(Action::Fault(Fault::Heal));
+        s.act(Action::Heal).unwrap();
         s.seek(500).unwrap();
-        let fork = s.act(Action::Fault(Fault::Heal));
+        let fork = s.act(Action::Heal).unwrap();
         assert_eq!((fork.dropped, fork.kept), (2, true));
         let (a, b) = s.branches().unwrap();
         assert_eq!((a.schedule.len(), b.schedule.len()), (2, 1));
         // A second fork in the live branch drops, as before.
         s.advance_to(2_000).unwrap();
-        s.act(Action::Fault(Fault::Heal));
+        s.act(Action::Heal).unwrap();
         s.seek(1_500).unwrap();
-        let fork = s.act(Action::Fault(Fault::Heal));
+        let fork = s.act(Action::Heal).unwrap();
         assert_eq!((fork.dropped, fork.kept), (1, false));
         s.sync_other().unwrap();
         assert_eq!(s.divergence().map(|d| d.t_ms), Some(500));
@@ -269,13 +268,13 @@ mod tests {
         let mut s = sandbox();
         // At the end of what was run: no fork.
         s.advance_to(1_000).unwrap();
-        let fork = s.act(Action::Fault(Fault::Heal));
+        let fork = s.act(Action::Heal).unwrap();
         assert_eq!((fork.dropped, fork.kept), (0, false));
         assert!(s.branches().is_none());
         // Back in the past, with no later action: the computed run is kept.
         s.advance_to(3_000).unwrap();
         s.seek(2_000).unwrap();
-        let fork = s.act(Action::Fault(Fault::Heal));
+        let fork = s.act(Action::Heal).unwrap();
         assert_eq!((fork.dropped, fork.kept), (0, true));
         let (a, b) = s.branches().unwrap();
         assert_eq!((a.schedule.len(), b.schedule.len()), (1, 2));

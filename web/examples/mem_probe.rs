@@ -1,14 +1,15 @@
-//! Native measurement of what snapshots cost (ARCHITECTURE.md, "Browser
-//! lab"): seed 001's deployment in the sandbox, 10 simulated minutes.
-//! `cargo test -p replilab-web --release --lib mem_probe -- --ignored --nocapture --test-threads=1`
-//! (one thread: the counting allocator is global, parallel probes distort it).
+//! Native measurement of what snapshots cost (docs/performance.md,
+//! "Scrubbing, rendering and memory"): seed 001's deployment in the sandbox, 10 simulated minutes; then
+//! the time a scrub takes. A measurement, not a test (it asserts nothing):
+//! `cargo run -p replilab-web --profile bench-native --example mem_probe`
+//! (the probes run one after the other: the counting allocator is global).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-use crate::sandbox::Topo;
-use crate::session::{Session, Source};
+use replilab_core::scenario::sandbox::Topo;
+use replilab_core::timeline::{Session, Source};
 
 struct Counting;
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
@@ -55,8 +56,6 @@ fn report(s: &mut Session) {
     s.sim.restore_trace(trace);
 }
 
-#[test]
-#[ignore]
 fn seed001_snapshot_cost() {
     let live0 = LIVE.load(Relaxed);
     let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
@@ -103,8 +102,6 @@ fn seed001_snapshot_cost() {
     );
 }
 
-#[test]
-#[ignore]
 fn seed001_scrub_times() {
     let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
     s.advance_to(600_000).unwrap();
@@ -126,4 +123,9 @@ fn seed001_scrub_times() {
         times[times.len() * 9 / 10],
         times[times.len() - 1]
     );
+}
+
+fn main() {
+    seed001_snapshot_cost();
+    seed001_scrub_times();
 }

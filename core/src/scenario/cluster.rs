@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClusterSpec, PeerSpec, SLOTS};
+use crate::cluster::{ClusterSpec, PeerSpec, SLOTS};
 use crate::rng::Rng;
 use crate::scenario::format::{Kind, Scenario};
 

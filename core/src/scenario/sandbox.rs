@@ -5,12 +5,15 @@
 //! on slow links) is the original demo and is left out of links. A bad field
 //! is reported by name and takes its default; parsing never panics.
 
-use replilab_core::demo;
-use replilab_core::profile::Profile;
-use replilab_core::scenario::build;
-use replilab_core::scenario::format::{Kind, MonitorDef, Network, NodeDef, Scenario, Text};
-use replilab_core::sim::Sim;
+use crate::demo;
+use crate::profile::Profile;
+use crate::scenario::build;
+use crate::scenario::format::{Kind, MonitorDef, Network, NodeDef, Scenario, Text};
+use crate::sim::Sim;
 use std::collections::BTreeMap;
+
+/// The id of the sandbox in links (`lesson=sandbox`).
+pub const SANDBOX_ID: &str = "sandbox";
 
 pub const PROFILES: [&str; 3] = ["3.0", "6.2", "7.0"];
 pub const WORKLOADS: [&str; 4] = ["writer", "write_then_read", "counter", "expiring"];
@@ -180,7 +183,7 @@ impl Topo {
         }
         Scenario {
             format: "replilab/1".into(),
-            id: crate::lessons::SANDBOX_ID.into(),
+            id: crate::scenario::sandbox::SANDBOX_ID.into(),
             title: Text::default(),
             summary: Text::default(),
             source: String::new(),

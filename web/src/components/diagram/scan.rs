@@ -1,0 +1,311 @@
+//! The diagram's walk through the trace: from a lookback before the visible
+//! window to the playhead, it pairs each send with its delivery or drop
+//! (an arrow), draws markers for faults, roles, syncs and Sentinel events,
+//! and tracks pause and crash spans.
+
+use replilab_core::msg::MsgKind;
+use replilab_core::net::NodeId;
+use replilab_core::sentinel::SentinelEventKind;
+use replilab_core::sim::Sim;
+use replilab_core::trace::{TraceEvent, TraceKind};
+use yew::prelude::*;
+
+use super::{kind_name, Scale, Sent, MAX_ARROWS};
+use crate::components::fmt_time;
+use crate::i18n::{self, Lang};
+use crate::lab::status;
+use crate::state::kind_bit;
+
+/// What the trace draws: arrows (and drop crosses), markers, pause and crash
+/// spans, and how many messages the window holds (drawn or not).
+pub(super) struct Drawn {
+    pub arrows: Vec<Html>,
+    pub marks: Vec<Html>,
+    pub spans: Vec<Html>,
+    pub total: usize,
+}
+
+/// Walks the trace from a lookback before the window (so arrows that enter
+/// it and spans that began before it are drawn) to the playhead.
+pub(super) fn draw_trace(
+    sim: &Sim,
+    ids: &[NodeId],
+    sc: &Scale,
+    names: &[String],
+    filter: u16,
+    l: Lang,
+) -> Drawn {
+    let trace = sim.trace();
+    let lookback = sc.t0.saturating_sub(sc.window_ms.max(10_000));
+    let start = trace.partition_point(|e| e.t_ms < lookback);
+    let first_visible = trace.partition_point(|e| e.t_ms < sc.t0);
+    let mut scan = Scan {
+        sc,
+        names,
+        l,
+        sends: Vec::new(),
+        held: Vec::new(),
+        span_start: Vec::new(),
+        drawn: Drawn {
+            arrows: Vec::new(),
+            marks: Vec::new(),
+            spans: Vec::new(),
+            total: 0,
+        },
+    };
+    for (i, e) in trace[start..].iter().enumerate() {
+        scan.event(start + i, e, start + i >= first_visible, filter);
+    }
+    scan.in_flight();
+    scan.finish(sim, ids)
+}
+
+/// The state of a walk through the trace.
+struct Scan<'a> {
+    sc: &'a Scale,
+    names: &'a [String],
+    l: Lang,
+    /// Messages sent and not yet delivered, by id (few at a time: a Vec is
+    /// smaller in the wasm than another BTreeMap instantiation).
+    sends: Vec<(u64, Sent)>,
+    /// Messages waiting at a network cut (TCP retransmits until the heal).
+    held: Vec<u64>,
+    /// Pauses and crashes not yet over: (node, (since, class)).
+    span_start: Vec<(u16, (u64, &'static str))>,
+    drawn: Drawn,
+}
+
+impl Scan<'_> {
+    fn nm(&self, i: u16) -> String {
+        self.names.get(i as usize).cloned().unwrap_or_default()
+    }
+
+    /// One trace event; `key` (its index in the trace) keys its marker, so
+    /// as the run grows existing elements are kept, not rewritten.
+    fn event(&mut self, key: usize, e: &TraceEvent, visible: bool, filter: u16) {
+        let (x, y) = (self.sc.x(e.t_ms), self.sc.y(e.node.0));
+        match &e.kind {
+            TraceKind::Send { msg, to, kind, bytes, summary, .. } if filter & kind_bit(*kind) != 0 => {
+                self.sends.push((*msg, (e.t_ms, e.node.0, to.0, *kind, *bytes, summary.clone())));
+            }
+            TraceKind::Deliver { msg, .. } if visible => self.delivered(*msg, e.t_ms),
+            TraceKind::Deliver { msg, .. } => {
+                take(&mut self.sends, *msg);
+            }
+            TraceKind::Drop { msg, reason } if visible => self.dropped(*msg, reason, e.t_ms),
+            TraceKind::Held { msg } => {
+                self.held.push(*msg);
+            }
+            TraceKind::Fault { text } => {
+                self.fault(e.node.0, e.t_ms, text);
+                if visible {
+                    self.drawn.marks.push(html! {
+                        <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
+                            <title>{format!("{} · {}", fmt_time(e.t_ms), text)}</title>
+                            <path class="mark fault" d="M0,-9 L6,3 L-6,3 z" />
+                        </g>
+                    });
+                }
+            }
+            TraceKind::Role { role } if visible => self.drawn.marks.push(html! {
+                <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
+                    <title>{format!("{} · {} role {}", fmt_time(e.t_ms), self.nm(e.node.0), role)}</title>
+                    <path class="mark role" d="M0,-6 L6,0 L0,6 L-6,0 z" />
+                    <text class="mark-text" x="7" y="-4">{role.clone()}</text>
+                </g>
+            }),
+            TraceKind::Sync { replica, full, reason } if visible => self.drawn.marks.push(html! {
+                <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
+                    <title>{format!("{} · {} sync for {}: {}", fmt_time(e.t_ms), if *full { "full" } else { "partial" }, self.nm(replica.0), reason)}</title>
+                    <rect class={classes!("mark", "sync", full.then_some("full"))} x="-5" y="-5" width="10" height="10" />
+                </g>
+            }),
+            TraceKind::Sentinel { event } if visible && !matches!(event.kind, SentinelEventKind::Sentinel | SentinelEventKind::Slave) => self.drawn.marks.push(html! {
+                <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
+                    <title>{format!("{} · {}: {}", fmt_time(e.t_ms), self.nm(e.node.0), event)}</title>
+                    <circle class="mark sentinel" r="3.5" />
+                </g>
+            }),
+            _ => {}
+        }
+    }
+
+    /// A delivery in the window: the arrow from its send.
+    fn delivered(&mut self, msg: u64, t: u64) {
+        let Some((ts, from, to, kind, bytes, summary)) = take(&mut self.sends, msg) else {
+            return;
+        };
+        self.drawn.total += 1;
+        if self.drawn.arrows.len() < MAX_ARROWS {
+            let sc = self.sc;
+            let title = format!(
+                "{} → {} · {} · {} B · {} → {}",
+                self.nm(from),
+                self.nm(to),
+                summary,
+                bytes,
+                fmt_time(ts),
+                fmt_time(t)
+            );
+            self.drawn.arrows.push(arrow(
+                format!("a{msg}"),
+                kind,
+                (sc.x(ts.max(sc.t0)), sc.y(from)),
+                (sc.x(t), sc.y(to)),
+                title,
+                false,
+            ));
+        }
+    }
+
+    /// A drop in the window: the arrow from its send, and a cross where it ends.
+    fn dropped(&mut self, msg: u64, reason: &str, t: u64) {
+        let Some((ts, from, to, kind, _, summary)) = take(&mut self.sends, msg) else {
+            return;
+        };
+        self.drawn.total += 1;
+        if self.drawn.arrows.len() < MAX_ARROWS {
+            let sc = self.sc;
+            let title = format!(
+                "{} → {} · {} · {} ({reason})",
+                self.nm(from),
+                self.nm(to),
+                summary,
+                self.l.t(i18n::DROPPED)
+            );
+            self.drawn.arrows.push(arrow(
+                format!("a{msg}"),
+                kind,
+                (sc.x(ts.max(sc.t0)), sc.y(from)),
+                (sc.x(t), sc.y(to)),
+                title.clone(),
+                false,
+            ));
+            self.drawn.arrows.push(html! { <text key={format!("x{msg}")} class="drop" x={format!("{:.1}", sc.x(t) - 3.5)} y={format!("{:.1}", sc.y(to) + 3.5)} data-tip={title}>{"✕"}</text> });
+        }
+    }
+
+    /// A fault opens a pause or crash span, or closes one (resume, restart).
+    fn fault(&mut self, n: u16, t: u64, text: &str) {
+        if text.starts_with("pause ") && !text.contains("no effect") {
+            if !self.span_start.iter().any(|(k, _)| *k == n) {
+                self.span_start.push((n, (t, "paused")));
+            }
+        } else if text == "resumed" || text.starts_with("restart ") {
+            if let Some((s, class)) = take_u16(&mut self.span_start, n) {
+                let sc = self.sc;
+                self.drawn
+                    .spans
+                    .push(span(sc.x(s.max(sc.t0)), sc.x(t), sc.y(n), class));
+            }
+        } else if text.starts_with("crash ") && !text.contains("no effect") {
+            take_u16(&mut self.span_start, n);
+            self.span_start.push((n, (t, "crashed")));
+        }
+    }
+
+    /// Messages still in flight (or held at a cut) at the playhead.
+    fn in_flight(&mut self) {
+        let sc = self.sc;
+        let now = sc.now;
+        self.sends.sort_unstable_by_key(|(id, _)| *id);
+        for (id, (ts, from, to, kind, bytes, summary)) in
+            self.sends.iter().filter(|(_, s)| s.0 >= sc.t0)
+        {
+            self.drawn.total += 1;
+            if self.drawn.arrows.len() < MAX_ARROWS {
+                let is_held = self.held.contains(id);
+                let title = format!(
+                    "{} → {} · {} · {} B · {}",
+                    self.nm(*from),
+                    self.nm(*to),
+                    summary,
+                    bytes,
+                    if is_held {
+                        self.l.t(i18n::HELD)
+                    } else {
+                        self.l.t(i18n::IN_FLIGHT)
+                    }
+                );
+                let (x1, y1) = (sc.x(*ts), sc.y(*from));
+                let dy = (sc.y(*to) - sc.y(*from)).signum() * 5.0;
+                if is_held || now.saturating_sub(*ts) > 1000 {
+                    // Held at a cut: a short stub towards the destination, not a line to nowhere.
+                    self.drawn.arrows.push(arrow(
+                        format!("f{id}"),
+                        *kind,
+                        (x1, y1),
+                        (x1 + 5.0, y1 + dy),
+                        title,
+                        true,
+                    ));
+                } else {
+                    let (x2, y2) = (sc.x(now), sc.y(*from) + (sc.y(*to) - sc.y(*from)) * 0.5);
+                    self.drawn.arrows.push(arrow(
+                        format!("f{id}"),
+                        *kind,
+                        (x1, y1),
+                        (x2, y2),
+                        title,
+                        true,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Spans still open run to the playhead; so do those of nodes paused or
+    /// crashed since before the scanned range.
+    fn finish(mut self, sim: &Sim, ids: &[NodeId]) -> Drawn {
+        let sc = self.sc;
+        let mut spanned: Vec<u16> = self.span_start.iter().map(|(k, _)| *k).collect();
+        for (n, (s, class)) in self.span_start {
+            self.drawn
+                .spans
+                .push(span(sc.x(s.max(sc.t0)), sc.x(sc.now), sc.y(n), class));
+        }
+        for &id in ids {
+            let st = status(sim, id);
+            if st != "running" && !spanned.contains(&id.0) {
+                spanned.push(id.0);
+                self.drawn
+                    .spans
+                    .push(span(sc.x(sc.t0), sc.x(sc.now), sc.y(id.0), st));
+            }
+        }
+        self.drawn
+    }
+}
+
+/// A message's arrow, keyed by message id. Sentinel votes and hellos are a
+/// double line.
+fn arrow(
+    key: String,
+    kind: MsgKind,
+    (x1, y1): (f64, f64),
+    (x2, y2): (f64, f64),
+    title: String,
+    inflight: bool,
+) -> Html {
+    let d = format!("M{x1:.1},{y1:.1} L{x2:.1},{y2:.1}");
+    let class = classes!("msg", kind_name(kind), inflight.then_some("inflight"));
+    if kind == MsgKind::Sentinel {
+        html! { <g key={key} data-tip={title}><path class={class} d={d.clone()} /><path class="msg sentinel-inner" d={d} /></g> }
+    } else {
+        html! { <path key={key} class={class} d={d} data-tip={title} /> }
+    }
+}
+
+fn span(x1: f64, x2: f64, y: f64, class: &'static str) -> Html {
+    html! { <rect class={classes!("span", class)} x={format!("{x1:.1}")} y={format!("{:.1}", y - 6.0)} width={format!("{:.1}", (x2 - x1).max(1.0))} height="12" /> }
+}
+
+fn take<T>(v: &mut Vec<(u64, T)>, id: u64) -> Option<T> {
+    v.iter()
+        .rposition(|(k, _)| *k == id)
+        .map(|i| v.swap_remove(i).1)
+}
+
+fn take_u16<T>(v: &mut Vec<(u16, T)>, id: u16) -> Option<T> {
+    v.iter().position(|(k, _)| *k == id).map(|i| v.remove(i).1)
+}
