@@ -32,7 +32,7 @@ pub const MAX_LINE_BYTES: usize = 4096;
 /// The longest pause, skew or clock step: a day.
 pub const MAX_MS: u64 = 86_400_000;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// A command typed at redis-cli on `node`.
     Command { node: String, line: String },
@@ -47,7 +47,6 @@ pub enum Action {
     /// Traffic from `from` to `to` stops; the other direction still flows.
     OneWay { from: String, to: String },
     /// Every cut heals; held traffic is delivered in order.
-    #[default]
     Heal,
     /// Sets the node's clock offset from true time.
     Skew { node: String, ms: i64 },
@@ -92,7 +91,9 @@ impl Action {
     /// A `CONFIG SET` typed on `node` (a lesson's or the toolbar's config change).
     pub fn config_set(node: &str, name: &str, value: &str) -> Action {
         let plain = !value.is_empty()
-            && value.bytes().all(|b| b.is_ascii_graphic() && !b"\"'\\".contains(&b));
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"\"'\\".contains(&b));
         let quoted = if plain {
             value.to_string()
         } else {
@@ -195,7 +196,8 @@ link A B [latency T] [jitter T] [bandwidth R]";
 pub fn valid_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 32
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn name(s: &str) -> Result<String, ParseError> {
@@ -273,7 +275,9 @@ pub fn parse_ms(s: &str, signed: bool) -> Result<i64, ParseError> {
 
 fn parse_bandwidth(s: &str) -> Result<u64, ParseError> {
     let v = if let Some(n) = s.strip_suffix("mbit") {
-        n.parse::<u64>().ok().and_then(|n| n.checked_mul(MBIT_BYTES_PER_MS))
+        n.parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(MBIT_BYTES_PER_MS))
     } else if let Some(n) = s.strip_suffix("B/ms") {
         n.parse::<u64>().ok()
     } else {

@@ -177,7 +177,9 @@ fn everything() -> Scenario {
         timeline: vec![ActionDef {
             at_ms: Some(1500),
             at_s: Some(1.25),
-            action: "link m r1 latency 70ms jitter 9ms bandwidth 2mbit".parse().unwrap(),
+            action: "link m r1 latency 70ms jitter 9ms bandwidth 2mbit"
+                .parse()
+                .unwrap(),
             id: some("w1"),
         }],
         steps: vec![Step {

@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use replilab_core::action::LinkChange;
 use replilab_core::checker;
 use replilab_core::client::{ClientSpec, Routing};
-use replilab_core::action::LinkChange;
 use replilab_core::net::{LinkCfg, NodeId};
 use replilab_core::rng::Rng;
 use replilab_core::sentinel::SentinelEventKind;

@@ -115,7 +115,11 @@ impl Quick {
                         latency_ms: Some(500),
                         ..LinkChange::default()
                     };
-                    f(Fault::Link { a: node, b: o, change })
+                    f(Fault::Link {
+                        a: node,
+                        b: o,
+                        change,
+                    })
                 })
                 .collect(),
             Quick::MinReplicas => {

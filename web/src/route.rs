@@ -8,9 +8,9 @@ use crate::dom;
 use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
 use crate::permalink;
+use crate::state::Theme;
 use replilab_core::scenario::sandbox::Topo;
 use replilab_core::timeline::{Compare, Session, Source};
-use crate::state::Theme;
 
 #[derive(Clone)]
 pub enum Route {
@@ -314,11 +314,17 @@ mod replay_tests {
             mid += usize::from(s.mid_millisecond());
             let hash = hash_of(&s, false, Lang::En);
             let o = open(&hash, Lang::En);
-            let Route::Lab(again) = o.route else { panic!("landing") };
+            let Route::Lab(again) = o.route else {
+                panic!("landing")
+            };
             let again = again.borrow();
             assert!(o.banner.is_none(), "{hash}");
             assert_eq!(again.now_ms(), s.now_ms(), "{hash}");
-            assert_eq!(again.sim.events_processed(), s.sim.events_processed(), "{hash}");
+            assert_eq!(
+                again.sim.events_processed(),
+                s.sim.events_processed(),
+                "{hash}"
+            );
             assert_eq!(again.sim.trace_hash(), s.sim.trace_hash(), "{hash}");
             assert_eq!(again.applied, s.applied, "{hash}");
         }

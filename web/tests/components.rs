@@ -8,6 +8,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use replilab_core::action::Action;
+use replilab_core::scenario::sandbox::Topo;
+use replilab_core::timeline::{Session, Source};
 use replilab_web::app::App;
 use replilab_web::components::{console::Console, inspector::Inspector};
 use replilab_web::i18n::{self, Lang};
@@ -15,8 +17,6 @@ use replilab_web::lab::Lab;
 use replilab_web::lessons;
 use replilab_web::permalink;
 use replilab_web::route::{self, Route};
-use replilab_core::scenario::sandbox::Topo;
-use replilab_core::timeline::{Session, Source};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -204,7 +204,10 @@ async fn language_switch_changes_every_visible_string() {
     rendered().await;
     assert_eq!(texts(&el, ".landing h2"), ["课程"]);
     let title_zh = texts(&el, &first_card);
-    assert!(title_zh.len() == 1 && !title_zh[0].is_empty() && title_zh != title_en, "{title_zh:?}");
+    assert!(
+        title_zh.len() == 1 && !title_zh[0].is_empty() && title_zh != title_en,
+        "{title_zh:?}"
+    );
     assert_eq!(html_lang().as_deref(), Some("zh-CN"));
     let pressed = el
         .query_selector("button[data-lang=zh]")

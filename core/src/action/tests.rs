@@ -23,8 +23,25 @@ fn random_ms(rng: &mut Rng) -> u64 {
 
 fn random_line(rng: &mut Rng) -> String {
     const WORDS: &[&str] = &[
-        "SET", "k", "\"a b\"", "GET", "CONFIG", "min-replicas-to-write", "1", "->", "/", ",",
-        "@x", "%", ";", ":", "中文", "'q'", "\\\"", "partition", "#",
+        "SET",
+        "k",
+        "\"a b\"",
+        "GET",
+        "CONFIG",
+        "min-replicas-to-write",
+        "1",
+        "->",
+        "/",
+        ",",
+        "@x",
+        "%",
+        ";",
+        ":",
+        "中文",
+        "'q'",
+        "\\\"",
+        "partition",
+        "#",
     ];
     let n = 1 + rng.below(8) as usize;
     (0..n)
@@ -119,7 +136,10 @@ fn texts_read_as_written_by_hand() {
         ("partition m, app / r1,r2", "partition m,app / r1,r2"),
         ("oneway m->r1", "oneway m -> r1"),
         ("link m r1 latency 10ms", "link m r1 latency 10ms"),
-        ("link m r1 bandwidth 2mbit jitter 0", "link m r1 jitter 0ms bandwidth 2mbit"),
+        (
+            "link m r1 bandwidth 2mbit jitter 0",
+            "link m r1 jitter 0ms bandwidth 2mbit",
+        ),
         ("link m r1 bandwidth 100B/ms", "link m r1 bandwidth 100B/ms"),
         ("@m  SET k \"a b\" ", "@m SET k \"a b\""),
         ("  heal ", "heal"),

@@ -242,4 +242,3 @@ fn client_spec(
         }),
     }
 }
-

@@ -401,9 +401,18 @@ fn validate_action(c: &Checker, i: usize, a: &ActionDef, duration_s: u64) -> Res
         Action::Command { line, .. } => {
             let argv = crate::data::split_args(line).unwrap_or_default();
             if argv.is_empty() {
-                return Err(c.err(t, i, format!("`do` must hold a redis-cli command line after the node, found \"{line}\"")));
+                return Err(c.err(
+                    t,
+                    i,
+                    format!(
+                        "`do` must hold a redis-cli command line after the node, found \"{line}\""
+                    ),
+                ));
             }
-            let is = |k: usize, w: &str| argv.get(k).is_some_and(|a| a.eq_ignore_ascii_case(w.as_bytes()));
+            let is = |k: usize, w: &str| {
+                argv.get(k)
+                    .is_some_and(|a| a.eq_ignore_ascii_case(w.as_bytes()))
+            };
             if is(0, "CONFIG") && is(1, "SET") && argv.len() == 4 {
                 let text = |k: usize| String::from_utf8_lossy(&argv[k]).into_owned();
                 crate::redis::RedisConf::default()
@@ -412,7 +421,11 @@ fn validate_action(c: &Checker, i: usize, a: &ActionDef, duration_s: u64) -> Res
             }
         }
         _ if a.id.is_some() => {
-            return Err(c.err(t, i, "`id` names a command's reply; this action is not a command".into()));
+            return Err(c.err(
+                t,
+                i,
+                "`id` names a command's reply; this action is not a command".into(),
+            ));
         }
         _ => {}
     }

@@ -34,7 +34,11 @@ pub enum Fault {
     /// Moves the node's clock by `delta_ms` at once (NTP step, VM resume).
     ClockJump { node: NodeId, delta_ms: i64 },
     /// Changes the path between two hosts (what `change` leaves out stays).
-    Link { a: NodeId, b: NodeId, change: LinkChange },
+    Link {
+        a: NodeId,
+        b: NodeId,
+        change: LinkChange,
+    },
 }
 
 /// An action of this deployment: a fault, or a line typed at redis-cli.

@@ -20,8 +20,8 @@ use crate::vecmap::VecMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use cx::{Cx, Out};
 pub use crate::action::Action;
+pub use cx::{Cx, Out};
 pub use faults::{Fault, Resolved};
 pub use node::{Input, NodeSpec, NodeState, Timer};
 
@@ -369,7 +369,12 @@ impl Sim {
 
     /// Schedules an action at simulated time `at_ms` (not before now);
     /// `tag` names a command's reply (a lesson's `id`).
-    pub fn schedule(&mut self, at_ms: u64, action: &Action, tag: Option<String>) -> Result<(), String> {
+    pub fn schedule(
+        &mut self,
+        at_ms: u64,
+        action: &Action,
+        tag: Option<String>,
+    ) -> Result<(), String> {
         let action = self.resolve(action)?;
         self.push(at_ms.max(self.now_ms), Event::Action { action, tag });
         Ok(())

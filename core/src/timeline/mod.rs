@@ -24,10 +24,10 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use crate::action::Action;
 use crate::checker;
 use crate::net::NodeId;
 use crate::scenario::{build, expect, Outcome, Scenario};
-use crate::action::Action;
 use crate::sim::{ConsoleOutcome, Sim};
 use crate::trace::TraceEvent;
 

@@ -101,7 +101,9 @@ impl Console {
             }
         }
         let node = self.session.sim.name(self.current);
-        let action: Action = format!("@{node} {cmd}").parse().map_err(|e: action::ParseError| e.0)?;
+        let action: Action = format!("@{node} {cmd}")
+            .parse()
+            .map_err(|e: action::ParseError| e.0)?;
         self.act(action)?;
         let Some(entry) = self.session.lines.last() else {
             return Err("the command was not recorded".into());
@@ -131,7 +133,10 @@ impl Console {
         if fork.kept {
             eprintln!("(the run from here on is kept as branch A; you are in branch B)");
         } else if fork.dropped > 0 {
-            eprintln!("({} later action(s) dropped from this branch)", fork.dropped);
+            eprintln!(
+                "({} later action(s) dropped from this branch)",
+                fork.dropped
+            );
         }
         Ok(())
     }
@@ -172,7 +177,10 @@ impl Console {
                     return Err("no comparison is open (.fork starts one)".into());
                 }
                 self.session.swap_branches()?;
-                Ok(format!("branch {} is live", self.session.live_letter().unwrap_or('?')))
+                Ok(format!(
+                    "branch {} is live",
+                    self.session.live_letter().unwrap_or('?')
+                ))
             }
             "end" => {
                 self.session.close_compare();
@@ -262,11 +270,31 @@ fn compare_text(session: &mut Session) -> Result<String, String> {
     let mut row = |label: &str, x: String, y: String| {
         out.push(format!("{}{label:<25} {x:>22} {y:>22}", mark(&x, &y)));
     };
-    row("acknowledged writes", ra.acked_writes.to_string(), rb.acked_writes.to_string());
-    row("lost writes", ra.lost_writes.len().to_string(), rb.lost_writes.len().to_string());
-    row("stale reads", ra.stale_reads.len().to_string(), rb.stale_reads.len().to_string());
-    row("expired reads", ra.expired_reads.len().to_string(), rb.expired_reads.len().to_string());
-    row("full syncs", ra.full_syncs.to_string(), rb.full_syncs.to_string());
+    row(
+        "acknowledged writes",
+        ra.acked_writes.to_string(),
+        rb.acked_writes.to_string(),
+    );
+    row(
+        "lost writes",
+        ra.lost_writes.len().to_string(),
+        rb.lost_writes.len().to_string(),
+    );
+    row(
+        "stale reads",
+        ra.stale_reads.len().to_string(),
+        rb.stale_reads.len().to_string(),
+    );
+    row(
+        "expired reads",
+        ra.expired_reads.len().to_string(),
+        rb.expired_reads.len().to_string(),
+    );
+    row(
+        "full syncs",
+        ra.full_syncs.to_string(),
+        rb.full_syncs.to_string(),
+    );
     for (i, slot) in a.sim.nodes().iter().enumerate() {
         let id = NodeId(i as u16);
         let figure = |s: &Session| {

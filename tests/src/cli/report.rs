@@ -115,15 +115,27 @@ pub fn state_at(path: &Path, seed: Option<u64>, t_ms: u64) -> Result<String, Str
     session.seek(t_ms)?;
     let sim = &session.sim;
     let mut out = String::new();
-    let _ = writeln!(out, "{} at {}, seed {}", session.id(), t(sim.now_ms()), session.seed);
-    let _ = writeln!(out, "
-state");
+    let _ = writeln!(
+        out,
+        "{} at {}, seed {}",
+        session.id(),
+        t(sim.now_ms()),
+        session.seed
+    );
+    let _ = writeln!(
+        out,
+        "
+state"
+    );
     for l in node_state(sim) {
         let _ = writeln!(out, "{l}");
     }
     let rep = replilab_core::checker::check(sim);
-    let _ = writeln!(out, "
-checker so far");
+    let _ = writeln!(
+        out,
+        "
+checker so far"
+    );
     let _ = writeln!(
         out,
         "  acknowledged writes: {}, lost: {}, stale reads: {}, expired reads: {}",
@@ -132,7 +144,11 @@ checker so far");
         rep.stale_reads.len(),
         rep.expired_reads.len()
     );
-    let _ = writeln!(out, "  full syncs: {}, partial syncs: {}", rep.full_syncs, rep.partial_syncs);
+    let _ = writeln!(
+        out,
+        "  full syncs: {}, partial syncs: {}",
+        rep.full_syncs, rep.partial_syncs
+    );
     Ok(out)
 }
 

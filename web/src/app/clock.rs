@@ -14,8 +14,8 @@ use crate::dom;
 use crate::i18n;
 use crate::lab::landmark;
 use crate::route::hash_of;
-use replilab_core::timeline::Session;
 use crate::state::{Action, UiState};
+use replilab_core::timeline::Session;
 
 /// Real milliseconds between two simulation ticks while playing.
 const TICK_MS: u32 = 50;

@@ -4,15 +4,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use replilab_core::net::NodeId;
 use replilab_core::action::Action as SimAction;
+use replilab_core::net::NodeId;
 use yew::prelude::*;
 
 use crate::components::fmt_time;
 use crate::faults::Quick;
 use crate::i18n;
-use replilab_core::timeline::Session;
 use crate::state::{Action, UiState};
+use replilab_core::timeline::Session;
 
 /// Steps one event (or to the next landmark) forward (> 0) or back.
 pub type Step = Rc<dyn Fn(i32, bool)>;

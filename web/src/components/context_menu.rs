@@ -81,7 +81,10 @@ pub fn context_menu(p: &Props) -> Html {
             ("lat-100", l.f(LATENCY, &["100"]), vec![lat(100)]),
             ("lat-500", l.f(LATENCY, &["500"]), vec![lat(500)]),
         ];
-        let title = l.f(LINK_ACTIONS, &[&a, &b, &sim.net.link(node, peer).latency_ms.to_string()]);
+        let title = l.f(
+            LINK_ACTIONS,
+            &[&a, &b, &sim.net.link(node, peer).latency_ms.to_string()],
+        );
         let items = entries.into_iter().map(|(code, label, actions)| {
             let cb = p.on_actions.clone();
             html! { <button role="menuitem" data-fault={code} onclick={Callback::from(move |_| cb.emit(actions.clone()))}>{label}</button> }

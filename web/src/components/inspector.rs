@@ -164,7 +164,10 @@ fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
     let (mid, m) = match &r.master {
         None => (id, r),
         Some(link) => {
-            match sim.node_at(&link.host, link.port).and_then(|n| sim.redis(n).map(|m| (n, m))) {
+            match sim
+                .node_at(&link.host, link.port)
+                .and_then(|n| sim.redis(n).map(|m| (n, m)))
+            {
                 Some(x) => x,
                 None => return html! {},
             }
@@ -186,7 +189,12 @@ fn tape(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
         marks.push((name, link.ack_offset, mine, replid));
     }
     if mid != id && !marks.iter().any(|x| x.2) {
-        marks.push((sim.name(id), r.ids.master_repl_offset, true, r.ids.replid.as_str()));
+        marks.push((
+            sim.name(id),
+            r.ids.master_repl_offset,
+            true,
+            r.ids.replid.as_str(),
+        ));
     }
     let top = m.ids.master_repl_offset;
     let (b_lo, b_hi) = m.backlog.as_ref().map_or((top + 1, top), |b| {

@@ -23,10 +23,7 @@ pub fn action_text(body: &str) -> Option<Result<String, String>> {
 }
 
 fn translate(body: &str) -> Result<String, String> {
-    let fields: Vec<String> = body
-        .split(':')
-        .map(decode)
-        .collect::<Result<_, _>>()?;
+    let fields: Vec<String> = body.split(':').map(decode).collect::<Result<_, _>>()?;
     let f = |k: usize| -> Result<&str, String> {
         fields
             .get(k)

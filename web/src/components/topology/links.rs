@@ -194,11 +194,7 @@ fn related_pairs(sim: &Sim, ids: &[NodeId]) -> Vec<(u16, u16)> {
     for &id in ids {
         match sim.node(id).map(|n| &n.state) {
             Some(NodeState::Redis(r)) => {
-                if let Some(m) = r
-                    .master
-                    .as_ref()
-                    .and_then(|m| sim.node_at(&m.host, m.port))
-                {
+                if let Some(m) = r.master.as_ref().and_then(|m| sim.node_at(&m.host, m.port)) {
                     related.push((m.0.min(id.0), m.0.max(id.0)));
                 }
             }
@@ -210,11 +206,7 @@ fn related_pairs(sim: &Sim, ids: &[NodeId]) -> Vec<(u16, u16)> {
                 }
             }
             Some(NodeState::Client(c)) => {
-                if let Some(t) = c
-                    .master_addr
-                    .as_ref()
-                    .and_then(|(h, p)| sim.node_at(h, *p))
-                {
+                if let Some(t) = c.master_addr.as_ref().and_then(|(h, p)| sim.node_at(h, *p)) {
                     related.push((t.0.min(id.0), t.0.max(id.0)));
                 }
             }
