@@ -6,6 +6,9 @@
 //! - `replilab check DIR`: run every `.toml` file in DIR, one line each.
 //! - `replilab console [FILE]`: a redis-cli-like prompt on a simulated deployment.
 //! - `replilab bench [--writes N] [--keys N] [--replicas N]`: the reference benchmark.
+//! - `replilab swarm [--seeds N] [--from S | --from-text T] [--seconds T]`: random
+//!   scenarios judged by named properties (`replilab_harness::swarm`), one line
+//!   per failure; `--seed S` runs one, `--seed S --print` prints it as TOML.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -23,7 +26,9 @@ const USAGE: &str = "usage:
   replilab run FILE [--seed N] [--json | --at T]
   replilab check DIR
   replilab console [FILE]
-  replilab bench [--writes N] [--keys N] [--replicas N]";
+  replilab bench [--writes N] [--keys N] [--replicas N]
+  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K]
+  replilab swarm --seed S [--print]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
         Some("check") => cmd_check(&args[1..]),
         Some("console") => cmd_console(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
+        Some("swarm") => cmd_swarm(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -204,6 +210,98 @@ fn cmd_bench(args: &[String]) -> ExitCode {
         c.commands_per_s()
     );
     ExitCode::SUCCESS
+}
+
+fn cmd_swarm(args: &[String]) -> ExitCode {
+    use replilab_harness::swarm;
+    let text = |name: &str| {
+        let i = args.iter().position(|a| a == name)?;
+        args.get(i + 1).cloned()
+    };
+    let parsed = (|| {
+        Ok::<_, String>((
+            flag(args, "--seeds", 100)?,
+            flag(args, "--from", 1)?,
+            flag(args, "--seconds", 0)?,
+            flag(args, "--replay-every", 10)?,
+            args.iter()
+                .any(|a| a == "--seed")
+                .then(|| flag(args, "--seed", 0))
+                .transpose()?,
+        ))
+    })();
+    let (n, from, seconds, replay_every, one) = match parsed {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    if let Some(seed) = one {
+        if seed > swarm::MAX_SEED {
+            return fail(format!("--seed must be at most {}", swarm::MAX_SEED));
+        }
+        let case = swarm::gen::generate(seed);
+        if args.iter().any(|a| a == "--print") {
+            return match swarm::toml_out::print(&case.scenario) {
+                Ok(t) => {
+                    print!("# {}\n# faults heal at {} ms; liveness bound {} ms after: {}\n{t}", swarm::replay_command(seed), case.heal_ms, case.settle_ms, case.settle_why);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            };
+        }
+        let mut o = swarm::run_case(&case);
+        o.failures.extend(swarm::replay_check(&case, &o));
+        for line in swarm::failure_lines(&o) {
+            println!("{line}");
+        }
+        for e in &o.excused {
+            println!("seed={seed} excused: {e}");
+        }
+        println!(
+            "seed={seed}: {} failures, {} events, trace hash {}, {} simulated s",
+            o.failures.len(),
+            o.events,
+            o.trace_hash,
+            case.scenario.duration_s
+        );
+        return if o.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    let seeds: Vec<u64> = match text("--from-text") {
+        Some(t) => swarm::seeds_from(&t, n),
+        None => (from..from.saturating_add(n)).collect(),
+    };
+    println!("swarm: {} seeds ({}..)", seeds.len(), seeds.first().copied().unwrap_or(0));
+    let t0 = std::time::Instant::now();
+    let (mut ran, mut failed, mut events, mut excused) = (0u64, 0u64, 0u64, 0u64);
+    for (i, &seed) in seeds.iter().enumerate() {
+        if seconds > 0 && t0.elapsed().as_secs() >= seconds {
+            break;
+        }
+        let case = swarm::gen::generate(seed);
+        let mut o = swarm::run_case(&case);
+        if replay_every > 0 && i as u64 % replay_every == 0 && o.failures.is_empty() {
+            o.failures.extend(swarm::replay_check(&case, &o));
+        }
+        ran += 1;
+        events += o.events;
+        excused += o.excused.len() as u64;
+        if !o.failures.is_empty() {
+            failed += 1;
+        }
+        for line in swarm::failure_lines(&o) {
+            println!("{line}");
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    let first = seeds.first().copied().unwrap_or(0);
+    println!(
+        "swarm: {ran} seeds run ({}), {failed} failed, {events} events, {excused} replicas excused from liveness, {secs:.1} s",
+        if text("--from-text").is_some() { "derived from the text".to_string() } else { format!("{first}..{}", first + ran) }
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// The first argument that is neither a flag nor a flag's value.
