@@ -5,6 +5,8 @@
 
 pub mod oversell;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::client::{Op, OpKind, Outcome};
@@ -168,6 +170,15 @@ pub fn check(sim: &Sim) -> Report {
             .map(|r| &r.db);
         let wait_needed = c.spec.wait.map(|(n, _)| n as i64);
         let history = &c.history;
+        // Every value each key was later set to by this client (hot-key
+        // workloads write one key again and again): a write overwritten by the
+        // client itself is not lost.
+        let mut writes: BTreeMap<&str, Vec<(u64, &str)>> = BTreeMap::new();
+        for op in history.iter() {
+            if let OpKind::Write { key, value, .. } = &op.kind {
+                writes.entry(key).or_default().push((op.invoke_ms, value));
+            }
+        }
         for op in history.iter().filter(|o| acknowledged(o, wait_needed)) {
             let OpKind::Write { key, value, px } = &op.kind else {
                 continue;
@@ -179,9 +190,13 @@ pub fn check(sim: &Sim) -> Report {
                 Some(_) => crate::cluster::owner_db(sim, key.as_bytes()),
                 None => final_db,
             };
-            let present = db
-                .and_then(|db| db.get_entry(key.as_bytes()))
-                .is_some_and(|e| e.value == value.as_bytes());
+            let done = op.complete_ms.unwrap_or(op.invoke_ms);
+            let present = db.and_then(|db| db.get_entry(key.as_bytes())).is_some_and(|e| {
+                e.value == value.as_bytes()
+                    || writes.get(key.as_str()).is_some_and(|w| {
+                        w.iter().any(|(at, v)| *at >= done && e.value == v.as_bytes())
+                    })
+            });
             // A write with a TTL may legitimately be gone: expired, not lost.
             let expired_since =
                 px.is_some_and(|ttl| sim.now_ms() > op.complete_ms.unwrap_or(0) + ttl);
@@ -223,7 +238,20 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
     };
     let mut erased_by = "not found on the final master".to_string();
     let mut erased_ms = None;
-    if let Some(n) = node {
+    // No Ack: a replica took it. With `replica-read-only no` a replica
+    // accepts writes, keeps them to itself and never passes them on.
+    let role_then = sim.trace().iter().rev().find_map(|e| match &e.kind {
+        TraceKind::Role { role } if e.t_ms <= done && Some(e.node) == op.target => Some(role),
+        _ => None,
+    });
+    if ack.is_none() && role_then.is_some_and(|r| r == "slave") {
+        erased_by = format!(
+            "{} took it as a writable replica (replica-read-only no): such writes stay on that replica",
+            node.map(|n| sim.name(n)).unwrap_or_default()
+        );
+        erased_ms = Some(done);
+    }
+    if let Some(n) = node.filter(|_| erased_ms.is_none()) {
         let mut full_from = None;
         for e in sim
             .trace()
@@ -248,6 +276,17 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
                     erased_ms = Some(e.t_ms);
                     break;
                 }
+                // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
+                TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
+                    erased_by = format!("{} ran {cmd}", sim.name(n));
+                    erased_ms = Some(e.t_ms);
+                    break;
+                }
+                TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
+                    erased_by = format!("{} applied {cmd} from its master", sim.name(n));
+                    erased_ms = Some(e.t_ms);
+                    break;
+                }
                 _ => {}
             }
         }
@@ -262,6 +301,12 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
         erased_by,
         erased_ms,
     }
+}
+
+/// FLUSHALL or FLUSHDB (with or without ASYNC/SYNC), as the trace shows a command.
+fn is_flush(cmd: &str) -> bool {
+    let word = cmd.split(' ').next().unwrap_or("").trim_matches('"');
+    word.eq_ignore_ascii_case("FLUSHALL") || word.eq_ignore_ascii_case("FLUSHDB")
 }
 
 fn check_reads(sim: &Sim, client: &str, history: &CowVec<Op>, report: &mut Report) {

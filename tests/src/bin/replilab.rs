@@ -28,7 +28,7 @@ const USAGE: &str = "usage:
   replilab console [FILE]
   replilab bench [--writes N] [--keys N] [--replicas N]
   replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K]
-  replilab swarm --seed S [--print]";
+  replilab swarm --seed S [--print | --trace WORD,WORD]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -250,6 +250,23 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         }
         let mut o = swarm::run_case(&case);
         o.failures.extend(swarm::replay_check(&case, &o));
+        if let (Some(sim), Some(i)) = (&o.sim, args.iter().position(|a| a == "--trace")) {
+            // `--trace WORDS`: the trace lines holding any of the words (comma-separated).
+            let words: Vec<&str> = args.get(i + 1).map_or(vec![""], |w| w.split(',').collect());
+            let names = |id| sim.name(id);
+            use replilab_core::trace::TraceKind as K;
+            for e in sim.trace() {
+                // Messages only when asked for (`--trace net,...`).
+                let msg = matches!(e.kind, K::Send { .. } | K::Deliver { .. } | K::Held { .. } | K::Drop { .. });
+                if msg && !words.contains(&"net") {
+                    continue;
+                }
+                let l = e.line(&names);
+                if words.iter().any(|w| l.contains(w)) {
+                    println!("{l}");
+                }
+            }
+        }
         for line in swarm::failure_lines(&o) {
             println!("{line}");
         }
