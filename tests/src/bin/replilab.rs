@@ -289,6 +289,9 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
     println!("swarm: {} seeds ({}..)", seeds.len(), seeds.first().copied().unwrap_or(0));
     let t0 = std::time::Instant::now();
     let (mut ran, mut failed, mut events, mut excused) = (0u64, 0u64, 0u64, 0u64);
+    // Why replicas were excused from liveness, by kind of reason (numbers dropped).
+    let mut reasons: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut stats: std::collections::BTreeMap<&str, u64> = Default::default();
     for (i, &seed) in seeds.iter().enumerate() {
         if seconds > 0 && t0.elapsed().as_secs() >= seconds {
             break;
@@ -301,12 +304,26 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         ran += 1;
         events += o.events;
         excused += o.excused.len() as u64;
+        for (k, v) in &o.stats {
+            *stats.entry(k).or_default() += v;
+        }
+        for e in &o.excused {
+            let why = e.split_once(": ").map_or(e.as_str(), |x| x.1);
+            let why = why.split(" (").next().unwrap_or(why);
+            let kind: String = why.chars().filter(|c| !c.is_ascii_digit()).collect();
+            *reasons.entry(kind).or_default() += 1;
+        }
         if !o.failures.is_empty() {
             failed += 1;
         }
         for line in swarm::failure_lines(&o) {
             println!("{line}");
         }
+    }
+    let covered: Vec<String> = stats.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    println!("swarm: exercised: {}", covered.join(", "));
+    for (why, n) in &reasons {
+        println!("swarm: {n} excused: {why}");
     }
     let secs = t0.elapsed().as_secs_f64();
     let first = seeds.first().copied().unwrap_or(0);

@@ -94,7 +94,10 @@ pub fn setting(g: &mut G) -> (String, String) {
             },
         ),
         1 => ("repl-backlog-ttl", g.pick(&[0, 1, 2, 5, 30, 3600]).to_string()),
+        // Mostly as deployed (repl-timeout well above the PING period), sometimes anything.
+        2 | 3 if g.chance(3, 4) => ("repl-timeout", g.range(15, 60).to_string()),
         2 | 3 => ("repl-timeout", g.log_range(1, 60).to_string()),
+        4 if g.chance(3, 4) => ("repl-ping-replica-period", g.range(1, 10).to_string()),
         4 => ("repl-ping-replica-period", g.log_range(1, 20).to_string()),
         5 => ("repl-diskless-sync", yes_no(g)),
         6 => ("repl-diskless-sync-delay", g.range(0, 10).to_string()),
@@ -143,7 +146,11 @@ pub fn generate(seed: u64) -> Case {
     let sentinels = if cluster { 0 } else { g.range(0, 5) };
     if sentinels > 0 {
         let quorum = g.range(1, sentinels + 1);
-        let down_after_ms = g.log_range(100, 30_000);
+        let down_after_ms = if g.chance(3, 4) {
+            g.log_range(2_000, 30_000)
+        } else {
+            g.log_range(100, 30_000)
+        };
         let failover_timeout_ms = if g.chance(1, 10) {
             180_000
         } else {

@@ -81,11 +81,6 @@ pub fn observe(
             continue;
         };
         let Some(link) = &r.master else { continue };
-        if let Some(why) = excuse(case, sim, id, r, &net) {
-            // Redis would not settle either; nothing to judge.
-            excused.push(format!("{}: {why}", sim.name(id)));
-            continue;
-        }
         let detail = if let Some(d) = down.get(&id) {
             d.clone()
         } else if !caught.get(&id).copied().unwrap_or(false) {
@@ -97,6 +92,11 @@ pub fn observe(
         } else {
             continue;
         };
+        if let Some(why) = excuse(case, sim, id, r) {
+            // Redis would not settle either: named, not judged.
+            excused.push(format!("{}: {why} ({detail})", sim.name(id)));
+            continue;
+        }
         n += 1;
         if n <= 3 {
             out.push(Failure {
@@ -114,7 +114,12 @@ pub fn observe(
 }
 
 /// Why Redis itself would not settle this replica, if it would not.
-pub fn excuse(case: &Case, sim: &Sim, id: NodeId, r: &RedisNode, net: &NetBounds) -> Option<String> {
+/// Link delays are the links' settings at the end of the run (latency + jitter).
+pub fn excuse(case: &Case, sim: &Sim, id: NodeId, r: &RedisNode) -> Option<String> {
+    let delay = |a: NodeId, b: NodeId| {
+        let l = sim.net.link(a, b);
+        l.latency_ms + l.jitter_ms
+    };
     let link = r.master.as_ref()?;
     let Some((mid, m)) = master_of(sim, r) else {
         return Some(format!(
@@ -142,19 +147,36 @@ pub fn excuse(case: &Case, sim: &Sim, id: NodeId, r: &RedisNode, net: &NetBounds
     // sure that this value is greater than the value specified for
     // repl-ping-replica-period otherwise a timeout will be detected every time
     // there is low traffic between the master and the replica").
-    if timeout <= ping + 1000 + net.max_delay_ms {
+    let d = delay(id, mid);
+    if timeout <= ping + 1000 + d {
         return Some(format!(
             "repl-timeout {timeout} ms ≤ repl-ping-replica-period {ping} ms + 1 s + link delay: an idle link times out between PINGs"
         ));
     }
     // The master times out a replica whose REPLCONF ACK (every second) is late.
-    if timeout <= 1000 + net.max_delay_ms {
+    if timeout <= 1000 + d {
         return Some(format!(
             "repl-timeout {timeout} ms ≤ the 1 s REPLCONF ACK period + link delay"
         ));
     }
-    let rtt = 2 * net.max_delay_ms + 100;
+    // A Sentinel (or a cluster node) marks a peer down when no PONG came
+    // within down-after (node-timeout): a round trip longer than that flaps.
     let s = &case.scenario;
+    let servers = redis_ids(sim, s);
+    let worst_rtt = |from: &[NodeId]| {
+        from.iter()
+            .flat_map(|&a| servers.iter().map(move |&b| (a, b)))
+            .map(|(a, b)| 2 * delay(a, b) + 100)
+            .max()
+            .unwrap_or(0)
+    };
+    let sentinels: Vec<NodeId> = s
+        .nodes
+        .iter()
+        .filter(|n| n.monitor.is_some())
+        .filter_map(|n| sim.node_id(&n.name))
+        .collect();
+    let rtt = worst_rtt(&sentinels);
     if let Some(m) = s
         .nodes
         .iter()
@@ -166,6 +188,7 @@ pub fn excuse(case: &Case, sim: &Sim, id: NodeId, r: &RedisNode, net: &NetBounds
             m.down_after_ms
         ));
     }
+    let rtt = worst_rtt(&servers);
     if let Some(c) = s.cluster.as_ref().filter(|c| c.node_timeout_ms <= rtt) {
         return Some(format!(
             "cluster-node-timeout {} ≤ a round trip ({rtt} ms): nodes flag each other PFAIL at every PING",

@@ -53,6 +53,8 @@ pub struct Outcome {
     pub trace_hash: String,
     /// Replicas the liveness property did not judge, and why.
     pub excused: Vec<String>,
+    /// What the run exercised (full syncs, promotions, faults, ...).
+    pub stats: std::collections::BTreeMap<&'static str, u64>,
     pub events: u64,
     /// The sim at the end (None after a panic).
     pub sim: Option<Sim>,
@@ -196,6 +198,7 @@ fn panicked(seed: u64, when: &str, p: Box<dyn std::any::Any + Send>) -> Outcome 
         }],
         trace_hash: String::new(),
         excused: Vec::new(),
+        stats: Default::default(),
         events: 0,
         sim: None,
     }

@@ -215,6 +215,7 @@ pub fn check_with(case: &Case, mut sim: Sim) -> Outcome {
     let mut t = 0;
     let mut trace_hash = String::new();
     let mut excused = Vec::new();
+    let mut stats: BTreeMap<&'static str, u64> = BTreeMap::new();
     let budget = |e: replilab_core::sim::SimError, failures: &mut Vec<Failure>| {
         failures.push(Failure {
             property: "event-budget",
@@ -235,7 +236,25 @@ pub fn check_with(case: &Case, mut sim: Sim) -> Outcome {
             budget(e, &mut failures);
         }
         failures.extend(one_promotion_per_epoch(&sim));
-        failures.extend(losses_explained(&sim));
+        let report = checker::check(&sim);
+        failures.extend(losses_explained(&report));
+        stats.insert("acked writes", report.acked_writes);
+        stats.insert("lost writes (cause named)", report.lost_writes.len() as u64);
+        stats.insert("full syncs", report.full_syncs);
+        stats.insert("partial syncs", report.partial_syncs);
+        stats.insert("promotions", promotions(&sim).len() as u64);
+        for e in sim.trace() {
+            if let TraceKind::Fault { text } = &e.kind {
+                let kind = match text.split(' ').next().unwrap_or("") {
+                    "crash" => "crashes",
+                    "partition" | "oneway" => "cuts",
+                    "pause" | "DEBUG" => "pauses",
+                    "skew" | "jump" => "clock changes",
+                    _ => continue,
+                };
+                *stats.entry(kind).or_default() += 1;
+            }
+        }
     }
     // Report each property's first few failures only.
     let mut per: BTreeMap<&str, u32> = BTreeMap::new();
@@ -249,6 +268,7 @@ pub fn check_with(case: &Case, mut sim: Sim) -> Outcome {
         failures,
         trace_hash,
         excused,
+        stats,
         events: sim.events_processed(),
         sim: Some(sim),
     }
@@ -293,10 +313,10 @@ fn one_promotion_per_epoch(sim: &Sim) -> Vec<Failure> {
         .collect()
 }
 
-fn losses_explained(sim: &Sim) -> Vec<Failure> {
-    checker::check(sim)
+fn losses_explained(report: &checker::Report) -> Vec<Failure> {
+    report
         .lost_writes
-        .into_iter()
+        .iter()
         .filter(|l| l.erased_ms.is_none())
         .map(|l| Failure {
             property: "losses-explained",
