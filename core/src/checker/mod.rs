@@ -130,11 +130,20 @@ pub fn final_master_for(sim: &Sim, c: &crate::client::ClientNode) -> Option<Node
             by_addr(&host, port)
         }
         Routing::Fixed { host, port } => {
-            let mut node = by_addr(host, *port)?;
+            let start = by_addr(host, *port)?;
+            let mut node = start;
+            let mut seen = vec![start];
             for _ in 0..sim.nodes().len() {
                 match sim.redis(node).and_then(|r| r.master.as_ref()) {
                     Some(m) => match by_addr(&m.host, m.port) {
-                        Some(up) => node = up,
+                        // A chain that loops (REPLICAOF made A and B replicas
+                        // of each other) has no top: nothing syncs, so the
+                        // data stays where the client wrote it.
+                        Some(up) if seen.contains(&up) => return Some(start),
+                        Some(up) => {
+                            seen.push(up);
+                            node = up
+                        }
                         None => break,
                     },
                     None => break,

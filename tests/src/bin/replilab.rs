@@ -286,7 +286,16 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         Some(t) => swarm::seeds_from(&t, n),
         None => (from..from.saturating_add(n)).collect(),
     };
-    println!("swarm: {} seeds ({}..)", seeds.len(), seeds.first().copied().unwrap_or(0));
+    match text("--from-text") {
+        Some(t) => {
+            let list: Vec<String> = seeds.iter().map(u64::to_string).collect();
+            println!("swarm: {} seeds from '{t}' (run in this order): {}", seeds.len(), list.join(" "));
+        }
+        None => println!("swarm: seeds {from}..{}", from.saturating_add(n)),
+    }
+    if seconds > 0 {
+        println!("swarm: stops starting new seeds after {seconds} s");
+    }
     let t0 = std::time::Instant::now();
     let (mut ran, mut failed, mut events, mut excused) = (0u64, 0u64, 0u64, 0u64);
     // Why replicas were excused from liveness, by kind of reason (numbers dropped).
@@ -329,7 +338,7 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
     let first = seeds.first().copied().unwrap_or(0);
     println!(
         "swarm: {ran} seeds run ({}), {failed} failed, {events} events, {excused} replicas excused from liveness, {secs:.1} s",
-        if text("--from-text").is_some() { "derived from the text".to_string() } else { format!("{first}..{}", first + ran) }
+        if text("--from-text").is_some() { format!("the first {ran} of the list") } else { format!("{first}..{}", first + ran) }
     );
     if failed == 0 {
         ExitCode::SUCCESS
