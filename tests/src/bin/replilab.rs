@@ -27,7 +27,7 @@ const USAGE: &str = "usage:
   replilab check DIR
   replilab console [FILE]
   replilab bench [--writes N] [--keys N] [--replicas N]
-  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K]
+  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K] [--verbose]
   replilab swarm --seed S [--print | --trace WORD,WORD]";
 
 fn main() -> ExitCode {
@@ -327,6 +327,11 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         }
         for line in swarm::failure_lines(&o) {
             println!("{line}");
+        }
+        if args.iter().any(|a| a == "--verbose") {
+            for e in &o.excused {
+                println!("seed={seed} excused: {e}");
+            }
         }
     }
     let covered: Vec<String> = stats.iter().map(|(k, v)| format!("{k} {v}")).collect();
