@@ -168,6 +168,19 @@ pub fn check(sim: &Sim) -> Report {
     let master = final_master(sim);
     report.final_master = master.map(|m| sim.name(m));
     report.sales = oversell::sales(sim);
+    // Every value each key was set to, by any client, and when (hot-key
+    // workloads write one key again and again): a write overwritten by a
+    // later one is not lost.
+    let mut writes: BTreeMap<&str, Vec<(u64, &str)>> = BTreeMap::new();
+    for slot in sim.nodes() {
+        if let NodeState::Client(c) = &slot.state {
+            for op in c.history.iter() {
+                if let OpKind::Write { key, value, .. } = &op.kind {
+                    writes.entry(key).or_default().push((op.invoke_ms, value));
+                }
+            }
+        }
+    }
     for slot in sim.nodes() {
         let NodeState::Client(c) = &slot.state else {
             continue;
@@ -179,15 +192,6 @@ pub fn check(sim: &Sim) -> Report {
             .map(|r| &r.db);
         let wait_needed = c.spec.wait.map(|(n, _)| n as i64);
         let history = &c.history;
-        // Every value each key was later set to by this client (hot-key
-        // workloads write one key again and again): a write overwritten by the
-        // client itself is not lost.
-        let mut writes: BTreeMap<&str, Vec<(u64, &str)>> = BTreeMap::new();
-        for op in history.iter() {
-            if let OpKind::Write { key, value, .. } = &op.kind {
-                writes.entry(key).or_default().push((op.invoke_ms, value));
-            }
-        }
         for op in history.iter().filter(|o| acknowledged(o, wait_needed)) {
             let OpKind::Write { key, value, px } = &op.kind else {
                 continue;

@@ -238,7 +238,7 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         if seed > swarm::MAX_SEED {
             return fail(format!("--seed must be at most {}", swarm::MAX_SEED));
         }
-        let case = swarm::gen::generate(seed);
+        let case = swarm::case(seed);
         if args.iter().any(|a| a == "--print") {
             return match swarm::toml_out::print(&case.scenario) {
                 Ok(t) => {
@@ -305,7 +305,7 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         if seconds > 0 && t0.elapsed().as_secs() >= seconds {
             break;
         }
-        let case = swarm::gen::generate(seed);
+        let case = swarm::case(seed);
         let mut o = swarm::run_case(&case);
         if replay_every > 0 && i as u64 % replay_every == 0 && o.failures.is_empty() {
             o.failures.extend(swarm::replay_check(&case, &o));

@@ -16,7 +16,6 @@ use replilab_core::scenario::format::{
     Kind, LinkDef, MonitorDef, Network, NodeDef, Scenario, Text, FORMAT,
 };
 
-use super::Case;
 
 /// Draws on top of the core's RNG.
 pub struct G(pub Rng);
@@ -131,8 +130,8 @@ pub fn setting(g: &mut G) -> (String, String) {
     (name.to_string(), value)
 }
 
-/// The whole scenario of one seed.
-pub fn generate(seed: u64) -> Case {
+/// The whole scenario of one seed; it lasts until the liveness bound.
+pub fn generate(seed: u64) -> Scenario {
     let mut g = G(Rng::new(seed ^ 0x5_3A2A_F00D));
     let cluster = g.chance(1, 8);
     let profile = if cluster {
@@ -203,9 +202,9 @@ pub fn generate(seed: u64) -> Case {
         expects: Vec::new(),
     };
     s.timeline = super::faults::timeline(&mut g, &s, fault_from_ms, heal_ms);
-    let mut case = Case::from_scenario(seed, s);
-    case.scenario.duration_s = (case.heal_ms + case.settle_ms).div_ceil(1000);
-    case
+    let b = super::bound::bound(&s);
+    s.duration_s = (b.heal_ms + b.settle_ms).div_ceil(1000);
+    s
 }
 
 /// Redis nodes: `m` and replicas `r1..` in chains, or a cluster of masters

@@ -15,7 +15,8 @@ use replilab_core::net::NodeId;
 use replilab_core::redis::{LinkState, RedisNode};
 use replilab_core::sim::{Sim, SimError};
 
-use super::props::{master_of, redis_ids, NetBounds};
+use super::bound::NetBounds;
+use super::props::{master_of, redis_ids};
 use super::{Case, Failure};
 
 /// One sample of one server: (time, replid, offset).

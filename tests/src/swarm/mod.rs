@@ -10,6 +10,7 @@
 //! `replilab swarm --seeds N` runs many; `tests/tests/swarm.rs` runs a few
 //! and the seeds that once found a bug.
 
+pub mod bound;
 pub mod faults;
 pub mod gen;
 pub mod liveness;
@@ -18,9 +19,7 @@ pub mod toml_out;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use replilab_core::action::Action;
-use replilab_core::data::split_args;
-use replilab_core::scenario::format::{Kind, Scenario};
+use replilab_core::scenario::format::Scenario;
 use replilab_core::scenario::build;
 use replilab_core::sim::Sim;
 
@@ -76,100 +75,28 @@ pub fn seeds_from(text: &str, n: u64) -> Vec<u64> {
     (0..n).map(|_| rng.next_u64() & MAX_SEED).collect()
 }
 
-/// Every value a setting takes in the scenario: node configs, then the
-/// timeline's `CONFIG SET`s.
-pub fn setting_values(s: &Scenario, name: &str) -> Vec<String> {
-    let mut out: Vec<String> = s
-        .nodes
-        .iter()
-        .filter_map(|n| n.config.get(name).cloned())
-        .collect();
-    for a in &s.timeline {
-        if let Action::Command { line, .. } = &a.action {
-            let argv = split_args(line).unwrap_or_default();
-            let text = |i: usize| String::from_utf8_lossy(&argv[i]).to_ascii_lowercase();
-            if argv.len() == 4 && text(0) == "config" && text(1) == "set" && text(2) == name {
-                out.push(String::from_utf8_lossy(&argv[3]).into_owned());
-            }
-        }
-    }
-    out
-}
-
-fn max_setting(s: &Scenario, name: &str, default: u64) -> u64 {
-    setting_values(s, name)
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .fold(default, u64::max)
-}
-
 impl Case {
-    /// Reads the heal time and computes the liveness bound from any scenario
-    /// built like the swarm's (its last `heal` is when the faults end).
+    /// A case of any scenario built like the swarm's (`bound::bound`).
     pub fn from_scenario(seed: u64, scenario: Scenario) -> Case {
-        let s = &scenario;
-        let heal_ms = s
-            .timeline
-            .iter()
-            .filter(|a| a.action == Action::Heal)
-            .filter_map(|a| a.at_ms())
-            .max()
-            .unwrap_or(0);
-        let count = |k: Kind| s.nodes.iter().filter(|n| n.kind == k).count() as u64;
-        let n_redis = count(Kind::Redis);
-        let repl_timeout = max_setting(s, "repl-timeout", 60) * 1000;
-        let ping = max_setting(s, "repl-ping-replica-period", 10) * 1000;
-        let delay = max_setting(s, "repl-diskless-sync-delay", 5) * 1000;
-        let net = props::NetBounds::of(s);
-        // Bytes a full sync may carry: the populated keys and every write.
-        let mut data: u64 = s.nodes.iter().filter_map(|n| n.populate).sum::<u64>() * 64;
-        for c in s.nodes.iter().filter(|n| n.kind == Kind::Client) {
-            data += heal_ms / c.period_ms.unwrap_or(100).max(1) * 64;
-            if let Some(replilab_core::client::ClusterWorkload::Bigkey { bytes, .. }) =
-                &c.cluster_workload
-            {
-                data += bytes;
-            }
-        }
-        let rate = |v: Option<u64>, d: u64| v.map_or(d, |mb| (mb * 1000).max(1));
-        let slowest = |f: fn(&replilab_core::scenario::format::NodeDef) -> Option<u64>, d| {
-            s.nodes.iter().map(|n| rate(f(n), d)).min().unwrap_or(d)
-        };
-        let save = slowest(|n| n.rdb_save_mb_s, 200_000);
-        let load = slowest(|n| n.rdb_load_mb_s, 300_000);
-        let sync = delay
-            + data / net.min_bytes_per_ms.max(1)
-            + data / save
-            + data / load
-            + 20 * net.max_delay_ms
-            + 2_000;
-        let sentinel = s
-            .nodes
-            .iter()
-            .filter_map(|n| n.monitor.as_ref())
-            .map(|m| 30_000 + 2 * m.down_after_ms + 2 * m.failover_timeout_ms + 10_000 * n_redis + 20_000)
-            .max()
-            .unwrap_or(0);
-        let cluster = s.cluster.as_ref().map_or(0, |c| 4 * c.node_timeout_ms + 10_000);
-        let settle_ms =
-            2 * repl_timeout + ping + sentinel + cluster + n_redis * sync + 10_000;
-        let settle_why = format!(
-            "2×repl-timeout {repl_timeout} + ping period {ping} + Sentinel (TILT 30 s, 2×down-after, 2×failover-timeout, 10 s per replica reconf) {sentinel} + cluster (4×node-timeout) {cluster} + {n_redis} chained full syncs × {sync} (diskless delay {delay}, ~{data} B at {} B/ms, RDB save/load) + 10 s",
-            net.min_bytes_per_ms
-        );
+        let b = bound::bound(&scenario);
         Case {
             seed,
             scenario,
-            heal_ms,
-            settle_ms: settle_ms.div_ceil(1000) * 1000,
-            settle_why,
+            heal_ms: b.heal_ms,
+            settle_ms: b.settle_ms,
+            settle_why: b.why,
         }
     }
+}
+
+/// The case of one seed: `gen::generate` and its bound.
+pub fn case(seed: u64) -> Case {
+    Case::from_scenario(seed, gen::generate(seed))
 }
 
 /// Generates and runs one seed; a panic is a failure like any other.
 pub fn run_seed(seed: u64) -> Outcome {
-    let case = match catch_unwind(|| gen::generate(seed)) {
+    let case = match catch_unwind(|| case(seed)) {
         Ok(c) => c,
         Err(p) => return panicked(seed, "generating the scenario", p),
     };

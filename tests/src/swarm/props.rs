@@ -31,39 +31,6 @@ use replilab_core::trace::TraceKind;
 
 use super::{build_sim, Case, Failure, Outcome};
 
-/// The worst delay and the narrowest bandwidth any path has during the run.
-pub struct NetBounds {
-    /// Latency + jitter, ms.
-    pub max_delay_ms: u64,
-    pub min_bytes_per_ms: u64,
-}
-
-impl NetBounds {
-    /// The largest latency plus the largest jitter any link has at any time
-    /// (a changed latency may meet a jitter set elsewhere on that link).
-    pub fn of(s: &Scenario) -> NetBounds {
-        let mbit = |m: u64| (m.max(1) * 125).max(1);
-        let (mut lat, mut jit) = (s.network.latency_ms, s.network.jitter_ms);
-        let mut bw = mbit(s.network.bandwidth_mbit);
-        for l in &s.network.links {
-            lat = lat.max(l.latency_ms);
-            jit = jit.max(l.jitter_ms);
-            bw = bw.min(l.bandwidth_mbit.map_or(bw, mbit));
-        }
-        for a in &s.timeline {
-            if let Action::Link { change, .. } = &a.action {
-                lat = lat.max(change.latency_ms.unwrap_or(0));
-                jit = jit.max(change.jitter_ms.unwrap_or(0));
-                bw = bw.min(change.bandwidth_bytes_per_ms.unwrap_or(bw));
-            }
-        }
-        NetBounds {
-            max_delay_ms: lat + jit,
-            min_bytes_per_ms: bw,
-        }
-    }
-}
-
 /// Nodes that were at some point writable replicas (`replica-read-only no`):
 /// their clients' writes stay local (and are not passed to their replicas),
 /// so they may differ from their master, as in Redis.
@@ -239,7 +206,20 @@ pub fn check_with(case: &Case, mut sim: Sim) -> Outcome {
         let report = checker::check(&sim);
         failures.extend(losses_explained(&report));
         stats.insert("acked writes", report.acked_writes);
-        stats.insert("lost writes (cause named)", report.lost_writes.len() as u64);
+        for l in &report.lost_writes {
+            let cause = if l.erased_by.contains("full sync") {
+                "lost: full sync"
+            } else if l.erased_by.contains("crashed") {
+                "lost: crash"
+            } else if l.erased_by.contains("FLUSH") {
+                "lost: FLUSHALL"
+            } else if l.erased_by.contains("writable replica") {
+                "lost: writable replica"
+            } else {
+                "lost: no cause"
+            };
+            *stats.entry(cause).or_default() += 1;
+        }
         stats.insert("full syncs", report.full_syncs);
         stats.insert("partial syncs", report.partial_syncs);
         stats.insert("elected promotions", promotions(&sim).len() as u64);
