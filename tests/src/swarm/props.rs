@@ -18,7 +18,7 @@
 //! - `losses-explained`: every acknowledged write missing at the end has a
 //!   named cause in the checker (`LostWrite::erased_ms` set).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use replilab_core::action::Action;
 use replilab_core::checker;
@@ -33,7 +33,12 @@ use super::{build_sim, Case, Failure, Outcome};
 
 /// Nodes that were at some point writable replicas (`replica-read-only no`):
 /// their clients' writes stay local (and are not passed to their replicas),
-/// so they may differ from their master, as in Redis.
+/// so they may differ from their master, as in Redis. Their data also
+/// reaches the replicas that full-sync from them (the RDB holds the local
+/// writes) under the master's replication ID: a later partial sync between
+/// such a node and one that never had those writes is "in sync" with
+/// different data, in Redis as in the lab (seed 3327). `Watch` follows that
+/// taint through full syncs.
 fn writable(s: &Scenario) -> Vec<String> {
     let mut out: Vec<String> = s
         .nodes
@@ -60,15 +65,30 @@ struct Watch {
     seen_trace: usize,
     /// (replica, replid, offset) last compared, to compare each state once.
     compared: BTreeMap<NodeId, (String, u64)>,
+    /// Nodes whose data may hold a writable replica's local writes: the
+    /// writable replicas, and whoever last full-synced from a tainted node.
+    tainted: BTreeSet<NodeId>,
 }
 
 impl Watch {
     fn sample(&mut self, sim: &Sim, s: &Scenario, writable: &[String], out: &mut Vec<Failure>) {
+        if self.seen_trace == 0 {
+            self.tainted = writable.iter().filter_map(|n| sim.node_id(n)).collect();
+        }
         for e in &sim.trace()[self.seen_trace..] {
-            if let TraceKind::Log { text } = &e.kind {
-                if text == "MASTER <-> REPLICA sync: Loading DB in memory" {
+            match &e.kind {
+                TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Loading DB in memory" => {
                     *self.loads.entry(e.node).or_default() += 1;
                 }
+                TraceKind::Sync { replica, full: true, .. } => {
+                    let writable_replica = writable.contains(&sim.name(*replica));
+                    if self.tainted.contains(&e.node) || writable_replica {
+                        self.tainted.insert(*replica);
+                    } else {
+                        self.tainted.remove(replica);
+                    }
+                }
+                _ => {}
             }
         }
         self.seen_trace = sim.trace().len();
@@ -90,11 +110,11 @@ impl Watch {
                 }
             }
             self.last.insert((id, slot.incarnation), now);
-            if writable.contains(&slot.name) {
+            if self.tainted.contains(&id) {
                 continue;
             }
             let Some((mid, m)) = master_of(sim, r) else { continue };
-            let m_writable = sim.node(mid).is_some_and(|n| writable.contains(&n.name));
+            let m_writable = self.tainted.contains(&mid);
             let in_sync = r.master.as_ref().is_some_and(|l| l.state == LinkState::Connected)
                 && m.ids.replid == r.ids.replid
                 && m.ids.master_repl_offset == r.ids.master_repl_offset;
