@@ -187,9 +187,8 @@ pub fn check(sim: &Sim) -> Report {
         };
         let client = slot.name.clone();
         // Each client is judged against the master of its own deployment.
-        let final_db = final_master_for(sim, c)
-            .and_then(|m| sim.redis(m))
-            .map(|r| &r.db);
+        let judged = final_master_for(sim, c);
+        let final_db = judged.and_then(|m| sim.redis(m)).map(|r| &r.db);
         let wait_needed = c.spec.wait.map(|(n, _)| n as i64);
         let history = &c.history;
         for op in history.iter().filter(|o| acknowledged(o, wait_needed)) {
@@ -216,7 +215,8 @@ pub fn check(sim: &Sim) -> Report {
             if present || expired_since {
                 report.surviving_writes += 1;
             } else {
-                report.lost_writes.push(explain_loss(sim, &client, op));
+                let judged = judged.filter(|_| c.cluster.is_none());
+                report.lost_writes.push(explain_loss(sim, &client, op, judged));
             }
         }
         check_reads(sim, &client, history, &mut report);
@@ -232,7 +232,8 @@ fn acknowledged(op: &Op, wait_needed: Option<i64>) -> bool {
 }
 
 /// Finds where the write was acknowledged and what erased it afterwards.
-fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
+/// `judged`: the master whose keyspace the write was looked for in.
+fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> LostWrite {
     let cmd = show_argv(&op.kind.argv());
     let done = op.complete_ms.unwrap_or(op.invoke_ms);
     let ack = sim.trace().iter().rev().find(|e| {
@@ -264,44 +265,16 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
         );
         erased_ms = Some(done);
     }
-    if let Some(n) = node.filter(|_| erased_ms.is_none()) {
-        let mut full_from = None;
-        for e in sim
-            .trace()
-            .iter()
-            .filter(|e| e.node == n && e.t_ms >= acked_ms)
-        {
-            match &e.kind {
-                TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
-                    full_from = Some(text.clone())
-                }
-                TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
-                    let from = full_from.clone().unwrap_or_default();
-                    erased_by = format!(
-                        "{} flushed its data to load a full sync ({from})",
-                        sim.name(n)
-                    );
-                    erased_ms = Some(e.t_ms);
-                    break;
-                }
-                TraceKind::Fault { text } if text.starts_with("crash") => {
-                    erased_by = format!("{} crashed before any replica had it", sim.name(n));
-                    erased_ms = Some(e.t_ms);
-                    break;
-                }
-                // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
-                TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
-                    erased_by = format!("{} ran {cmd}", sim.name(n));
-                    erased_ms = Some(e.t_ms);
-                    break;
-                }
-                TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
-                    erased_by = format!("{} applied {cmd} from its master", sim.name(n));
-                    erased_ms = Some(e.t_ms);
-                    break;
-                }
-                _ => {}
-            }
+    // What erased it on the node that acknowledged it, else on the master
+    // it was judged against (a FLUSHALL typed on a writable replica that
+    // later became the master is local to it, yet erases the write).
+    for n in node.into_iter().chain(judged.filter(|j| Some(*j) != node)) {
+        if erased_ms.is_some() {
+            break;
+        }
+        if let Some((why, at)) = erasure(sim, n, acked_ms) {
+            erased_by = why;
+            erased_ms = Some(at);
         }
     }
     LostWrite {
@@ -314,6 +287,37 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
         erased_by,
         erased_ms,
     }
+}
+
+/// The first event on `n` from `from_ms` on that erased its data, in words.
+fn erasure(sim: &Sim, n: NodeId, from_ms: u64) -> Option<(String, u64)> {
+    let mut full_from = None;
+    let name = sim.name(n);
+    for e in sim.trace().iter().filter(|e| e.node == n && e.t_ms >= from_ms) {
+        let why = match &e.kind {
+            TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
+                full_from = Some(text.clone());
+                continue;
+            }
+            TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
+                let from = full_from.clone().unwrap_or_default();
+                format!("{name} flushed its data to load a full sync ({from})")
+            }
+            TraceKind::Fault { text } if text.starts_with("crash") => {
+                format!("{name} crashed before any replica had it")
+            }
+            // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
+            TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
+                format!("{name} ran {cmd}")
+            }
+            TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
+                format!("{name} applied {cmd} from its master")
+            }
+            _ => continue,
+        };
+        return Some((why, e.t_ms));
+    }
+    None
 }
 
 /// FLUSHALL or FLUSHDB (with or without ASYNC/SYNC), as the trace shows a command.
