@@ -54,7 +54,7 @@ layer_native() {
 layer_swarm() {
   local rev; rev="$(git rev-parse HEAD 2>/dev/null || echo no-git)"
   cargo build --quiet --locked --profile swarm -p replilab-harness --bin replilab
-  ./target/swarm/replilab swarm --from-text "$rev" --seeds "${SWARM_SEEDS:-300}" --seconds "${SWARM_SECONDS:-180}"
+  ./target/swarm/replilab swarm --from-text "$rev" --seeds "${SWARM_SEEDS:-300}" --seconds "${SWARM_SECONDS:-180}" --jobs "$(nproc)"
 }
 
 # Layer (b): the core's tests compiled to wasm32 and run in headless Chromium

@@ -27,7 +27,7 @@ const USAGE: &str = "usage:
   replilab check DIR
   replilab console [FILE]
   replilab bench [--writes N] [--keys N] [--replicas N]
-  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K] [--verbose]
+  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K] [--jobs J] [--verbose]
   replilab swarm --seed S [--print | --trace WORD,WORD]";
 
 fn main() -> ExitCode {
@@ -224,13 +224,14 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
             flag(args, "--from", 1)?,
             flag(args, "--seconds", 0)?,
             flag(args, "--replay-every", 10)?,
+            flag(args, "--jobs", 1)?,
             args.iter()
                 .any(|a| a == "--seed")
                 .then(|| flag(args, "--seed", 0))
                 .transpose()?,
         ))
     })();
-    let (n, from, seconds, replay_every, one) = match parsed {
+    let (n, from, seconds, replay_every, jobs, one) = match parsed {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
@@ -297,43 +298,30 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         println!("swarm: stops starting new seeds after {seconds} s");
     }
     let t0 = std::time::Instant::now();
-    let (mut ran, mut failed, mut events, mut excused) = (0u64, 0u64, 0u64, 0u64);
-    // Why replicas were excused from liveness, by kind of reason (numbers dropped).
-    let mut reasons: std::collections::BTreeMap<String, u64> = Default::default();
-    let mut stats: std::collections::BTreeMap<&str, u64> = Default::default();
-    for (i, &seed) in seeds.iter().enumerate() {
-        if seconds > 0 && t0.elapsed().as_secs() >= seconds {
-            break;
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let tally = std::sync::Mutex::new(Tally::default());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each worker takes the next seed of the list (a Sim stays on its thread).
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, 64) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&seed) = seeds.get(i) else { break };
+                if seconds > 0 && t0.elapsed().as_secs() >= seconds {
+                    break;
+                }
+                let case = swarm::case(seed);
+                let mut o = swarm::run_case(&case);
+                if replay_every > 0 && i as u64 % replay_every == 0 && o.failures.is_empty() {
+                    o.failures.extend(swarm::replay_check(&case, &o));
+                }
+                let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+                t.add(&o, verbose);
+            });
         }
-        let case = swarm::case(seed);
-        let mut o = swarm::run_case(&case);
-        if replay_every > 0 && i as u64 % replay_every == 0 && o.failures.is_empty() {
-            o.failures.extend(swarm::replay_check(&case, &o));
-        }
-        ran += 1;
-        events += o.events;
-        excused += o.excused.len() as u64;
-        for (k, v) in &o.stats {
-            *stats.entry(k).or_default() += v;
-        }
-        for e in &o.excused {
-            let why = e.split_once(": ").map_or(e.as_str(), |x| x.1);
-            let why = why.split(" (").next().unwrap_or(why);
-            let kind: String = why.chars().filter(|c| !c.is_ascii_digit()).collect();
-            *reasons.entry(kind).or_default() += 1;
-        }
-        if !o.failures.is_empty() {
-            failed += 1;
-        }
-        for line in swarm::failure_lines(&o) {
-            println!("{line}");
-        }
-        if args.iter().any(|a| a == "--verbose") {
-            for e in &o.excused {
-                println!("seed={seed} excused: {e}");
-            }
-        }
-    }
+    });
+    let Tally { ran, failed, events, excused, reasons, stats } =
+        tally.into_inner().unwrap_or_else(|e| e.into_inner());
     let covered: Vec<String> = stats.iter().map(|(k, v)| format!("{k} {v}")).collect();
     println!("swarm: exercised: {}", covered.join(", "));
     for (why, n) in &reasons {
@@ -343,12 +331,53 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
     let first = seeds.first().copied().unwrap_or(0);
     println!(
         "swarm: {ran} seeds run ({}), {failed} failed, {events} events, {excused} replicas excused from liveness, {secs:.1} s",
-        if text("--from-text").is_some() { format!("the first {ran} of the list") } else { format!("{first}..{}", first + ran) }
+        if text("--from-text").is_some() { format!("{ran} of the list, in order") } else { format!("{first}..{}", first + ran) }
     );
     if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// What a swarm run adds up, seed by seed.
+#[derive(Default)]
+struct Tally {
+    ran: u64,
+    failed: u64,
+    events: u64,
+    excused: u64,
+    /// Why replicas were excused from liveness, by kind of reason (numbers dropped).
+    reasons: std::collections::BTreeMap<String, u64>,
+    stats: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl Tally {
+    /// Counts one outcome and prints its failure lines (and excuses if `verbose`).
+    fn add(&mut self, o: &replilab_harness::swarm::Outcome, verbose: bool) {
+        self.ran += 1;
+        self.events += o.events;
+        self.excused += o.excused.len() as u64;
+        for (k, v) in &o.stats {
+            *self.stats.entry(k).or_default() += v;
+        }
+        for e in &o.excused {
+            let why = e.split_once(": ").map_or(e.as_str(), |x| x.1);
+            let why = why.split(" (").next().unwrap_or(why);
+            let kind: String = why.chars().filter(|c| !c.is_ascii_digit()).collect();
+            *self.reasons.entry(kind).or_default() += 1;
+        }
+        if !o.failures.is_empty() {
+            self.failed += 1;
+        }
+        for line in replilab_harness::swarm::failure_lines(o) {
+            println!("{line}");
+        }
+        if verbose {
+            for e in &o.excused {
+                println!("seed={} excused: {e}", o.seed);
+            }
+        }
     }
 }
 
