@@ -31,12 +31,17 @@ fn assert_files_pass(stems: &[&str]) {
     let mut lines = Vec::new();
     for stem in stems {
         let path = dir.join(format!("{stem}.toml"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let s = replilab_core::scenario::parse(&text).unwrap_or_else(|e| panic!("{stem}: {e}"));
         let case = swarm::Case::from_scenario(s.seed, s);
         let mut o = swarm::run_case(&case);
         o.failures.extend(swarm::replay_check(&case, &o));
-        lines.extend(swarm::failure_lines(&o).into_iter().map(|l| format!("{stem}.toml: {l}")));
+        lines.extend(
+            swarm::failure_lines(&o)
+                .into_iter()
+                .map(|l| format!("{stem}.toml: {l}")),
+        );
     }
     assert!(lines.is_empty(), "{}", lines.join("\n"));
 }
@@ -49,7 +54,14 @@ fn losses_found_by_the_swarm_have_their_cause_named() {
     // ledger showed these as lost too). 28: a writable replica took writes.
     // 1339, 2108: REPLICAOF made two servers replicas of each other.
     // 4433: FLUSHALL on a writable replica that later became the master.
-    assert_files_pass(&["seed-10", "seed-24", "seed-28", "seed-1339", "seed-2108", "seed-4433"]);
+    assert_files_pass(&[
+        "seed-10",
+        "seed-24",
+        "seed-28",
+        "seed-1339",
+        "seed-2108",
+        "seed-4433",
+    ]);
 }
 
 /// Properties that were stricter than Redis itself.
@@ -68,7 +80,10 @@ fn the_generator_is_a_pure_function_of_the_seed_and_prints_as_a_lesson_file() {
         assert_eq!(a, gen::generate(seed), "seed {seed}");
         // Reads back as the same scenario (`print` checks it) through the loader's checks.
         let text = toml_out::print(&a).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        assert!(text.contains(&format!("id = \"swarm-{seed}\"")), "seed {seed}");
+        assert!(
+            text.contains(&format!("id = \"swarm-{seed}\"")),
+            "seed {seed}"
+        );
         let b = bound::bound(&a);
         assert!(b.heal_ms > 0 && a.duration_s * 1000 >= b.heal_ms + b.settle_ms);
     }

@@ -203,12 +203,15 @@ pub fn check(sim: &Sim) -> Report {
                 None => final_db,
             };
             let done = op.complete_ms.unwrap_or(op.invoke_ms);
-            let present = db.and_then(|db| db.get_entry(key.as_bytes())).is_some_and(|e| {
-                e.value == value.as_bytes()
-                    || writes.get(key.as_str()).is_some_and(|w| {
-                        w.iter().any(|(at, v)| *at >= done && e.value == v.as_bytes())
-                    })
-            });
+            let present = db
+                .and_then(|db| db.get_entry(key.as_bytes()))
+                .is_some_and(|e| {
+                    e.value == value.as_bytes()
+                        || writes.get(key.as_str()).is_some_and(|w| {
+                            w.iter()
+                                .any(|(at, v)| *at >= done && e.value == v.as_bytes())
+                        })
+                });
             // A write with a TTL may legitimately be gone: expired, not lost.
             let expired_since =
                 px.is_some_and(|ttl| sim.now_ms() > op.complete_ms.unwrap_or(0) + ttl);
@@ -216,7 +219,9 @@ pub fn check(sim: &Sim) -> Report {
                 report.surviving_writes += 1;
             } else {
                 let judged = judged.filter(|_| c.cluster.is_none());
-                report.lost_writes.push(explain_loss(sim, &client, op, judged));
+                report
+                    .lost_writes
+                    .push(explain_loss(sim, &client, op, judged));
             }
         }
         check_reads(sim, &client, history, &mut report);
@@ -293,7 +298,11 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> Los
 fn erasure(sim: &Sim, n: NodeId, from_ms: u64) -> Option<(String, u64)> {
     let mut full_from = None;
     let name = sim.name(n);
-    for e in sim.trace().iter().filter(|e| e.node == n && e.t_ms >= from_ms) {
+    for e in sim
+        .trace()
+        .iter()
+        .filter(|e| e.node == n && e.t_ms >= from_ms)
+    {
         let why = match &e.kind {
             TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
                 full_from = Some(text.clone());

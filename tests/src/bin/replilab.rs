@@ -243,7 +243,13 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         if args.iter().any(|a| a == "--print") {
             return match swarm::toml_out::print(&case.scenario) {
                 Ok(t) => {
-                    print!("# {}\n# faults heal at {} ms; liveness bound {} ms after: {}\n{t}", swarm::replay_command(seed), case.heal_ms, case.settle_ms, case.settle_why);
+                    print!(
+                        "# {}\n# faults heal at {} ms; liveness bound {} ms after: {}\n{t}",
+                        swarm::replay_command(seed),
+                        case.heal_ms,
+                        case.settle_ms,
+                        case.settle_why
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
@@ -258,7 +264,10 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
             use replilab_core::trace::TraceKind as K;
             for e in sim.trace() {
                 // Messages only when asked for (`--trace net,...`).
-                let msg = matches!(e.kind, K::Send { .. } | K::Deliver { .. } | K::Held { .. } | K::Drop { .. });
+                let msg = matches!(
+                    e.kind,
+                    K::Send { .. } | K::Deliver { .. } | K::Held { .. } | K::Drop { .. }
+                );
                 if msg && !words.contains(&"net") {
                     continue;
                 }
@@ -281,7 +290,11 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
             o.trace_hash,
             case.scenario.duration_s
         );
-        return if o.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+        return if o.failures.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
     }
     let seeds: Vec<u64> = match text("--from-text") {
         Some(t) => swarm::seeds_from(&t, n),
@@ -290,7 +303,11 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
     match text("--from-text") {
         Some(t) => {
             let list: Vec<String> = seeds.iter().map(u64::to_string).collect();
-            println!("swarm: {} seeds from '{t}' (run in this order): {}", seeds.len(), list.join(" "));
+            println!(
+                "swarm: {} seeds from '{t}' (run in this order): {}",
+                seeds.len(),
+                list.join(" ")
+            );
         }
         None => println!("swarm: seeds {from}..{}", from.saturating_add(n)),
     }
@@ -312,7 +329,10 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                 }
                 let case = swarm::case(seed);
                 let mut o = swarm::run_case(&case);
-                if replay_every > 0 && i as u64 % replay_every == 0 && o.failures.is_empty() {
+                if replay_every > 0
+                    && (i as u64).is_multiple_of(replay_every)
+                    && o.failures.is_empty()
+                {
                     o.failures.extend(swarm::replay_check(&case, &o));
                 }
                 let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
@@ -320,8 +340,14 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
             });
         }
     });
-    let Tally { ran, failed, events, excused, reasons, stats } =
-        tally.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Tally {
+        ran,
+        failed,
+        events,
+        excused,
+        reasons,
+        stats,
+    } = tally.into_inner().unwrap_or_else(|e| e.into_inner());
     let covered: Vec<String> = stats.iter().map(|(k, v)| format!("{k} {v}")).collect();
     println!("swarm: exercised: {}", covered.join(", "));
     for (why, n) in &reasons {

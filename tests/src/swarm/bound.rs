@@ -120,12 +120,16 @@ pub fn bound(s: &Scenario) -> Bound {
         .nodes
         .iter()
         .filter_map(|n| n.monitor.as_ref())
-        .map(|m| 30_000 + 2 * m.down_after_ms + 2 * m.failover_timeout_ms + 10_000 * n_redis + 20_000)
+        .map(|m| {
+            30_000 + 2 * m.down_after_ms + 2 * m.failover_timeout_ms + 10_000 * n_redis + 20_000
+        })
         .max()
         .unwrap_or(0);
-    let cluster = s.cluster.as_ref().map_or(0, |c| 4 * c.node_timeout_ms + 10_000);
-    let settle_ms =
-        2 * repl_timeout + ping + sentinel + cluster + n_redis * sync + 10_000;
+    let cluster = s
+        .cluster
+        .as_ref()
+        .map_or(0, |c| 4 * c.node_timeout_ms + 10_000);
+    let settle_ms = 2 * repl_timeout + ping + sentinel + cluster + n_redis * sync + 10_000;
     let settle_why = format!(
         "2×repl-timeout {repl_timeout} + ping period {ping} + Sentinel (TILT 30 s, 2×down-after, 2×failover-timeout, 10 s per replica reconf) {sentinel} + cluster (4×node-timeout) {cluster} + {n_redis} chained full syncs × {sync} (diskless delay {delay}, ~{data} B at {} B/ms, RDB save/load) + 10 s",
         net.min_bytes_per_ms

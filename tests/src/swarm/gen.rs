@@ -16,7 +16,6 @@ use replilab_core::scenario::format::{
     Kind, LinkDef, MonitorDef, Network, NodeDef, Scenario, Text, FORMAT,
 };
 
-
 /// Draws on top of the core's RNG.
 pub struct G(pub Rng);
 
@@ -92,7 +91,10 @@ pub fn setting(g: &mut G) -> (String, String) {
                 _ => g.log_range(1, 64 << 20).to_string(),
             },
         ),
-        1 => ("repl-backlog-ttl", g.pick(&[0, 1, 2, 5, 30, 3600]).to_string()),
+        1 => (
+            "repl-backlog-ttl",
+            g.pick(&[0, 1, 2, 5, 30, 3600]).to_string(),
+        ),
         // Mostly as deployed (repl-timeout well above the PING period), sometimes anything.
         2 | 3 if g.chance(3, 4) => ("repl-timeout", g.range(15, 60).to_string()),
         2 | 3 => ("repl-timeout", g.log_range(1, 60).to_string()),
@@ -116,10 +118,21 @@ pub fn setting(g: &mut G) -> (String, String) {
         14 => ("replica-lazy-flush", yes_no(g)),
         15 => {
             let class = if g.chance(1, 5) { "pubsub" } else { "replica" };
-            let hard = if g.chance(1, 6) { 0 } else { g.log_range(16 << 10, 512 << 20) };
-            let soft = if g.chance(1, 3) { 0 } else { g.log_range(1 << 10, hard.max(1 << 10)) };
+            let hard = if g.chance(1, 6) {
+                0
+            } else {
+                g.log_range(16 << 10, 512 << 20)
+            };
+            let soft = if g.chance(1, 3) {
+                0
+            } else {
+                g.log_range(1 << 10, hard.max(1 << 10))
+            };
             let secs = g.range(0, 120);
-            ("client-output-buffer-limit", format!("{class} {hard} {soft} {secs}"))
+            (
+                "client-output-buffer-limit",
+                format!("{class} {hard} {soft} {secs}"),
+            )
         }
         _ => match g.below(3) {
             0 => ("hz", g.log_range(1, 100).to_string()),
@@ -162,7 +175,11 @@ pub fn generate(seed: u64) -> Scenario {
                 master: "m".into(),
                 name: "mymaster".into(),
                 // Sometimes one Sentinel is configured apart (any quorum goes).
-                quorum: if g.chance(1, 8) { g.range(1, sentinels + 1) } else { quorum } as u32,
+                quorum: if g.chance(1, 8) {
+                    g.range(1, sentinels + 1)
+                } else {
+                    quorum
+                } as u32,
                 down_after_ms,
                 failover_timeout_ms,
                 parallel_syncs,
@@ -172,7 +189,14 @@ pub fn generate(seed: u64) -> Scenario {
     }
     let fault_from_ms = g.range(0, 10) * 1000;
     let heal_ms = fault_from_ms + g.range(5, 60) * 1000;
-    clients(&mut g, &mut nodes, &masters, cluster, sentinels > 0, heal_ms);
+    clients(
+        &mut g,
+        &mut nodes,
+        &masters,
+        cluster,
+        sentinels > 0,
+        heal_ms,
+    );
     let network = network(&mut g, &nodes);
     let cluster = cluster.then(|| ClusterDef {
         node_timeout_ms: g.log_range(200, 15_000),
@@ -214,7 +238,11 @@ fn redis_nodes(g: &mut G, cluster: bool, nodes: &mut Vec<NodeDef>) -> Vec<String
     let mut add = |g: &mut G, name: String, replicaof: Option<String>| {
         let mut n = node(&name, Kind::Redis);
         n.replicaof = replicaof;
-        for (k, v) in base.iter().cloned().chain((0..g.below(3)).map(|_| setting(g))) {
+        for (k, v) in base
+            .iter()
+            .cloned()
+            .chain((0..g.below(3)).map(|_| setting(g)))
+        {
             n.config.insert(k, v);
         }
         if g.chance(1, 6) {
@@ -314,7 +342,14 @@ fn clients(
                 },
             });
         } else {
-            let w = *g.pick(&["writer", "writer", "write_then_read", "counter", "expiring", "buyers"]);
+            let w = *g.pick(&[
+                "writer",
+                "writer",
+                "write_then_read",
+                "counter",
+                "expiring",
+                "buyers",
+            ]);
             c.workload = Some(w.into());
             if w == "expiring" {
                 c.ttl_ms = Some(g.log_range(10, 20_000));
@@ -346,7 +381,10 @@ fn clients(
             c.timeout_ms = Some(g.log_range(20, 5000));
         }
         if g.chance(1, 5) {
-            c.wait = Some((g.range(0, 3) as u32, g.pick(&[0, 10, 100, 1000, 3000]).to_owned()));
+            c.wait = Some((
+                g.range(0, 3) as u32,
+                g.pick(&[0, 10, 100, 1000, 3000]).to_owned(),
+            ));
         }
         if g.chance(1, 3) {
             c.start_s = Some(g.range(0, 5));
@@ -358,8 +396,20 @@ fn clients(
 
 /// Default link, then a few pairs that differ (slow, lossy-looking, narrow).
 fn network(g: &mut G, nodes: &[NodeDef]) -> Network {
-    let latency = |g: &mut G| if g.chance(1, 6) { 0 } else { g.log_range(1, 200) };
-    let jitter = |g: &mut G| if g.chance(1, 3) { 0 } else { g.log_range(1, 50) };
+    let latency = |g: &mut G| {
+        if g.chance(1, 6) {
+            0
+        } else {
+            g.log_range(1, 200)
+        }
+    };
+    let jitter = |g: &mut G| {
+        if g.chance(1, 3) {
+            0
+        } else {
+            g.log_range(1, 50)
+        }
+    };
     let bandwidth = |g: &mut G| g.log_range(1, 10_000);
     let mut net = Network {
         latency_ms: latency(g),

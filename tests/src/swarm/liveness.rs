@@ -45,9 +45,11 @@ pub fn observe(
         sim.run_until(t)?;
         for &id in &ids {
             if let Some(r) = sim.redis(id) {
-                hist.entry(id)
-                    .or_default()
-                    .push((t, r.ids.replid.clone(), r.ids.master_repl_offset));
+                hist.entry(id).or_default().push((
+                    t,
+                    r.ids.replid.clone(),
+                    r.ids.master_repl_offset,
+                ));
             }
         }
         for &id in &ids {
@@ -62,11 +64,14 @@ pub fn observe(
                 });
                 continue;
             }
-            let Some((mid, _)) = master_of(sim, r) else { continue };
+            let Some((mid, _)) = master_of(sim, r) else {
+                continue;
+            };
             let ok = hist.get(&mid).is_some_and(|h| {
-                h.iter().rev().take_while(|p| p.0 + lag >= t).any(|p| {
-                    p.1 == r.ids.replid && p.2 == r.ids.master_repl_offset
-                })
+                h.iter()
+                    .rev()
+                    .take_while(|p| p.0 + lag >= t)
+                    .any(|p| p.1 == r.ids.replid && p.2 == r.ids.master_repl_offset)
             });
             *caught.entry(id).or_default() |= ok;
         }
@@ -85,7 +90,8 @@ pub fn observe(
         let detail = if let Some(d) = down.get(&id) {
             d.clone()
         } else if !caught.get(&id).copied().unwrap_or(false) {
-            let m = master_of(sim, r).map(|(_, m)| (m.ids.replid.clone(), m.ids.master_repl_offset));
+            let m =
+                master_of(sim, r).map(|(_, m)| (m.ids.replid.clone(), m.ids.master_repl_offset));
             format!(
                 "never caught up: at {}:{} while its master {}:{} is at {:?}",
                 r.ids.replid, r.ids.master_repl_offset, link.host, link.port, m

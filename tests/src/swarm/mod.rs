@@ -19,8 +19,8 @@ pub mod toml_out;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use replilab_core::scenario::format::Scenario;
 use replilab_core::scenario::build;
+use replilab_core::scenario::format::Scenario;
 use replilab_core::sim::Sim;
 
 /// One random scenario and what its properties need to know.

@@ -48,7 +48,10 @@ fn writable(s: &Scenario) -> Vec<String> {
         .collect();
     for a in &s.timeline {
         if let Action::Command { node, line } = &a.action {
-            if line.to_ascii_lowercase().starts_with("config set replica-read-only no") {
+            if line
+                .to_ascii_lowercase()
+                .starts_with("config set replica-read-only no")
+            {
                 out.push(node.clone());
             }
         }
@@ -77,10 +80,16 @@ impl Watch {
         }
         for e in &sim.trace()[self.seen_trace..] {
             match &e.kind {
-                TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Loading DB in memory" => {
+                TraceKind::Log { text }
+                    if text == "MASTER <-> REPLICA sync: Loading DB in memory" =>
+                {
                     *self.loads.entry(e.node).or_default() += 1;
                 }
-                TraceKind::Sync { replica, full: true, .. } => {
+                TraceKind::Sync {
+                    replica,
+                    full: true,
+                    ..
+                } => {
                     let writable_replica = writable.contains(&sim.name(*replica));
                     if self.tainted.contains(&e.node) || writable_replica {
                         self.tainted.insert(*replica);
@@ -113,9 +122,14 @@ impl Watch {
             if self.tainted.contains(&id) {
                 continue;
             }
-            let Some((mid, m)) = master_of(sim, r) else { continue };
+            let Some((mid, m)) = master_of(sim, r) else {
+                continue;
+            };
             let m_writable = self.tainted.contains(&mid);
-            let in_sync = r.master.as_ref().is_some_and(|l| l.state == LinkState::Connected)
+            let in_sync = r
+                .master
+                .as_ref()
+                .is_some_and(|l| l.state == LinkState::Connected)
                 && m.ids.replid == r.ids.replid
                 && m.ids.master_repl_offset == r.ids.master_repl_offset;
             let key = (r.ids.replid.clone(), r.ids.master_repl_offset);
@@ -161,7 +175,12 @@ fn keyspace_diff(r: &RedisNode, m: &RedisNode, ttl_presence_only: bool) -> Optio
                 a.expire_at_ms == b.expire_at_ms
             }
     };
-    let show = |k: &[u8]| String::from_utf8_lossy(k).chars().take(40).collect::<String>();
+    let show = |k: &[u8]| {
+        String::from_utf8_lossy(k)
+            .chars()
+            .take(40)
+            .collect::<String>()
+    };
     for (k, e) in r.db.iter() {
         match m.db.get_entry(k) {
             None => return Some(format!("key '{}' is only on the replica", show(k))),
@@ -169,9 +188,15 @@ fn keyspace_diff(r: &RedisNode, m: &RedisNode, ttl_presence_only: bool) -> Optio
                 return Some(format!(
                     "key '{}' differs (replica {:?} ttl {:?}, master {:?} ttl {:?})",
                     show(k),
-                    String::from_utf8_lossy(&e.value).chars().take(20).collect::<String>(),
+                    String::from_utf8_lossy(&e.value)
+                        .chars()
+                        .take(20)
+                        .collect::<String>(),
                     e.expire_at_ms,
-                    String::from_utf8_lossy(&me.value).chars().take(20).collect::<String>(),
+                    String::from_utf8_lossy(&me.value)
+                        .chars()
+                        .take(20)
+                        .collect::<String>(),
                     me.expire_at_ms
                 ))
             }
@@ -179,12 +204,15 @@ fn keyspace_diff(r: &RedisNode, m: &RedisNode, ttl_presence_only: bool) -> Optio
         }
     }
     (r.db.len() != m.db.len()).then(|| {
-        let k = m
-            .db
-            .iter()
-            .find(|(k, _)| r.db.get_entry(k).is_none())
-            .map_or(String::new(), |(k, _)| show(k));
-        format!("key '{k}' is only on the master ({} vs {} keys)", r.db.len(), m.db.len())
+        let k =
+            m.db.iter()
+                .find(|(k, _)| r.db.get_entry(k).is_none())
+                .map_or(String::new(), |(k, _)| show(k));
+        format!(
+            "key '{k}' is only on the master ({} vs {} keys)",
+            r.db.len(),
+            m.db.len()
+        )
     })
 }
 
@@ -315,7 +343,10 @@ pub fn promotions(sim: &Sim) -> Vec<(u64, String, String)> {
 fn one_promotion_per_epoch(sim: &Sim) -> Vec<Failure> {
     let mut per_epoch: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for (epoch, who, by) in promotions(sim) {
-        per_epoch.entry(epoch).or_default().push(format!("{who} by {by}"));
+        per_epoch
+            .entry(epoch)
+            .or_default()
+            .push(format!("{who} by {by}"));
     }
     per_epoch
         .into_iter()
