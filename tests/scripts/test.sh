@@ -15,8 +15,8 @@ t_all=$(now)
 # ONLY must name known layers (space-separated): a typo or a comma list would run nothing.
 for want in ${ONLY:-}; do
   case "$want" in
-    native | fidelity | wasm | build | e2e) ;;
-    *) echo "ONLY: unknown layer '$want' (layers: native fidelity wasm build e2e, space-separated)"
+    native | fidelity | swarm | wasm | build | e2e) ;;
+    *) echo "ONLY: unknown layer '$want' (layers: native fidelity swarm wasm build e2e, space-separated)"
        echo "summary: 0 passed, 1 failed"; exit 1 ;;
   esac
 done
@@ -45,6 +45,16 @@ run_layer() {
 # Note: #[wasm_bindgen_test] tests compile natively but run nothing here; layer (b) runs them.
 layer_native() {
   cargo test --workspace --locked
+}
+
+# Layer swarm (issue 14): random scenarios judged by named properties (tests/src/swarm/).
+# The seeds come from the commit hash, fresh for every commit, and are printed; the run
+# stops after SWARM_SEEDS seeds or SWARM_SECONDS of wall time, whichever comes first.
+# A failure line names the seed, the property and `replilab swarm --seed S` to replay it.
+layer_swarm() {
+  local rev; rev="$(git rev-parse HEAD 2>/dev/null || echo no-git)"
+  cargo build --quiet --locked --profile swarm -p replilab-harness --bin replilab
+  ./target/swarm/replilab swarm --from-text "$rev" --seeds "${SWARM_SEEDS:-300}" --seconds "${SWARM_SECONDS:-180}" --jobs "$(nproc)"
 }
 
 # Layer (b): the core's tests compiled to wasm32 and run in headless Chromium
@@ -96,6 +106,7 @@ layer_e2e() {
 run_layer native layer_native
 # The lab side by side with real redis-server 7.0 (tests/tests/fidelity.rs): prints the table.
 run_layer fidelity cargo test --locked -p replilab-harness --features fidelity --test fidelity -- --nocapture --test-threads=1
+run_layer swarm  layer_swarm
 run_layer wasm   layer_wasm
 run_layer build  layer_build
 run_layer e2e    layer_e2e

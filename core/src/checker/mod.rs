@@ -5,6 +5,8 @@
 
 pub mod oversell;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::client::{Op, OpKind, Outcome};
@@ -118,11 +120,20 @@ pub fn final_master_for(sim: &Sim, c: &crate::client::ClientNode) -> Option<Node
             sim.node_at(&host, port)
         }
         Routing::Fixed { host, port } => {
-            let mut node = sim.node_at(host, *port)?;
+            let start = sim.node_at(host, *port)?;
+            let mut node = start;
+            let mut seen = vec![start];
             for _ in 0..sim.nodes().len() {
                 match sim.redis(node).and_then(|r| r.master.as_ref()) {
                     Some(m) => match sim.node_at(&m.host, m.port) {
-                        Some(up) => node = up,
+                        // A chain that loops (REPLICAOF made A and B replicas
+                        // of each other) has no top: nothing syncs, so the
+                        // data stays where the client wrote it.
+                        Some(up) if seen.contains(&up) => return Some(start),
+                        Some(up) => {
+                            seen.push(up);
+                            node = up
+                        }
                         None => break,
                     },
                     None => break,
@@ -147,15 +158,27 @@ pub fn check(sim: &Sim) -> Report {
     let master = final_master(sim);
     report.final_master = master.map(|m| sim.name(m));
     report.sales = oversell::sales(sim);
+    // Every value each key was set to, by any client, and when (hot-key
+    // workloads write one key again and again): a write overwritten by a
+    // later one is not lost.
+    let mut writes: BTreeMap<&str, Vec<(u64, &str)>> = BTreeMap::new();
+    for slot in sim.nodes() {
+        if let NodeState::Client(c) = &slot.state {
+            for op in c.history.iter() {
+                if let OpKind::Write { key, value, .. } = &op.kind {
+                    writes.entry(key).or_default().push((op.invoke_ms, value));
+                }
+            }
+        }
+    }
     for slot in sim.nodes() {
         let NodeState::Client(c) = &slot.state else {
             continue;
         };
         let client = slot.name.clone();
         // Each client is judged against the master of its own deployment.
-        let final_db = final_master_for(sim, c)
-            .and_then(|m| sim.redis(m))
-            .map(|r| &r.db);
+        let judged = final_master_for(sim, c);
+        let final_db = judged.and_then(|m| sim.redis(m)).map(|r| &r.db);
         let wait_needed = c.spec.wait.map(|(n, _)| n as i64);
         let history = &c.history;
         for op in history.iter().filter(|o| acknowledged(o, wait_needed)) {
@@ -169,16 +192,26 @@ pub fn check(sim: &Sim) -> Report {
                 Some(_) => crate::cluster::owner_db(sim, key.as_bytes()),
                 None => final_db,
             };
+            let done = op.complete_ms.unwrap_or(op.invoke_ms);
             let present = db
                 .and_then(|db| db.get_entry(key.as_bytes()))
-                .is_some_and(|e| e.value == value.as_bytes());
+                .is_some_and(|e| {
+                    e.value == value.as_bytes()
+                        || writes.get(key.as_str()).is_some_and(|w| {
+                            w.iter()
+                                .any(|(at, v)| *at >= done && e.value == v.as_bytes())
+                        })
+                });
             // A write with a TTL may legitimately be gone: expired, not lost.
             let expired_since =
                 px.is_some_and(|ttl| sim.now_ms() > op.complete_ms.unwrap_or(0) + ttl);
             if present || expired_since {
                 report.surviving_writes += 1;
             } else {
-                report.lost_writes.push(explain_loss(sim, &client, op));
+                let judged = judged.filter(|_| c.cluster.is_none());
+                report
+                    .lost_writes
+                    .push(explain_loss(sim, &client, op, judged));
             }
         }
         check_reads(sim, &client, history, &mut report);
@@ -194,7 +227,8 @@ fn acknowledged(op: &Op, wait_needed: Option<i64>) -> bool {
 }
 
 /// Finds where the write was acknowledged and what erased it afterwards.
-fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
+/// `judged`: the master whose keyspace the write was looked for in.
+fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> LostWrite {
     let cmd = show_argv(&op.kind.argv());
     let done = op.complete_ms.unwrap_or(op.invoke_ms);
     let ack = sim.trace().iter().rev().find(|e| {
@@ -213,33 +247,29 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
     };
     let mut erased_by = "not found on the final master".to_string();
     let mut erased_ms = None;
-    if let Some(n) = node {
-        let mut full_from = None;
-        for e in sim
-            .trace()
-            .iter()
-            .filter(|e| e.node == n && e.t_ms >= acked_ms)
-        {
-            match &e.kind {
-                TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
-                    full_from = Some(text.clone())
-                }
-                TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
-                    let from = full_from.clone().unwrap_or_default();
-                    erased_by = format!(
-                        "{} flushed its data to load a full sync ({from})",
-                        sim.name(n)
-                    );
-                    erased_ms = Some(e.t_ms);
-                    break;
-                }
-                TraceKind::Fault { text } if text.starts_with("crash") => {
-                    erased_by = format!("{} crashed before any replica had it", sim.name(n));
-                    erased_ms = Some(e.t_ms);
-                    break;
-                }
-                _ => {}
-            }
+    // No Ack: a replica took it. With `replica-read-only no` a replica
+    // accepts writes, keeps them to itself and never passes them on.
+    let role_then = sim.trace().iter().rev().find_map(|e| match &e.kind {
+        TraceKind::Role { role } if e.t_ms <= done && Some(e.node) == op.target => Some(role),
+        _ => None,
+    });
+    if ack.is_none() && role_then.is_some_and(|r| r == "slave") {
+        erased_by = format!(
+            "{} took it as a writable replica (replica-read-only no): such writes stay on that replica",
+            node.map(|n| sim.name(n)).unwrap_or_default()
+        );
+        erased_ms = Some(done);
+    }
+    // What erased it on the node that acknowledged it, else on the master
+    // it was judged against (a FLUSHALL typed on a writable replica that
+    // later became the master is local to it, yet erases the write).
+    for n in node.into_iter().chain(judged.filter(|j| Some(*j) != node)) {
+        if erased_ms.is_some() {
+            break;
+        }
+        if let Some((why, at)) = erasure(sim, n, acked_ms) {
+            erased_by = why;
+            erased_ms = Some(at);
         }
     }
     LostWrite {
@@ -252,6 +282,47 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op) -> LostWrite {
         erased_by,
         erased_ms,
     }
+}
+
+/// The first event on `n` from `from_ms` on that erased its data, in words.
+fn erasure(sim: &Sim, n: NodeId, from_ms: u64) -> Option<(String, u64)> {
+    let mut full_from = None;
+    let name = sim.name(n);
+    for e in sim
+        .trace()
+        .iter()
+        .filter(|e| e.node == n && e.t_ms >= from_ms)
+    {
+        let why = match &e.kind {
+            TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
+                full_from = Some(text.clone());
+                continue;
+            }
+            TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
+                let from = full_from.clone().unwrap_or_default();
+                format!("{name} flushed its data to load a full sync ({from})")
+            }
+            TraceKind::Fault { text } if text.starts_with("crash") => {
+                format!("{name} crashed before any replica had it")
+            }
+            // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
+            TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
+                format!("{name} ran {cmd}")
+            }
+            TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
+                format!("{name} applied {cmd} from its master")
+            }
+            _ => continue,
+        };
+        return Some((why, e.t_ms));
+    }
+    None
+}
+
+/// FLUSHALL or FLUSHDB (with or without ASYNC/SYNC), as the trace shows a command.
+fn is_flush(cmd: &str) -> bool {
+    let word = cmd.split(' ').next().unwrap_or("").trim_matches('"');
+    word.eq_ignore_ascii_case("FLUSHALL") || word.eq_ignore_ascii_case("FLUSHDB")
 }
 
 fn check_reads(sim: &Sim, client: &str, history: &CowVec<Op>, report: &mut Report) {

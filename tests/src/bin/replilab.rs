@@ -7,6 +7,9 @@
 //! - `replilab check DIR`: run every `.toml` file in DIR, one line each.
 //! - `replilab console [FILE]`: a redis-cli-like prompt on a simulated deployment.
 //! - `replilab bench [--writes N] [--keys N] [--replicas N]`: the reference benchmark.
+//! - `replilab swarm [--seeds N] [--from S | --from-text T] [--seconds T]`: random
+//!   scenarios judged by named properties (`replilab_harness::swarm`), one line
+//!   per failure; `--seed S` runs one, `--seed S --print` prints it as TOML.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -24,7 +27,9 @@ const USAGE: &str = "usage:
   replilab run FILE [--seed N] [--json | --trace | --at T]
   replilab check DIR
   replilab console [FILE]
-  replilab bench [--writes N] [--keys N] [--replicas N]";
+  replilab bench [--writes N] [--keys N] [--replicas N]
+  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K] [--jobs J] [--verbose]
+  replilab swarm --seed S [--print | --trace WORD,WORD]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +38,7 @@ fn main() -> ExitCode {
         Some("check") => cmd_check(&args[1..]),
         Some("console") => cmd_console(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
+        Some("swarm") => cmd_swarm(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -207,6 +213,201 @@ fn cmd_bench(args: &[String]) -> ExitCode {
         c.commands_per_s()
     );
     ExitCode::SUCCESS
+}
+
+fn cmd_swarm(args: &[String]) -> ExitCode {
+    use replilab_harness::swarm;
+    let text = |name: &str| {
+        let i = args.iter().position(|a| a == name)?;
+        args.get(i + 1).cloned()
+    };
+    let parsed = (|| {
+        Ok::<_, String>((
+            flag(args, "--seeds", 100)?,
+            flag(args, "--from", 1)?,
+            flag(args, "--seconds", 0)?,
+            flag(args, "--replay-every", 10)?,
+            flag(args, "--jobs", 1)?,
+            args.iter()
+                .any(|a| a == "--seed")
+                .then(|| flag(args, "--seed", 0))
+                .transpose()?,
+        ))
+    })();
+    let (n, from, seconds, replay_every, jobs, one) = match parsed {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    if let Some(seed) = one {
+        if seed > swarm::MAX_SEED {
+            return fail(format!("--seed must be at most {}", swarm::MAX_SEED));
+        }
+        let case = swarm::case(seed);
+        if args.iter().any(|a| a == "--print") {
+            return match swarm::toml_out::print(&case.scenario) {
+                Ok(t) => {
+                    print!(
+                        "# {}\n# faults heal at {} ms; liveness bound {} ms after: {}\n{t}",
+                        swarm::replay_command(seed),
+                        case.heal_ms,
+                        case.settle_ms,
+                        case.settle_why
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            };
+        }
+        let mut o = swarm::run_case(&case);
+        o.failures.extend(swarm::replay_check(&case, &o));
+        if let (Some(sim), Some(i)) = (&o.sim, args.iter().position(|a| a == "--trace")) {
+            // `--trace WORDS`: the trace lines holding any of the words (comma-separated).
+            let words: Vec<&str> = args.get(i + 1).map_or(vec![""], |w| w.split(',').collect());
+            let names = |id| sim.name(id);
+            use replilab_core::trace::TraceKind as K;
+            for e in sim.trace() {
+                // Messages only when asked for (`--trace net,...`).
+                let msg = matches!(
+                    e.kind,
+                    K::Send { .. } | K::Deliver { .. } | K::Held { .. } | K::Drop { .. }
+                );
+                if msg && !words.contains(&"net") {
+                    continue;
+                }
+                let l = e.line(&names);
+                if words.iter().any(|w| l.contains(w)) {
+                    println!("{l}");
+                }
+            }
+        }
+        for line in swarm::failure_lines(&o) {
+            println!("{line}");
+        }
+        for e in &o.excused {
+            println!("seed={seed} excused: {e}");
+        }
+        println!(
+            "seed={seed}: {} failures, {} events, trace hash {}, {} simulated s",
+            o.failures.len(),
+            o.events,
+            o.trace_hash,
+            case.scenario.duration_s
+        );
+        return if o.failures.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+    let seeds: Vec<u64> = match text("--from-text") {
+        Some(t) => swarm::seeds_from(&t, n),
+        None => (from..from.saturating_add(n)).collect(),
+    };
+    match text("--from-text") {
+        Some(t) => {
+            let list: Vec<String> = seeds.iter().map(u64::to_string).collect();
+            println!(
+                "swarm: {} seeds from '{t}' (run in this order): {}",
+                seeds.len(),
+                list.join(" ")
+            );
+        }
+        None => println!("swarm: seeds {from}..{}", from.saturating_add(n)),
+    }
+    if seconds > 0 {
+        println!("swarm: stops starting new seeds after {seconds} s");
+    }
+    let t0 = std::time::Instant::now();
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let tally = std::sync::Mutex::new(Tally::default());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each worker takes the next seed of the list (a Sim stays on its thread).
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, 64) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&seed) = seeds.get(i) else { break };
+                if seconds > 0 && t0.elapsed().as_secs() >= seconds {
+                    break;
+                }
+                let case = swarm::case(seed);
+                let mut o = swarm::run_case(&case);
+                if replay_every > 0
+                    && (i as u64).is_multiple_of(replay_every)
+                    && o.failures.is_empty()
+                {
+                    o.failures.extend(swarm::replay_check(&case, &o));
+                }
+                let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+                t.add(&o, verbose);
+            });
+        }
+    });
+    let Tally {
+        ran,
+        failed,
+        events,
+        excused,
+        reasons,
+        stats,
+    } = tally.into_inner().unwrap_or_else(|e| e.into_inner());
+    let covered: Vec<String> = stats.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    println!("swarm: exercised: {}", covered.join(", "));
+    for (why, n) in &reasons {
+        println!("swarm: {n} excused: {why}");
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    let first = seeds.first().copied().unwrap_or(0);
+    println!(
+        "swarm: {ran} seeds run ({}), {failed} failed, {events} events, {excused} replicas excused from liveness, {secs:.1} s",
+        if text("--from-text").is_some() { format!("{ran} of the list, in order") } else { format!("{first}..{}", first + ran) }
+    );
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// What a swarm run adds up, seed by seed.
+#[derive(Default)]
+struct Tally {
+    ran: u64,
+    failed: u64,
+    events: u64,
+    excused: u64,
+    /// Why replicas were excused from liveness, by kind of reason (numbers dropped).
+    reasons: std::collections::BTreeMap<String, u64>,
+    stats: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl Tally {
+    /// Counts one outcome and prints its failure lines (and excuses if `verbose`).
+    fn add(&mut self, o: &replilab_harness::swarm::Outcome, verbose: bool) {
+        self.ran += 1;
+        self.events += o.events;
+        self.excused += o.excused.len() as u64;
+        for (k, v) in &o.stats {
+            *self.stats.entry(k).or_default() += v;
+        }
+        for e in &o.excused {
+            let why = e.split_once(": ").map_or(e.as_str(), |x| x.1);
+            let why = why.split(" (").next().unwrap_or(why);
+            let kind: String = why.chars().filter(|c| !c.is_ascii_digit()).collect();
+            *self.reasons.entry(kind).or_default() += 1;
+        }
+        if !o.failures.is_empty() {
+            self.failed += 1;
+        }
+        for line in replilab_harness::swarm::failure_lines(o) {
+            println!("{line}");
+        }
+        if verbose {
+            for e in &o.excused {
+                println!("seed={} excused: {e}", o.seed);
+            }
+        }
+    }
 }
 
 /// The first argument that is neither a flag nor a flag's value.
