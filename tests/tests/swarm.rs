@@ -64,6 +64,14 @@ fn losses_found_by_the_swarm_have_their_cause_named() {
     ]);
 }
 
+/// Invariant assertions in the core (`redis/ids.rs`) that were stricter
+/// than Redis: they panicked, which in the page kills the tab.
+#[test]
+fn invariants_refined_after_the_swarm_hold_on_their_seeds() {
+    // 37: a replica full-syncs from a sibling behind it, same history, lower offset.
+    assert_files_pass(&["seed-37"]);
+}
+
 /// Properties that were stricter than Redis itself.
 #[test]
 fn properties_refined_after_the_swarm_hold_on_their_seeds() {

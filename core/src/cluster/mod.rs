@@ -31,7 +31,10 @@ use crate::net::ConnId;
 
 pub use bus::{BusKind, BusMsg};
 pub use commands::prints_raw;
-pub use config::{config_get, config_set};
+pub use config::{
+    config_set, entries as config_entries, entry_name as config_entry,
+    immutable as config_immutable, params as config_params,
+};
 pub use lost::owner_db;
 pub use route::{after_command, Redirect};
 pub use skew::SkewView;

@@ -35,7 +35,7 @@ pub use effects::{DataStats, Effects, KeyEvent};
 pub use errors::*;
 pub use expire::{ActiveExpireBudget, ActiveExpireReport, ACTIVE_EXPIRE_COST_US_PER_KEY};
 pub use glob::glob_match;
-pub use num::{fmt_i64, parse_i64, parse_scan_cursor};
+pub use num::{fmt_i64, memtoull, parse_i64, parse_scan_cursor, strtoll_whole};
 pub use reply::Reply;
 pub use table::{lookup, lookup_argv, CmdId, CommandSpec, COMMANDS};
 

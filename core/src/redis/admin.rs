@@ -2,12 +2,13 @@
 //! ROLE, REPLICAOF, WAIT, CONFIG, DEBUG and REPLCONF (dispatched from
 //! `commands.rs`).
 
+use crate::cluster::ClusterSpec;
 use crate::data::{self, Argv, Reply};
 use crate::sim::{Cx, Timer};
 use crate::trace::TraceKind;
 
 use super::commands::{arg_str, upper};
-use super::{Client, MasterLink, RedisNode, RedisTimer, ReplyTo};
+use super::{Client, MasterLink, RedisConf, RedisNode, RedisTimer, ReplyTo};
 
 impl RedisNode {
     pub(super) fn role_reply(&self) -> Reply {
@@ -169,55 +170,30 @@ impl RedisNode {
     pub(super) fn config(&mut self, argv: &Argv, cx: &mut Cx) -> Reply {
         let sub = upper(&argv[1]);
         match sub.as_str() {
-            "GET" if argv.len() >= 3 => {
-                let mut out = Vec::new();
-                let cluster = self.cluster.as_deref().map(|c| &c.spec);
-                for pat in &argv[2..] {
-                    let cl = crate::cluster::config_get(cluster, pat);
-                    for (k, v) in self.conf.config_get(pat).into_iter().chain(cl) {
-                        if !out.iter().any(|(ok, _): &(String, String)| *ok == k) {
-                            out.push((k, v));
-                        }
+            "GET" if argv.len() >= 3 => Reply::Array(
+                self.config_get(&argv[2..])
+                    .into_iter()
+                    .flat_map(|(k, v)| [Reply::Bulk(k.into_bytes()), Reply::Bulk(v.into_bytes())])
+                    .collect(),
+            ),
+            // `c->argc & 1` is checked before anything else (config.c).
+            "SET" if argv.len() >= 4 && argv.len() % 2 == 1 => Reply::err("ERR syntax error"),
+            "SET" if argv.len() >= 4 => match self.config_set(&argv[2..]) {
+                Ok(()) => {
+                    let oldest = self
+                        .replicas
+                        .values()
+                        .filter_map(|r| r.buffer_ref_offset())
+                        .min();
+                    let size = self.conf.repl_backlog_size;
+                    if let Some(b) = self.backlog.as_mut() {
+                        b.set_size(size, oldest);
                     }
+                    self.refresh_good_replicas(cx);
+                    Reply::ok()
                 }
-                Reply::Array(
-                    out.into_iter()
-                        .flat_map(|(k, v)| {
-                            [Reply::Bulk(k.into_bytes()), Reply::Bulk(v.into_bytes())]
-                        })
-                        .collect(),
-                )
-            }
-            "SET" if argv.len() >= 4 && argv.len() % 2 == 0 => {
-                let mut next = self.conf.clone();
-                let mut next_cluster = self.cluster.as_deref().map(|c| c.spec.clone());
-                for pair in argv[2..].chunks(2) {
-                    let (k, v) = (
-                        String::from_utf8_lossy(&pair[0]),
-                        String::from_utf8_lossy(&pair[1]),
-                    );
-                    let r = crate::cluster::config_set(next_cluster.as_mut(), &k, &v)
-                        .unwrap_or_else(|| next.config_set(&k, &v));
-                    if let Err(e) = r {
-                        return Reply::err(&format!("ERR {e}"));
-                    }
-                }
-                self.conf = next;
-                if let (Some(st), Some(spec)) = (self.cluster.as_deref_mut(), next_cluster) {
-                    st.spec = spec;
-                }
-                let oldest = self
-                    .replicas
-                    .values()
-                    .filter_map(|r| r.buffer_ref_offset())
-                    .min();
-                let size = self.conf.repl_backlog_size;
-                if let Some(b) = self.backlog.as_mut() {
-                    b.set_size(size, oldest);
-                }
-                self.refresh_good_replicas(cx);
-                Reply::ok()
-            }
+                Err(e) => Reply::err(&format!("ERR {e}")),
+            },
             "RESETSTAT" if argv.len() == 2 => {
                 self.stats = Default::default();
                 self.data_stats = Default::default();
@@ -314,5 +290,99 @@ impl RedisNode {
             i += 2;
         }
         Some(Reply::ok())
+    }
+}
+
+impl RedisNode {
+    /// CONFIG GET (`configGetCommand`): a name without glob characters is
+    /// looked up and answered under the name as typed (once, whatever its
+    /// case: the answer is a case-insensitive dict); a pattern matches
+    /// every entry of the table, aliases included. Redis answers in the
+    /// order of a hash table seeded at start-up, so no order is Redis's;
+    /// the lab answers in its table order.
+    fn config_get(&self, patterns: &[Vec<u8>]) -> Vec<(String, String)> {
+        let table: Vec<(&str, String)> = self
+            .conf
+            .entries()
+            .chain(crate::cluster::config_entries(
+                &self.cluster_spec(),
+                self.cluster.is_some(),
+            ))
+            .collect();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for pat in patterns {
+            let text = String::from_utf8_lossy(pat).into_owned();
+            if !pat.iter().any(|c| b"[*?".contains(c)) {
+                let hit = table.iter().find(|(n, _)| n.eq_ignore_ascii_case(&text));
+                if let (Some((_, v)), false) =
+                    (hit, out.iter().any(|(k, _)| k.eq_ignore_ascii_case(&text)))
+                {
+                    out.push((text, v.clone()));
+                }
+                continue;
+            }
+            for (name, v) in &table {
+                if !out.iter().any(|(k, _)| k.eq_ignore_ascii_case(name))
+                    && crate::data::glob_match(pat, name.as_bytes(), true)
+                {
+                    out.push((name.to_string(), v.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// CONFIG SET of name/value pairs (`configSetCommand`): the first
+    /// unknown, immutable or repeated entry fails the whole command; then
+    /// the values are set in order, and the first one refused restores
+    /// them all. The error is Redis's text after `ERR `.
+    fn config_set(&mut self, pairs: &[Vec<u8>]) -> Result<(), String> {
+        let text = |b: &Vec<u8>| String::from_utf8_lossy(b).into_owned();
+        let mut entries: Vec<&'static str> = Vec::new();
+        for pair in pairs.chunks(2) {
+            let name = text(&pair[0]);
+            let entry =
+                RedisConf::entry_name(&name).or_else(|| crate::cluster::config_entry(&name));
+            let Some(entry) = entry else {
+                return Err(format!(
+                    "Unknown option or number of arguments for CONFIG SET - '{name}'"
+                ));
+            };
+            let why = if crate::cluster::config_immutable(entry) {
+                "can't set immutable config"
+            } else if entries.contains(&entry) {
+                "duplicate parameter"
+            } else {
+                entries.push(entry);
+                continue;
+            };
+            return Err(format!(
+                "CONFIG SET failed (possibly related to argument '{name}') - {why}"
+            ));
+        }
+        let mut next = self.conf.clone();
+        let mut next_cluster = self.cluster_spec().into_owned();
+        for pair in pairs.chunks(2) {
+            let (k, v) = (text(&pair[0]), text(&pair[1]));
+            crate::cluster::config_set(&mut next_cluster, &k, &v)
+                .unwrap_or_else(|| next.config_set(&k, &v))?;
+        }
+        self.conf = next;
+        match self.cluster.as_deref_mut() {
+            Some(st) => st.spec = next_cluster,
+            None if next_cluster == ClusterSpec::plain() => self.plain_cluster_conf = None,
+            None => self.plain_cluster_conf = Some(Box::new(next_cluster)),
+        }
+        Ok(())
+    }
+
+    /// The cluster parameters: the cluster's, or what CONFIG SET kept on a
+    /// server not in cluster mode.
+    fn cluster_spec(&self) -> std::borrow::Cow<'_, ClusterSpec> {
+        match (&self.cluster, &self.plain_cluster_conf) {
+            (Some(st), _) => std::borrow::Cow::Borrowed(&st.spec),
+            (None, Some(spec)) => std::borrow::Cow::Borrowed(spec),
+            (None, None) => std::borrow::Cow::Owned(ClusterSpec::plain()),
+        }
     }
 }

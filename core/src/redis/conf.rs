@@ -32,6 +32,7 @@ pub struct RedisConf {
     pub replica_priority: u64,
     pub replica_announced: bool,
     pub replica_lazy_flush: bool,
+    pub client_output_buffer_limit_normal: BufferLimit,
     pub client_output_buffer_limit_replica: BufferLimit,
     pub client_output_buffer_limit_pubsub: BufferLimit,
     pub hz: u64,
@@ -65,6 +66,11 @@ impl Default for RedisConf {
             replica_priority: 100,
             replica_announced: true,
             replica_lazy_flush: false,
+            client_output_buffer_limit_normal: BufferLimit {
+                hard_bytes: 0,
+                soft_bytes: 0,
+                soft_seconds: 0,
+            },
             client_output_buffer_limit_replica: BufferLimit {
                 hard_bytes: 256 << 20,
                 soft_bytes: 64 << 20,
@@ -82,12 +88,59 @@ impl Default for RedisConf {
     }
 }
 
-/// The kind of value a parameter holds, for parsing and printing.
-enum Kind {
-    Bytes,
-    Int { min: u64, max: u64 },
+/// The kind of value a parameter holds (config.c's `create*Config`), which
+/// decides how CONFIG SET parses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `MEMORY_CONFIG`: `memtoull` units, then the bounds (as a C `long long`).
+    Memory {
+        min: i64,
+        max: i64,
+    },
+    /// `INTEGER_CONFIG`: `string2ll`, then the bounds.
+    Int {
+        min: i64,
+        max: i64,
+    },
     Bool,
     BufferLimits,
+}
+
+/// `INT_MAX`, the upper bound of config.c's `createIntConfig` parameters.
+pub(crate) const INT_MAX: i64 = i32::MAX as i64;
+
+impl Kind {
+    /// A numeric value as `numericParseString` + `numericBoundaryCheck`
+    /// read it; the error is Redis's reason text.
+    pub(crate) fn number(self, value: &str) -> Result<i64, String> {
+        let (v, min, max) = match self {
+            Kind::Memory { min, max } => match crate::data::memtoull(value.as_bytes()) {
+                // The C cast from unsigned long long to long long.
+                Some(v) => (v as i64, min, max),
+                None => return Err("argument must be a memory value".into()),
+            },
+            Kind::Int { min, max } => match crate::data::parse_i64(value.as_bytes()) {
+                Some(v) => (v, min, max),
+                None => return Err("argument couldn't be parsed into an integer".into()),
+            },
+            Kind::Bool | Kind::BufferLimits => unreachable!("not a numeric parameter"),
+        };
+        if v < min || v > max {
+            return Err(format!(
+                "argument must be between {min} and {max} inclusive"
+            ));
+        }
+        Ok(v)
+    }
+
+    /// `yesnotoi`: `yes` or `no`, in any case.
+    pub(crate) fn flag(value: &str) -> Result<bool, String> {
+        match value.to_ascii_lowercase().as_str() {
+            "yes" => Ok(true),
+            "no" => Ok(false),
+            _ => Err("argument must be 'yes' or 'no'".into()),
+        }
+    }
 }
 
 struct Param {
@@ -96,142 +149,89 @@ struct Param {
     kind: Kind,
 }
 
-const PARAMS: &[Param] = &[
+const fn int(name: &'static str, alias: Option<&'static str>, min: i64, max: i64) -> Param {
     Param {
-        name: "active-expire-effort",
-        alias: None,
-        kind: Kind::Int { min: 1, max: 10 },
-    },
+        name,
+        alias,
+        kind: Kind::Int { min, max },
+    }
+}
+
+const fn flag(name: &'static str, alias: Option<&'static str>) -> Param {
+    Param {
+        name,
+        alias,
+        kind: Kind::Bool,
+    }
+}
+
+/// The parameters the lab models, with config.c's bounds (7.0).
+const PARAMS: &[Param] = &[
+    int("active-expire-effort", None, 1, 10),
     Param {
         name: "client-output-buffer-limit",
         alias: None,
         kind: Kind::BufferLimits,
     },
-    Param {
-        name: "hz",
-        alias: None,
-        kind: Kind::Int { min: 1, max: 500 },
-    },
-    Param {
-        name: "min-replicas-max-lag",
-        alias: Some("min-slaves-max-lag"),
-        kind: Kind::Int {
-            min: 0,
-            max: i32::MAX as u64,
-        },
-    },
-    Param {
-        name: "min-replicas-to-write",
-        alias: Some("min-slaves-to-write"),
-        kind: Kind::Int {
-            min: 0,
-            max: i32::MAX as u64,
-        },
-    },
-    Param {
-        name: "protected-mode",
-        alias: None,
-        kind: Kind::Bool,
-    },
+    // Accepts 0..INT_MAX; `updateHZ` then caps it to 1..500.
+    int("hz", None, 0, INT_MAX),
+    int(
+        "min-replicas-max-lag",
+        Some("min-slaves-max-lag"),
+        0,
+        INT_MAX,
+    ),
+    int(
+        "min-replicas-to-write",
+        Some("min-slaves-to-write"),
+        0,
+        INT_MAX,
+    ),
+    flag("protected-mode", None),
     Param {
         name: "repl-backlog-size",
         alias: None,
-        kind: Kind::Bytes,
-    },
-    Param {
-        name: "repl-backlog-ttl",
-        alias: None,
-        kind: Kind::Int {
-            min: 0,
-            max: i32::MAX as u64,
-        },
-    },
-    Param {
-        name: "repl-diskless-sync",
-        alias: None,
-        kind: Kind::Bool,
-    },
-    Param {
-        name: "repl-diskless-sync-delay",
-        alias: None,
-        kind: Kind::Int {
-            min: 0,
-            max: i32::MAX as u64,
-        },
-    },
-    Param {
-        name: "repl-diskless-sync-max-replicas",
-        alias: None,
-        kind: Kind::Int {
-            min: 0,
-            max: i32::MAX as u64,
-        },
-    },
-    Param {
-        name: "repl-ping-replica-period",
-        alias: Some("repl-ping-slave-period"),
-        kind: Kind::Int {
+        kind: Kind::Memory {
             min: 1,
-            max: i32::MAX as u64,
+            max: i64::MAX,
         },
     },
-    Param {
-        name: "repl-timeout",
-        alias: None,
-        kind: Kind::Int {
-            min: 1,
-            max: i32::MAX as u64,
-        },
-    },
-    Param {
-        name: "replica-announced",
-        alias: None,
-        kind: Kind::Bool,
-    },
-    Param {
-        name: "replica-lazy-flush",
-        alias: Some("slave-lazy-flush"),
-        kind: Kind::Bool,
-    },
-    Param {
-        name: "replica-priority",
-        alias: Some("slave-priority"),
-        kind: Kind::Int {
-            min: 0,
-            max: i32::MAX as u64,
-        },
-    },
-    Param {
-        name: "replica-read-only",
-        alias: Some("slave-read-only"),
-        kind: Kind::Bool,
-    },
-    Param {
-        name: "replica-serve-stale-data",
-        alias: Some("slave-serve-stale-data"),
-        kind: Kind::Bool,
-    },
+    // createTimeTConfig, up to LONG_MAX.
+    int("repl-backlog-ttl", None, 0, i64::MAX),
+    flag("repl-diskless-sync", None),
+    int("repl-diskless-sync-delay", None, 0, INT_MAX),
+    int("repl-diskless-sync-max-replicas", None, 0, INT_MAX),
+    int(
+        "repl-ping-replica-period",
+        Some("repl-ping-slave-period"),
+        1,
+        INT_MAX,
+    ),
+    int("repl-timeout", None, 1, INT_MAX),
+    flag("replica-announced", None),
+    flag("replica-lazy-flush", Some("slave-lazy-flush")),
+    int("replica-priority", Some("slave-priority"), 0, INT_MAX),
+    flag("replica-read-only", Some("slave-read-only")),
+    flag("replica-serve-stale-data", Some("slave-serve-stale-data")),
 ];
 
-/// Parses a Redis memory value: `123`, `1k` (1000), `1kb` (1024), `1mb`, `1gb`.
-pub fn parse_memory(s: &str) -> Option<u64> {
-    let lower = s.to_ascii_lowercase();
-    let (num, mul) = [
-        ("gb", 1u64 << 30),
-        ("mb", 1 << 20),
-        ("kb", 1 << 10),
-        ("g", 1_000_000_000),
-        ("m", 1_000_000),
-        ("k", 1000),
-        ("b", 1),
-    ]
-    .iter()
-    .find_map(|(suffix, mul)| lower.strip_suffix(suffix).map(|n| (n, *mul)))
-    .unwrap_or((lower.as_str(), 1));
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    num.parse::<u64>().ok()?.checked_mul(mul)
+/// `CONFIG_MIN_HZ` / `CONFIG_MAX_HZ` (server.h).
+const HZ_RANGE: (u64, u64) = (1, 500);
+/// `CONFIG_REPL_BACKLOG_MIN_SIZE` (server.h).
+const BACKLOG_MIN: u64 = 16 * 1024;
+
+/// One class's `<hard> <soft> <seconds>` as `updateClientOutputBufferLimit`
+/// reads them.
+fn buffer_limit(hard: &str, soft: &str, secs: &str) -> Option<BufferLimit> {
+    let hard = crate::data::memtoull(hard.as_bytes())?;
+    let soft = crate::data::memtoull(soft.as_bytes())?;
+    // `int soft_seconds = strtoll(...)`: the C truncation to int.
+    let secs = crate::data::strtoll_whole(secs.as_bytes())? as i32;
+    (secs >= 0).then_some(BufferLimit {
+        hard_bytes: hard,
+        soft_bytes: soft,
+        soft_seconds: secs as u64,
+    })
 }
 
 fn yes_no(b: bool) -> String {
@@ -272,120 +272,115 @@ impl RedisConf {
         let mut c = self.clone();
         match p.kind {
             Kind::Bool => yes_no(*c.bool_slot(p.name).unwrap_or(&mut false)),
-            Kind::Bytes | Kind::Int { .. } => c.int_slot(p.name).map_or(0, |v| *v).to_string(),
+            Kind::Memory { .. } | Kind::Int { .. } => {
+                c.int_slot(p.name).map_or(0, |v| *v).to_string()
+            }
             Kind::BufferLimits => {
-                let r = self.client_output_buffer_limit_replica;
-                let s = self.client_output_buffer_limit_pubsub;
-                format!(
-                    "normal 0 0 0 slave {} {} {} pubsub {} {} {}",
-                    r.hard_bytes,
-                    r.soft_bytes,
-                    r.soft_seconds,
-                    s.hard_bytes,
-                    s.soft_bytes,
-                    s.soft_seconds
-                )
+                let classes = [
+                    ("normal", self.client_output_buffer_limit_normal),
+                    ("slave", self.client_output_buffer_limit_replica),
+                    ("pubsub", self.client_output_buffer_limit_pubsub),
+                ];
+                let text: Vec<String> = classes
+                    .iter()
+                    .map(|(n, l)| {
+                        format!("{n} {} {} {}", l.hard_bytes, l.soft_bytes, l.soft_seconds)
+                    })
+                    .collect();
+                text.join(" ")
             }
         }
     }
 
-    /// CONFIG GET: (name, value) pairs whose names match the glob `pattern`,
-    /// in the order Redis 7 returns them (the order of its config table).
-    pub fn config_get(&self, pattern: &[u8]) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for p in PARAMS {
-            let alias_hit = p
-                .alias
-                .filter(|a| crate::data::glob_match(pattern, a.as_bytes(), true));
-            if crate::data::glob_match(pattern, p.name.as_bytes(), true) {
-                out.push((p.name.to_string(), self.get(p)));
-            } else if let Some(a) = alias_hit {
-                out.push((a.to_string(), self.get(p)));
-            }
-        }
-        out
+    /// The parameters the lab models: (name, alias, kind).
+    pub fn params() -> impl Iterator<Item = (&'static str, Option<&'static str>, Kind)> {
+        PARAMS.iter().map(|p| (p.name, p.alias, p.kind))
     }
 
-    /// CONFIG SET of one parameter; the error is Redis's text after `ERR `.
-    pub fn config_set(&mut self, name: &str, value: &str) -> Result<(), String> {
-        let lname = name.to_ascii_lowercase();
-        let Some(p) = PARAMS
+    /// Every entry of the config table as CONFIG GET names it: each
+    /// parameter and, as its own entry, its alias (config.c registers both),
+    /// with the value.
+    pub fn entries(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        PARAMS.iter().flat_map(move |p| {
+            let v = self.get(p);
+            std::iter::once((p.name, v.clone())).chain(p.alias.map(|a| (a, v)))
+        })
+    }
+
+    /// The table entry `name` selects, case-insensitively: the parameter's
+    /// own name or its alias (what CONFIG SET's errors quote).
+    pub fn entry_name(name: &str) -> Option<&'static str> {
+        PARAMS
             .iter()
-            .find(|p| p.name == lname || p.alias == Some(lname.as_str()))
-        else {
+            .flat_map(|p| std::iter::once(p.name).chain(p.alias))
+            .find(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// CONFIG SET of one parameter, then its apply step (`updateHZ` caps
+    /// `hz`, `resizeReplicationBacklog` raises the backlog to 16 KB). The
+    /// error is Redis's text after `ERR `, naming the table entry.
+    pub fn config_set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let Some(entry) = Self::entry_name(name) else {
             return Err(format!(
                 "Unknown option or number of arguments for CONFIG SET - '{name}'"
             ));
         };
-        let fail = |why: &str| {
-            format!("CONFIG SET failed (possibly related to argument '{name}') - {why}")
+        let fail = |why: String| {
+            format!("CONFIG SET failed (possibly related to argument '{entry}') - {why}")
+        };
+        let Some(p) = PARAMS
+            .iter()
+            .find(|p| p.name == entry || p.alias == Some(entry))
+        else {
+            unreachable!("entry_name returns table names")
         };
         match p.kind {
             Kind::Bool => {
-                let v = match value.to_ascii_lowercase().as_str() {
-                    "yes" => true,
-                    "no" => false,
-                    _ => return Err(fail("argument must be 'yes' or 'no'")),
-                };
+                let v = Kind::flag(value).map_err(fail)?;
                 if let Some(slot) = self.bool_slot(p.name) {
                     *slot = v;
                 }
             }
-            Kind::Bytes => {
-                let v =
-                    parse_memory(value).ok_or_else(|| fail("argument must be a memory value"))?;
+            Kind::Memory { .. } | Kind::Int { .. } => {
+                let v = p.kind.number(value).map_err(fail)? as u64;
+                let v = match p.name {
+                    "hz" => v.clamp(HZ_RANGE.0, HZ_RANGE.1),
+                    "repl-backlog-size" => v.max(BACKLOG_MIN),
+                    _ => v,
+                };
                 if let Some(slot) = self.int_slot(p.name) {
                     *slot = v;
                 }
             }
-            Kind::Int { min, max } => {
-                let v: i64 = value
-                    .parse()
-                    .map_err(|_| fail("argument couldn't be parsed into an integer"))?;
-                if v < min as i64 || v > max as i64 {
-                    return Err(fail(&format!(
-                        "argument must be between {min} and {max} inclusive"
-                    )));
-                }
-                if let Some(slot) = self.int_slot(p.name) {
-                    *slot = v as u64;
-                }
-            }
-            Kind::BufferLimits => {
-                let parts: Vec<&str> = value.split_whitespace().collect();
-                if parts.is_empty() || parts.len() % 4 != 0 {
-                    return Err(fail(
-                        "Wrong number of arguments in buffer limit configuration.",
-                    ));
-                }
-                let mut next = self.clone();
-                for chunk in parts.chunks(4) {
-                    let class = chunk[0].to_ascii_lowercase();
-                    let hard = parse_memory(chunk[1]);
-                    let soft = parse_memory(chunk[2]);
-                    let secs = chunk[3].parse::<u64>().ok();
-                    let (Some(hard), Some(soft), Some(secs)) = (hard, soft, secs) else {
-                        return Err(fail("Error in hard, soft or soft_seconds setting in buffer limit configuration."));
-                    };
-                    let lim = BufferLimit {
-                        hard_bytes: hard,
-                        soft_bytes: soft,
-                        soft_seconds: secs,
-                    };
-                    match class.as_str() {
-                        "normal" => {}
-                        "slave" | "replica" => next.client_output_buffer_limit_replica = lim,
-                        "pubsub" => next.client_output_buffer_limit_pubsub = lim,
-                        _ => {
-                            return Err(fail(
-                                "Invalid client class specified in buffer limit configuration.",
-                            ))
-                        }
-                    }
-                }
-                *self = next;
-            }
+            Kind::BufferLimits => self.set_buffer_limits(value).map_err(|w| fail(w.into()))?,
         }
+        Ok(())
+    }
+
+    /// `updateClientOutputBufferLimit`: groups of `<class> <hard> <soft>
+    /// <seconds>` split on single spaces (`sdssplitlen`), all or nothing.
+    fn set_buffer_limits(&mut self, value: &str) -> Result<(), &'static str> {
+        let parts: Vec<&str> = if value.is_empty() {
+            Vec::new()
+        } else {
+            value.split(' ').collect()
+        };
+        if parts.len() % 4 != 0 {
+            return Err("Wrong number of arguments in buffer limit configuration.");
+        }
+        let mut next = self.clone();
+        for chunk in parts.chunks(4) {
+            let slot = match chunk[0].to_ascii_lowercase().as_str() {
+                "normal" => &mut next.client_output_buffer_limit_normal,
+                "slave" | "replica" => &mut next.client_output_buffer_limit_replica,
+                "pubsub" => &mut next.client_output_buffer_limit_pubsub,
+                _ => return Err("Invalid client class specified in buffer limit configuration."),
+            };
+            *slot = buffer_limit(chunk[1], chunk[2], chunk[3]).ok_or(
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+            )?;
+        }
+        *self = next;
         Ok(())
     }
 
@@ -396,16 +391,33 @@ impl RedisConf {
         for p in PARAMS {
             let (v, d) = (self.get(p), base.get(p));
             if v != d {
-                lines.push(match p.kind {
-                    Kind::BufferLimits => {
-                        let r = self.client_output_buffer_limit_replica;
-                        format!(
-                            "client-output-buffer-limit replica {} {} {}",
-                            r.hard_bytes, r.soft_bytes, r.soft_seconds
-                        )
+                if let Kind::BufferLimits = p.kind {
+                    let classes = [
+                        (
+                            "normal",
+                            self.client_output_buffer_limit_normal,
+                            base.client_output_buffer_limit_normal,
+                        ),
+                        (
+                            "replica",
+                            self.client_output_buffer_limit_replica,
+                            base.client_output_buffer_limit_replica,
+                        ),
+                        (
+                            "pubsub",
+                            self.client_output_buffer_limit_pubsub,
+                            base.client_output_buffer_limit_pubsub,
+                        ),
+                    ];
+                    for (class, l, _) in classes.iter().filter(|(_, l, d)| l != d) {
+                        lines.push(format!(
+                            "client-output-buffer-limit {class} {} {} {}",
+                            l.hard_bytes, l.soft_bytes, l.soft_seconds
+                        ));
                     }
-                    _ => format!("{} {}", p.name, v),
-                });
+                } else {
+                    lines.push(format!("{} {}", p.name, v));
+                }
             }
         }
         lines
@@ -429,23 +441,66 @@ impl super::RedisSpec {
 mod tests {
     use super::*;
 
+    fn get(c: &RedisConf, name: &str) -> String {
+        c.entries()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .unwrap()
+    }
+
+    /// Each line checked against redis-server 7.0.15 by hand; the fidelity
+    /// layer (`tests/src/fidelity/config.rs`) checks them all side by side.
     #[test]
-    fn memory_units_follow_redis() {
-        assert_eq!(parse_memory("1mb"), Some(1 << 20));
-        assert_eq!(parse_memory("1m"), Some(1_000_000));
-        assert_eq!(parse_memory("16384"), Some(16384));
-        assert_eq!(parse_memory("-1"), None);
-        assert_eq!(parse_memory("mb"), None);
+    fn values_are_parsed_bounded_and_applied_as_config_c_does() {
+        let mut c = RedisConf::default();
+        let err = |c: &mut RedisConf, k: &str, v: &str| c.config_set(k, v).unwrap_err();
+        assert_eq!(
+            err(&mut c, "repl-backlog-size", "0"),
+            "CONFIG SET failed (possibly related to argument 'repl-backlog-size') - argument must be between 1 and 9223372036854775807 inclusive"
+        );
+        assert!(err(&mut c, "repl-backlog-size", "99999999999gb").ends_with("inclusive"));
+        assert!(err(&mut c, "repl-backlog-size", "1.5mb").ends_with("memory value"));
+        c.config_set("repl-backlog-size", "100").unwrap();
+        assert_eq!(get(&c, "repl-backlog-size"), "16384");
+        c.config_set("hz", "0").unwrap();
+        assert_eq!(get(&c, "hz"), "1");
+        c.config_set("hz", "1000").unwrap();
+        assert_eq!(get(&c, "hz"), "500");
+        assert!(err(&mut c, "repl-timeout", "+5").ends_with("parsed into an integer"));
+        assert!(err(&mut c, "repl-timeout", "1k").ends_with("parsed into an integer"));
+        assert_eq!(
+            err(&mut c, "SLAVE-READ-ONLY", "1"),
+            "CONFIG SET failed (possibly related to argument 'slave-read-only') - argument must be 'yes' or 'no'"
+        );
+        c.config_set("repl-backlog-ttl", "2147483648").unwrap();
+        c.config_set(
+            "client-output-buffer-limit",
+            "normal 1mb 2mb 3 replica 1 2 3 replica 4 5 6",
+        )
+        .unwrap();
+        assert_eq!(
+            get(&c, "client-output-buffer-limit"),
+            "normal 1048576 2097152 3 slave 4 5 6 pubsub 33554432 8388608 60"
+        );
+        c.config_set("client-output-buffer-limit", "").unwrap();
+        for bad in [
+            "replica 1mb  1 1",
+            "replica 1 1 -1",
+            "replica 1 1 1.5",
+            "master 1 1 1",
+        ] {
+            assert!(
+                c.config_set("client-output-buffer-limit", bad).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
     fn config_set_validates_and_get_prints_bytes() {
         let mut c = RedisConf::default();
         assert!(c.config_set("repl-backlog-size", "2mb").is_ok());
-        assert_eq!(
-            c.config_get(b"repl-backlog-size"),
-            vec![("repl-backlog-size".into(), "2097152".into())]
-        );
+        assert_eq!(get(&c, "repl-backlog-size"), "2097152");
         assert_eq!(
             c.config_set("repl-timeout", "abc").unwrap_err(),
             "CONFIG SET failed (possibly related to argument 'repl-timeout') - argument couldn't be parsed into an integer"
@@ -457,6 +512,7 @@ mod tests {
         assert!(c
             .config_set("client-output-buffer-limit", "replica 1mb 512kb 10")
             .is_ok());
+        assert_eq!(c.client_output_buffer_limit_replica.hard_bytes, 1 << 20);
         assert_eq!(c.client_output_buffer_limit_replica.soft_bytes, 512 * 1024);
     }
 }

@@ -199,6 +199,9 @@ pub struct RedisNode {
     pub scripts: BTreeMap<String, Vec<u8>>,
     /// Cluster mode: this server's view of the cluster (cluster/).
     pub cluster: Option<Box<crate::cluster::ClusterState>>,
+    /// Not in cluster mode: the cluster parameters CONFIG SET changed
+    /// (Redis keeps them; nothing here uses them). None: the defaults.
+    pub plain_cluster_conf: Option<Box<crate::cluster::ClusterSpec>>,
 }
 
 impl RedisNode {
@@ -242,6 +245,7 @@ impl RedisNode {
                 .cluster
                 .as_ref()
                 .map(|c| Box::new(crate::cluster::ClusterState::new(c))),
+            plain_cluster_conf: None,
             spec,
         }
     }

@@ -150,6 +150,19 @@ fn cmd_console(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Every `--option` must be one the command knows: a typo (or `--help`)
+/// would otherwise run the command with its defaults.
+fn check_options(args: &[String], known: &[&str]) -> Result<(), String> {
+    match args
+        .iter()
+        .find(|a| a.starts_with("--") && !known.contains(&a.as_str()))
+    {
+        Some(a) if a == "--help" => Err(USAGE.to_string()),
+        Some(a) => Err(format!("unknown option '{a}'\n{USAGE}")),
+        None => Ok(()),
+    }
+}
+
 fn flag(args: &[String], name: &str, default: u64) -> Result<u64, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(default),
@@ -161,6 +174,9 @@ fn flag(args: &[String], name: &str, default: u64) -> Result<u64, String> {
 }
 
 fn cmd_bench(args: &[String]) -> ExitCode {
+    if let Err(e) = check_options(args, &["--writes", "--keys", "--replicas"]) {
+        return fail(e);
+    }
     let parsed = (|| {
         Ok::<_, String>((
             flag(args, "--writes", 1_000_000)?,
@@ -217,6 +233,21 @@ fn cmd_bench(args: &[String]) -> ExitCode {
 
 fn cmd_swarm(args: &[String]) -> ExitCode {
     use replilab_harness::swarm;
+    const KNOWN: &[&str] = &[
+        "--seeds",
+        "--from",
+        "--from-text",
+        "--seconds",
+        "--replay-every",
+        "--jobs",
+        "--verbose",
+        "--seed",
+        "--print",
+        "--trace",
+    ];
+    if let Err(e) = check_options(args, KNOWN) {
+        return fail(e);
+    }
     let text = |name: &str| {
         let i = args.iter().position(|a| a == name)?;
         args.get(i + 1).cloned()

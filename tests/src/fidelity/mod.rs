@@ -18,6 +18,8 @@
 //!   Sentinel replies): the side trait and runner, the script, the lab and
 //!   real sides, and real `redis-sentinel` 7.0 processes.
 //!
+//! - `config`: every CONFIG SET/GET parameter on normal, unit-suffixed,
+//!   alias, out-of-range and malformed values (issue 14).
 //! - `scripting`: EVAL, NOSCRIPT, WATCH and script propagation checks.
 //! - `cluster`: CLUSTER KEYSLOT for 60+ keys and a 3-master cluster
 //!   (redirections, CLUSTER SLOTS/NODES/INFO) against real cluster mode;
@@ -29,6 +31,7 @@
 pub mod cli;
 pub mod cluster;
 pub mod cluster_failover;
+pub mod config;
 pub mod real;
 pub mod replication;
 pub mod replication_timing;

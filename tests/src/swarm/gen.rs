@@ -10,8 +10,8 @@
 //! properties need from the scenario alone.
 
 use replilab_core::client::{ClusterWorkload, SaleSpec, Strategy};
-use replilab_core::scenario::cluster::ClusterDef;
 use replilab_core::rng::Rng;
+use replilab_core::scenario::cluster::ClusterDef;
 use replilab_core::scenario::format::{
     Kind, LinkDef, MonitorDef, Network, NodeDef, Scenario, Text, FORMAT,
 };

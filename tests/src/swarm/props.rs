@@ -26,8 +26,8 @@ use replilab_core::net::NodeId;
 use replilab_core::profile::Profile;
 use replilab_core::redis::{LinkState, RedisNode};
 use replilab_core::scenario::format::{Kind, Scenario};
-use replilab_core::sim::Sim;
 use replilab_core::sentinel::SentinelEventKind;
+use replilab_core::sim::Sim;
 use replilab_core::trace::TraceKind;
 
 use super::{build_sim, Case, Failure, Outcome};
