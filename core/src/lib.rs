@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod script;
 pub mod sentinel;
 pub mod sim;
+pub mod swarm;
 pub mod timeline;
 pub mod trace;
 pub mod vecmap;

@@ -53,8 +53,10 @@ layer_native() {
 # A failure line names the seed, the property and `replilab swarm --seed S` to replay it.
 layer_swarm() {
   local rev; rev="$(git rev-parse HEAD 2>/dev/null || echo no-git)"
+  rm -f target/swarm-hashes.txt
   cargo build --quiet --locked --profile swarm -p replilab-harness --bin replilab
-  ./target/swarm/replilab swarm --from-text "$rev" --seeds "${SWARM_SEEDS:-300}" --seconds "${SWARM_SECONDS:-180}" --jobs "$(nproc)"
+  ./target/swarm/replilab swarm --from-text "$rev" --seeds "${SWARM_SEEDS:-300}" --seconds "${SWARM_SECONDS:-180}" --jobs "$(nproc)" --hashes target/swarm-hashes.txt
+  # The wasm layer of this same run checks the first SWARM_WASM_SEEDS (50) of these in Chromium.
 }
 
 # Layer (b): the core's tests compiled to wasm32 and run in headless Chromium
@@ -65,6 +67,16 @@ layer_wasm() {
   # Running all 15 lessons in a debug wasm build takes ~30-60 s on 2 cores; the runner's
   # default 20 s per test is too short for that.
   export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
+  # Swarm determinism (core/tests/swarm_determinism.rs): the native hashes of this run's swarm
+  # layer, compiled in; without that layer, the test's pinned sample (core/tests/golden/).
+  if [ -n "${layer_ok[swarm]:-}" ] && [ -s target/swarm-hashes.txt ]; then
+    REPLILAB_SWARM_EXPECT="$(head -n "${SWARM_WASM_SEEDS:-50}" target/swarm-hashes.txt)"
+    export REPLILAB_SWARM_EXPECT
+    echo "[wasm] swarm determinism: the first $(wc -l <<< "$REPLILAB_SWARM_EXPECT") seeds of this run's swarm layer"
+  else
+    unset REPLILAB_SWARM_EXPECT
+    echo "[wasm] swarm determinism: the pinned seeds (the swarm layer did not run)"
+  fi
   wasm-pack test --mode no-install --headless --chrome --chromedriver "$CHROMEDRIVER" core --locked 2>&1 | tee "$out" || rc=$?
   local n; n=$( (grep -aoE 'test result: [A-Za-z]+\. [0-9]+ passed' "$out" || true) | awk '{s += $4} END {print s + 0}')
   echo "[wasm] tests run in Chromium: $n passed"

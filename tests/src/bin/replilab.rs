@@ -28,7 +28,7 @@ const USAGE: &str = "usage:
   replilab check DIR
   replilab console [FILE]
   replilab bench [--writes N] [--keys N] [--replicas N]
-  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K] [--jobs J] [--verbose]
+  replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K] [--jobs J] [--verbose] [--hashes FILE]
   replilab swarm --seed S [--print | --trace WORD,WORD]";
 
 fn main() -> ExitCode {
@@ -244,6 +244,7 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         "--seed",
         "--print",
         "--trace",
+        "--hashes",
     ];
     if let Err(e) = check_options(args, KNOWN) {
         return fail(e);
@@ -371,6 +372,9 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                 }
                 let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
                 t.add(&o, verbose);
+                if !o.trace_hash.is_empty() {
+                    t.hashes.insert(i, format!("{seed}:{}", o.trace_hash));
+                }
             });
         }
     });
@@ -381,7 +385,17 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         excused,
         reasons,
         stats,
+        hashes,
     } = tally.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = text("--hashes") {
+        // In the list's order, for the wasm determinism check
+        // (core/tests/swarm_determinism.rs reads them as REPLILAB_SWARM_EXPECT).
+        let lines: Vec<&str> = hashes.values().map(String::as_str).collect();
+        if let Err(e) = std::fs::write(&path, lines.join("\n") + "\n") {
+            return fail(format!("--hashes {path}: {e}"));
+        }
+        println!("swarm: {} trace hashes written to {path}", lines.len());
+    }
     let covered: Vec<String> = stats.iter().map(|(k, v)| format!("{k} {v}")).collect();
     println!("swarm: exercised: {}", covered.join(", "));
     for (why, n) in &reasons {
@@ -410,6 +424,8 @@ struct Tally {
     /// Why replicas were excused from liveness, by kind of reason (numbers dropped).
     reasons: std::collections::BTreeMap<String, u64>,
     stats: std::collections::BTreeMap<&'static str, u64>,
+    /// `seed:trace-hash` by position in the seed list.
+    hashes: std::collections::BTreeMap<usize, String>,
 }
 
 impl Tally {

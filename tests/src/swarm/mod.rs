@@ -1,8 +1,8 @@
 //! The swarm (issue 14, in the sense of TigerBeetle's VOPR): random
 //! scenarios from seeds, run headless, judged by named properties.
 //!
-//! - `gen.rs` + `faults.rs`: seed → [`Case`] (a `Scenario` in the lesson
-//!   format plus when the faults heal and the liveness bound), a pure function.
+//! - `replilab_core::swarm`: seed → `Scenario` (in the lesson format) and
+//!   the liveness bound, a pure function; here a [`Case`] holds both.
 //! - `props.rs`: the properties, over samples taken during the run, the trace
 //!   and the final state.
 //! - `toml_out.rs`: the scenario as a TOML file `replilab run` replays.
@@ -10,9 +10,8 @@
 //! `replilab swarm --seeds N` runs many; `tests/tests/swarm.rs` runs a few
 //! and the seeds that once found a bug.
 
-pub mod bound;
-pub mod faults;
-pub mod gen;
+pub use replilab_core::swarm::{bound, faults, gen, seeds_from, MAX_SEED};
+
 pub mod liveness;
 pub mod props;
 pub mod toml_out;
@@ -62,17 +61,6 @@ pub struct Outcome {
 /// The command that replays one seed.
 pub fn replay_command(seed: u64) -> String {
     format!("replilab swarm --seed {seed}")
-}
-
-/// Seeds are kept below 2^53 so they survive TOML (i64) and JSON (f64).
-pub const MAX_SEED: u64 = (1 << 53) - 1;
-
-/// `n` seeds derived from a text (a commit hash): FNV-1a, then splitmix steps.
-pub fn seeds_from(text: &str, n: u64) -> Vec<u64> {
-    let mut h = replilab_core::trace::Fnv64::default();
-    h.write(text.as_bytes());
-    let mut rng = replilab_core::rng::Rng::new(h.finish());
-    (0..n).map(|_| rng.next_u64() & MAX_SEED).collect()
 }
 
 impl Case {

@@ -1,18 +1,18 @@
 //! The swarm's generator: a pure function seed → [`Case`], a scenario in the
-//! lesson format (`replilab_core::scenario::format`) that `replilab run` can
+//! lesson format (`crate::scenario::format`) that `replilab run` can
 //! replay from its TOML text.
 //!
-//! Only `replilab_core::rng::Rng` draws (64-bit, fixed algorithm), no floats,
+//! Only `crate::rng::Rng` draws (64-bit, fixed algorithm), no floats,
 //! no `usize` draws, no maps iterated in hash order: the same seed gives the
 //! same scenario on every platform, so the wasm build can regenerate it.
 //! This file draws the deployment (topology, network, settings, clients);
 //! `faults.rs` draws the timeline; `Case::from_scenario` reads back what the
 //! properties need from the scenario alone.
 
-use replilab_core::client::{ClusterWorkload, SaleSpec, Strategy};
-use replilab_core::rng::Rng;
-use replilab_core::scenario::cluster::ClusterDef;
-use replilab_core::scenario::format::{
+use crate::client::{ClusterWorkload, SaleSpec, Strategy};
+use crate::rng::Rng;
+use crate::scenario::cluster::ClusterDef;
+use crate::scenario::format::{
     Kind, LinkDef, MonitorDef, Network, NodeDef, Scenario, Text, FORMAT,
 };
 

@@ -5,9 +5,9 @@
 //! Every entry is an `Action` of the one grammar (`core/src/action.rs`), so
 //! the printed scenario shows it as a lesson would (`do = "pause m 5s"`).
 
-use replilab_core::action::{Action, LinkChange};
-use replilab_core::scenario::build::addresses;
-use replilab_core::scenario::format::{ActionDef, Kind, Scenario};
+use crate::action::{Action, LinkChange};
+use crate::scenario::build::addresses;
+use crate::scenario::format::{ActionDef, Kind, Scenario};
 
 use super::gen::{setting, G};
 

@@ -3,9 +3,9 @@
 //! Depends on `replilab_core` only, like `gen.rs` and `faults.rs`: the three
 //! can move into the core as they are, for the wasm determinism check.
 
-use replilab_core::action::Action;
-use replilab_core::data::split_args;
-use replilab_core::scenario::format::{Kind, NodeDef, Scenario};
+use crate::action::Action;
+use crate::data::split_args;
+use crate::scenario::format::{Kind, NodeDef, Scenario};
 
 /// When the faults end and how long the deployment then has to settle.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,9 +98,7 @@ pub fn bound(s: &Scenario) -> Bound {
     let mut data: u64 = s.nodes.iter().filter_map(|n| n.populate).sum::<u64>() * 64;
     for c in s.nodes.iter().filter(|n| n.kind == Kind::Client) {
         data += heal_ms / c.period_ms.unwrap_or(100).max(1) * 64;
-        if let Some(replilab_core::client::ClusterWorkload::Bigkey { bytes, .. }) =
-            &c.cluster_workload
-        {
+        if let Some(crate::client::ClusterWorkload::Bigkey { bytes, .. }) = &c.cluster_workload {
             data += bytes;
         }
     }
