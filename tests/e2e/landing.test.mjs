@@ -48,10 +48,11 @@ appTest('the served index.html holds every lesson card, in both languages, escap
     assert.equal(html.split(`href="#lesson=${id}" data-lesson="${id}"`).length - 1, 2, `two cards (en, zh) for ${id}`);
   }
   assert.ok(html.includes('<h2>Lessons</h2>') && html.includes('<h2>课程</h2>'));
-  // The script that picks the language and preloads a named lesson's JSON comes before
-  // the stylesheet (an inline script after it would wait for it) and names each file.
+  // The stylesheet is inlined (the picker paints without a second request), and the script
+  // that picks the language and preloads a named lesson's JSON comes first; it names each file.
   const script = html.indexOf('<script>');
-  assert.ok(script > 0 && script < html.indexOf('rel="stylesheet"'), 'boot script before the stylesheet');
+  assert.ok(!html.includes('rel="stylesheet"'), 'no stylesheet to fetch');
+  assert.ok(script > 0 && script < html.indexOf('<style'), 'boot script before the styles');
   assert.match(html, new RegExp(`"${ID}":"lessons/02-first-full-sync-[0-9a-f]{16}\\.json"`));
   // Lesson text is escaped: no tag comes from a lesson file (every "<" in a card is ours).
   const ul = '<ul class="cards">';

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Page weight of the built page, from dist/ as it is (builds nothing).
-# Prints one line per wasm/JS/CSS file (gzip -9 size), their sum as
+# Prints one line per file the page loads before it is interactive (gzip -9 size): the
+# wasm, the JS, any CSS file, and index.html (which holds the stylesheet, inlined so the
+# static lesson picker paints without a second request, and the picker itself), their sum as
 #   page_weight_gz: N bytes
-# the largest lesson JSON (fetched when a lesson opens, not counted above) as
+# and the largest lesson JSON (fetched when a lesson opens, not counted above) as
 #   lesson_json_gz_max: N bytes
-# and the page itself (with the static lesson picker, not counted above) as
-#   index_html_gz: N bytes
 # Usage: bash tests/scripts/page-weight.sh [DIST_DIR]   (default: dist/ of this repository)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,7 +14,7 @@ dist="${1:-$root/dist}"
 gz() { gzip -9 -c "$1" | wc -c; }
 total=0
 shopt -s nullglob
-for f in "$dist"/*.wasm "$dist"/*.js "$dist"/snippets/*/*.js "$dist"/*.css; do
+for f in "$dist"/*.wasm "$dist"/*.js "$dist"/snippets/*/*.js "$dist"/*.css "$dist/index.html"; do
   n=$(gz "$f")
   total=$((total + n))
   echo "${f#"$dist"/}: $n bytes gz ($(wc -c <"$f") raw)"
@@ -26,4 +26,3 @@ for f in "$dist"/lessons/*.json; do
   [ "$n" -gt "$max" ] && max=$n
 done
 echo "lesson_json_gz_max: $max bytes"
-echo "index_html_gz: $(gz "$dist/index.html") bytes ($(wc -c <"$dist/index.html") raw)"

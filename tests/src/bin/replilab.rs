@@ -271,65 +271,7 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         Err(e) => return fail(e),
     };
     if let Some(seed) = one {
-        if seed > swarm::MAX_SEED {
-            return fail(format!("--seed must be at most {}", swarm::MAX_SEED));
-        }
-        let case = swarm::case(seed);
-        if args.iter().any(|a| a == "--print") {
-            return match swarm::toml_out::print(&case.scenario) {
-                Ok(t) => {
-                    print!(
-                        "# {}\n# faults heal at {} ms; liveness bound {} ms after: {}\n{t}",
-                        swarm::replay_command(seed),
-                        case.heal_ms,
-                        case.settle_ms,
-                        case.settle_why
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            };
-        }
-        let mut o = swarm::run_case(&case);
-        o.failures.extend(swarm::replay_check(&case, &o));
-        if let (Some(sim), Some(i)) = (&o.sim, args.iter().position(|a| a == "--trace")) {
-            // `--trace WORDS`: the trace lines holding any of the words (comma-separated).
-            let words: Vec<&str> = args.get(i + 1).map_or(vec![""], |w| w.split(',').collect());
-            let names = |id| sim.name(id);
-            use replilab_core::trace::TraceKind as K;
-            for e in sim.trace() {
-                // Messages only when asked for (`--trace net,...`).
-                let msg = matches!(
-                    e.kind,
-                    K::Send { .. } | K::Deliver { .. } | K::Held { .. } | K::Drop { .. }
-                );
-                if msg && !words.contains(&"net") {
-                    continue;
-                }
-                let l = e.line(&names);
-                if words.iter().any(|w| l.contains(w)) {
-                    println!("{l}");
-                }
-            }
-        }
-        for line in swarm::failure_lines(&o) {
-            println!("{line}");
-        }
-        for e in &o.excused {
-            println!("seed={seed} excused: {e}");
-        }
-        println!(
-            "seed={seed}: {} failures, {} events, trace hash {}, {} simulated s",
-            o.failures.len(),
-            o.events,
-            o.trace_hash,
-            case.scenario.duration_s
-        );
-        return if o.failures.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        };
+        return swarm_one(seed, args);
     }
     let seeds: Vec<u64> = match text("--from-text") {
         Some(t) => swarm::seeds_from(&t, n),
@@ -411,6 +353,75 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `replilab swarm --seed S [--print | --trace WORDS]`: one seed, judged,
+/// or printed as a lesson file.
+fn swarm_one(seed: u64, args: &[String]) -> ExitCode {
+    use replilab_harness::swarm;
+    if seed > swarm::MAX_SEED {
+        return fail(format!("--seed must be at most {}", swarm::MAX_SEED));
+    }
+    let case = swarm::case(seed);
+    if args.iter().any(|a| a == "--print") {
+        return match swarm::toml_out::print(&case.scenario) {
+            Ok(t) => {
+                print!(
+                    "# {}\n# faults heal at {} ms; liveness bound {} ms after: {}\n{t}",
+                    swarm::replay_command(seed),
+                    case.heal_ms,
+                    case.settle_ms,
+                    case.settle_why
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
+    let mut o = swarm::run_case(&case);
+    o.failures.extend(swarm::replay_check(&case, &o));
+    if let (Some(sim), Some(i)) = (&o.sim, args.iter().position(|a| a == "--trace")) {
+        // `--trace WORDS`: the trace lines holding any of the words (comma-separated).
+        let words: Vec<&str> = args.get(i + 1).map_or(vec![""], |w| w.split(',').collect());
+        print_trace(sim, &words);
+    }
+    for line in swarm::failure_lines(&o) {
+        println!("{line}");
+    }
+    for e in &o.excused {
+        println!("seed={seed} excused: {e}");
+    }
+    println!(
+        "seed={seed}: {} failures, {} events, trace hash {}, {} simulated s",
+        o.failures.len(),
+        o.events,
+        o.trace_hash,
+        case.scenario.duration_s
+    );
+    if o.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// The trace lines holding any of `words`; messages only with `net`.
+fn print_trace(sim: &replilab_core::sim::Sim, words: &[&str]) {
+    use replilab_core::trace::TraceKind as K;
+    let names = |id| sim.name(id);
+    for e in sim.trace() {
+        let msg = matches!(
+            e.kind,
+            K::Send { .. } | K::Deliver { .. } | K::Held { .. } | K::Drop { .. }
+        );
+        if msg && !words.contains(&"net") {
+            continue;
+        }
+        let l = e.line(&names);
+        if words.iter().any(|w| l.contains(w)) {
+            println!("{l}");
+        }
     }
 }
 
