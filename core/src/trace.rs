@@ -5,6 +5,8 @@
 //! form; the trace hash is FNV-1a over those lines, so "same trace" means the
 //! same text, byte for byte, natively and in wasm.
 
+use std::fmt;
+
 use serde::Serialize;
 
 use crate::msg::MsgKind;
@@ -96,8 +98,27 @@ pub enum TraceKind {
 impl TraceEvent {
     /// One line of text; `names` maps node ids to names.
     pub fn line(&self, names: &dyn Fn(NodeId) -> String) -> String {
-        let at = format!("{}.{:03}", self.t_ms / 1000, self.t_ms % 1000);
-        let n = names(self.node);
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = self.write_line(&mut out, names);
+        out
+    }
+
+    /// Writes the line (without a newline) to `w`: what `line` returns,
+    /// without building it when only its bytes are needed (the hash).
+    pub fn write_line<W, N, F>(&self, w: &mut W, names: F) -> fmt::Result
+    where
+        W: fmt::Write,
+        N: fmt::Display,
+        F: Fn(NodeId) -> N,
+    {
+        write!(
+            w,
+            "{}.{:03} {} ",
+            self.t_ms / 1000,
+            self.t_ms % 1000,
+            names(self.node)
+        )?;
         match &self.kind {
             TraceKind::Send {
                 msg,
@@ -107,50 +128,52 @@ impl TraceEvent {
                 bytes,
                 summary,
             } => {
-                format!(
-                    "{at} {n} -> {} #{msg} {conn} {kind:?} {bytes}B {summary}",
+                write!(
+                    w,
+                    "-> {} #{msg} {conn} {kind:?} {bytes}B {summary}",
                     names(*to)
                 )
             }
-            TraceKind::Deliver { msg, from } => format!("{at} {n} <- {} #{msg}", names(*from)),
-            TraceKind::Drop { msg, reason } => format!("{at} {n} drop #{msg} ({reason})"),
-            TraceKind::Held { msg } => format!("{at} {n} held #{msg} at a cut"),
+            TraceKind::Deliver { msg, from } => write!(w, "<- {} #{msg}", names(*from)),
+            TraceKind::Drop { msg, reason } => write!(w, "drop #{msg} ({reason})"),
+            TraceKind::Held { msg } => write!(w, "held #{msg} at a cut"),
             TraceKind::ConnOpen { conn, peer } => {
-                format!("{at} {n} connected {conn} to {}", names(*peer))
+                write!(w, "connected {conn} to {}", names(*peer))
             }
             TraceKind::ConnClose { conn, peer, reason } => {
-                format!("{at} {n} closed {conn} to {} ({reason})", names(*peer))
+                write!(w, "closed {conn} to {} ({reason})", names(*peer))
             }
             TraceKind::Exec { client, cmd, reply } => {
-                format!("{at} {n} [{client}] {cmd} => {reply}")
+                write!(w, "[{client}] {cmd} => {reply}")
             }
             TraceKind::Apply { cmd, bytes, offset } => {
-                format!("{at} {n} apply {cmd} ({bytes}B, offset {offset})")
+                write!(w, "apply {cmd} ({bytes}B, offset {offset})")
             }
             TraceKind::Feed { cmd, bytes, offset } => {
-                format!("{at} {n} feed {cmd} ({bytes}B, offset {offset})")
+                write!(w, "feed {cmd} ({bytes}B, offset {offset})")
             }
-            TraceKind::Role { role } => format!("{at} {n} role {role}"),
+            TraceKind::Role { role } => write!(w, "role {role}"),
             TraceKind::Sync {
                 replica,
                 full,
                 reason,
-            } => format!(
-                "{at} {n} {} sync for {}: {reason}",
+            } => write!(
+                w,
+                "{} sync for {}: {reason}",
                 if *full { "full" } else { "partial" },
                 names(*replica)
             ),
-            TraceKind::Expired { key } => format!("{at} {n} expired {key}"),
-            TraceKind::Log { text } => format!("{at} {n} log {text}"),
-            TraceKind::Fault { text } => format!("{at} {n} fault {text}"),
-            TraceKind::Sentinel { event } => format!("{at} {n} {event}"),
+            TraceKind::Expired { key } => write!(w, "expired {key}"),
+            TraceKind::Log { text } => write!(w, "log {text}"),
+            TraceKind::Fault { text } => write!(w, "fault {text}"),
+            TraceKind::Sentinel { event } => write!(w, "{event}"),
             TraceKind::Ack {
                 conn,
                 cmd,
                 replid,
                 offset,
-            } => format!("{at} {n} ack {conn} {cmd} at {replid}:{offset}"),
-            TraceKind::Op { op, text } => format!("{at} {n} op#{op} {text}"),
+            } => write!(w, "ack {conn} {cmd} at {replid}:{offset}"),
+            TraceKind::Op { op, text } => write!(w, "op#{op} {text}"),
         }
     }
 }
@@ -174,6 +197,14 @@ impl Fnv64 {
     }
     pub fn finish(&self) -> u64 {
         self.0
+    }
+}
+
+/// Text written to a hash is hashed as its UTF-8 bytes.
+impl fmt::Write for Fnv64 {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write(s.as_bytes());
+        Ok(())
     }
 }
 

@@ -429,13 +429,28 @@ impl Sim {
             node,
             kind,
         };
-        let line = ev.line(&|id| {
-            self.nodes
-                .get(id.0 as usize)
-                .map_or_else(|| format!("#{}", id.0), |n| n.name.clone())
+        let nodes = &self.nodes;
+        // The line's bytes go straight into the hash: nothing is built.
+        let _ = ev.write_line(&mut self.hash, |id| match nodes.get(id.0 as usize) {
+            Some(n) => Name::Node(&n.name),
+            None => Name::Id(id.0),
         });
-        self.hash.write(line.as_bytes());
         self.hash.write(b"\n");
         self.trace.push(ev);
+    }
+}
+
+/// A node's name in a trace line: its name, or `#id` for an unknown id.
+enum Name<'a> {
+    Node(&'a str),
+    Id(u16),
+}
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Name::Node(n) => f.write_str(n),
+            Name::Id(id) => write!(f, "#{id}"),
+        }
     }
 }
