@@ -2,9 +2,10 @@
 //! until lessons (static/lessons/) describe them.
 
 use crate::net::LinkCfg;
+use crate::node::NodeSpec;
 use crate::profile::Profile;
 use crate::redis::RedisSpec;
-use crate::sim::{NodeSpec, Sim, SimConfig};
+use crate::sim::{Sim, SimConfig};
 
 /// One master `m` (10.0.0.1) and two replicas: `r1` 40 ms away, `r2` 120 ms
 /// away, all on `profile`, replicas configured with `replicaof m 6379`.

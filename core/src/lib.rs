@@ -11,6 +11,7 @@ pub mod demo;
 pub mod export;
 pub mod msg;
 pub mod net;
+pub mod node;
 pub mod profile;
 pub mod redis;
 pub mod rng;

@@ -8,9 +8,10 @@
 //! syncs of the 5 replicas, the writes and a 2 s drain are inside it.
 
 use replilab_core::net::{LinkCfg, NodeId};
+use replilab_core::node::NodeSpec;
 use replilab_core::profile::Profile;
 use replilab_core::redis::RedisSpec;
-use replilab_core::sim::{NodeSpec, Sim, SimConfig};
+use replilab_core::sim::{Sim, SimConfig};
 
 pub struct BenchResult {
     pub events: u64,
@@ -257,7 +258,7 @@ fn client_result(sim: &Sim, wall_s: f64) -> BenchResult {
         .nodes()
         .iter()
         .map(|n| match &n.state {
-            replilab_core::sim::NodeState::Client(c) => c.history.len() as u64,
+            replilab_core::node::NodeState::Client(c) => c.history.len() as u64,
             _ => 0,
         })
         .sum();

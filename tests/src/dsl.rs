@@ -3,10 +3,11 @@
 
 use replilab_core::client::{ClientNode, ClientSpec};
 use replilab_core::net::{LinkCfg, NodeId};
+use replilab_core::node::NodeSpec;
 use replilab_core::profile::Profile;
 use replilab_core::redis::{RedisNode, RedisSpec, ReplicaState};
 use replilab_core::sentinel::{MonitorSpec, SentinelSpec};
-use replilab_core::sim::{ConsoleOutcome, Fault, NodeSpec, Sim, SimConfig};
+use replilab_core::sim::{ConsoleOutcome, Fault, Sim, SimConfig};
 use replilab_core::trace::TraceKind;
 
 pub struct Lab {
@@ -143,7 +144,7 @@ impl Lab {
 
     pub fn client(&self, name: &str) -> &ClientNode {
         match &self.sim.node(self.id(name)).expect("node").state {
-            replilab_core::sim::NodeState::Client(c) => c,
+            replilab_core::node::NodeState::Client(c) => c,
             _ => panic!("{name} is not a client"),
         }
     }

@@ -6,10 +6,11 @@
 
 use replilab_core::action::LinkChange;
 use replilab_core::net::{LinkCfg, NodeId};
+use replilab_core::node::NodeSpec;
 use replilab_core::profile::Profile;
 use replilab_core::redis::RedisSpec;
 use replilab_core::rng::Rng;
-use replilab_core::sim::{Fault, NodeSpec, Sim, SimConfig};
+use replilab_core::sim::{Fault, Sim, SimConfig};
 
 const CASES: u64 = 1000;
 const FAULT_WINDOW_MS: u64 = 40_000;

@@ -216,13 +216,13 @@ fn replicaof_inside_multi_reports_the_link_down_then_syncs() {
         "m",
         "10.0.0.1",
         6379,
-        replilab_core::sim::NodeSpec::Redis(spec.clone()),
+        replilab_core::node::NodeSpec::Redis(spec.clone()),
     );
     lab.sim.add_node(
         "r1",
         "10.0.0.2",
         6379,
-        replilab_core::sim::NodeSpec::Redis(spec),
+        replilab_core::node::NodeSpec::Redis(spec),
     );
     lab.cmd("m", "SET k v");
     lab.cmd("r1", "MULTI");

@@ -104,7 +104,7 @@ fn a_replica_of_a_replica_sees_the_identical_stream() {
         "r2",
         "10.0.0.3",
         6379,
-        replilab_core::sim::NodeSpec::Redis(spec),
+        replilab_core::node::NodeSpec::Redis(spec),
     );
     lab.run_ms(5_000);
     for i in 0..30 {

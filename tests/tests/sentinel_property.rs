@@ -9,9 +9,10 @@ use replilab_core::action::LinkChange;
 use replilab_core::checker;
 use replilab_core::client::{ClientSpec, Routing};
 use replilab_core::net::{LinkCfg, NodeId};
+use replilab_core::node::NodeState;
 use replilab_core::rng::Rng;
 use replilab_core::sentinel::SentinelEventKind;
-use replilab_core::sim::{Fault, NodeState, Sim};
+use replilab_core::sim::{Fault, Sim};
 use replilab_core::trace::TraceKind;
 use replilab_harness::dsl::Lab;
 

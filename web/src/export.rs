@@ -2,7 +2,8 @@
 //! `replilab run FILE --trace` prints), the diagram as SVG, and the
 //! deployment as redis.conf / sentinel.conf fragments to replay on real Redis.
 
-use replilab_core::sim::{NodeSpec, Sim};
+use replilab_core::node::NodeSpec;
+use replilab_core::sim::Sim;
 
 use crate::dom;
 

@@ -3,7 +3,8 @@
 
 use replilab_core::action::{Action, LinkChange};
 use replilab_core::net::NodeId;
-use replilab_core::sim::{Fault, NodeState, Sim};
+use replilab_core::node::NodeState;
+use replilab_core::sim::{Fault, Sim};
 
 use crate::i18n::{self, T};
 

@@ -6,8 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use replilab_core::net::NodeId;
+use replilab_core::node::NodeState;
 use replilab_core::sentinel::SentinelEventKind;
-use replilab_core::sim::{NodeState, Sim};
+use replilab_core::sim::Sim;
 use replilab_core::trace::{TraceEvent, TraceKind};
 
 use replilab_core::timeline::Session;
@@ -147,10 +148,10 @@ pub fn role_of(sim: &Sim, id: NodeId) -> Option<Role> {
         NodeState::Sentinel(_) => Role::Sentinel,
         NodeState::Client(_) => Role::Client,
         NodeState::Down => match &slot.spec {
-            replilab_core::sim::NodeSpec::Redis(s) if s.replicaof.is_none() => Role::Master,
-            replilab_core::sim::NodeSpec::Redis(_) => Role::Replica,
-            replilab_core::sim::NodeSpec::Sentinel(_) => Role::Sentinel,
-            replilab_core::sim::NodeSpec::Client(_) => Role::Client,
+            replilab_core::node::NodeSpec::Redis(s) if s.replicaof.is_none() => Role::Master,
+            replilab_core::node::NodeSpec::Redis(_) => Role::Replica,
+            replilab_core::node::NodeSpec::Sentinel(_) => Role::Sentinel,
+            replilab_core::node::NodeSpec::Client(_) => Role::Client,
         },
     })
 }

@@ -3,7 +3,13 @@
 //! minimal explanation: which write, acknowledged by which node at which
 //! replication offset, and which event erased it.
 
+mod lost;
 pub mod oversell;
+pub mod skew;
+#[cfg(test)]
+mod tests_skew;
+
+pub use skew::SkewView;
 
 use std::collections::BTreeMap;
 
@@ -13,7 +19,8 @@ use crate::client::{Op, OpKind, Outcome};
 use crate::cowmap::CowVec;
 use crate::msg::show_argv;
 use crate::net::NodeId;
-use crate::sim::{NodeState, Sim};
+use crate::node::NodeState;
+use crate::sim::Sim;
 use crate::trace::TraceKind;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -189,7 +196,7 @@ pub fn check(sim: &Sim) -> Report {
             *report.acked_by_client.entry(client.clone()).or_default() += 1;
             // A cluster client's key lives on its slot's final owner.
             let db = match c.cluster {
-                Some(_) => crate::cluster::owner_db(sim, key.as_bytes()),
+                Some(_) => lost::owner_db(sim, key.as_bytes()),
                 None => final_db,
             };
             let done = op.complete_ms.unwrap_or(op.invoke_ms);

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::client::{SaleStats, Strategy};
-use crate::sim::{NodeState, Sim};
+use crate::node::NodeState;
+use crate::sim::Sim;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SaleReport {

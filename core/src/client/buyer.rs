@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::Reply;
 use crate::msg::Msg;
 use crate::net::ConnId;
-use crate::sim::{Cx, Input, Timer};
+use crate::node::{Cx, Input, Timer};
 use crate::trace::TraceKind;
 
 use super::ClientTimer;

@@ -12,7 +12,7 @@ use crate::cluster::{key_slot, SLOTS};
 use crate::data::Reply;
 use crate::msg::Msg;
 use crate::net::ConnId;
-use crate::sim::{Cx, Input, Timer};
+use crate::node::{Cx, Input, Timer};
 
 /// What a cluster client does every period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

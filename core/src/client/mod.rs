@@ -25,7 +25,7 @@ use crate::cowmap::CowVec;
 use crate::data::Reply;
 use crate::msg::Msg;
 use crate::net::{ConnId, NodeId};
-use crate::sim::{Cx, Input, Timer};
+use crate::node::{Cx, Input, Timer};
 
 /// Where writes go.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

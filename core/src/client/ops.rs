@@ -3,7 +3,7 @@
 
 use crate::data::Reply;
 use crate::msg::Msg;
-use crate::sim::Cx;
+use crate::node::Cx;
 use crate::trace::TraceKind;
 
 use super::*;

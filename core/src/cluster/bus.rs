@@ -8,8 +8,8 @@ use std::rc::Rc;
 
 use crate::msg::Msg;
 use crate::net::ConnId;
+use crate::node::Cx;
 use crate::redis::RedisNode;
-use crate::sim::Cx;
 
 use super::{ClusterState, FAIL, PFAIL};
 

@@ -2,8 +2,8 @@
 //! `readonlyCommand`, `readwriteCommand`, `askingCommand`).
 
 use crate::data::{self, Argv, Reply};
+use crate::node::Cx;
 use crate::redis::{Client, RedisNode};
-use crate::sim::Cx;
 
 use super::replies::Offsets;
 use super::route::{ASKING, READONLY};

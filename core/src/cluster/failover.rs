@@ -2,8 +2,8 @@
 //! the won election taking the slots), `clusterGetSlaveRank` and the
 //! masters' vote (`clusterSendFailoverAuthIfNeeded`).
 
+use crate::node::Cx;
 use crate::redis::RedisNode;
-use crate::sim::Cx;
 
 use super::bus::{BusKind, BusMsg};
 use super::FAIL;

@@ -2,8 +2,8 @@
 //! `clearNodeFailureIfNeeded`, `clusterUpdateState`) and slot ownership
 //! updates (`clusterUpdateSlotsConfigWith`, UPDATE messages).
 
+use crate::node::{Cx, NodeSpec};
 use crate::redis::RedisNode;
-use crate::sim::{Cx, NodeSpec};
 
 use super::bus::BusKind;
 use super::{key_slot, PeerSpec, FAIL, PFAIL};

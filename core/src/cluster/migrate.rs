@@ -8,8 +8,8 @@ use std::rc::Rc;
 use crate::data::{self, Argv, Reply};
 use crate::msg::Msg;
 use crate::net::ConnId;
+use crate::node::Cx;
 use crate::redis::{RedisNode, ReplyTo};
-use crate::sim::Cx;
 
 /// A MIGRATE waiting for its target's replies.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,18 +12,14 @@ mod commands;
 mod config;
 mod failover;
 mod failure;
-mod lost;
 mod migrate;
 mod replies;
 mod route;
-pub mod skew;
 pub mod slot;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod tests_failover;
-#[cfg(test)]
-mod tests_skew;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,9 +31,7 @@ pub use config::{
     config_set, entries as config_entries, entry_name as config_entry,
     immutable as config_immutable, params as config_params,
 };
-pub use lost::owner_db;
 pub use route::{after_command, Redirect};
-pub use skew::SkewView;
 pub use slot::{key_slot, SLOTS};
 
 /// One node of the cluster as every server knows it at start.

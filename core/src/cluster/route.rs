@@ -2,8 +2,8 @@
 //! command, and the error a client gets when it is not this one.
 
 use crate::data::{self, Argv, CommandSpec, Reply};
+use crate::node::Cx;
 use crate::redis::{Client, RedisNode};
-use crate::sim::Cx;
 
 use super::{key_slot, ClusterState};
 

@@ -2,8 +2,9 @@
 
 use super::tests::{cli, SIX};
 use crate::client::Outcome;
+use crate::node::NodeState;
 use crate::scenario::{self, build::build};
-use crate::sim::{NodeState, Sim};
+use crate::sim::Sim;
 use crate::trace::TraceKind;
 
 fn run(extra: &str, secs: u64) -> Sim {

@@ -4,7 +4,7 @@
 
 use crate::cluster::ClusterSpec;
 use crate::data::{self, Argv, Reply};
-use crate::sim::{Cx, Timer};
+use crate::node::{Cx, Timer};
 use crate::trace::TraceKind;
 
 use super::commands::{arg_str, upper};
@@ -204,7 +204,7 @@ impl RedisNode {
                 spec.conf = self.conf.clone();
                 spec.replicaof = self.master.as_ref().map(|m| (m.host.clone(), m.port));
                 self.spec = spec.clone();
-                cx.rewrite(crate::sim::NodeSpec::Redis(spec));
+                cx.rewrite(crate::node::NodeSpec::Redis(spec));
                 cx.log("CONFIG REWRITE executed with success.");
                 Reply::ok()
             }

@@ -4,7 +4,7 @@
 //! `admin.rs`). Data commands go to `crate::data`.
 
 use crate::data::{self, Argv, Effects, ExecEnv, Reply, Role};
-use crate::sim::Cx;
+use crate::node::Cx;
 use crate::trace::TraceKind;
 
 use super::{Client, RedisNode, ReplyTo};

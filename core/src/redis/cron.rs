@@ -2,7 +2,7 @@
 //! (once a second).
 
 use crate::data::{ActiveExpireBudget, Effects};
-use crate::sim::{Cx, Timer};
+use crate::node::{Cx, Timer};
 use crate::trace::TraceKind;
 
 use super::{master::ReplicaState, RedisNode, RedisTimer};

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::data::Reply;
 use crate::msg::{Msg, RdbPayload};
 use crate::net::ConnId;
-use crate::sim::{Cx, Timer};
+use crate::node::{Cx, Timer};
 
 use super::master::ReplicaState;
 use super::{Bgsave, RedisNode, RedisTimer};

@@ -2,8 +2,8 @@
 //! (`genRedisInfoString`). Sections the lab does not model are omitted;
 //! docs/simplifications.md lists them.
 
+use crate::node::Cx;
 use crate::profile::Profile;
-use crate::sim::Cx;
 
 use super::replica::LinkState;
 use super::RedisNode;

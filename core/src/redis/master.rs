@@ -10,8 +10,8 @@ use std::rc::Rc;
 use crate::data::{Argv, Reply};
 use crate::msg::{Msg, ReplCmd};
 use crate::net::{ConnId, NodeId};
+use crate::node::{Cx, Timer};
 use crate::profile::Profile;
-use crate::sim::{Cx, Timer};
 use crate::trace::TraceKind;
 
 use super::psync::{psync_decision, FullResyncReason, PsyncDecision};

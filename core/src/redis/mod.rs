@@ -16,7 +16,6 @@ mod cron;
 mod fullsync;
 mod ids;
 mod info;
-pub mod log;
 mod master;
 mod psync;
 mod pubsub;
@@ -40,8 +39,8 @@ pub use replica::{LinkState, MasterLink};
 use crate::data::{Argv, DataStats, Db};
 use crate::msg::{Msg, ReplCmd};
 use crate::net::{ConnId, NodeId};
+use crate::node::{Cx, Input, Timer};
 use crate::profile::Profile;
-use crate::sim::{Cx, Input, Timer};
 
 /// What a Redis process starts from: its redis.conf, in effect.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

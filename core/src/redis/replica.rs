@@ -12,7 +12,7 @@ use std::rc::Rc;
 use crate::data::{ExecEnv, Reply, Role};
 use crate::msg::{show_argv, Msg, ReplCmd};
 use crate::net::ConnId;
-use crate::sim::Cx;
+use crate::node::Cx;
 use crate::trace::TraceKind;
 
 use super::RedisNode;

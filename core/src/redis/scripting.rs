@@ -5,8 +5,8 @@
 //! Redis 7 does, wrapped in MULTI/EXEC when there is more than one.
 
 use crate::data::{self, Argv, Effects, Reply};
+use crate::node::Cx;
 use crate::script::{self, Host};
-use crate::sim::Cx;
 
 use super::{Client, RedisNode, ReplyTo};
 

@@ -3,10 +3,11 @@
 
 use crate::client::{ClientSpec, ReadFrom, Routing, Workload};
 use crate::net::LinkCfg;
+use crate::node::NodeSpec;
 use crate::profile::Profile;
 use crate::redis::RedisSpec;
 use crate::sentinel::{MonitorSpec, SentinelSpec};
-use crate::sim::{Fault, NodeSpec, Sim, SimConfig};
+use crate::sim::{Fault, Sim, SimConfig};
 
 use super::format::{Kind, NodeDef, Scenario};
 

@@ -76,11 +76,11 @@ pub(super) fn validate(e: &Expect, ids: &BTreeSet<String>) -> Result<(), String>
             if !e
                 .field
                 .as_deref()
-                .is_some_and(|f| crate::cluster::skew::FIELDS.contains(&f)) =>
+                .is_some_and(|f| crate::checker::skew::FIELDS.contains(&f)) =>
         {
             return Err(format!(
                 "`cluster` needs `field`, one of: {}",
-                crate::cluster::skew::FIELDS.join(", ")
+                crate::checker::skew::FIELDS.join(", ")
             ))
         }
         "same" if e.field.is_none() || e.nodes.as_ref().is_none_or(|n| n.len() < 2) => {
@@ -194,7 +194,7 @@ pub fn evaluate(e: &Expect, sim: &Sim, report: &Report) -> Outcome {
                 format!("differ: {}", shown.join(", "))
             })
         }
-        "cluster" => crate::cluster::skew::expect_value(
+        "cluster" => crate::checker::skew::expect_value(
             sim,
             e.field.as_deref().unwrap_or(""),
             e.node.as_deref(),

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use crate::data::{self, glob_match, Argv, Reply};
 use crate::msg::Msg;
 use crate::net::ConnId;
-use crate::sim::Cx;
+use crate::node::Cx;
 
 use super::instance::{Instance, Kind};
 use super::monitor::HELLO_CHANNEL;

@@ -1,7 +1,7 @@
 //! Deciding that a master is down (sentinel.c `sentinelCheckSubjectivelyDown`,
 //! `sentinelCheckObjectivelyDown`, `sentinelAskMasterStateToOtherSentinels`).
 
-use crate::sim::Cx;
+use crate::node::Cx;
 
 use super::instance::{Kind, Pending};
 use super::monitor::{

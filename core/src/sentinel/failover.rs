@@ -2,7 +2,7 @@
 //! `sentinelGetLeader`, `sentinelVoteLeader`, `sentinelSelectSlave`,
 //! `sentinelFailoverStateMachine`, `sentinelFailoverSwitchToPromotedSlave`).
 
-use crate::sim::Cx;
+use crate::node::Cx;
 
 use super::instance::{Instance, Kind, Pending, Reconf};
 use super::monitor::{Who, SENTINEL_INFO_PERIOD, SENTINEL_PING_PERIOD};

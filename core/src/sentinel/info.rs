@@ -2,7 +2,7 @@
 //! `sentinelRefreshInstanceInfo`): hello messages, INFO replies, and what a
 //! replica's INFO means for failover and for the configuration.
 
-use crate::sim::Cx;
+use crate::node::Cx;
 
 use super::instance::{Instance, Kind, Reconf};
 use super::monitor::{Who, SENTINEL_PUBLISH_PERIOD};

@@ -27,7 +27,7 @@ pub use failover::FailoverState;
 pub use instance::{Instance, Kind};
 
 use crate::net::{ConnId, NodeId};
-use crate::sim::{Cx, Input, Timer};
+use crate::node::{Cx, Input, Timer};
 use crate::trace::TraceKind;
 
 /// `sentinel monitor <name> <ip> <port> <quorum>` and its per-master settings.
@@ -178,7 +178,7 @@ impl SentinelNode {
         let flushed = self.config_to_flush();
         if flushed != self.spec {
             self.spec = flushed.clone();
-            cx.rewrite(crate::sim::NodeSpec::Sentinel(flushed));
+            cx.rewrite(crate::node::NodeSpec::Sentinel(flushed));
         }
     }
 

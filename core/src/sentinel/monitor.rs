@@ -7,7 +7,7 @@ use std::rc::Rc;
 use crate::data::Reply;
 use crate::msg::Msg;
 use crate::net::{ConnId, NodeId};
-use crate::sim::Cx;
+use crate::node::Cx;
 
 use super::instance::{Instance, Kind, Pending};
 use super::{FailoverState, LinkOwner, SClient, SentinelNode};

@@ -8,9 +8,8 @@
 //! clock (`Cx::clock_ms`, the simulated time plus that node's skew), never a
 //! wall clock. The whole `Sim` is `Clone`, so a snapshot is a clone.
 
-mod cx;
 mod faults;
-mod node;
+pub mod log;
 mod process;
 mod transport;
 
@@ -21,9 +20,9 @@ use crate::vecmap::VecMap;
 use serde::{Deserialize, Serialize};
 
 pub use crate::action::Action;
-pub use cx::{Cx, Out};
 pub use faults::{Fault, Resolved};
-pub use node::{Input, NodeSpec, NodeState, Timer};
+
+use crate::node::{AddrBook, Cx, Input, NodeSpec, NodeState, Out, Timer};
 
 use crate::msg::Msg;
 use crate::net::{ConnId, LinkCfg, Net, NodeId};
@@ -76,14 +75,6 @@ impl std::fmt::Display for SimError {
             SimError::UnknownNode(n) => write!(f, "unknown node '{n}'"),
         }
     }
-}
-
-/// Who listens where: `host:port` (an IP, or a node name used as a host name).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AddrBook {
-    pub by_addr: BTreeMap<(String, u16), NodeId>,
-    /// Indexed by node id.
-    pub hosts: Vec<(String, u16)>,
 }
 
 /// A transport frame on a connection.

@@ -314,6 +314,15 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                 }
                 let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
                 t.add(&o, verbose);
+                if t.ran.is_multiple_of(1000) {
+                    // Progress of a long run, so a stopped run still tells how far it got.
+                    println!(
+                        "swarm: {} seeds run, {} failed, {:.0} s",
+                        t.ran,
+                        t.failed,
+                        t0.elapsed().as_secs_f64()
+                    );
+                }
                 if !o.trace_hash.is_empty() {
                     t.hashes.insert(i, format!("{seed}:{}", o.trace_hash));
                 }

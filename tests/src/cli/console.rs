@@ -9,8 +9,7 @@
 use replilab_core::action::{self, Action};
 use replilab_core::checker;
 use replilab_core::net::NodeId;
-use replilab_core::redis::log::server_log;
-use replilab_core::sim::NodeState;
+use replilab_core::node::NodeState;
 use replilab_core::timeline::{Session, Source};
 use replilab_core::trace::TraceKind;
 
@@ -188,7 +187,7 @@ impl Console {
             }
             "log" => {
                 let node = self.session.sim.lookup(arg(1)?)?;
-                let lines = server_log(&self.session.sim, node);
+                let lines = self.session.sim.server_log(node);
                 Ok(if lines.is_empty() {
                     "(no log lines yet)".into()
                 } else {

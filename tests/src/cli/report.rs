@@ -4,9 +4,10 @@ use std::fmt::Write;
 use std::path::Path;
 use std::rc::Rc;
 
+use replilab_core::node::NodeState;
 use replilab_core::scenario::{self, RunResult, Scenario};
 use replilab_core::sentinel::SentinelEventKind;
-use replilab_core::sim::{NodeState, Sim};
+use replilab_core::sim::Sim;
 use replilab_core::timeline::{Session, Source};
 use replilab_core::trace::TraceKind;
 use serde::Serialize;

@@ -5,10 +5,11 @@
 use std::time::{Duration, Instant};
 
 use replilab_core::client::{ClientSpec, Outcome, Routing};
+use replilab_core::node::{NodeSpec, NodeState};
 use replilab_core::profile::Profile;
 use replilab_core::redis::RedisSpec;
 use replilab_core::sentinel::{MonitorSpec, SentinelSpec};
-use replilab_core::sim::{Fault, NodeSpec, NodeState};
+use replilab_core::sim::Fault;
 
 use super::real::RealServer;
 use super::sentinel::{

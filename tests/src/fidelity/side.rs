@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 
 use redis::{ConnectionLike, IntoConnectionInfo};
 use replilab_core::net::LinkCfg;
+use replilab_core::node::NodeSpec;
 use replilab_core::profile::Profile;
 use replilab_core::redis::RedisSpec;
-use replilab_core::sim::{Fault, NodeSpec};
+use replilab_core::sim::Fault;
 
 use super::cli;
 use super::real::{Monitor, RealServer};

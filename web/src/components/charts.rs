@@ -2,7 +2,7 @@
 //! writes per second (acknowledged / failed), from the trace and histories.
 
 use replilab_core::client::Outcome;
-use replilab_core::sim::NodeState;
+use replilab_core::node::NodeState;
 use replilab_core::trace::TraceKind;
 use yew::prelude::*;
 

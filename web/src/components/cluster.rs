@@ -2,8 +2,10 @@
 //! ops/s (data skew and hot keys), each node's own cluster state, and the
 //! slot map: who owns which range and where the keys sit.
 
-use replilab_core::cluster::{ClusterState, SkewView, FAIL, NONE, PFAIL, SLOTS};
-use replilab_core::sim::{NodeState, Sim};
+use replilab_core::checker::SkewView;
+use replilab_core::cluster::{ClusterState, FAIL, NONE, PFAIL, SLOTS};
+use replilab_core::node::NodeState;
+use replilab_core::sim::Sim;
 use yew::prelude::*;
 
 use super::group;
@@ -134,7 +136,7 @@ pub fn cluster(p: &Props) -> Html {
         return html! { <p class="muted" id="cluster-panel">{l.t(NOT_CLUSTER)}</p> };
     };
     let view = SkewView::of(sim);
-    let max = |f: fn(&replilab_core::cluster::skew::NodeSkew) -> u64| {
+    let max = |f: fn(&replilab_core::checker::skew::NodeSkew) -> u64| {
         view.nodes.iter().map(f).max().unwrap_or(0)
     };
     let (mk, mb, mo) = (max(|n| n.keys), max(|n| n.bytes), max(|n| n.ops_per_s));

@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 
 use replilab_core::checker;
-use replilab_core::sim::{NodeSpec, NodeState};
+use replilab_core::node::{NodeSpec, NodeState};
 use yew::prelude::*;
 
 use super::{fmt_time, group};

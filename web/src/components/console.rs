@@ -2,7 +2,7 @@
 //! What is typed enters the session schedule at the playhead.
 
 use replilab_core::net::NodeId;
-use replilab_core::sim::NodeState;
+use replilab_core::node::NodeState;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -33,7 +33,7 @@ pub fn console(p: &Props) -> Html {
         .enumerate()
         .filter(|(_, n)| {
             !matches!(n.state, NodeState::Client(_))
-                && !matches!(n.spec, replilab_core::sim::NodeSpec::Client(_))
+                && !matches!(n.spec, replilab_core::node::NodeSpec::Client(_))
         })
         .map(|(i, n)| (i as u16, n.name.clone(), format!("{}:{}", n.host, n.port)))
         .collect();

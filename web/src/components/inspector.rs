@@ -5,8 +5,9 @@
 //! For a Sentinel: its view of each master; for a client: its operations.
 
 use replilab_core::net::NodeId;
+use replilab_core::node::NodeState;
 use replilab_core::redis::{FullResyncReason, PsyncDecision, RedisNode};
-use replilab_core::sim::{NodeState, Sim};
+use replilab_core::sim::Sim;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 

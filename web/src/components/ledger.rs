@@ -24,7 +24,7 @@ pub fn ledger(p: &Props) -> Html {
     let has_clients = sim
         .nodes()
         .iter()
-        .any(|n| matches!(n.spec, replilab_core::sim::NodeSpec::Client(_)));
+        .any(|n| matches!(n.spec, replilab_core::node::NodeSpec::Client(_)));
     let r = checker::check(sim);
     let seek = |t: u64| {
         let cb = p.on_seek.clone();

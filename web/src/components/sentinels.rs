@@ -1,8 +1,8 @@
 //! The Sentinel panel: each Sentinel's view (SDOWN/ODOWN, epoch, its vote),
 //! side by side, and their events as one stream.
 
+use replilab_core::node::NodeState;
 use replilab_core::sentinel::SentinelEventKind;
-use replilab_core::sim::NodeState;
 use replilab_core::trace::TraceKind;
 use yew::prelude::*;
 
@@ -27,7 +27,7 @@ pub fn sentinels(p: &Props) -> Html {
         .iter()
         .filter_map(|n| match &n.state {
             NodeState::Sentinel(s) => Some((n.name.clone(), Some(s))),
-            NodeState::Down if matches!(n.spec, replilab_core::sim::NodeSpec::Sentinel(_)) => Some((n.name.clone(), None)),
+            NodeState::Down if matches!(n.spec, replilab_core::node::NodeSpec::Sentinel(_)) => Some((n.name.clone(), None)),
             _ => None,
         })
         .flat_map(|(name, s)| {

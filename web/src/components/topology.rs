@@ -8,7 +8,8 @@
 mod links;
 
 use replilab_core::net::NodeId;
-use replilab_core::sim::{NodeSpec, NodeState, Sim};
+use replilab_core::node::{NodeSpec, NodeState};
+use replilab_core::sim::Sim;
 use yew::prelude::*;
 
 use super::group;

@@ -3,8 +3,9 @@
 //! and which side of a partition each host is on.
 
 use replilab_core::net::NodeId;
+use replilab_core::node::{NodeSpec, NodeState};
 use replilab_core::redis::LinkState;
-use replilab_core::sim::{NodeSpec, NodeState, Sim};
+use replilab_core::sim::Sim;
 use yew::prelude::*;
 
 use super::{path, trim, LINK_LABEL};

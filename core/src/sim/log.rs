@@ -8,48 +8,52 @@
 //! lines such as "Timeout connecting to the MASTER..." show as `*` too.
 //! The pid is 1, as INFO's `process_id` says.
 
+use super::Sim;
 use crate::action::Action;
 use crate::net::NodeId;
-use crate::sim::{NodeState, Sim};
+use crate::node::NodeState;
 use crate::trace::TraceKind;
 
-/// The node's log lines so far, oldest first.
-pub fn server_log(sim: &Sim, node: NodeId) -> Vec<String> {
-    let Some(slot) = sim.node(node) else {
-        return Vec::new();
-    };
-    let name = slot.name.as_str();
-    let mut role = match slot.state {
-        NodeState::Sentinel(_) => 'X',
-        _ => 'M',
-    };
-    let mut skew_ms: i64 = 0;
-    let mut out = Vec::new();
-    for e in sim.trace() {
-        match &e.kind {
-            // Clock changes are traced in the action grammar: follow them.
-            TraceKind::Fault { text } => match text.parse::<Action>() {
-                Ok(Action::Skew { node, ms }) if node == name => skew_ms = ms,
-                Ok(Action::Jump { node, ms }) if node == name => {
-                    skew_ms = skew_ms.saturating_add(ms)
+impl Sim {
+    /// The node's log lines so far, oldest first.
+    pub fn server_log(&self, node: NodeId) -> Vec<String> {
+        let sim = self;
+        let Some(slot) = sim.node(node) else {
+            return Vec::new();
+        };
+        let name = slot.name.as_str();
+        let mut role = match slot.state {
+            NodeState::Sentinel(_) => 'X',
+            _ => 'M',
+        };
+        let mut skew_ms: i64 = 0;
+        let mut out = Vec::new();
+        for e in sim.trace() {
+            match &e.kind {
+                // Clock changes are traced in the action grammar: follow them.
+                TraceKind::Fault { text } => match text.parse::<Action>() {
+                    Ok(Action::Skew { node, ms }) if node == name => skew_ms = ms,
+                    Ok(Action::Jump { node, ms }) if node == name => {
+                        skew_ms = skew_ms.saturating_add(ms)
+                    }
+                    _ => {}
+                },
+                TraceKind::Role { role: r } if e.node == node && role != 'X' => {
+                    role = if r == "master" { 'M' } else { 'S' };
+                }
+                TraceKind::Log { text } if e.node == node => {
+                    let unix_ms = sim.cfg.start_unix_ms + e.t_ms as i64 + skew_ms;
+                    out.push(format!("1:{role} {} * {text}", timestamp(unix_ms)));
+                }
+                TraceKind::Sentinel { event } if e.node == node => {
+                    let unix_ms = sim.cfg.start_unix_ms + e.t_ms as i64 + skew_ms;
+                    out.push(format!("1:X {} # {event}", timestamp(unix_ms)));
                 }
                 _ => {}
-            },
-            TraceKind::Role { role: r } if e.node == node && role != 'X' => {
-                role = if r == "master" { 'M' } else { 'S' };
             }
-            TraceKind::Log { text } if e.node == node => {
-                let unix_ms = sim.cfg.start_unix_ms + e.t_ms as i64 + skew_ms;
-                out.push(format!("1:{role} {} * {text}", timestamp(unix_ms)));
-            }
-            TraceKind::Sentinel { event } if e.node == node => {
-                let unix_ms = sim.cfg.start_unix_ms + e.t_ms as i64 + skew_ms;
-                out.push(format!("1:X {} # {event}", timestamp(unix_ms)));
-            }
-            _ => {}
         }
+        out
     }
-    out
 }
 
 /// `14 Nov 2023 22:13:20.000`, as `serverLogRaw` prints the time (UTC).
@@ -78,7 +82,7 @@ mod tests {
         let r1 = sim.node_id("r1").unwrap();
         sim.perform(&"skew r1 +3600s".parse().unwrap()).unwrap();
         sim.run_until(5_000).unwrap();
-        let log = server_log(&sim, r1);
+        let log = sim.server_log(r1);
         let sync = log
             .iter()
             .find(|l| l.contains("MASTER <-> REPLICA sync started"))

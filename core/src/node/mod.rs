@@ -1,4 +1,12 @@
-//! The kinds of process a simulated host can run, and their inputs.
+//! What a simulated host runs: the process interface (`Input` in, a `Cx`
+//! to act through, `Out`s for the driver) and the sum of the process kinds
+//! (`NodeSpec`, `NodeState`, `Timer`). The kinds (`redis/`, `sentinel/`,
+//! `client/`) use only this module, never the driver (`sim/`), which
+//! depends on them.
+
+mod cx;
+
+pub use cx::{AddrBook, Cx, Out};
 
 use serde::{Deserialize, Serialize};
 
@@ -7,8 +15,6 @@ use crate::msg::Msg;
 use crate::net::{ConnId, NodeId};
 use crate::redis::{RedisNode, RedisSpec, RedisTimer};
 use crate::sentinel::{SentinelNode, SentinelSpec, SentinelTimer};
-
-use super::Cx;
 
 /// What a host starts when its process (re)starts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,14 +1,15 @@
 //! Where the checker looks for a cluster client's writes: each key on the
 //! final owner of its slot, not one final master.
 
-use super::key_slot;
+use crate::cluster::key_slot;
 use crate::data::Db;
-use crate::sim::{NodeState, Sim};
+use crate::node::NodeState;
+use crate::sim::Sim;
 
 /// The keyspace of the master that finally serves `key`'s slot, as the live
 /// node with the highest `currentEpoch` sees the slot map.
 pub fn owner_db<'a>(sim: &'a Sim, key: &[u8]) -> Option<&'a Db> {
-    let mut best: Option<&super::ClusterState> = None;
+    let mut best: Option<&crate::cluster::ClusterState> = None;
     for n in sim.nodes() {
         if let NodeState::Redis(r) = &n.state {
             if let Some(st) = r.cluster.as_deref() {

@@ -10,9 +10,10 @@
 
 use serde::Serialize;
 
-use super::{key_slot, SLOTS};
 use crate::client::{OpKind, Outcome};
-use crate::sim::{NodeState, Sim};
+use crate::cluster::{key_slot, SLOTS};
+use crate::node::NodeState;
+use crate::sim::Sim;
 
 pub const KEY_OVERHEAD_BYTES: u64 = 56;
 

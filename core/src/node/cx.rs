@@ -6,7 +6,9 @@ use crate::net::{ConnId, Net, NodeId};
 use crate::rng::Rng;
 use crate::trace::TraceKind;
 
-use super::{AddrBook, NodeSpec, Timer};
+use std::collections::BTreeMap;
+
+use super::{NodeSpec, Timer};
 
 /// Something a node wants the driver to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +45,14 @@ pub enum Out {
     },
     /// CONFIG REWRITE: what a restart starts from.
     Rewrite(NodeSpec),
+}
+
+/// Who listens where: `host:port` (an IP, or a node name used as a host name).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AddrBook {
+    pub by_addr: BTreeMap<(String, u16), NodeId>,
+    /// Indexed by node id.
+    pub hosts: Vec<(String, u16)>,
 }
 
 pub struct Cx<'a> {

@@ -2,11 +2,13 @@
 //! hot-key copies going stale, a tag pulling keys onto one slot, MOVED.
 
 use super::skew::{expect_value, stale_copy_reads};
-use super::tests::{cli, SIX};
-use super::{key_slot, SkewView};
+use super::SkewView;
 use crate::client::{OpKind, Outcome};
+use crate::cluster::key_slot;
+use crate::cluster::tests::{cli, SIX};
+use crate::node::NodeState;
 use crate::scenario::{self, build::build};
-use crate::sim::{NodeState, Sim};
+use crate::sim::Sim;
 
 fn with_clients(clients: &str, secs: u64) -> Sim {
     let s = scenario::parse(&format!("{SIX}{clients}")).expect("parses");
