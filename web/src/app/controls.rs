@@ -1,5 +1,7 @@
 //! The callbacks that act on the session: console commands, faults,
-//! seeking, stepping, play/pause.
+//! seeking, stepping, play/pause, the comparison. `controls` builds them by
+//! group (`faults`, `playback`, `comparison`) on two primitives, `actor` and
+//! `seeker`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,52 +36,134 @@ pub struct Controls {
     pub on_end_compare: Callback<()>,
 }
 
+/// Every callback, built by group: the session's two primitives (`act`,
+/// `seek`), then faults and commands, the transport, the comparison.
 pub fn controls(
     ui: &UseReducerHandle<UiState>,
     session: &Option<Rc<RefCell<Session>>>,
 ) -> Controls {
-    // --- callbacks into the session
-    let bump = {
-        let d = ui.dispatcher();
-        move || d.dispatch(Action::Bump)
-    };
-    let act = {
-        let session = session.clone();
-        let d = ui.dispatcher();
-        let lang = ui.lang;
-        let bump = bump.clone();
-        Rc::new(move |actions: Vec<SimAction>| {
-            let Some(s) = &session else { return };
-            let (mut dropped, mut kept, mut refused) = (0, false, None);
-            {
-                let mut s = s.borrow_mut();
-                for a in actions {
-                    match s.act(a) {
-                        Ok(fork) => {
-                            dropped += fork.dropped;
-                            kept |= fork.kept;
-                        }
-                        Err(e) => refused = Some(e),
+    let bump = bumper(ui);
+    let act = actor(ui, session, bump.clone());
+    let seek = seeker(ui, session, bump.clone());
+    let Faults {
+        on_command,
+        on_actions,
+        on_fault,
+        on_heal,
+    } = faults(ui, session, &act);
+    let Playback {
+        on_seek,
+        step,
+        on_step,
+        on_toggle,
+        on_play,
+    } = playback(ui, session, &seek, bump.clone());
+    let Comparison {
+        on_compare,
+        on_swap,
+        on_end_compare,
+    } = comparison(ui, session, bump);
+    Controls {
+        on_command,
+        on_fault,
+        on_actions,
+        on_heal,
+        on_seek,
+        step,
+        on_step,
+        on_toggle,
+        on_play,
+        on_compare,
+        on_swap,
+        on_end_compare,
+    }
+}
+
+/// Acts on the session: a batch of actions, then the fork banner.
+type Act = Rc<dyn Fn(Vec<SimAction>)>;
+/// Moves the playhead (a banner if the run stops on the way).
+type Seek = Rc<dyn Fn(u64)>;
+
+/// Tells the page the session moved (its version goes up).
+fn bumper(ui: &UseReducerHandle<UiState>) -> impl Fn() + Clone + 'static {
+    let d = ui.dispatcher();
+    move || d.dispatch(Action::Bump)
+}
+
+/// Applies actions at the playhead; a banner says what the fork dropped or
+/// kept, or why an action was refused.
+fn actor(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+    bump: impl Fn() + 'static,
+) -> Act {
+    let session = session.clone();
+    let d = ui.dispatcher();
+    let lang = ui.lang;
+    Rc::new(move |actions: Vec<SimAction>| {
+        let Some(s) = &session else { return };
+        let (mut dropped, mut kept, mut refused) = (0, false, None);
+        {
+            let mut s = s.borrow_mut();
+            for a in actions {
+                match s.act(a) {
+                    Ok(fork) => {
+                        dropped += fork.dropped;
+                        kept |= fork.kept;
                     }
+                    Err(e) => refused = Some(e),
                 }
-                s.settle();
             }
-            if let Some(e) = refused {
-                d.dispatch(Action::Banner(Some(e)));
-            } else if dropped > 0 || kept {
-                let now = s.borrow().now_ms();
-                let text = match (kept, dropped) {
-                    (true, 0) => i18n::FORKED_RUN_KEPT,
-                    (true, _) => i18n::FORKED_KEPT,
-                    _ => i18n::FORKED,
-                };
-                d.dispatch(Action::Banner(Some(
-                    lang.f(text, &[&fmt_time(now), &dropped.to_string()]),
-                )));
-            }
-            bump();
-        })
-    };
+            s.settle();
+        }
+        if let Some(e) = refused {
+            d.dispatch(Action::Banner(Some(e)));
+        } else if dropped > 0 || kept {
+            let now = s.borrow().now_ms();
+            let text = match (kept, dropped) {
+                (true, 0) => i18n::FORKED_RUN_KEPT,
+                (true, _) => i18n::FORKED_KEPT,
+                _ => i18n::FORKED,
+            };
+            d.dispatch(Action::Banner(Some(
+                lang.f(text, &[&fmt_time(now), &dropped.to_string()]),
+            )));
+        }
+        bump();
+    })
+}
+
+fn seeker(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+    bump: impl Fn() + 'static,
+) -> Seek {
+    let session = session.clone();
+    let d = ui.dispatcher();
+    let lang = ui.lang;
+    Rc::new(move |t: u64| {
+        let Some(s) = &session else { return };
+        let r = s.borrow_mut().seek(t);
+        if let Err(e) = r {
+            d.dispatch(Action::Banner(Some(lang.f(i18n::RUN_STOPPED, &[&e]))));
+        }
+        bump();
+    })
+}
+
+/// Console commands, the fault toolbar and the context menu.
+struct Faults {
+    on_command: Callback<(NodeId, String)>,
+    on_actions: Callback<Vec<SimAction>>,
+    on_fault: Callback<(Quick, NodeId)>,
+    on_heal: Callback<()>,
+}
+
+fn faults(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+    act: &Act,
+) -> Faults {
     let on_command = {
         let act = act.clone();
         let session = session.clone();
@@ -114,62 +198,34 @@ pub fn controls(
         let act = act.clone();
         Callback::from(move |_| act(vec![SimAction::Heal]))
     };
-    let seek = {
-        let session = session.clone();
-        let d = ui.dispatcher();
-        let lang = ui.lang;
-        let bump = bump.clone();
-        Rc::new(move |t: u64| {
-            let Some(s) = &session else { return };
-            let r = s.borrow_mut().seek(t);
-            if let Err(e) = r {
-                d.dispatch(Action::Banner(Some(lang.f(i18n::RUN_STOPPED, &[&e]))));
-            }
-            bump();
-        })
-    };
+    Faults {
+        on_command,
+        on_actions,
+        on_fault,
+        on_heal,
+    }
+}
+
+/// The transport: seek, step, play/pause, and the lesson's Continue.
+struct Playback {
+    on_seek: Callback<u64>,
+    step: Step,
+    on_step: Callback<i32>,
+    on_toggle: Callback<()>,
+    on_play: Callback<()>,
+}
+
+fn playback(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+    seek: &Seek,
+    bump: impl Fn() + 'static,
+) -> Playback {
     let on_seek = {
         let seek = seek.clone();
         Callback::from(move |t: u64| seek(t))
     };
-    let step = {
-        let session = session.clone();
-        let d = ui.dispatcher();
-        let seek = seek.clone();
-        let bump = bump.clone();
-        let jump = ui.jump;
-        Rc::new(move |dir: i32, landmarks: bool| {
-            let Some(s) = &session else { return };
-            d.dispatch(Action::Pause);
-            if dir > 0 {
-                let mut s = s.borrow_mut();
-                let len0 = s.sim.trace().len();
-                for _ in 0..if landmarks { 20_000 } else { 1 } {
-                    let before = s.sim.trace().len();
-                    if s.step_event().is_err() || s.sim.trace().len() == before {
-                        break;
-                    }
-                    if !landmarks || s.sim.trace()[len0..].iter().any(|e| jump.matches(e)) {
-                        break;
-                    }
-                }
-                drop(s);
-                bump();
-            } else {
-                let target = {
-                    let s = s.borrow();
-                    let now = s.now_ms();
-                    s.sim
-                        .trace()
-                        .iter()
-                        .rev()
-                        .find(|e| e.t_ms < now && (!landmarks || jump.matches(e)))
-                        .map(|e| e.t_ms)
-                };
-                seek(target.unwrap_or(0));
-            }
-        })
-    };
+    let step = stepper(ui, session, seek, bump);
     let on_step = {
         let step = step.clone();
         Callback::from(move |d: i32| step(d, false))
@@ -196,6 +252,72 @@ pub fn controls(
         let d = ui.dispatcher();
         Callback::from(move |_| d.dispatch(Action::Play))
     };
+    Playback {
+        on_seek,
+        step,
+        on_step,
+        on_toggle,
+        on_play,
+    }
+}
+
+/// One event (or up to the next landmark of the jump kind) forward, or
+/// back to the previous one.
+fn stepper(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+    seek: &Seek,
+    bump: impl Fn() + 'static,
+) -> Step {
+    let session = session.clone();
+    let d = ui.dispatcher();
+    let seek = seek.clone();
+    let jump = ui.jump;
+    Rc::new(move |dir: i32, landmarks: bool| {
+        let Some(s) = &session else { return };
+        d.dispatch(Action::Pause);
+        if dir > 0 {
+            let mut s = s.borrow_mut();
+            let len0 = s.sim.trace().len();
+            for _ in 0..if landmarks { 20_000 } else { 1 } {
+                let before = s.sim.trace().len();
+                if s.step_event().is_err() || s.sim.trace().len() == before {
+                    break;
+                }
+                if !landmarks || s.sim.trace()[len0..].iter().any(|e| jump.matches(e)) {
+                    break;
+                }
+            }
+            drop(s);
+            bump();
+        } else {
+            let target = {
+                let s = s.borrow();
+                let now = s.now_ms();
+                s.sim
+                    .trace()
+                    .iter()
+                    .rev()
+                    .find(|e| e.t_ms < now && (!landmarks || jump.matches(e)))
+                    .map(|e| e.t_ms)
+            };
+            seek(target.unwrap_or(0));
+        }
+    })
+}
+
+/// Branches A/B: start or show/hide, swap, end.
+struct Comparison {
+    on_compare: Callback<()>,
+    on_swap: Callback<()>,
+    on_end_compare: Callback<()>,
+}
+
+fn comparison(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+    bump: impl Fn() + Clone + 'static,
+) -> Comparison {
     let on_compare = {
         let session = session.clone();
         let d = ui.dispatcher();
@@ -237,16 +359,7 @@ pub fn controls(
             crate::dom::focus("compare-toggle");
         })
     };
-    Controls {
-        on_command,
-        on_fault,
-        on_actions,
-        on_heal,
-        on_seek,
-        step,
-        on_step,
-        on_toggle,
-        on_play,
+    Comparison {
         on_compare,
         on_swap,
         on_end_compare,
