@@ -20,6 +20,7 @@ use crate::cowmap::CowVec;
 use crate::msg::show_argv;
 use crate::net::NodeId;
 use crate::node::NodeState;
+use crate::sentinel::SentinelEventKind;
 use crate::sim::Sim;
 use crate::trace::TraceKind;
 
@@ -279,6 +280,21 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> Los
             erased_ms = Some(at);
         }
     }
+    // The final master is another server, made master by a failover after
+    // the write, and it never had the write: Redis loses it the same way
+    // (a failover to a replica that had not received it; Sentinels flapping
+    // between two masters do this again and again).
+    if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+        if let Some(at) = promoted_after(sim, j, acked_ms) {
+            erased_by = format!(
+                "a failover made {} the master without it ({} acknowledged it, and {} never got it from there)",
+                sim.name(j),
+                sim.name(n),
+                sim.name(j)
+            );
+            erased_ms = Some(at);
+        }
+    }
     LostWrite {
         client: client.to_string(),
         cmd,
@@ -289,6 +305,24 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> Los
         erased_by,
         erased_ms,
     }
+}
+
+/// When `j` first became the master from `from_ms` on: its own role change,
+/// or a Sentinel's `+switch-master` to its address.
+fn promoted_after(sim: &Sim, j: NodeId, from_ms: u64) -> Option<u64> {
+    sim.trace()
+        .iter()
+        .filter(|e| e.t_ms >= from_ms)
+        .find(|e| match &e.kind {
+            TraceKind::Role { role } => e.node == j && role == "master",
+            TraceKind::Sentinel { event } if event.kind == SentinelEventKind::SwitchMaster => {
+                // `<name> <old-ip> <old-port> <new-ip> <new-port>`
+                let w: Vec<&str> = event.payload.split(' ').collect();
+                w.len() == 5 && w[4].parse().ok().and_then(|p| sim.node_at(w[3], p)) == Some(j)
+            }
+            _ => false,
+        })
+        .map(|e| e.t_ms)
 }
 
 /// The first event on `n` from `from_ms` on that erased its data, in words.

@@ -264,6 +264,8 @@ pub fn check_with(case: &Case, mut sim: Sim) -> Outcome {
                 "lost: FLUSHALL"
             } else if l.erased_by.contains("writable replica") {
                 "lost: writable replica"
+            } else if l.erased_by.contains("a failover made") {
+                "lost: failover"
             } else {
                 "lost: no cause"
             };
