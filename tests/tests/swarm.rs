@@ -75,6 +75,14 @@ fn invariants_refined_after_the_swarm_hold_on_their_seeds() {
     assert_files_pass(&["seed-37"]);
 }
 
+/// Runaways: the event budget ran out (in the page, a frozen tab).
+#[test]
+fn runaways_found_by_the_swarm_stay_within_budget() {
+    // 13255: Sentinel-routed clients re-asked Sentinel at once each time the
+    // dead master it named refused them, at zero latency.
+    assert_files_pass(&["seed-13255"]);
+}
+
 /// Properties that were stricter than Redis itself.
 #[test]
 fn properties_refined_after_the_swarm_hold_on_their_seeds() {
