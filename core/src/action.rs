@@ -111,7 +111,7 @@ pub struct Ms(pub u64);
 
 impl fmt::Display for Ms {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0 != 0 && self.0 % 1000 == 0 {
+        if self.0 != 0 && self.0.is_multiple_of(1000) {
             write!(f, "{}s", self.0 / 1000)
         } else {
             write!(f, "{}ms", self.0)
@@ -385,7 +385,7 @@ impl FromStr for Action {
                 Ok(Action::Partition { groups })
             }
             "link" => {
-                if args.len() < 4 || args.len() % 2 != 0 {
+                if args.len() < 4 || !args.len().is_multiple_of(2) {
                     return err(
                         "usage: link A B [latency T] [jitter T] [bandwidth R] (at least one)",
                     );

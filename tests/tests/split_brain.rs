@@ -69,7 +69,7 @@ fn accounting_balances(r: &replilab_core::checker::Report) {
     );
 }
 
-/// 1. A 15 s stall with down-after 10 s and no min-replicas: Sentinel fails
+/// Case 1: A 15 s stall with down-after 10 s and no min-replicas: Sentinel fails
 /// over, the old master wakes and takes writes until it is converted, and
 /// its full resync erases them.
 #[test]
@@ -104,7 +104,7 @@ fn a_false_failure_without_min_replicas_loses_acknowledged_writes() {
     }
 }
 
-/// 2. The same with min-replicas-to-write 1 and max-lag 12: the waking
+/// Case 2: The same with min-replicas-to-write 1 and max-lag 12: the waking
 /// master has no good replica, refuses with NOREPLICAS, and nothing is lost.
 /// (parallel-syncs 5: every replica has left the old master before it wakes.)
 #[test]
@@ -146,7 +146,7 @@ fn min_replicas_can_let_writes_through_at_the_instant_the_master_wakes() {
     );
 }
 
-/// 3. Seed 001's question: a 12 s stall with min-replicas-max-lag 15,
+/// Case 3: Seed 001's question: a 12 s stall with min-replicas-max-lag 15,
 /// down-after 10 s, a 5 s failover. The master wakes before its replicas'
 /// lag reaches 15 s, so min-replicas does not stop it, and writes are lost.
 #[test]
@@ -174,7 +174,7 @@ fn min_replicas_with_max_lag_longer_than_the_stall_does_not_save_writes() {
     );
 }
 
-/// 4. A partition: master + client on one side, Sentinels + replicas on the
+/// Case 4: A partition: master + client on one side, Sentinels + replicas on the
 /// other. Two masters take writes; after healing, the old master's are lost.
 #[test]
 fn a_partition_makes_two_masters_and_loses_the_minority_writes() {
@@ -203,7 +203,7 @@ fn a_partition_makes_two_masters_and_loses_the_minority_writes() {
     assert!(r.lost_writes.iter().all(|l| l.acked_by == "m"));
 }
 
-/// 5. A majority of Sentinels unreachable: with quorum 2 there is no ODOWN;
+/// Case 5: A majority of Sentinels unreachable: with quorum 2 there is no ODOWN;
 /// with quorum 1 there is ODOWN but no leader can be elected.
 #[test]
 fn without_a_majority_of_sentinels_no_failover_happens() {
@@ -246,7 +246,7 @@ fn without_a_majority_of_sentinels_no_failover_happens() {
     }
 }
 
-/// 6. A replica with replica-priority 0 is never promoted, even when it has
+/// Case 6: A replica with replica-priority 0 is never promoted, even when it has
 /// the highest offset.
 #[test]
 fn a_priority_zero_replica_is_never_promoted() {
@@ -277,7 +277,7 @@ fn a_priority_zero_replica_is_never_promoted() {
     assert_eq!(lab.info("r1", "role"), "slave");
 }
 
-/// 7. After the failover the remaining replicas resync partially through
+/// Case 7: After the failover the remaining replicas resync partially through
 /// replid2; the demoted old master needs a full resync.
 #[test]
 fn after_failover_replicas_resync_partially_and_the_old_master_fully() {
@@ -295,7 +295,7 @@ fn after_failover_replicas_resync_partially_and_the_old_master_fully() {
     assert_eq!(full.len(), 1, "the old master resyncs fully: {full:?}");
 }
 
-/// 8. A Sentinel-aware client in case 1 loses nothing acknowledged and is
+/// Case 8: A Sentinel-aware client in case 1 loses nothing acknowledged and is
 /// unavailable only while the master is stalled and the failover runs.
 /// (parallel-syncs 5: the failover completes before the old master wakes.)
 #[test]

@@ -44,7 +44,7 @@ pub enum Out {
         ms: u64,
     },
     /// CONFIG REWRITE: what a restart starts from.
-    Rewrite(NodeSpec),
+    Rewrite(Box<NodeSpec>),
 }
 
 /// Who listens where: `host:port` (an IP, or a node name used as a host name).
@@ -146,7 +146,7 @@ impl<'a> Cx<'a> {
     }
 
     pub fn rewrite(&mut self, spec: NodeSpec) {
-        self.out.push(Out::Rewrite(spec));
+        self.out.push(Out::Rewrite(Box::new(spec)));
     }
 
     pub fn rand_u64(&mut self) -> u64 {

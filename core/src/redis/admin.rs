@@ -267,7 +267,7 @@ impl RedisNode {
         client: &mut Client,
         argv: &Argv,
     ) -> Option<Reply> {
-        if argv.len() % 2 == 0 {
+        if argv.len().is_multiple_of(2) {
             return Some(Reply::err(data::SYNTAX));
         }
         let mut i = 1;

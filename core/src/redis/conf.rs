@@ -365,7 +365,7 @@ impl RedisConf {
         } else {
             value.split(' ').collect()
         };
-        if parts.len() % 4 != 0 {
+        if !parts.len().is_multiple_of(4) {
             return Err("Wrong number of arguments in buffer limit configuration.");
         }
         let mut next = self.clone();

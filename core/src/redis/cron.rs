@@ -31,7 +31,7 @@ impl RedisNode {
         }
         // run_with_period(1000) replicationCron()
         let loops_per_second = (1000 / period_ms).max(1);
-        if self.cron_loops % loops_per_second == 0 {
+        if self.cron_loops.is_multiple_of(loops_per_second) {
             self.replication_cron(self.cron_loops / loops_per_second, cx);
         }
         self.cron_loops += 1;
@@ -78,7 +78,7 @@ impl RedisNode {
     fn master_cron(&mut self, repl_loops: u64, cx: &mut Cx) {
         let period = self.conf.repl_ping_replica_period.max(1);
         // Only a top-level master originates PINGs; a replica proxies its master's.
-        if self.is_master() && repl_loops % period == 0 && !self.replicas.is_empty() {
+        if self.is_master() && repl_loops.is_multiple_of(period) && !self.replicas.is_empty() {
             self.feed_stream(vec![vec![b"PING".to_vec()]], false, cx);
         }
         // Replicas waiting for an RDB get a newline every second (not counted in offsets).

@@ -197,7 +197,7 @@ impl RedisNode {
                 None => Reply::err("ERR No such client"),
             };
         }
-        if argv.len() % 2 != 0 {
+        if !argv.len().is_multiple_of(2) {
             return Reply::err(data::SYNTAX);
         }
         let mut killed = 0;

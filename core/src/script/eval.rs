@@ -355,7 +355,7 @@ impl<'h> Interp<'h> {
             }
             other => Err(self.rt(format_args!(
                 "attempt to call {}",
-                phrase(&what, other.type_name())
+                phrase(what, other.type_name())
             ))),
         };
         self.depth -= 1;

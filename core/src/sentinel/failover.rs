@@ -174,7 +174,7 @@ impl SentinelNode {
                 winner = Some(v);
             }
         }
-        winner.filter(|_| max_votes >= voters / 2 + 1 && max_votes >= quorum)
+        winner.filter(|_| max_votes > voters / 2 && max_votes >= quorum)
     }
 
     fn abort_failover(&mut self, name: &str, now: i64) {

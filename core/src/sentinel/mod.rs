@@ -320,7 +320,7 @@ impl SentinelNode {
         let now = cx.clock_ms;
         let delta = now - self.previous_time;
         self.previous_time = now;
-        if delta < 0 || delta > SENTINEL_TILT_TRIGGER_MS {
+        if !(0..=SENTINEL_TILT_TRIGGER_MS).contains(&delta) {
             self.tilt = true;
             self.tilt_start = now;
             self.event(cx, SentinelEventKind::Tilt, "#tilt mode entered".into());

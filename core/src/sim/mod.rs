@@ -77,6 +77,9 @@ impl std::fmt::Display for SimError {
     }
 }
 
+/// A frame held at a cut: (sequence, message id, frame).
+type HeldFrame = (u64, u64, Frame);
+
 /// A transport frame on a connection.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Frame {
@@ -171,7 +174,7 @@ pub struct Sim {
     nodes: Vec<NodeSlot>,
     addr_book: AddrBook,
     /// Frames waiting at a cut, by direction, in sequence order.
-    held: BTreeMap<(ConnId, u8), Vec<(u64, u64, Frame)>>,
+    held: BTreeMap<(ConnId, u8), Vec<HeldFrame>>,
     /// Frames that arrived ahead of an earlier one (after a heal), by direction.
     reorder: BTreeMap<(ConnId, u8), BTreeMap<u64, (u64, Frame)>>,
     next_msg: u64,

@@ -202,7 +202,7 @@ impl Sim {
                 entry.push_str(&text);
             }
             Out::Busy { ms } => self.block(node, self.now_ms + ms, false),
-            Out::Rewrite(spec) => self.nodes[node.0 as usize].spec = spec,
+            Out::Rewrite(spec) => self.nodes[node.0 as usize].spec = *spec,
         }
     }
 }
