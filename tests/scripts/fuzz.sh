@@ -7,8 +7,9 @@
 # (`cargo install cargo-fuzz --locked`); builds on stable Rust (RUSTC_BOOTSTRAP=1 lets
 # cargo-fuzz pass its flags). The grown corpus goes to tests/fuzz/grown/<target>/
 # (git-ignored), crashes to tests/fuzz/artifacts/<target>/; the committed seeds are
-# tests/fuzz/corpus/<target>/. Each run ends with libFuzzer's `Done N runs` and its
-# stat:: lines; the script stops at the first target that crashes.
+# tests/fuzz/corpus/<target>/ (a dictionary, if any, tests/fuzz/dict/<target>.dict).
+# Each run ends with libFuzzer's `Done N runs` and its stat:: lines; the script stops
+# at the first target that crashes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$root"
@@ -34,8 +35,15 @@ max_len() {
 for t in "${targets[@]}"; do
   echo "== $t: $runs runs"
   mkdir -p "tests/fuzz/grown/$t" "tests/fuzz/artifacts/$t"
+  dict=()
+  [ -f "tests/fuzz/dict/$t.dict" ] && dict=(-dict="tests/fuzz/dict/$t.dict")
   cargo fuzz run "${flags[@]}" "$t" "tests/fuzz/grown/$t" "tests/fuzz/corpus/$t" -- \
     -runs="$runs" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout=10 \
-    -print_final_stats=1 2>&1 |
-    grep --line-buffered -E '^#[0-9]+ +(INITED|DONE|pulse)|^Done |^stat::(number_of_executed_units|average_exec_per_sec|slowest_unit_time_sec|peak_rss_mb)|panicked|ERROR|SUMMARY|Test unit written|Base64'
+    -print_final_stats=1 "${dict[@]}" 2>&1 |
+    # libFuzzer's status lines: INITED, one about every 100,000 runs, DONE, and any crash.
+    awk '
+      /^#[0-9]+/ { n = substr($1, 2) + 0
+                   if ($2 == "INITED" || $2 == "DONE" || n >= next_at) { print; fflush(); next_at = n - n % 100000 + 100000 }
+                   next }
+      /^Done |^stat::(number_of_executed_units|average_exec_per_sec|slowest_unit_time_sec|peak_rss_mb)|panicked|ERROR|SUMMARY|Test unit written|Base64/ { print; fflush() }'
 done

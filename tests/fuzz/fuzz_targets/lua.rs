@@ -5,10 +5,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use replilab_core::data::{quote_arg, split_args};
-use replilab_core::net::NodeId;
-use replilab_core::sim::Sim;
 use replilab_core::demo;
+use replilab_core::net::NodeId;
 use replilab_core::profile::Profile;
+use replilab_core::sim::Sim;
 
 thread_local! {
     static BASE: Sim = {

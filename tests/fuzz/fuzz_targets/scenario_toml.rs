@@ -1,5 +1,5 @@
 //! The scenario loader on TOML text (`replilab_core::scenario::parse`); a
-//! scenario that loads is built and run for its first 2 s of simulated time.
+//! scenario that loads is built and run for its first 10 s of simulated time.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,9 +10,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match scenario::parse(src) {
-        Err(e) => assert!(e.line >= 1 && e.column >= 1 && !e.message.is_empty(), "{e:?}"),
+        Err(e) => assert!(
+            e.line >= 1 && e.column >= 1 && !e.message.is_empty(),
+            "{e:?}"
+        ),
         Ok(mut s) => {
-            s.duration_s = s.duration_s.min(2);
+            s.duration_s = s.duration_s.min(10);
             let _ = scenario::run(&s, None);
         }
     }
