@@ -34,7 +34,8 @@ Actions (the lab's one grammar, also in lesson timelines and links):
 .link A B latency T [jitter T] [bandwidth 2mbit]   change a link
 Times are in ms; an `s` suffix means seconds (2s, 1.5s).";
 
-/// A console over a timeline.
+/// A console over a timeline (`Clone`: the fuzzer starts each input from a copy).
+#[derive(Clone)]
 pub struct Console {
     pub session: Session,
     pub current: NodeId,

@@ -1,0 +1,1 @@
+local s = tonumber(redis.call('get', KEYS[1])) if s and s > 0 then return redis.call('decr', KEYS[1]) end return -1

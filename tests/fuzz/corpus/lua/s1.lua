@@ -1,0 +1,1 @@
+local t = {} for i = 1, 10 do t[#t + 1] = i end local n = 0 for k, v in pairs(t) do n = n + k * v end return {n, 'x', t}

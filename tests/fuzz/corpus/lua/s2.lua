@@ -1,0 +1,1 @@
+local function f(a, b) if a > b then return a .. b else return string.format('%d-%s %5.2f %q', a, b, 1.5, 'x') end end return f(1, 2)

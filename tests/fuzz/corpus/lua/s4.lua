@@ -1,0 +1,1 @@
+return {ok = 'a'}, {err = 'b'} .. #KEYS + (ARGV[1] or 0) ^ 2 % 3

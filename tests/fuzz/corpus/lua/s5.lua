@@ -1,0 +1,1 @@
+local a, b, c = unpack({1, 2}) return ((a or b) and not c) == true

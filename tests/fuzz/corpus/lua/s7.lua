@@ -1,0 +1,1 @@
+local r = redis.call('hgetall', KEYS[1]) local t = cjson and 1 or table.concat({'a','b'}, ',') for i, v in ipairs(r) do end return math.floor(3.7) + select('#', 1, 2) + #string.gsub('aaa', 'a', 'b')
