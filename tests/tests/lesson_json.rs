@@ -45,11 +45,24 @@ fn every_lesson_round_trips() {
         if p.extension().is_some_and(|x| x == "toml") {
             let s = scenario::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
             let json = to_value(&s).to_string();
+            // The page checks what it decoded as the loader checks a file.
+            assert_eq!(scenario::check(&s), Ok(()), "{}", p.display());
             assert_eq!(decode(&json), Ok(s), "{}", p.display());
             n += 1;
         }
     }
     assert!(n >= 15, "{n} lessons");
+}
+
+/// A lesson JSON of the right shape but broken inside (here, repeated node
+/// names) decodes, and the check the page runs next refuses it.
+#[test]
+fn a_decoded_lesson_gets_the_loaders_checks() {
+    let s = decode(&to_value(&everything()).to_string()).unwrap();
+    assert_eq!(
+        scenario::check(&s),
+        Err("[[node]] #2: duplicate node name 'r1'".to_string())
+    );
 }
 
 fn text(s: &str) -> Text {

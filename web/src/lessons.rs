@@ -80,7 +80,11 @@ async fn fetch_json(url: &str) -> Result<Scenario, String> {
     let value = JsFuture::from(resp.json().map_err(js_err)?)
         .await
         .map_err(|e| format!("{url}: {}", js_err(e)))?;
-    decode(value).map_err(|e| format!("{url}: {e}"))
+    // The shape, then the loader's checks: the file may be damaged or
+    // hand-made (decoding alone checks only the shape).
+    let s = decode(value).map_err(|e| format!("{url}: {e}"))?;
+    replilab_core::scenario::check(&s).map_err(|e| format!("{url}: {e}"))?;
+    Ok(s)
 }
 
 /// A lesson from its parsed JSON (`Response::json()`, or `JSON.parse`),

@@ -104,6 +104,13 @@ pub fn parse(src: &str) -> Result<Scenario, LoadError> {
     Ok(scenario)
 }
 
+/// The checks (and caps) of `parse` on a scenario that came another way: a
+/// fetched lesson JSON may be damaged or hand-made. Without a text, errors
+/// name the table entry only.
+pub fn check(s: &Scenario) -> Result<(), String> {
+    validate("", s).map_err(|e| e.message)
+}
+
 fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
     validate_top(s)?;
     let c = node_names(src, s)?;

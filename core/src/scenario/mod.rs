@@ -13,7 +13,7 @@ use serde::Serialize;
 
 pub use expect::Outcome;
 pub use format::Scenario;
-pub use load::{parse, LoadError};
+pub use load::{check, parse, LoadError};
 
 use crate::checker::{self, Report};
 use crate::sim::{Sim, SimError};
@@ -23,7 +23,7 @@ use crate::sim::{Sim, SimError};
 /// wrote with serde (nulls dropped: absent is `None`), decoded from the
 /// fetched `Response::json()` value with `serde_wasm_bindgen`. Errors name
 /// the field, e.g. `node[2].kind: unknown variant ...`. Checks only the
-/// shape: `parse` validated the lesson before `web/build.rs` wrote it.
+/// shape; `check` then applies the loader's checks (the page runs both).
 pub fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Scenario, String> {
     serde_path_to_error::deserialize(d).map_err(|e| match e.path().to_string().as_str() {
         "." => e.inner().to_string(),
