@@ -31,14 +31,18 @@ appTest('link context menu: cut, heal, latency', { timeout: 120_000 }, async ({ 
   await page.click('#node-menu [data-fault="heal"]');
   assert.equal(await page.locator('#topology [data-cut]').count(), 0, 'no cut after heal');
 
-  // Both ways, then a latency change.
-  await page.click('#topology [data-link="m-r2"] .hit-link', { button: 'right' });
-  await page.click('#node-menu [data-fault="cut-both"]');
+  // Both ways, then a latency change. Each pick waits for the menu to close before the next
+  // right-click (on a loaded machine a right-click could land before the close was drawn).
+  const pick = async (fault) => {
+    await page.click('#topology [data-link="m-r2"] .hit-link', { button: 'right' });
+    await page.click(`#node-menu [data-fault="${fault}"]`);
+    await page.waitForSelector('#node-menu', { state: 'detached' });
+  };
+  await page.waitForSelector('#node-menu', { state: 'detached' });
+  await pick('cut-both');
   assert.ok((await page.locator('#topology [data-cut]').count()) >= 1, 'the partition is drawn');
-  await page.click('#topology [data-link="m-r2"] .hit-link', { button: 'right' });
-  await page.click('#node-menu [data-fault="heal"]');
-  await page.click('#topology [data-link="m-r2"] .hit-link', { button: 'right' });
-  await page.click('#node-menu [data-fault="lat-500"]');
+  await pick('heal');
+  await pick('lat-500');
   await page.click('#topology [data-link="m-r2"] .hit-link', { button: 'right' });
   assert.match(await page.textContent('#node-menu .menu-title'), /m ↔ r2 \(500 ms\)/, 'the new latency is in force');
   await page.keyboard.press('Escape');
