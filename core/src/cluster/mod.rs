@@ -219,16 +219,15 @@ impl ClusterState {
 
     /// The inclusive slot ranges node `i` serves, in slot order.
     pub fn ranges_of(&self, i: usize) -> Vec<(u16, u16)> {
-        let mut out: Vec<(u16, u16)> = Vec::new();
-        for (s, &o) in self.slots.iter().enumerate() {
-            if o as usize != i || o == NONE {
-                continue;
+        // Runs of one owner, in slot order (one pass, no per-slot branching).
+        let mut out = Vec::new();
+        let mut start = 0u16;
+        for run in self.slots.chunk_by(|a, b| a == b) {
+            let end = start + run.len() as u16 - 1;
+            if run[0] as usize == i && run[0] != NONE {
+                out.push((start, end));
             }
-            let s = s as u16;
-            match out.last_mut() {
-                Some(r) if r.1 + 1 == s => r.1 = s,
-                _ => out.push((s, s)),
-            }
+            start = end.wrapping_add(1);
         }
         out
     }
@@ -252,12 +251,23 @@ impl ClusterState {
     /// required and a slot is unserved or served by a FAIL node, or when
     /// fewer than a majority of the slot-serving masters are reachable.
     pub fn compute_ok(&self) -> bool {
-        let failed = |o: u16| o == NONE || self.nodes[o as usize].flags & FAIL != 0;
-        if self.spec.require_full_coverage && self.slots.iter().any(|&o| failed(o)) {
+        // One pass over the slots: which nodes serve one, and whether any
+        // slot is unassigned or served by a FAIL node.
+        let mut serves = vec![false; self.nodes.len()];
+        let mut uncovered = false;
+        for &o in &self.slots {
+            match self.nodes.get(o as usize) {
+                Some(n) => {
+                    serves[o as usize] = true;
+                    uncovered |= n.flags & FAIL != 0;
+                }
+                None => uncovered = true,
+            }
+        }
+        if self.spec.require_full_coverage && uncovered {
             return false;
         }
-        let masters = (0..self.nodes.len())
-            .filter(|&i| self.is_master(i) && self.slots.contains(&(i as u16)));
+        let masters = (0..self.nodes.len()).filter(|&i| self.is_master(i) && serves[i]);
         let (mut size, mut reachable) = (0, 0);
         for i in masters {
             size += 1;

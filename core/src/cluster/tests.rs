@@ -312,3 +312,66 @@ fn cluster_settings_are_config_parameters() {
         "1) \"cluster-slave-validity-factor\"\n2) \"10\""
     );
 }
+
+/// `ranges_of` (runs of one owner) and `compute_ok` (masters serving a
+/// slot) against the plain per-slot scans they replaced, on random tables.
+#[test]
+fn slot_ranges_and_cluster_state_match_a_plain_scan() {
+    use super::{ClusterState, FAIL, NONE, PFAIL};
+    let sim = six();
+    let m1 = sim.node_id("m1").unwrap();
+    let Some(crate::node::NodeState::Redis(r)) = sim.node(m1).map(|n| &n.state) else {
+        panic!("m1 is a server")
+    };
+    let mut st: ClusterState = (**r.cluster.as_ref().unwrap()).clone();
+    let naive_ranges = |st: &ClusterState, i: usize| {
+        let mut out: Vec<(u16, u16)> = Vec::new();
+        for (s, &o) in st.slots.iter().enumerate() {
+            if o as usize != i || o == NONE {
+                continue;
+            }
+            match out.last_mut() {
+                Some(r) if r.1 + 1 == s as u16 => r.1 = s as u16,
+                _ => out.push((s as u16, s as u16)),
+            }
+        }
+        out
+    };
+    let naive_ok = |st: &ClusterState| {
+        let failed = |o: u16| o == NONE || st.nodes[o as usize].flags & FAIL != 0;
+        if st.spec.require_full_coverage && st.slots.iter().any(|&o| failed(o)) {
+            return false;
+        }
+        let masters: Vec<usize> = (0..st.nodes.len())
+            .filter(|&i| st.is_master(i) && st.slots.contains(&(i as u16)))
+            .collect();
+        let up = masters
+            .iter()
+            .filter(|&&i| st.nodes[i].flags & (PFAIL | FAIL) == 0)
+            .count();
+        up > masters.len() / 2
+    };
+    let mut rng = crate::rng::Rng::new(7);
+    let n = st.nodes.len() as u64;
+    for round in 0..60 {
+        for _ in 0..rng.below(300) {
+            let s = rng.below(16384) as usize;
+            st.slots[s] = if rng.below(8) == 0 {
+                NONE
+            } else {
+                rng.below(n) as u16
+            };
+        }
+        let i = rng.below(n) as usize;
+        st.nodes[i].flags ^= [0, PFAIL, FAIL][rng.below(3) as usize];
+        st.spec.require_full_coverage = rng.below(2) == 0;
+        for i in 0..st.nodes.len() {
+            assert_eq!(
+                st.ranges_of(i),
+                naive_ranges(&st, i),
+                "round {round}, node {i}"
+            );
+        }
+        assert_eq!(st.compute_ok(), naive_ok(&st), "round {round}");
+    }
+}
