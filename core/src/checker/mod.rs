@@ -295,6 +295,24 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> Los
             erased_ms = Some(at);
         }
     }
+    // The final master and the server that acknowledged the write ended as
+    // replicas of each other (Sentinels that never agreed, e.g. two forced
+    // failovers in one epoch). Neither can sync (a replica without its
+    // master link answers SYNC with NOMASTERLINK), so the write stays on
+    // the one that took it, never on the other (swarm seed 25489).
+    if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+        if let Some(cycle) = replication_cycle(sim, j).filter(|c| c.contains(&n)) {
+            let names: Vec<String> = cycle.iter().map(|&c| sim.name(c)).collect();
+            erased_by = format!(
+                "{} ended in a replication cycle ({} -> {}): it never reached {}",
+                sim.name(n),
+                names.join(" -> "),
+                names[0],
+                sim.name(j)
+            );
+            erased_ms = Some(acked_ms);
+        }
+    }
     LostWrite {
         client: client.to_string(),
         cmd,
@@ -305,6 +323,25 @@ fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> Los
         erased_by,
         erased_ms,
     }
+}
+
+/// The replication cycle `j`'s master links end in, if they loop (each
+/// node in it once, starting from the first one met).
+fn replication_cycle(sim: &Sim, j: NodeId) -> Option<Vec<NodeId>> {
+    let mut path = vec![j];
+    let mut node = j;
+    for _ in 0..sim.nodes().len() {
+        let NodeState::Redis(r) = &sim.node(node)?.state else {
+            return None;
+        };
+        let m = r.master.as_ref()?;
+        node = sim.node_at(&m.host, m.port)?;
+        if let Some(i) = path.iter().position(|&p| p == node) {
+            return Some(path.split_off(i));
+        }
+        path.push(node);
+    }
+    None
 }
 
 /// When `j` first became the master from `from_ms` on: its own role change,

@@ -266,6 +266,8 @@ pub fn check_with(case: &Case, mut sim: Sim) -> Outcome {
                 "lost: writable replica"
             } else if l.erased_by.contains("a failover made") {
                 "lost: failover"
+            } else if l.erased_by.contains("replication cycle") {
+                "lost: replication cycle"
             } else {
                 "lost: no cause"
             };
