@@ -3,6 +3,7 @@
 //! minimal explanation: which write, acknowledged by which node at which
 //! replication offset, and which event erased it.
 
+mod loss;
 mod lost;
 pub mod oversell;
 pub mod skew;
@@ -17,10 +18,8 @@ use serde::Serialize;
 
 use crate::client::{Op, OpKind, Outcome};
 use crate::cowmap::CowVec;
-use crate::msg::show_argv;
 use crate::net::NodeId;
 use crate::node::NodeState;
-use crate::sentinel::SentinelEventKind;
 use crate::sim::Sim;
 use crate::trace::TraceKind;
 
@@ -219,7 +218,7 @@ pub fn check(sim: &Sim) -> Report {
                 let judged = judged.filter(|_| c.cluster.is_none());
                 report
                     .lost_writes
-                    .push(explain_loss(sim, &client, op, judged));
+                    .push(loss::explain_loss(sim, &client, op, judged));
             }
         }
         check_reads(sim, &client, history, &mut report);
@@ -232,175 +231,6 @@ fn acknowledged(op: &Op, wait_needed: Option<i64>) -> bool {
     op.kind.is_write()
         && matches!(op.outcome, Outcome::Ok(_))
         && wait_needed.is_none_or(|n| op.wait_acks.is_some_and(|a| a >= n))
-}
-
-/// Finds where the write was acknowledged and what erased it afterwards.
-/// `judged`: the master whose keyspace the write was looked for in.
-fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> LostWrite {
-    let cmd = show_argv(&op.kind.argv());
-    let done = op.complete_ms.unwrap_or(op.invoke_ms);
-    let ack = sim.trace().iter().rev().find(|e| {
-        e.t_ms <= done
-            && Some(e.node) == op.target
-            && matches!(&e.kind, TraceKind::Ack { cmd: c, .. } if *c == cmd)
-    });
-    let (node, acked_ms, replid, offset) = match ack {
-        Some(e) => match &e.kind {
-            TraceKind::Ack { replid, offset, .. } => {
-                (Some(e.node), e.t_ms, replid.clone(), *offset)
-            }
-            _ => (None, done, String::new(), 0),
-        },
-        None => (op.target, done, String::new(), 0),
-    };
-    let mut erased_by = "not found on the final master".to_string();
-    let mut erased_ms = None;
-    // No Ack: a replica took it. With `replica-read-only no` a replica
-    // accepts writes, keeps them to itself and never passes them on.
-    let role_then = sim.trace().iter().rev().find_map(|e| match &e.kind {
-        TraceKind::Role { role } if e.t_ms <= done && Some(e.node) == op.target => Some(role),
-        _ => None,
-    });
-    if ack.is_none() && role_then.is_some_and(|r| r == "slave") {
-        erased_by = format!(
-            "{} took it as a writable replica (replica-read-only no): such writes stay on that replica",
-            node.map(|n| sim.name(n)).unwrap_or_default()
-        );
-        erased_ms = Some(done);
-    }
-    // What erased it on the node that acknowledged it, else on the master
-    // it was judged against (a FLUSHALL typed on a writable replica that
-    // later became the master is local to it, yet erases the write).
-    for n in node.into_iter().chain(judged.filter(|j| Some(*j) != node)) {
-        if erased_ms.is_some() {
-            break;
-        }
-        if let Some((why, at)) = erasure(sim, n, acked_ms) {
-            erased_by = why;
-            erased_ms = Some(at);
-        }
-    }
-    // The final master is another server, made master by a failover after
-    // the write, and it never had the write: Redis loses it the same way
-    // (a failover to a replica that had not received it; Sentinels flapping
-    // between two masters do this again and again).
-    if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
-        if let Some(at) = promoted_after(sim, j, acked_ms) {
-            erased_by = format!(
-                "a failover made {} the master without it ({} acknowledged it, and {} never got it from there)",
-                sim.name(j),
-                sim.name(n),
-                sim.name(j)
-            );
-            erased_ms = Some(at);
-        }
-    }
-    // The final master and the server that acknowledged the write ended as
-    // replicas of each other (Sentinels that never agreed, e.g. two forced
-    // failovers in one epoch). Neither can sync (a replica without its
-    // master link answers SYNC with NOMASTERLINK), so the write stays on
-    // the one that took it, never on the other (swarm seed 25489).
-    if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
-        if let Some(cycle) = replication_cycle(sim, j).filter(|c| c.contains(&n)) {
-            let names: Vec<String> = cycle.iter().map(|&c| sim.name(c)).collect();
-            erased_by = format!(
-                "{} ended in a replication cycle ({} -> {}): it never reached {}",
-                sim.name(n),
-                names.join(" -> "),
-                names[0],
-                sim.name(j)
-            );
-            erased_ms = Some(acked_ms);
-        }
-    }
-    LostWrite {
-        client: client.to_string(),
-        cmd,
-        acked_ms,
-        acked_by: node.map(|n| sim.name(n)).unwrap_or_default(),
-        replid,
-        offset,
-        erased_by,
-        erased_ms,
-    }
-}
-
-/// The replication cycle `j`'s master links end in, if they loop (each
-/// node in it once, starting from the first one met).
-fn replication_cycle(sim: &Sim, j: NodeId) -> Option<Vec<NodeId>> {
-    let mut path = vec![j];
-    let mut node = j;
-    for _ in 0..sim.nodes().len() {
-        let NodeState::Redis(r) = &sim.node(node)?.state else {
-            return None;
-        };
-        let m = r.master.as_ref()?;
-        node = sim.node_at(&m.host, m.port)?;
-        if let Some(i) = path.iter().position(|&p| p == node) {
-            return Some(path.split_off(i));
-        }
-        path.push(node);
-    }
-    None
-}
-
-/// When `j` first became the master from `from_ms` on: its own role change,
-/// or a Sentinel's `+switch-master` to its address.
-fn promoted_after(sim: &Sim, j: NodeId, from_ms: u64) -> Option<u64> {
-    sim.trace()
-        .iter()
-        .filter(|e| e.t_ms >= from_ms)
-        .find(|e| match &e.kind {
-            TraceKind::Role { role } => e.node == j && role == "master",
-            TraceKind::Sentinel { event } if event.kind == SentinelEventKind::SwitchMaster => {
-                // `<name> <old-ip> <old-port> <new-ip> <new-port>`
-                let w: Vec<&str> = event.payload.split(' ').collect();
-                w.len() == 5 && w[4].parse().ok().and_then(|p| sim.node_at(w[3], p)) == Some(j)
-            }
-            _ => false,
-        })
-        .map(|e| e.t_ms)
-}
-
-/// The first event on `n` from `from_ms` on that erased its data, in words.
-fn erasure(sim: &Sim, n: NodeId, from_ms: u64) -> Option<(String, u64)> {
-    let mut full_from = None;
-    let name = sim.name(n);
-    for e in sim
-        .trace()
-        .iter()
-        .filter(|e| e.node == n && e.t_ms >= from_ms)
-    {
-        let why = match &e.kind {
-            TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
-                full_from = Some(text.clone());
-                continue;
-            }
-            TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
-                let from = full_from.clone().unwrap_or_default();
-                format!("{name} flushed its data to load a full sync ({from})")
-            }
-            TraceKind::Fault { text } if text.starts_with("crash") => {
-                format!("{name} crashed before any replica had it")
-            }
-            // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
-            TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
-                format!("{name} ran {cmd}")
-            }
-            TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
-                format!("{name} applied {cmd} from its master")
-            }
-            _ => continue,
-        };
-        return Some((why, e.t_ms));
-    }
-    None
-}
-
-/// FLUSHALL or FLUSHDB (with or without ASYNC/SYNC), as the trace shows a command.
-fn is_flush(cmd: &str) -> bool {
-    let word = cmd.split(' ').next().unwrap_or("").trim_matches('"');
-    word.eq_ignore_ascii_case("FLUSHALL") || word.eq_ignore_ascii_case("FLUSHDB")
 }
 
 fn check_reads(sim: &Sim, client: &str, history: &CowVec<Op>, report: &mut Report) {
