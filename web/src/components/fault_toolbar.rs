@@ -22,7 +22,7 @@ pub struct Props {
     pub on_command: Callback<(NodeId, String)>,
 }
 
-/// What CONFIG SET may change in the simulated Redis (`core/src/redis/conf.rs`),
+/// What CONFIG SET may change in the simulated Redis (`core/src/redis/conf/`),
 /// with a sensible first value.
 const PARAMS: &[(&str, &str)] = &[
     ("min-replicas-to-write", "1"),
