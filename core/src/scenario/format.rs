@@ -169,6 +169,41 @@ pub struct NodeDef {
     pub cluster_workload: Option<crate::client::ClusterWorkload>,
 }
 
+impl NodeDef {
+    /// A host named `name` of `kind`, every optional field unset.
+    pub fn new(name: &str, kind: Kind) -> NodeDef {
+        NodeDef {
+            name: name.into(),
+            kind,
+            host: None,
+            port: None,
+            profile: None,
+            replicaof: None,
+            config: Default::default(),
+            populate: None,
+            rdb_save_mb_s: None,
+            rdb_load_mb_s: None,
+            skew_ms: 0,
+            monitor: None,
+            protected_mode: false,
+            routing: None,
+            target: None,
+            read_from: None,
+            workload: None,
+            period_ms: None,
+            timeout_ms: None,
+            wait: None,
+            ttl_ms: None,
+            read_after_ms: None,
+            prefix: None,
+            start_s: None,
+            stop_s: None,
+            sale: None,
+            cluster_workload: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorDef {

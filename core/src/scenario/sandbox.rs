@@ -140,10 +140,10 @@ impl Topo {
             c.insert("repl-diskless-sync-delay".to_string(), "0".to_string());
             c
         };
-        let mut nodes = vec![node("m", Kind::Redis)];
+        let mut nodes = vec![NodeDef::new("m", Kind::Redis)];
         nodes[0].config = fast();
         for i in 1..=self.replicas {
-            let mut r = node(&format!("r{i}"), Kind::Redis);
+            let mut r = NodeDef::new(&format!("r{i}"), Kind::Redis);
             r.replicaof = Some(if self.chained && i > 1 {
                 format!("r{}", i - 1)
             } else {
@@ -153,7 +153,7 @@ impl Topo {
             nodes.push(r);
         }
         for i in 1..=self.sentinels {
-            let mut s = node(&format!("s{i}"), Kind::Sentinel);
+            let mut s = NodeDef::new(&format!("s{i}"), Kind::Sentinel);
             s.monitor = Some(MonitorDef {
                 master: "m".into(),
                 name: "mymaster".into(),
@@ -170,7 +170,7 @@ impl Topo {
             } else {
                 format!("app{i}")
             };
-            let mut c = node(&name, Kind::Client);
+            let mut c = NodeDef::new(&name, Kind::Client);
             c.routing = Some("fixed".into());
             c.target = Some("m".into());
             c.workload = Some(self.workload.into());
@@ -201,37 +201,5 @@ impl Topo {
             expects: Vec::new(),
             cluster: None,
         }
-    }
-}
-
-fn node(name: &str, kind: Kind) -> NodeDef {
-    NodeDef {
-        name: name.into(),
-        kind,
-        host: None,
-        port: None,
-        profile: None,
-        replicaof: None,
-        config: BTreeMap::new(),
-        populate: None,
-        rdb_save_mb_s: None,
-        rdb_load_mb_s: None,
-        skew_ms: 0,
-        monitor: None,
-        protected_mode: false,
-        routing: None,
-        target: None,
-        read_from: None,
-        workload: None,
-        period_ms: None,
-        timeout_ms: None,
-        wait: None,
-        ttl_ms: None,
-        read_after_ms: None,
-        prefix: None,
-        start_s: None,
-        stop_s: None,
-        sale: None,
-        cluster_workload: None,
     }
 }

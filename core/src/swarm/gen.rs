@@ -45,39 +45,6 @@ impl G {
     }
 }
 
-/// A node with nothing set but its name and kind.
-pub fn node(name: &str, kind: Kind) -> NodeDef {
-    NodeDef {
-        name: name.into(),
-        kind,
-        host: None,
-        port: None,
-        profile: None,
-        replicaof: None,
-        config: Default::default(),
-        populate: None,
-        rdb_save_mb_s: None,
-        rdb_load_mb_s: None,
-        skew_ms: 0,
-        monitor: None,
-        protected_mode: false,
-        routing: None,
-        target: None,
-        read_from: None,
-        workload: None,
-        period_ms: None,
-        timeout_ms: None,
-        wait: None,
-        ttl_ms: None,
-        read_after_ms: None,
-        prefix: None,
-        start_s: None,
-        stop_s: None,
-        sale: None,
-        cluster_workload: None,
-    }
-}
-
 /// One setting as CONFIG SET takes it, over the range the lab accepts.
 /// `protected-mode` is left out: with it a server refuses every other host
 /// (replicas, Sentinels, clients), so nothing in the run could work.
@@ -170,7 +137,7 @@ pub fn generate(seed: u64) -> Scenario {
         };
         let parallel_syncs = g.range(1, n_redis.max(2) - 1) as u32;
         for i in 1..=sentinels {
-            let mut s = node(&format!("s{i}"), Kind::Sentinel);
+            let mut s = NodeDef::new(&format!("s{i}"), Kind::Sentinel);
             s.monitor = Some(MonitorDef {
                 master: "m".into(),
                 name: "mymaster".into(),
@@ -236,7 +203,7 @@ pub fn generate(seed: u64) -> Scenario {
 fn redis_nodes(g: &mut G, cluster: bool, nodes: &mut Vec<NodeDef>) -> Vec<String> {
     let base: Vec<(String, String)> = (0..g.below(3)).map(|_| setting(g)).collect();
     let mut add = |g: &mut G, name: String, replicaof: Option<String>| {
-        let mut n = node(&name, Kind::Redis);
+        let mut n = NodeDef::new(&name, Kind::Redis);
         n.replicaof = replicaof;
         for (k, v) in base
             .iter()
@@ -305,7 +272,7 @@ fn clients(
         .map(|n| n.name.clone())
         .collect();
     for i in 1..=g.range(0, 4) {
-        let mut c = node(&format!("c{i}"), Kind::Client);
+        let mut c = NodeDef::new(&format!("c{i}"), Kind::Client);
         let routing = match g.below(4) {
             0 | 1 if cluster => "cluster",
             0 | 1 if sentinels => "sentinel",
