@@ -90,7 +90,7 @@ impl Lang {
 pub const BRAND_TAG: T = t("Redis replication lab", "Redis 复制实验室");
 pub const LANDING_LEDE: T = t(
     "Real Redis 7.0 replication and Sentinel, simulated deterministically in your browser. Pick a lesson: each one pauses to ask what you expect, then shows what Redis really does.",
-    "在浏览器里确定性地模拟 Redis 7.0 的复制与哨兵。选一节课:每节课都会先停下来问你的预测,再展示 Redis 真实的行为。",
+    "在浏览器里确定性地模拟 Redis 7.0 的复制与哨兵。选一节课：每节课都会先停下来问你的预测，再展示 Redis 真实的行为。",
 );
 pub const LESSONS: T = t("Lessons", "课程");
 pub const MINUTES: T = t("about {0} min", "约 {0} 分钟");
@@ -98,7 +98,7 @@ pub const START: T = t("Start", "开始");
 pub const SANDBOX: T = t("Sandbox", "沙盒");
 pub const SANDBOX_SUMMARY: T = t(
     "One master and two replicas 40 ms and 120 ms away. No script: type commands, inject faults, watch the stream.",
-    "一个主库和两个从库,分别相距 40 毫秒和 120 毫秒。没有剧本:输入命令、注入故障、观察复制流。",
+    "一个主库和两个从库，分别相距 40 毫秒和 120 毫秒。没有剧本：输入命令、注入故障、观察复制流。",
 );
 pub const SANDBOX_SOURCE: T = t("free play", "自由练习");
 pub const ALL_LESSONS: T = t("All lessons", "全部课程");
@@ -110,18 +110,18 @@ pub const LANGUAGE: T = t("Language", "语言");
 pub const SHORTCUTS: T = t("Keyboard shortcuts", "键盘快捷键");
 pub const CLOSE: T = t("Close", "关闭");
 pub const EXPORT: T = t("Export", "导出");
-pub const EXPORT_TRACE: T = t("Trace (JSON)", "事件轨迹 (JSON)");
-pub const EXPORT_SVG: T = t("Diagram (SVG)", "时空图 (SVG)");
+pub const EXPORT_TRACE: T = t("Trace (JSON)", "事件轨迹（JSON）");
+pub const EXPORT_SVG: T = t("Diagram (SVG)", "时空图（SVG）");
 pub const EXPORT_CONF: T = t("redis.conf / sentinel.conf", "redis.conf / sentinel.conf");
 
 // --- errors
 pub const BAD_TOPOLOGY: T = t(
     "This link's sandbox topology has bad values ({0}); their defaults are used.",
-    "链接中的沙盒拓扑有无效值({0}),已改用默认值。",
+    "链接中的沙盒拓扑有无效值（{0}），已改用默认值。",
 );
 pub const BAD_LINK: T = t(
     "This link could not be read ({0}). The lesson opens at its start instead.",
-    "无法读取这个链接({0})。已改为从课程开头打开。",
+    "无法读取这个链接（{0}）。已改为从课程开头打开。",
 );
 pub const UNKNOWN_LESSON: T = t(
     "There is no lesson \"{0}\". Pick one below.",
@@ -130,29 +130,29 @@ pub const UNKNOWN_LESSON: T = t(
 pub const LOADING_LESSON: T = t("Loading the lesson…", "正在加载课程…");
 pub const LESSON_FETCH_FAILED: T = t(
     "The lesson \"{0}\" could not be loaded ({1}). Check the connection and reload the page, or pick another lesson below.",
-    "无法加载课程“{0}”({1})。请检查网络后刷新页面,或在下面另选一节。",
+    "无法加载课程“{0}”（{1}）。请检查网络后刷新页面，或在下面另选一节。",
 );
 pub const BROKEN_LESSON: T = t(
     "This lesson file has an error: {0}",
-    "这个课程文件有错误:{0}",
+    "这个课程文件有错误：{0}",
 );
-pub const RUN_STOPPED: T = t("The simulation stopped: {0}", "模拟已停止:{0}");
+pub const RUN_STOPPED: T = t("The simulation stopped: {0}", "模拟已停止：{0}");
 pub const DISMISS: T = t("Dismiss", "关闭提示");
 pub const FORKED: T = t(
     "Forked at {0}: {1} later action(s) of yours were dropped.",
-    "已在 {0} 处分叉:你之后的 {1} 个操作已丢弃。",
+    "已在 {0} 处分叉：你之后的 {1} 个操作已丢弃。",
 );
 pub const FORKED_KEPT: T = t(
     "Forked at {0}: {1} later action(s) of yours are kept as branch A. Compare shows both branches side by side; ending the comparison drops them.",
-    "已在 {0} 处分叉:你之后的 {1} 个操作保留在分支 A 中。“对比”会并排显示两个分支;结束对比即丢弃它们。",
+    "已在 {0} 处分叉：你之后的 {1} 个操作保留在分支 A 中。“对比”会并排显示两个分支；结束对比即丢弃它们。",
 );
 pub const FORKED_RUN_KEPT: T = t(
     "Forked at {0}: the run you had is kept as branch A, and what you do now makes branch B. Both are shown side by side; End keeps only the live one.",
-    "已在 {0} 处分叉:原来的运行保留为分支 A,你现在的操作形成分支 B。两个分支并排显示;“结束对比”只保留当前分支。",
+    "已在 {0} 处分叉：原来的运行保留为分支 A，你现在的操作形成分支 B。两个分支并排显示；“结束对比”只保留当前分支。",
 );
 pub const BAD_COMPARE: T = t(
     "This link's comparison could not be read ({0}). The lesson opens without it.",
-    "无法读取链接中的对比分支({0})。已在没有对比的情况下打开课程。",
+    "无法读取链接中的对比分支（{0}）。已在没有对比的情况下打开课程。",
 );
 
 // --- comparison of two branches (components/compare.rs)
@@ -160,40 +160,40 @@ pub const COMPARE: T = t("Compare", "对比");
 pub const COMPARE_AB: T = t("Compare A/B", "对比 A/B");
 pub const COMPARE_HINT: T = t(
     "Keep this run as branch A, then change something in branch B: both play side by side",
-    "把当前运行保留为分支 A,再在分支 B 中做改动:两个分支并排播放",
+    "把当前运行保留为分支 A，再在分支 B 中做改动：两个分支并排播放",
 );
 pub const COMPARE_TITLE: T = t("Branches A and B", "分支 A 与 B");
 pub const COMPARE_LIVE: T = t(
     "The live branch is {0}: the other views show it, and what you do applies to it only.",
-    "当前分支是 {0}:其他视图显示的都是它,你的操作也只作用于它。",
+    "当前分支是 {0}：其他视图显示的都是它，你的操作也只作用于它。",
 );
 pub const COMPARE_NEW: T = t(
     "Change something now, for example CONFIG SET in the fault toolbar or the console: it applies to branch {0} only.",
-    "现在做些改动,例如用故障工具栏或控制台执行 CONFIG SET:改动只作用于分支 {0}。",
+    "现在做些改动，例如用故障工具栏或控制台执行 CONFIG SET：改动只作用于分支 {0}。",
 );
 pub const SWAP: T = t("Make {0} live", "切换到 {0}");
-pub const END_COMPARE: T = t("End, keep {0}", "结束对比,保留 {0}");
+pub const END_COMPARE: T = t("End, keep {0}", "结束对比，保留 {0}");
 pub const BRANCH: T = t("Branch {0}", "分支 {0}");
 pub const LIVE_TAG: T = t("live", "当前");
-pub const LIVE_SHORT: T = t("live: {0}", "当前:{0}");
+pub const LIVE_SHORT: T = t("live: {0}", "当前：{0}");
 pub const DIVERGE_AT: T = t("The runs part at {0}", "两次运行在 {0} 分开");
 pub const SAME_SO_FAR: T = t(
     "The traces are identical so far.",
-    "到目前为止,两条轨迹完全相同。",
+    "到目前为止，两条轨迹完全相同。",
 );
 pub const ACTIONS_DIFFER: T = t(
     "Your actions differ from {0}: play on to see where the runs part.",
-    "两个分支的操作从 {0} 起不同:继续播放,看两次运行在哪里分开。",
+    "两个分支的操作从 {0} 起不同：继续播放，看两次运行在哪里分开。",
 );
-pub const NO_EVENT: T = t("(no event)", "(无事件)");
+pub const NO_EVENT: T = t("(no event)", "（无事件）");
 pub const DIFFERS: T = t("differs", "不同");
 pub const DIFF_LEGEND: T = t(
     "≠ and bold type: the figure differs between the branches, both taken at the playhead.",
-    "≠ 与粗体:该数值在两个分支中不同(两者都取自当前播放位置)。",
+    "≠ 与粗体：该数值在两个分支中不同（两者都取自当前播放位置）。",
 );
 pub const FIGURE: T = t("Figure", "指标");
 pub const LOST_WRITES: T = t("lost writes", "丢失的写入");
-pub const LOST_LINE: T = t("lost writes: A {0} {1} B {2}", "丢失的写入:A {0} {1} B {2}");
+pub const LOST_LINE: T = t("lost writes: A {0} {1} B {2}", "丢失的写入：A {0} {1} B {2}");
 pub const GOALS_PASSED: T = t("goals passed", "达成的目标");
 pub const REDIS_NODES: T = t("Redis nodes", "Redis 节点");
 pub const LINK_UP: T = t("link up", "链路正常");
@@ -202,7 +202,7 @@ pub const N_REPLICAS: T = t("{0} replicas", "{0} 个从库");
 pub const ONE_REPLICA: T = t("1 replica", "1 个从库");
 pub const N_KEYS: T = t("{0} keys", "{0} 个键");
 pub const ONE_KEY: T = t("1 key", "1 个键");
-pub const BRANCH_STOPPED: T = t("Branch {0} stopped: {1}", "分支 {0} 已停止:{1}");
+pub const BRANCH_STOPPED: T = t("Branch {0} stopped: {1}", "分支 {0} 已停止：{1}");
 
 // --- transport
 pub const PLAY: T = t("Play", "播放");
@@ -212,32 +212,32 @@ pub const STEP_FWD: T = t("Next event", "下一个事件");
 pub const TO_START: T = t("Back to the start", "回到开头");
 pub const SPEED: T = t("Speed", "速度");
 pub const TIME: T = t("Time", "时间");
-pub const SCRUBBER: T = t("Playhead (simulated time)", "播放位置(模拟时间)");
+pub const SCRUBBER: T = t("Playhead (simulated time)", "播放位置（模拟时间）");
 pub const PLAYBACK: T = t("Playback", "播放控制");
 
 // --- panels
 pub const NARRATIVE: T = t("Lesson", "课程");
-pub const STEP_OF: T = t("Step {0} of {1}", "第 {0} 步,共 {1} 步");
+pub const STEP_OF: T = t("Step {0} of {1}", "第 {0} 步，共 {1} 步");
 pub const PREDICT: T = t("Your prediction", "你的预测");
-pub const PREDICT_HINT: T = t("Choose, then press Play.", "先选择,再按播放。");
+pub const PREDICT_HINT: T = t("Choose, then press Play.", "先选择，再按播放。");
 pub const RIGHT: T = t("You predicted right.", "你预测对了。");
-pub const WRONG: T = t("Not quite: the answer is “{0}”.", "不太对:答案是“{0}”。");
-pub const ANSWER: T = t("The answer: “{0}”.", "答案:“{0}”。");
+pub const WRONG: T = t("Not quite: the answer is “{0}”.", "不太对：答案是“{0}”。");
+pub const ANSWER: T = t("The answer: “{0}”.", "答案：“{0}”。");
 pub const WHY: T = t("Why", "原因");
-pub const SEE_EVENT: T = t("See it in the diagram:", "在时空图中查看:");
+pub const SEE_EVENT: T = t("See it in the diagram:", "在时空图中查看：");
 pub const CONTINUE: T = t("Continue", "继续");
 pub const PREV_STEP: T = t("Previous step", "上一步");
 pub const GOALS: T = t("Goals", "目标");
 pub const GOAL_PENDING_AT: T = t("checked at {0}", "在 {0} 检查");
-pub const GOAL_SO_FAR: T = t("so far: {0} (wanted {1})", "目前:{0}(期望 {1})");
-pub const GOAL_GOT: T = t("got {0} (wanted {1})", "结果 {0}(期望 {1})");
+pub const GOAL_SO_FAR: T = t("so far: {0} (wanted {1})", "目前：{0}（期望 {1}）");
+pub const GOAL_GOT: T = t("got {0} (wanted {1})", "结果 {0}（期望 {1}）");
 pub const LESSON_DONE: T = t(
     "Lesson complete. Try the sandbox or fork the run.",
-    "课程完成。可以去沙盒试试,或分叉这次运行。",
+    "课程完成。可以去沙盒试试，或分叉这次运行。",
 );
 pub const SANDBOX_HELP: T = t(
     "Type at redis-cli below (SET k v on m), right-click a node for faults, or use the fault toolbar. Everything you do is recorded with its time: the share link replays it exactly.",
-    "在下方 redis-cli 输入命令(比如在 m 上 SET k v),右键点击节点注入故障,或使用故障工具栏。你做的每件事都会连同时间记录下来:分享链接能精确重放。",
+    "在下方 redis-cli 输入命令（比如在 m 上 SET k v），右键点击节点注入故障，或使用故障工具栏。你做的每件事都会连同时间记录下来：分享链接能精确重放。",
 );
 pub const SCHEDULE: T = t("Your actions", "你的操作");
 pub const SCHEDULE_EMPTY: T = t("None yet.", "还没有。");
@@ -248,12 +248,12 @@ pub const WINDOW: T = t("Window", "时间窗口");
 pub const FILTERS: T = t("Messages", "消息");
 pub const TOO_MANY: T = t(
     "{0} messages in view; showing {1}. Narrow the window.",
-    "视图中有 {0} 条消息,只显示 {1} 条。请缩小时间窗口。",
+    "视图中有 {0} 条消息，只显示 {1} 条。请缩小时间窗口。",
 );
 pub const INSPECTOR: T = t("Inspector", "检查器");
 pub const NODE: T = t("Node", "节点");
 pub const KEYSPACE: T = t("Keyspace", "键空间");
-pub const NO_KEYS: T = t("(empty)", "(空)");
+pub const NO_KEYS: T = t("(empty)", "（空）");
 pub const MORE_KEYS: T = t("… {0} more", "… 还有 {0} 个");
 pub const TTL_OWN_CLOCK: T = t(
     "TTLs on this node's own clock",
@@ -263,19 +263,19 @@ pub const OFFSET_TAPE: T = t("Offset tape", "偏移量磁带");
 pub const BACKLOG: T = t("backlog", "积压缓冲区");
 pub const WOULD_PARTIAL: T = t(
     "{0} reconnecting now: +CONTINUE (partial, offset {1} is in the backlog)",
-    "{0} 现在重连:+CONTINUE(部分同步,偏移量 {1} 在积压缓冲区内)",
+    "{0} 现在重连：+CONTINUE（部分同步，偏移量 {1} 在积压缓冲区内）",
 );
 pub const WOULD_FULL: T = t(
     "{0} reconnecting now: +FULLRESYNC (offset {1} is outside the backlog)",
-    "{0} 现在重连:+FULLRESYNC(偏移量 {1} 不在积压缓冲区内)",
+    "{0} 现在重连：+FULLRESYNC（偏移量 {1} 不在积压缓冲区内）",
 );
 pub const WOULD_FULL_HISTORY: T = t(
     "{0} reconnecting now: +FULLRESYNC (its replication ID is not this master's history up to offset {1})",
-    "{0} 现在重连:+FULLRESYNC(其复制 ID 不属于该主库到偏移量 {1} 为止的历史)",
+    "{0} 现在重连：+FULLRESYNC（其复制 ID 不属于该主库到偏移量 {1} 为止的历史）",
 );
 pub const NO_BACKLOG: T = t(
     "No backlog yet: a replica reconnecting now needs a full sync.",
-    "还没有积压缓冲区:现在重连的从库需要全量同步。",
+    "还没有积压缓冲区：现在重连的从库需要全量同步。",
 );
 pub const CRASHED: T = t("crashed", "已崩溃");
 pub const PAUSED: T = t("paused", "已暂停");
@@ -286,20 +286,20 @@ pub const SENTINEL: T = t("Sentinel", "哨兵");
 pub const CLIENT: T = t("client", "客户端");
 pub const CLIENT_OPS: T = t(
     "{0} operations, {1} ok, {2} failed",
-    "{0} 次操作,{1} 次成功,{2} 次失败",
+    "{0} 次操作，{1} 次成功，{2} 次失败",
 );
 pub const LAST_OPS: T = t("Last operations", "最近的操作");
 
 // --- bottom tabs
 pub const CONSOLE: T = t("redis-cli", "redis-cli");
 pub const COMMAND: T = t("Command", "命令");
-pub const WAITING: T = t("(waiting…)", "(等待中…)");
+pub const WAITING: T = t("(waiting…)", "（等待中…）");
 // The event list (Redis's own words, log lines and Sentinel events, stay as Redis prints them).
 pub const EV_APPLY: T = t("applied {0} · offset {1}", "应用 {0} · 偏移量 {1}");
 pub const EV_FEED: T = t("stream ← {0} · offset {1}", "复制流 ← {0} · 偏移量 {1}");
 pub const EV_ROLE: T = t("role {0}", "角色 {0}");
-pub const EV_FULL: T = t("full sync for {0}: {1}", "为 {0} 全量同步:{1}");
-pub const EV_PARTIAL: T = t("partial sync for {0}: {1}", "为 {0} 部分同步:{1}");
+pub const EV_FULL: T = t("full sync for {0}: {1}", "为 {0} 全量同步：{1}");
+pub const EV_PARTIAL: T = t("partial sync for {0}: {1}", "为 {0} 部分同步：{1}");
 pub const EV_EXPIRED: T = t("expired {0}", "过期 {0}");
 pub const OPS: T = t("{0} ops", "{0} 次操作");
 pub const IN_FLIGHT: T = t("in flight", "传输中");
@@ -318,7 +318,7 @@ pub const SURVIVING: T = t("surviving", "保留下来");
 pub const LOST: T = t("lost", "丢失");
 pub const LOST_WRITE: T = t(
     "{0} acknowledged by {1} at {2} (offset {3}); erased by {4}",
-    "{0} 由 {1} 在 {2} 确认(偏移量 {3});被 {4} 抹掉",
+    "{0} 由 {1} 在 {2} 确认（偏移量 {3}）；被 {4} 抹掉",
 );
 pub const SHOW_IN_DIAGRAM: T = t("show", "定位");
 pub const STALE_READS: T = t("stale reads", "读到旧值");
@@ -326,14 +326,14 @@ pub const EXPIRED_READS: T = t("reads of expired keys", "读到已过期的键")
 pub const SALES: T = t("flash sales", "秒杀");
 pub const SALE_LINE: T = t(
     "{0} ({1}): {2} purchases of {3} units, oversold {4}, counter now {5}; failed lock attempts {6}, locks expired mid-work {7}, releases of another buyer's lock {8}, WATCH retries {9}",
-    "{0}({1}):库存 {3} 件,成交 {2} 次,超卖 {4} 件,计数器现在是 {5};抢锁失败 {6} 次,锁在干活时过期 {7} 次,删掉别人的锁 {8} 次,WATCH 重试 {9} 次",
+    "{0}({1})：库存 {3} 件，成交 {2} 次，超卖 {4} 件，计数器现在是 {5}；抢锁失败 {6} 次，锁在干活时过期 {7} 次，删掉别人的锁 {8} 次，WATCH 重试 {9} 次",
 );
 pub const FULL_SYNCS: T = t("full syncs", "全量同步");
 pub const PARTIAL_SYNCS: T = t("partial syncs", "部分同步");
 pub const UNAVAILABLE: T = t("longest write outage", "最长写入不可用");
 pub const NO_CLIENTS: T = t(
     "No simulated clients in this run: the ledger counts their writes.",
-    "这次运行没有模拟客户端:账本只统计它们的写入。",
+    "这次运行没有模拟客户端：账本只统计它们的写入。",
 );
 pub const FINAL_MASTER: T = t("master now", "当前主库");
 pub const NO_SENTINELS: T = t("No Sentinels in this run.", "这次运行没有哨兵。");
@@ -344,7 +344,7 @@ pub const TILT: T = t("TILT", "TILT");
 pub const CHART_OFFSETS: T = t("Replication offset by node", "各节点复制偏移量");
 pub const CHART_WRITES: T = t(
     "Client writes per second (ok / failed)",
-    "客户端每秒写入(成功 / 失败)",
+    "客户端每秒写入（成功 / 失败）",
 );
 
 // --- faults
@@ -357,8 +357,8 @@ pub const F_PAUSE: T = t("Pause 5 s", "暂停 5 秒");
 pub const F_PAUSE15: T = t("Pause 15 s", "暂停 15 秒");
 pub const F_CRASH: T = t("Crash", "崩溃");
 pub const F_RESTART: T = t("Restart", "重启");
-pub const F_ISOLATE: T = t("Isolate (partition)", "隔离(网络分区)");
-pub const F_CUT_IN: T = t("One-way: drop traffic to it", "单向:丢弃发往它的流量");
+pub const F_ISOLATE: T = t("Isolate (partition)", "隔离（网络分区）");
+pub const F_CUT_IN: T = t("One-way: drop traffic to it", "单向：丢弃发往它的流量");
 pub const F_SKEW: T = t("Clock +10 s", "时钟快 10 秒");
 pub const F_JUMP: T = t("Clock jump −30 s", "时钟回跳 30 秒");
 pub const F_LATENCY: T = t("Latency 500 ms", "延迟 500 毫秒");
@@ -375,20 +375,20 @@ pub const ONE_WAY: T = t("one-way cut", "单向断开");
 pub const COACH_TITLE: T = t("Three controls matter", "最重要的三个控件");
 pub const COACH_PLAY: T = t(
     "Play (Space) runs to the next question and pauses there.",
-    "播放(空格键)会运行到下一个问题并在那里暂停。",
+    "播放（空格键）会运行到下一个问题并在那里暂停。",
 );
 pub const COACH_STEP: T = t(
     "Step (← →) moves one event; drag the timeline to go back in time.",
-    "单步(← →)每次前进一个事件;拖动时间轴可以回到过去。",
+    "单步（← →）每次前进一个事件；拖动时间轴可以回到过去。",
 );
 pub const COACH_FAULTS: T = t(
     "Faults: the toolbar above the map, or right-click a node.",
-    "故障:使用拓扑图上方的工具栏,或右键点击节点。",
+    "故障：使用拓扑图上方的工具栏，或右键点击节点。",
 );
 pub const COACH_OK: T = t("Got it", "知道了");
 
 // --- live region
-pub const LIVE_PAUSED_AT: T = t("Paused at step end, t={0}", "在步骤结束处暂停,t={0}");
+pub const LIVE_PAUSED_AT: T = t("Paused at step end, t={0}", "在步骤结束处暂停，t={0}");
 
 // --- shortcuts
 pub const KEYS_HELP: &[(&str, T)] = &[
@@ -398,7 +398,7 @@ pub const KEYS_HELP: &[(&str, T)] = &[
         "Shift+← →",
         t(
             "previous / next event of the kind chosen next to Speed (default: fault, role change or sync)",
-            "上一个 / 下一个所选类型的事件(在“速度”旁选择;默认:故障、角色变化或同步)",
+            "上一个 / 下一个所选类型的事件（在“速度”旁选择；默认：故障、角色变化或同步）",
         ),
     ),
     ("/", t("focus the console", "聚焦控制台")),

@@ -14,7 +14,7 @@ use crate::lab::Lab;
 
 const NOT_CLUSTER: T = T {
     en: "This deployment is not a Redis Cluster. Open a cluster lesson (11–14) to see slots, skew and hot keys.",
-    zh: "这个部署不是 Redis Cluster。打开集群课程(11–14)可以看到槽位、数据倾斜和热点 key。",
+    zh: "这个部署不是 Redis Cluster。打开集群课程（11–14）可以看到槽位、数据倾斜和热点 key。",
 };
 const NODE: T = T {
     en: "Node",
@@ -34,11 +34,11 @@ const KEYS: T = T {
 };
 const MEMORY: T = T {
     en: "Memory (est.)",
-    zh: "内存(估算)",
+    zh: "内存（估算）",
 };
 const OPS: T = T {
     en: "ops/s (5 s)",
-    zh: "每秒操作(5 秒)",
+    zh: "每秒操作（5 秒）",
 };
 const STATE: T = T {
     en: "Its view",
@@ -50,7 +50,7 @@ const EPOCH: T = T {
 };
 const SLOT_MAP: T = T {
     en: "Slot map: 16384 slots in 256 columns of 64; the bar is keys per column",
-    zh: "槽位图:16384 个槽位分成 256 列,每列 64 个;柱高是该列的 key 数",
+    zh: "槽位图：16384 个槽位分成 256 列，每列 64 个；柱高是该列的 key 数",
 };
 const HOT_SLOTS: T = T {
     en: "Fullest slots",
@@ -58,7 +58,7 @@ const HOT_SLOTS: T = T {
 };
 const ESTIMATE: T = T {
     en: "Memory is the lab's estimate: key + value bytes + 56 bytes per key (not used_memory).",
-    zh: "内存是实验室的估算:key 与 value 的字节数,每个 key 再加 56 字节(不是 used_memory)。",
+    zh: "内存是实验室的估算：key 与 value 的字节数，每个 key 再加 56 字节（不是 used_memory）。",
 };
 const KEYS_UNIT: T = T {
     en: "keys",

@@ -123,7 +123,7 @@ const LATENCY: i18n::T = i18n::T {
 };
 const LINK_ACTIONS: i18n::T = i18n::T {
     en: "Link {0} ↔ {1} ({2} ms)",
-    zh: "链路 {0} ↔ {1}({2} 毫秒)",
+    zh: "链路 {0} ↔ {1}（{2} 毫秒）",
 };
 
 /// The menu's frame: placement, focus, Esc, ↑/↓.

@@ -210,7 +210,7 @@ fn legend(l: Lang, filter: u16, on_toggle_kind: &Callback<MsgKind>) -> Html {
             }) }
             <p class="legend-marks"><span class="lm fault">{"▲"}</span>{l.t(i18n::T { en: "fault", zh: "故障" })}
                 <span class="lm role">{"◆"}</span>{l.t(i18n::T { en: "role change", zh: "角色变化" })}
-                <span class="lm sync">{"■"}</span>{l.t(i18n::T { en: "full sync (□ partial)", zh: "全量同步(□ 部分)" })}
+                <span class="lm sync">{"■"}</span>{l.t(i18n::T { en: "full sync (□ partial)", zh: "全量同步（□ 部分）" })}
                 <span class="lm sentinel">{"●"}</span>{l.t(i18n::T { en: "Sentinel event", zh: "哨兵事件" })}
                 <span class="lm drop">{"✕"}</span>{l.t(i18n::T { en: "dropped", zh: "丢弃" })}</p>
             </div>

@@ -25,7 +25,7 @@ const REPLICAS: T = T {
 };
 const CHAINED: T = T {
     en: "Chained (r2 follows r1, …)",
-    zh: "级联(r2 跟随 r1,…)",
+    zh: "级联（r2 跟随 r1，…）",
 };
 const SENTINELS: T = T {
     en: "Sentinels",
@@ -68,7 +68,7 @@ fn workload_label(w: &str, l: Lang) -> &'static str {
         },
         "counter" => T {
             en: "counter (INCR)",
-            zh: "计数器(INCR)",
+            zh: "计数器（INCR）",
         },
         "expiring" => T {
             en: "expiring keys",

@@ -33,7 +33,7 @@ pub struct Props {
 const PER_COLUMN: usize = 3;
 const LINK_LABEL: i18n::T = i18n::T {
     en: "Replication link {0} → {1} ({2}); Enter opens its menu",
-    zh: "复制链路 {0} → {1}({2});按 Enter 打开菜单",
+    zh: "复制链路 {0} → {1}（{2}）；按 Enter 打开菜单",
 };
 
 /// Stable positions from each host's configuration (masters on top, replicas
