@@ -193,7 +193,10 @@ pub const DIFF_LEGEND: T = t(
 );
 pub const FIGURE: T = t("Figure", "指标");
 pub const LOST_WRITES: T = t("lost writes", "丢失的写入");
-pub const LOST_LINE: T = t("lost writes: A {0} {1} B {2}", "丢失的写入：A {0} {1} B {2}");
+pub const LOST_LINE: T = t(
+    "lost writes: A {0} {1} B {2}",
+    "丢失的写入：A {0} {1} B {2}",
+);
 pub const GOALS_PASSED: T = t("goals passed", "达成的目标");
 pub const REDIS_NODES: T = t("Redis nodes", "Redis 节点");
 pub const LINK_UP: T = t("link up", "链路正常");

@@ -273,15 +273,37 @@ pub struct Step {
     pub predict: Option<Predict>,
     /// Shown after the step ran: why it happened.
     pub explain: Text,
+    /// A task the learner must solve on their own run (`challenge.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<crate::scenario::challenge::Challenge>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Predict {
     pub question: Text,
-    pub choices: Vec<Text>,
+    pub choices: Vec<Choice>,
     /// Index into `choices` of the right answer.
     pub answer: usize,
+}
+
+/// One choice of a prediction; a wrong one says why it tempts and fails.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub en: String,
+    pub zh: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<Text>,
+}
+
+impl Choice {
+    pub fn text(&self) -> Text {
+        Text {
+            en: self.en.clone(),
+            zh: self.zh.clone(),
+        }
+    }
 }
 
 /// Something checked over the run. `check` says which.

@@ -129,8 +129,8 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
         c.node("network.link", i, "b", &Some(l.b.clone()))?;
     }
     let ids = validate_timeline(&c, s)?;
-    validate_steps(&c, s)?;
-    validate_expects(&c, s, &ids)?;
+    validate_steps(&c, s, &ids)?;
+    validate_expects(&c, "expect", &s.expects, &ids)?;
     if let Some(cl) = &s.cluster {
         validate_cluster(&c, s, cl)?;
     }
@@ -321,7 +321,7 @@ fn validate_timeline(c: &Checker, s: &Scenario) -> Result<BTreeSet<String>, Load
 }
 
 /// Lesson steps: increasing `until_s` within the run, well-formed predictions.
-fn validate_steps(c: &Checker, s: &Scenario) -> Result<(), LoadError> {
+fn validate_steps(c: &Checker, s: &Scenario, ids: &BTreeSet<String>) -> Result<(), LoadError> {
     let mut last = 0.0;
     for (i, st) in s.steps.iter().enumerate() {
         if !(st.until_s.is_finite() && st.until_s > last && st.until_s <= s.duration_s as f64) {
@@ -333,6 +333,9 @@ fn validate_steps(c: &Checker, s: &Scenario) -> Result<(), LoadError> {
                     s.duration_s
                 ),
             ));
+        }
+        if let Some(ch) = &st.challenge {
+            validate_challenge(c, i, ch, (last * 1000.0) as u64, s, ids)?;
         }
         last = st.until_s;
         if let Some(p) = &st.predict {
@@ -349,17 +352,49 @@ fn validate_steps(c: &Checker, s: &Scenario) -> Result<(), LoadError> {
     Ok(())
 }
 
-fn validate_expects(c: &Checker, s: &Scenario, ids: &BTreeSet<String>) -> Result<(), LoadError> {
-    for (i, e) in s.expects.iter().enumerate() {
-        super::expect::validate(e, ids).map_err(|m| c.err("expect", i, m))?;
+/// A step's challenge; errors point at the step (`[[step]]` #i).
+fn validate_challenge(
+    c: &Checker,
+    i: usize,
+    ch: &super::challenge::Challenge,
+    start_ms: u64,
+    s: &Scenario,
+    ids: &BTreeSet<String>,
+) -> Result<(), LoadError> {
+    // Inner errors name their own table ("[[expect]] #1: ..."): keep what
+    // they say, placed at the step.
+    let in_step = |what: &str, k: usize, e: LoadError| {
+        let msg = e.message.split_once(": ").map_or(&*e.message, |x| x.1);
+        c.err("step", i, format!("challenge {what} #{}: {msg}", k + 1))
+    };
+    ch.validate(start_ms, s.duration_s * 1000)
+        .map_err(|m| c.err("step", i, format!("challenge: {m}")))?;
+    for (k, a) in ch.solution.iter().enumerate() {
+        validate_action(c, k, a, s.duration_s).map_err(|e| in_step("solution", k, e))?;
+    }
+    for (k, g) in ch.goals.iter().enumerate() {
+        validate_expects(c, "expect", std::slice::from_ref(g), ids)
+            .map_err(|e| in_step("goal", k, e))?;
+    }
+    Ok(())
+}
+
+fn validate_expects(
+    c: &Checker,
+    table: &str,
+    expects: &[super::format::Expect],
+    ids: &BTreeSet<String>,
+) -> Result<(), LoadError> {
+    for (i, e) in expects.iter().enumerate() {
+        super::expect::validate(e, ids).map_err(|m| c.err(table, i, m))?;
         if e.node.is_some() {
-            c.node("expect", i, "node", &e.node)?;
+            c.node(table, i, "node", &e.node)?;
         }
         if e.client.is_some() {
-            c.node("expect", i, "client", &e.client)?;
+            c.node(table, i, "client", &e.client)?;
         }
         for n in e.nodes.iter().flatten() {
-            c.node("expect", i, "nodes", &Some(n.clone()))?;
+            c.node(table, i, "nodes", &Some(n.clone()))?;
         }
     }
     Ok(())

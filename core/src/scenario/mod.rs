@@ -3,6 +3,7 @@
 //! expectations (`expect.rs`) and running one headless (`run`).
 
 pub mod build;
+pub mod challenge;
 pub mod cluster;
 pub mod expect;
 pub mod format;

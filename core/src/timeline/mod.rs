@@ -33,10 +33,12 @@ use crate::trace::TraceEvent;
 
 pub use crate::scenario::sandbox::Topo;
 
+mod challenge;
 mod compare;
 mod run;
 mod snapshot;
 
+pub use challenge::{prove, Breach, ChallengeStatus, Proof};
 pub use compare::{Compare, Divergence};
 use snapshot::{Snapshot, SNAPSHOT_EVERY_MS};
 
@@ -113,7 +115,7 @@ impl Session {
             }
         };
         let n_expects = match &source {
-            Source::Lesson(s) => s.expects.len(),
+            Source::Lesson(s) => s.all_expects().count(),
             Source::Sandbox(_) => 0,
         };
         let mut session = Session {
@@ -224,6 +226,20 @@ impl Session {
     /// nothing changes.
     pub fn act(&mut self, action: Action) -> Result<Fork, String> {
         self.sim.resolve(&action)?;
+        let fork = self.cut_here();
+        self.schedule.push(Entry {
+            at_ms: self.sim.now_ms(),
+            events: self.sim.events_processed(),
+            action,
+        });
+        self.perform_next();
+        Ok(fork)
+    }
+
+    /// Makes the playhead the end of the live branch: what was run beyond
+    /// it, and the learner's later actions, leave it (kept as branch A if
+    /// no comparison is open).
+    pub(super) fn cut_here(&mut self) -> Fork {
         let now = self.sim.now_ms();
         let dropped = self.schedule.len().saturating_sub(self.applied);
         let kept = (dropped > 0 || !self.future.is_empty()) && self.compare.is_none();
@@ -236,13 +252,7 @@ impl Session {
         let applied = self.applied;
         self.snapshots
             .retain(|s| s.at_ms <= now && s.applied <= applied);
-        self.schedule.push(Entry {
-            at_ms: now,
-            events: self.sim.events_processed(),
-            action,
-        });
-        self.perform_next();
-        Ok(Fork { dropped, kept })
+        Fork { dropped, kept }
     }
 
     /// Fills in console replies that arrived since.
@@ -267,15 +277,26 @@ impl Session {
 
     /// `goals` from the checker's report of the run now.
     pub fn goals_with(&self, report: &checker::Report) -> Vec<(Option<Outcome>, bool)> {
+        let n = self.lesson().map_or(0, |s| s.expects.len());
+        self.judge(report, 0..n)
+    }
+
+    /// Outcomes of `all_expects()[range]` now: a timed one as captured when
+    /// its time came, the others over the run so far (final at the end).
+    pub(super) fn judge(
+        &self,
+        report: &checker::Report,
+        range: std::ops::Range<usize>,
+    ) -> Vec<(Option<Outcome>, bool)> {
         let Source::Lesson(s) = &self.source else {
             return Vec::new();
         };
-        let s = s.clone();
         let end = s.duration_s * 1000;
         let now = self.sim.now_ms();
-        s.expects
-            .iter()
+        s.all_expects()
             .enumerate()
+            .skip(range.start)
+            .take(range.len())
             .map(|(i, e)| {
                 if e.at_s.is_some() {
                     let o = self.outcomes.get(i).cloned().flatten();

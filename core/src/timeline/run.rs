@@ -20,7 +20,7 @@ impl Session {
         let now = self.sim.now_ms();
         let end = s.duration_s * 1000;
         let mut report = None;
-        for (i, e) in s.expects.iter().enumerate() {
+        for (i, e) in s.all_expects().enumerate() {
             if e.at_s.is_some()
                 && expect::when_ms(e, end) <= now
                 && self.outcomes.get(i).is_some_and(|o| o.is_none())

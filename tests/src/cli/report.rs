@@ -310,9 +310,11 @@ pub fn check_dir(dir: &Path) -> Result<String, String> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         match run(f, None) {
-            Ok((_, _, r)) => {
+            Ok((lesson, _, r)) => {
                 let passed = r.expectations.iter().filter(|e| e.pass).count();
-                let ok = r.passed();
+                let mut lines = String::new();
+                let proofs = prove_challenges(lesson, &mut lines);
+                let ok = r.passed() && proofs;
                 failed += usize::from(!ok);
                 let _ = writeln!(
                     out,
@@ -321,6 +323,7 @@ pub fn check_dir(dir: &Path) -> Result<String, String> {
                     r.expectations.len(),
                     r.events
                 );
+                out.push_str(&lines);
                 for s in &r.report.sales {
                     let _ = writeln!(
                         out,
@@ -341,4 +344,59 @@ pub fn check_dir(dir: &Path) -> Result<String, String> {
     } else {
         Ok(out)
     }
+}
+
+/// Proves each challenge of a lesson (the unchanged run fails its goals,
+/// the file's solution meets them), a line each; false if one does not hold.
+fn prove_challenges(lesson: Scenario, out: &mut String) -> bool {
+    let lesson = std::rc::Rc::new(lesson);
+    let proofs = match replilab_core::timeline::prove(&lesson) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(out, "     challenges: the run stopped: {e}");
+            return false;
+        }
+    };
+    let mut all = true;
+    for p in &proofs {
+        let holds = p.holds();
+        all &= holds;
+        let met = |s: &replilab_core::timeline::ChallengeStatus| {
+            s.goals
+                .iter()
+                .filter(|(o, fin)| *fin && o.as_ref().is_some_and(|o| o.pass))
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "     challenge of step {}: {} (unchanged run meets {}/{} goals, solution {}/{}{})",
+            p.baseline.step + 1,
+            if holds { "proven" } else { "NOT PROVEN" },
+            met(&p.baseline),
+            p.baseline.goals.len(),
+            met(&p.solution),
+            p.solution.goals.len(),
+            if p.solution.breaches.is_empty() {
+                ""
+            } else {
+                ", solution breaks the rules"
+            },
+        );
+        for (b, s) in p.baseline.goals.iter().zip(&p.solution.goals) {
+            let got = |g: &(Option<replilab_core::scenario::Outcome>, bool)| {
+                g.0.as_ref().map_or("-".to_string(), |o| o.got.clone())
+            };
+            let label =
+                b.0.as_ref()
+                    .or(s.0.as_ref())
+                    .map_or("", |o| o.label_en.as_str());
+            let _ = writeln!(
+                out,
+                "       {label}: unchanged {}, solution {}",
+                got(b),
+                got(s)
+            );
+        }
+    }
+    all
 }

@@ -199,7 +199,7 @@ fn key_event(p: &Props, session: &Session, at: &Playhead) -> Option<Html> {
 fn prediction(p: &Props, pr: &Predict, cur: usize, reached: bool) -> Html {
     let l = p.lang;
     let chosen = p.choices.get(cur).copied().flatten();
-    let answer = lesson_text(l, pr.choices.get(pr.answer));
+    let answer = lesson_text(l, pr.choices.get(pr.answer).map(|c| c.text()).as_ref());
     html! {
         <div class="predict" data-step={cur.to_string()}>
             <h4>{l.t(i18n::PREDICT)}</h4>
@@ -213,7 +213,7 @@ fn prediction(p: &Props, pr: &Predict, cur: usize, reached: bool) -> Html {
                         <button class={classes!("choice", picked.then_some("picked"), verdict)} role="radio" aria-checked={picked.to_string()}
                             disabled={reached} onclick={Callback::from(move |_| cb.emit((cur, ci)))}>
                             <span class="mark" aria-hidden="true">{ match verdict { Some("right") => "✔", Some("wrong") => "✘", _ => if picked { "●" } else { "○" } } }</span>
-                            <span>{l.text(c)}</span>
+                            <span>{l.text(&c.text())}</span>
                         </button>
                     }
                 }) }
