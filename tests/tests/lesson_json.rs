@@ -8,10 +8,11 @@
 use std::path::PathBuf;
 
 use replilab_core::client::{ClusterWorkload, SaleSpec, Strategy};
+use replilab_core::scenario::challenge::{Challenge, Means};
 use replilab_core::scenario::cluster::{ClusterDef, SlotsDef};
 use replilab_core::scenario::format::{
-    toml_value::Value, ActionDef, Expect, Kind, LinkDef, MonitorDef, Network, NodeDef, Predict,
-    Step, Text,
+    toml_value::Value, ActionDef, Choice, Expect, Kind, LinkDef, MonitorDef, Network, NodeDef,
+    Predict, Step, Text,
 };
 use replilab_core::scenario::{self, Scenario};
 
@@ -201,10 +202,48 @@ fn everything() -> Scenario {
             watch: text("Watch"),
             predict: Some(Predict {
                 question: text("Q"),
-                choices: vec![text("a"), text("b")],
+                choices: vec![
+                    Choice {
+                        en: "a".into(),
+                        zh: "a（中）".into(),
+                        why: Some(text("tempting")),
+                    },
+                    Choice {
+                        en: "b".into(),
+                        zh: "b".into(),
+                        why: None,
+                    },
+                ],
                 answer: 1,
             }),
             explain: text("Why"),
+            challenge: Some(Challenge {
+                task: text("Task"),
+                from_s: Some(2.5),
+                hints: vec![text("H1"), text("H2")],
+                allow: vec![Means::Config, Means::Fault],
+                max_actions: Some(2),
+                solution: vec![ActionDef {
+                    at_ms: None,
+                    at_s: Some(3.0),
+                    action: "@m CONFIG SET hz 20".parse().unwrap(),
+                    id: None,
+                }],
+                explain: text("Because"),
+                goals: vec![Expect {
+                    check: "lost_writes".into(),
+                    op: "<".into(),
+                    value: Value::Int(5),
+                    id: None,
+                    node: None,
+                    at_s: Some(9.0),
+                    field: None,
+                    contains: None,
+                    client: some("c1"),
+                    nodes: None,
+                    label: text("G"),
+                }],
+            }),
         }],
         expects: vec![
             Expect {
