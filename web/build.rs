@@ -115,7 +115,7 @@ fn main() {
                 id: &s.id,
                 title: (&s.title.en, &s.title.zh),
                 summary: (&s.summary.en, &s.summary.zh),
-                source: &s.source,
+                source: (&s.source.en, &s.source.zh),
                 minutes: s.minutes,
             }),
             Err(error) => Entry::Broken { file, error },

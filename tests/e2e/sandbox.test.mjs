@@ -74,7 +74,7 @@ appTest('sandbox topology form, permalink and preset', { timeout: 120_000 }, asy
   await page.reload();
   await waitReady(page);
   assert.equal(await page.textContent('#sandbox-form-title'), '拓扑');
-  assert.equal(await page.textContent('#topo-seed001'), '种子 001 部署');
+  assert.equal(await page.textContent('#topo-seed001'), '脑裂案例的部署');
   const over = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
   assert.ok(over <= 0, `nothing overflows at 1024 (${over} px)`);
   await shot('zh-dark-1024');

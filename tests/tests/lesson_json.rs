@@ -159,7 +159,7 @@ fn everything() -> Scenario {
         id: "all-fields".into(),
         title: text("Title"),
         summary: text("Summary"),
-        source: "seed 001".into(),
+        source: text("seed 001"),
         minutes: 12,
         // The largest integer a JavaScript number holds exactly.
         seed: (1 << 53) - 1,

@@ -31,7 +31,7 @@ pub struct Card<'a> {
     pub id: &'a str,
     pub title: (&'a str, &'a str),
     pub summary: (&'a str, &'a str),
-    pub source: &'a str,
+    pub source: (&'a str, &'a str),
     pub minutes: u32,
 }
 
@@ -85,8 +85,9 @@ pub fn landing(l: Lang, entries: &[Entry]) -> String {
         match e {
             Entry::Lesson(c) => {
                 let mut meta = String::new();
-                if !c.source.is_empty() {
-                    meta += &format!("<span>{}</span>", escape(c.source));
+                let source = l.pair(c.source);
+                if !source.is_empty() {
+                    meta += &format!("<span>{}</span>", escape(source));
                 }
                 if c.minutes > 0 {
                     meta += &format!(
@@ -169,7 +170,7 @@ mod tests {
                 id: "a\"b",
                 title: ("<b>T</b>", ""),
                 summary: ("S & more", "摘要"),
-                source: "seed <1>",
+                source: ("seed <1>", ""),
                 minutes: 5,
             }),
             Entry::Broken {

@@ -29,9 +29,10 @@ pub struct Scenario {
     /// One-line promise shown on the lesson card.
     #[serde(default)]
     pub summary: Text,
-    /// Which seed case it comes from, e.g. "seed 001".
+    /// The real case it comes from, named by its subject ("from the
+    /// split-brain case", "来自脑裂案例"): shown on the lesson card.
     #[serde(default)]
-    pub source: String,
+    pub source: Text,
     /// About how long it takes a learner.
     #[serde(default)]
     pub minutes: u32,

@@ -186,7 +186,7 @@ impl Topo {
             id: crate::scenario::sandbox::SANDBOX_ID.into(),
             title: Text::default(),
             summary: Text::default(),
-            source: String::new(),
+            source: Text::default(),
             minutes: 0,
             seed,
             duration_s: 0,

@@ -180,7 +180,10 @@ pub fn generate(seed: u64) -> Scenario {
             zh: format!("随机场景 {seed}"),
         },
         summary: Text::default(),
-        source: format!("replilab swarm --seed {seed}"),
+        source: Text {
+            en: format!("replilab swarm --seed {seed}"),
+            zh: String::new(),
+        },
         minutes: 0,
         seed,
         duration_s: 1,

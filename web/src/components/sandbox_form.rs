@@ -1,6 +1,6 @@
 //! The sandbox's topology form: version profile, replicas (chained or not),
 //! Sentinels with their quorum, clients with workload and read_from, and a
-//! "seed 001 deployment" preset. Applying it opens the permalink of that
+//! "split-brain case deployment" preset. Applying it opens the permalink of that
 //! topology (`core/src/scenario/sandbox.rs`), so the new run starts at 0 and the link reproduces it.
 
 use yew::prelude::*;
@@ -52,8 +52,8 @@ const APPLY: T = T {
     zh: "以此拓扑开始",
 };
 const PRESET: T = T {
-    en: "Seed 001 deployment",
-    zh: "种子 001 部署",
+    en: "The split-brain case's deployment",
+    zh: "脑裂案例的部署",
 };
 const NOTE: T = T {
     en: "Starting a topology restarts the run at 0 s. The sandbox has no end.",
