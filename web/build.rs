@@ -27,7 +27,7 @@ use std::path::Path;
 
 // The interface strings and the landing markup, shared with the wasm (one copy).
 #[allow(dead_code)]
-#[path = "src/i18n.rs"]
+#[path = "src/i18n/mod.rs"]
 mod i18n;
 #[allow(dead_code)]
 #[path = "src/picker.rs"]
@@ -39,7 +39,7 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
     println!("cargo:rerun-if-changed={}", dir.display());
     println!("cargo:rerun-if-changed=boot.js");
-    println!("cargo:rerun-if-changed=src/i18n.rs");
+    println!("cargo:rerun-if-changed=src/i18n");
     println!("cargo:rerun-if-changed=src/picker.rs");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| {

@@ -175,3 +175,21 @@ fn the_loader_names_what_is_wrong_with_a_challenge() {
         assert!(e.contains(want), "wanted '{want}' in: {e}");
     }
 }
+
+#[test]
+fn show_solution_drops_the_learners_actions_from_the_start_on() {
+    let mut s = session(&lesson("", SOLUTION));
+    s.advance_to(2000).unwrap();
+    s.act(Action::Crash { node: "m".into() }).unwrap();
+    s.advance_to(2600).unwrap();
+    s.act(Action::Pause {
+        node: "r1".into(),
+        ms: 10,
+    })
+    .unwrap();
+    s.apply_solution(1).unwrap();
+    let texts: Vec<String> = s.schedule.iter().map(|e| e.action.to_string()).collect();
+    assert_eq!(texts, ["@m SET k v"]);
+    s.advance_to(5000).unwrap();
+    assert!(s.challenge_status(1).unwrap().solved);
+}

@@ -9,6 +9,7 @@ pub mod export;
 pub mod faults;
 pub mod i18n;
 pub mod lab;
+pub mod learner;
 pub mod lessons;
 pub mod permalink;
 pub mod picker;

@@ -1,5 +1,7 @@
 //! Every view is a permalink: `#lesson=<id>&seed=<n>&s=<schedule>&t=<ms>`,
-//! plus `lang=zh|en` and `embed=1`. Opening it rebuilds the lesson with that
+//! plus `lang=zh|en` and `embed=1`, and the learner's view of the lesson:
+//! `ch=<step>&h=<hints>` (a challenge taken up) and `q=<seed>` (the order of
+//! prediction choices). Opening it rebuilds the lesson with that
 //! seed, replays the learner's actions and moves the playhead to `t`. A
 //! side-by-side comparison adds `cmp=<schedule>`, the other branch's actions
 //! (same codec, may be empty), and `live=a` when the live branch is A.
@@ -35,6 +37,11 @@ pub struct Link {
     /// The other branch of a comparison (`cmp=`), and `live=` as given.
     pub compare: Option<String>,
     pub live: Option<String>,
+    /// `ch=`: the challenge taken up (step number, from 1), `h=` its hints
+    /// shown; `q=`: the seed that shuffles prediction choices.
+    pub challenge: Option<usize>,
+    pub hints: Option<usize>,
+    pub shuffle: Option<u32>,
     /// Problems met while reading the hash (unknown keys are ignored).
     pub errors: Vec<String>,
 }
@@ -110,6 +117,18 @@ pub fn parse_hash(hash: &str) -> Link {
             "e" => match v.parse::<u64>() {
                 Ok(e) => link.events = Some(e),
                 Err(_) => link.errors.push(format!("e \"{}\"", trim(v))),
+            },
+            "ch" => match v.parse::<usize>() {
+                Ok(n @ 1..=1000) => link.challenge = Some(n - 1),
+                _ => link.errors.push(format!("ch \"{}\"", trim(v))),
+            },
+            "h" => match v.parse::<usize>() {
+                Ok(n) if n <= replilab_core::scenario::challenge::MAX_HINTS => link.hints = Some(n),
+                _ => link.errors.push(format!("h \"{}\"", trim(v))),
+            },
+            "q" => match v.parse::<u32>() {
+                Ok(q) => link.shuffle = Some(q),
+                Err(_) => link.errors.push(format!("q \"{}\"", trim(v))),
             },
             "lang" => link.lang = Some(v.to_string()),
             "topo" => link.topo = decode(v).ok(),

@@ -8,7 +8,7 @@ use crate::dom;
 use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
 use crate::permalink;
-use crate::state::Theme;
+use crate::state::{Theme, UiState};
 use replilab_core::scenario::sandbox::Topo;
 use replilab_core::timeline::{Compare, Session, Source};
 
@@ -65,6 +65,9 @@ pub struct Opened {
     pub compare: bool,
     /// The lesson to fetch, then open the hash again.
     pub fetch: Option<&'static lessons::Meta>,
+    /// The challenge taken up (step) and its hints shown; the choices' shuffle seed.
+    pub challenge: Option<(usize, usize)>,
+    pub shuffle: Option<u32>,
 }
 
 impl Opened {
@@ -78,6 +81,8 @@ impl Opened {
             lang: None,
             compare: false,
             fetch: None,
+            challenge: None,
+            shuffle: None,
         }
     }
 }
@@ -94,6 +99,8 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         lang: link_lang,
         compare: false,
         fetch: None,
+        challenge: None,
+        shuffle: link.shuffle,
     };
     let Some(id) = link.lesson.clone() else {
         return opened;
@@ -169,6 +176,16 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         Some(Err(e)) => opened.banner = Some(lang.f(i18n::BAD_COMPARE, &[&e])),
         None => {}
     }
+    if let Some(step) = link.challenge {
+        let has = session
+            .lesson()
+            .is_some_and(|l| l.challenges().any(|(i, _, _)| i == step));
+        if has {
+            opened.challenge = Some((step, link.hints.unwrap_or(0)));
+        } else {
+            opened.banner = Some(lang.f(i18n::BAD_LINK, &[&format!("ch \"{}\"", step + 1)]));
+        }
+    }
     // The sandbox runs at once (as the first page did); lessons wait for Play.
     opened.playing = matches!(session.source, Source::Sandbox(_)) && link.t_ms.is_none();
     opened.route = Route::Lab(Rc::new(RefCell::new(session)));
@@ -191,7 +208,8 @@ fn other_branch(
     Ok((other, live_is_a))
 }
 
-pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
+pub fn hash_of(session: &Session, ui: &UiState) -> String {
+    let (embed, lang) = (ui.embed, ui.lang);
     let mut h = format!("#lesson={}", session.id());
     let default_seed = session.lesson().map_or(1, |s| s.seed);
     if session.seed != default_seed {
@@ -216,6 +234,12 @@ pub fn hash_of(session: &Session, embed: bool, lang: Lang) -> String {
     h.push_str(&format!("&t={}", session.now_ms()));
     if session.mid_millisecond() {
         h.push_str(&format!("&e={}", session.sim.events_processed()));
+    }
+    if let Some(step) = ui.challenge {
+        h.push_str(&format!("&ch={}&h={}", step + 1, ui.hints));
+    }
+    if session.lesson().is_some() {
+        h.push_str(&format!("&q={}", ui.shuffle));
     }
     if embed {
         h.push_str(&format!("&lang={}&embed=1", lang.code()));
@@ -251,7 +275,7 @@ mod tests {
             if swapped {
                 s.swap_branches().unwrap();
             }
-            let hash = hash_of(&s, false, Lang::En);
+            let hash = hash_of(&s, &UiState::new(Lang::En, Theme::Light));
             assert!(hash.contains("&cmp="), "{hash}");
             assert_eq!(hash.contains("&live=a"), swapped, "{hash}");
             let (again, banner, shown) = opened(&hash);
@@ -312,7 +336,7 @@ mod replay_tests {
                 act(&mut s, "@m INCR n");
             }
             mid += usize::from(s.mid_millisecond());
-            let hash = hash_of(&s, false, Lang::En);
+            let hash = hash_of(&s, &UiState::new(Lang::En, Theme::Light));
             let o = open(&hash, Lang::En);
             let Route::Lab(again) = o.route else {
                 panic!("landing")

@@ -84,6 +84,13 @@ pub struct UiState {
     pub jump: Jump,
     /// The right column shows the side-by-side comparison (if one is open).
     pub compare_view: bool,
+    /// The challenge the learner took up (its step), and how many of its
+    /// hints are shown.
+    pub challenge: Option<usize>,
+    pub hints: usize,
+    /// Shuffles prediction choices (`learner::choice_order`): this
+    /// browser's seed, or the one a link carried.
+    pub shuffle: u32,
 }
 
 impl UiState {
@@ -111,6 +118,9 @@ impl UiState {
             embed: false,
             jump: Jump::default(),
             compare_view: false,
+            challenge: None,
+            hints: 0,
+            shuffle: 0,
         }
     }
 }
@@ -140,6 +150,13 @@ pub enum Action {
     /// The simulation changed: re-render what shows it.
     Bump,
     ShowCompare(bool),
+    /// Takes up (or puts down) a step's challenge, with hints shown.
+    Challenge {
+        step: Option<usize>,
+        hints: usize,
+    },
+    RevealHint,
+    SetShuffle(u32),
     /// A new session (lesson opened): reset what belongs to the old one.
     Reset {
         playing: bool,
@@ -205,6 +222,14 @@ impl Reducible for UiState {
             }
             Action::Bump => s.version += 1,
             Action::ShowCompare(on) => s.compare_view = on,
+            Action::Challenge { step, hints } => {
+                s.challenge = step;
+                s.hints = hints.min(replilab_core::scenario::challenge::MAX_HINTS);
+            }
+            Action::RevealHint => {
+                s.hints = (s.hints + 1).min(replilab_core::scenario::challenge::MAX_HINTS)
+            }
+            Action::SetShuffle(q) => s.shuffle = q,
             Action::Reset {
                 playing,
                 embed,
@@ -215,6 +240,8 @@ impl Reducible for UiState {
                 s.selected = NodeId(0);
                 s.console_target = NodeId(0);
                 s.choices.clear();
+                s.challenge = None;
+                s.hints = 0;
                 s.menu = None;
                 s.embed = embed;
                 s.version += 1;

@@ -84,6 +84,18 @@ impl Session {
         })
     }
 
+    /// Every challenge of the lesson, from one checker report.
+    pub fn challenge_statuses_with(&self, report: &checker::Report) -> Vec<ChallengeStatus> {
+        let steps: Vec<usize> = self
+            .lesson()
+            .map(|l| l.challenges().map(|(i, _, _)| i).collect())
+            .unwrap_or_default();
+        steps
+            .into_iter()
+            .filter_map(|i| self.challenge_status_with(i, report))
+            .collect()
+    }
+
     /// "Show solution": back to the challenge's start (the run so far is
     /// kept as branch A of a comparison, unless one is open), then the
     /// file's solution acted at its times, as a learner would act it; the
@@ -95,8 +107,11 @@ impl Session {
             .map(|(s, c)| (s, c.clone()))
             .ok_or_else(|| format!("step {} has no challenge", step + 1))?;
         self.keep_as_a();
-        self.seek(start_ms)?;
+        // Just before the start, so that the learner's actions at the start
+        // itself leave the branch too; then on to the start.
+        self.seek(start_ms.saturating_sub(1))?;
         self.cut_here();
+        self.advance_to(start_ms)?;
         let mut solution: Vec<_> = ch
             .solution
             .iter()

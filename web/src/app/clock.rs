@@ -30,9 +30,11 @@ pub fn use_clock(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
         let session = session.clone();
         let key = session.as_ref().map_or(0, |s| Rc::as_ptr(s) as usize);
         let lang = ui.lang;
+        // In a challenge the learner plays their branch through: no step stops.
+        let challenge = ui.challenge.is_some();
         use_effect_with(
-            (ui.playing, (ui.speed * 1000.0) as u64, key, lang),
-            move |&(playing, speed_milli, _, lang)| {
+            (ui.playing, (ui.speed * 1000.0) as u64, key, lang, challenge),
+            move |&(playing, speed_milli, _, lang, challenge)| {
                 let interval = session.filter(|_| playing).map(|session| {
                     let carry = Rc::new(RefCell::new(0u64));
                     // Set once this interval has paused the run: ticks already queued
@@ -55,7 +57,11 @@ pub fn use_clock(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
                         let (result, stop, at_end, step_index, now) = {
                             let mut s = session.borrow_mut();
                             let now = s.now_ms();
-                            let stops = s.stops();
+                            let stops = if challenge {
+                                s.end_ms().into_iter().collect()
+                            } else {
+                                s.stops()
+                            };
                             let next_stop = stops.iter().copied().find(|&t| t > now);
                             let target = now.saturating_add(ms).min(next_stop.unwrap_or(u64::MAX));
                             let r = s.advance_to(target);
@@ -134,17 +140,19 @@ pub fn use_permalink(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
     // step). A newer version drops the pending update (the timeout's drop).
     {
         let session = session.clone();
-        let (playing, embed, lang) = (ui.playing, ui.embed, ui.lang);
+        let playing = ui.playing;
+        let view = (**ui).clone();
         use_effect_with(
             (
                 version,
                 playing,
                 session.as_ref().map(|s| Rc::as_ptr(s) as usize),
+                (view.challenge, view.hints),
             ),
             move |_| {
                 let pending = match (session, playing) {
                     (Some(s), false) => Some(gloo_timers::callback::Timeout::new(300, move || {
-                        dom::replace_hash(&hash_of(&s.borrow(), embed, lang));
+                        dom::replace_hash(&hash_of(&s.borrow(), &view));
                     })),
                     _ => None,
                 };

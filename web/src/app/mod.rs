@@ -7,6 +7,7 @@
 //! `layout` (scrub ticks, panel sizes), `view` (the landing, lab and embed
 //! layouts, drawn from what `app` computed).
 
+mod challenge;
 mod clock;
 mod controls;
 mod keys;
@@ -19,7 +20,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use replilab_core::scenario::Outcome;
-use replilab_core::timeline::Session;
+use replilab_core::timeline::{ChallengeStatus, Session};
 use yew::prelude::*;
 
 use self::view::LabView;
@@ -32,8 +33,8 @@ use crate::state::UiState;
 /// The keyboard shortcuts handler of the latest render.
 type KeyHandler = Rc<dyn Fn(web_sys::KeyboardEvent)>;
 
-/// The goals' outcomes (so far, final), by expectation.
-type Goals = Vec<(Option<Outcome>, bool)>;
+/// The goals' outcomes (so far, final), by expectation; each challenge's status.
+type Goals = (Vec<(Option<Outcome>, bool)>, Vec<ChallengeStatus>);
 
 /// The root: every hook first, unconditionally and in one order; then the
 /// session's per-render upkeep; then the landing view, the embed or the lab.
@@ -46,7 +47,7 @@ pub fn app() -> Html {
         Some(_) => Route::Loading,
         None => Route::Landing,
     });
-    let goals_cache = use_mut_ref(|| (u64::MAX, Vec::new()));
+    let goals_cache = use_mut_ref(|| (u64::MAX, Goals::default()));
     let figures_cache = use_mut_ref(compare::Cache::default);
     let narrated = use_mut_ref(|| 0usize);
     let shared = use_state(|| false);
@@ -66,6 +67,8 @@ pub fn app() -> Html {
     clock::use_permalink(&ui, &session);
     let controls = controls::controls(&ui, &session);
     let cb = ui_callbacks::ui_callbacks(&ui, &session, &shared);
+    let revealed = use_state(|| false);
+    let ch = challenge::challenge_callbacks(&ui, &session, &revealed);
 
     *key_handler.borrow_mut() = Some(keys::shortcuts(
         ui.dispatcher(),
@@ -80,6 +83,11 @@ pub fn app() -> Html {
         return view::landing(chrome, matches!(*route, Route::Loading), ui.lang);
     };
     let goals = cached_goals(&goals_cache, &session, version, ui.playing);
+    let progress = if ui.playing {
+        None
+    } else {
+        challenge::record_progress(&session.borrow(), &ui, &goals.1, *revealed)
+    };
     let scrub = layout::scrub(&session.borrow());
     let v = LabView {
         ui: &ui,
@@ -87,12 +95,13 @@ pub fn app() -> Html {
         compare_shown: compare.1,
         controls: &controls,
         cb: &cb,
+        ch: &ch,
         figures: &figures_cache,
     };
     if ui.embed {
         return v.embed(chrome, scrub);
     }
-    v.lab(chrome, scrub, goals, &coach)
+    v.lab(chrome, scrub, goals, progress, &coach)
 }
 
 /// Whether a comparison is open, and whether it is shown. The other branch
@@ -125,7 +134,12 @@ fn cached_goals(
         || version >= cache.0.saturating_add(8)
         || version < cache.0
     {
-        *cache = (version, session.borrow_mut().goals());
+        let s = session.borrow();
+        let report = replilab_core::checker::check(&s.sim);
+        *cache = (
+            version,
+            (s.goals_with(&report), s.challenge_statuses_with(&report)),
+        );
     }
     cache.1.clone()
 }

@@ -44,6 +44,13 @@ pub fn use_routing(
                 embed: o.embed,
                 compare: o.compare,
             });
+            ui.dispatch(Action::Challenge {
+                step: o.challenge.map(|c| c.0),
+                hints: o.challenge.map_or(0, |c| c.1),
+            });
+            ui.dispatch(Action::SetShuffle(
+                o.shuffle.unwrap_or_else(crate::learner::shuffle_seed),
+            ));
             ui.dispatch(Action::Banner(o.banner));
             route.set(o.route);
         });

@@ -159,10 +159,10 @@ fn share(
 ) -> Callback<()> {
     let session = session.clone();
     let shared = shared.clone();
-    let (embed, lang) = (ui.embed, ui.lang);
+    let view = (**ui).clone();
     Callback::from(move |_| {
         if let Some(s) = &session {
-            let h = hash_of(&s.borrow(), embed, lang);
+            let h = hash_of(&s.borrow(), &view);
             dom::replace_hash(&h);
             dom::copy(&dom::href_with(&h));
             shared.set(true);

@@ -8,9 +8,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use replilab_core::scenario::Outcome;
-use replilab_core::timeline::Session;
+use replilab_core::timeline::{ChallengeStatus, Session};
 use yew::prelude::*;
 
+use super::challenge::ChallengeCallbacks;
 use super::controls::Controls;
 use super::layout::{self, Scrub};
 use super::ui_callbacks::UiCallbacks;
@@ -34,6 +35,7 @@ use crate::components::transport::{Tick, Transport};
 use crate::dom;
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
+use crate::learner::Progress;
 use crate::state::{Tab, UiState};
 
 /// What every view shows around its body (the embed leaves out the header).
@@ -109,6 +111,7 @@ pub struct LabView<'a> {
     pub compare_shown: bool,
     pub controls: &'a Controls,
     pub cb: &'a UiCallbacks,
+    pub ch: &'a ChallengeCallbacks,
     pub figures: &'a RefCell<compare::Cache>,
 }
 
@@ -151,7 +154,8 @@ impl LabView<'_> {
         self,
         chrome: Chrome,
         scrub: Scrub,
-        goals: Vec<(Option<Outcome>, bool)>,
+        (goals, challenges): (Vec<(Option<Outcome>, bool)>, Vec<ChallengeStatus>),
+        progress: Option<Progress>,
         coach: &UseStateHandle<bool>,
     ) -> Html {
         let Chrome {
@@ -174,7 +178,9 @@ impl LabView<'_> {
                 {header}
                 { for banner }
                 <main class="lab-grid">
-                    <Narrative lab={lab.clone()} lang={l} choices={ui.choices.clone()} goals={goals} on_choose={cb.on_choose.clone()} on_play={c.on_play.clone()} on_seek={c.on_seek.clone()} />
+                    <Narrative lab={lab.clone()} lang={l} choices={ui.choices.clone()} goals={goals} on_choose={cb.on_choose.clone()} on_play={c.on_play.clone()} on_seek={c.on_seek.clone()}
+                        challenges={challenges} challenge={ui.challenge} hints={ui.hints} shuffle={ui.shuffle} progress={progress}
+                        on_challenge={self.ch.on_challenge.clone()} on_hint={self.ch.on_hint.clone()} on_solution={self.ch.on_solution.clone()} on_reset={self.ch.on_reset.clone()} />
                     <div class="center">{self.topology(node_names, aspect)}{self.diagram(width_px)}</div>
                     if self.compare_shown {
                         {self.compare(false)}

@@ -3,6 +3,7 @@
 // `u64::is_multiple_of` is newer than the workspace's rust-version (1.84).
 #![allow(clippy::manual_is_multiple_of)]
 
+pub mod challenge;
 pub mod charts;
 pub mod cluster;
 pub mod compare;
@@ -16,6 +17,7 @@ pub mod inspector;
 pub mod landing;
 pub mod ledger;
 pub mod narrative;
+pub mod prediction;
 pub mod sandbox_form;
 pub mod sentinels;
 pub mod topology;

@@ -3,15 +3,18 @@
 //! the lesson's expectations. In the sandbox: how to use it, and the
 //! learner's recorded actions.
 
-use replilab_core::scenario::format::{Predict, Scenario, Step, Text};
+use replilab_core::scenario::format::{Scenario, Step};
 use replilab_core::scenario::Outcome;
-use replilab_core::timeline::{Session, Source};
+use replilab_core::timeline::{ChallengeStatus, Session, Source};
 use yew::prelude::*;
 
+use super::challenge::ChallengePanel;
 use super::fmt_time;
+use super::prediction::prediction;
 use super::sandbox_form::SandboxForm;
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
+use crate::learner::Progress;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -22,6 +25,17 @@ pub struct Props {
     pub on_choose: Callback<(usize, usize)>,
     pub on_play: Callback<()>,
     pub on_seek: Callback<u64>,
+    /// Each challenge's status, the one taken up, its hints shown.
+    pub challenges: Vec<ChallengeStatus>,
+    pub challenge: Option<usize>,
+    pub hints: usize,
+    /// Shuffles prediction choices (`learner::choice_order`).
+    pub shuffle: u32,
+    pub progress: Option<Progress>,
+    pub on_challenge: Callback<Option<usize>>,
+    pub on_hint: Callback<()>,
+    pub on_solution: Callback<usize>,
+    pub on_reset: Callback<()>,
 }
 
 #[function_component(Narrative)]
@@ -39,13 +53,20 @@ pub fn narrative(p: &Props) -> Html {
         .map(|st| step(p, &session, &at, st));
     let progress = progress(l, &at);
     let goals = goals(p, lesson);
+    // A challenge taken up stays on top wherever the playhead goes.
+    let active = p.challenge.and_then(|i| challenge(p, lesson, i, true));
+    let reset = p.on_reset.clone();
     html! {
         <section class="panel narrative" aria-label={l.t(i18n::NARRATIVE)}>
             <header class="panel-head">
                 <h2>{l.t(i18n::NARRATIVE)}</h2>
                 <ol class="progress" aria-hidden="true">{ for progress }</ol>
+                <button id="reset-lesson" class="btn subtle small" title={l.t(i18n::RESET_LESSON_TITLE)}
+                    onclick={Callback::from(move |_| reset.emit(()))}>{l.t(i18n::RESET_LESSON)}</button>
             </header>
             <div class="narrative-body">
+                { for learner_progress(p, lesson) }
+                { for active }
                 { for step_html }
                 if !lesson.expects.is_empty() {
                     <div class="goals">
@@ -143,10 +164,22 @@ fn step(p: &Props, session: &Session, at: &Playhead, st: &Step) -> Html {
     let (cur, n, now) = (at.cur, at.n(), at.now);
     let end_ms = at.lesson.duration_s * 1000;
     let reached = now >= at.until(cur);
-    let predict = st
-        .predict
-        .as_ref()
-        .map(|pr| prediction(p, pr, cur, reached));
+    let predict = st.predict.as_ref().map(|pr| {
+        let chosen = p.choices.get(cur).copied().flatten();
+        prediction(
+            l,
+            &at.lesson.id,
+            pr,
+            cur,
+            chosen,
+            reached,
+            p.shuffle,
+            &p.on_choose,
+        )
+    });
+    let offer = (p.challenge != Some(cur))
+        .then(|| challenge(p, at.lesson, cur, false))
+        .flatten();
     let play = p.on_play.clone();
     let seek = p.on_seek.clone();
     let prev_start = if cur >= 2 { at.until(cur - 2) } else { 0 };
@@ -158,6 +191,7 @@ fn step(p: &Props, session: &Session, at: &Playhead, st: &Step) -> Html {
             <h3>{l.text(&st.title)}</h3>
             <p class="watch">{l.text(&st.watch)}</p>
             { for predict }
+            { for offer }
             if reached {
                 <div class="explain"><h4>{l.t(i18n::WHY)}</h4><p>{l.text(&st.explain)}</p>{ for key_html }</div>
                 if now < end_ms {
@@ -192,42 +226,6 @@ fn key_event(p: &Props, session: &Session, at: &Playhead) -> Option<Html> {
         html! { <p class="key-event"><button id="key-event" class="link" onclick={Callback::from(move |_| seek.emit(t + 300))}>
         {l.t(i18n::SEE_EVENT)}{" "}<code>{line}</code></button></p> },
     )
-}
-
-/// The step's question: the choices (locked, and marked right or wrong, once
-/// the step has run), then the verdict.
-fn prediction(p: &Props, pr: &Predict, cur: usize, reached: bool) -> Html {
-    let l = p.lang;
-    let chosen = p.choices.get(cur).copied().flatten();
-    let answer = lesson_text(l, pr.choices.get(pr.answer).map(|c| c.text()).as_ref());
-    html! {
-        <div class="predict" data-step={cur.to_string()}>
-            <h4>{l.t(i18n::PREDICT)}</h4>
-            <p class="question">{l.text(&pr.question)}</p>
-            <div class="choices" role="radiogroup" aria-label={l.text(&pr.question)}>
-                { for pr.choices.iter().enumerate().map(|(ci, c)| {
-                    let cb = p.on_choose.clone();
-                    let picked = chosen == Some(ci);
-                    let verdict = reached.then_some(if ci == pr.answer { "right" } else if picked { "wrong" } else { "" });
-                    html! {
-                        <button class={classes!("choice", picked.then_some("picked"), verdict)} role="radio" aria-checked={picked.to_string()}
-                            disabled={reached} onclick={Callback::from(move |_| cb.emit((cur, ci)))}>
-                            <span class="mark" aria-hidden="true">{ match verdict { Some("right") => "✔", Some("wrong") => "✘", _ => if picked { "●" } else { "○" } } }</span>
-                            <span>{l.text(&c.text())}</span>
-                        </button>
-                    }
-                }) }
-            </div>
-            if !reached && chosen.is_none() { <p class="hint">{l.t(i18n::PREDICT_HINT)}</p> }
-            if reached {
-                <p class="verdict" data-verdict={ match chosen { Some(c) if c == pr.answer => "right", Some(_) => "wrong", None => "none" } }>{ match chosen {
-                    Some(c) if c == pr.answer => l.t(i18n::RIGHT).to_string(),
-                    Some(_) => l.f(i18n::WRONG, &[&answer]),
-                    None => l.f(i18n::ANSWER, &[&answer]),
-                } }</p>
-            }
-        </div>
-    }
 }
 
 /// The progress dots in the panel's head: done, current, to come.
@@ -291,6 +289,29 @@ fn goals(p: &Props, lesson: &Scenario) -> Vec<Html> {
         .collect()
 }
 
-fn lesson_text(l: Lang, t: Option<&Text>) -> String {
-    t.map(|t| l.text(t)).unwrap_or_default()
+/// Step `step`'s challenge, taken up or offered (None: it has none).
+fn challenge(p: &Props, lesson: &Scenario, step: usize, active: bool) -> Option<Html> {
+    let ch = lesson.steps.get(step)?.challenge.clone()?;
+    let status = p.challenges.iter().find(|c| c.step == step).cloned();
+    Some(html! {
+        <ChallengePanel lang={p.lang} step={step} challenge={ch} status={status} active={active} hints={p.hints}
+            on_challenge={p.on_challenge.clone()} on_hint={p.on_hint.clone()} on_solution={p.on_solution.clone()} />
+    })
+}
+
+/// "Predictions 2/4 right · challenges 0/1 solved", from local storage.
+fn learner_progress(p: &Props, lesson: &Scenario) -> Option<Html> {
+    let pr = p.progress.as_ref()?;
+    let predictions = lesson.steps.iter().filter(|s| s.predict.is_some()).count();
+    let challenges = lesson.challenges().count();
+    let text = p.lang.f(
+        i18n::PROGRESS,
+        &[
+            &pr.right.len().to_string(),
+            &predictions.to_string(),
+            &pr.solved.len().to_string(),
+            &challenges.to_string(),
+        ],
+    );
+    Some(html! { <p class="learner-progress muted" id="learner-progress">{text}</p> })
 }

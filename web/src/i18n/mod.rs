@@ -22,6 +22,10 @@ const fn t(en: &'static str, zh: &'static str) -> T {
     T { en, zh }
 }
 
+mod learn;
+#[allow(unused_imports)] // the build script includes this file without using them
+pub use learn::*;
+
 impl Lang {
     pub fn t(self, s: T) -> &'static str {
         match self {
