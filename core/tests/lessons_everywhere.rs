@@ -32,6 +32,7 @@ lessons![
     "14-cluster-failover-node-timeout.toml",
     "15-flash-sale.toml",
     "x-healthy-failover.toml",
+    "x-crash-acked-writes.toml",
 ];
 
 #[test]
