@@ -33,6 +33,7 @@ lessons![
     "15-flash-sale.toml",
     "x-healthy-failover.toml",
     "x-crash-acked-writes.toml",
+    "x-planned-maintenance.toml",
 ];
 
 #[test]
