@@ -31,6 +31,9 @@ lessons![
     "13-cluster-hot-keys.toml",
     "14-cluster-failover-node-timeout.toml",
     "15-flash-sale.toml",
+    "x-healthy-failover.toml",
+    "x-crash-acked-writes.toml",
+    "x-planned-maintenance.toml",
 ];
 
 #[test]

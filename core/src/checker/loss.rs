@@ -159,7 +159,7 @@ fn erasure(sim: &Sim, n: NodeId, from_ms: u64) -> Option<(String, u64)> {
                 format!("{name} flushed its data to load a full sync ({from})")
             }
             TraceKind::Fault { text } if text.starts_with("crash") => {
-                format!("{name} crashed before any replica had it")
+                format!("{name} crashed, and the server that ended as master never had it")
             }
             // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
             TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
