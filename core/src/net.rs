@@ -246,11 +246,15 @@ impl Net {
 
     /// Schedules `bytes` on direction `dir` of `conn` at `now`; returns
     /// (sequence number, arrival time). `jitter` is a draw in `0..=jitter_ms`.
+    /// `buffered`: the bytes wait in the sender's output buffer until they
+    /// leave (`queued_bytes` counts them); else they only take the wire.
+    #[allow(clippy::too_many_arguments)]
     pub fn transmit(
         &mut self,
         conn: ConnId,
         dir: usize,
         bytes: u64,
+        buffered: bool,
         now: u64,
         jitter: u64,
     ) -> Option<(u64, u64)> {
@@ -267,7 +271,8 @@ impl Net {
             d.in_tx.pop_front();
         }
         if tx_end_us > now_us {
-            d.in_tx.push_back((tx_end_us, bytes));
+            d.in_tx
+                .push_back((tx_end_us, if buffered { bytes } else { 0 }));
         }
         // Rounded to the nearest ms: a small message adds no whole millisecond.
         let tx_end = (tx_end_us + 500) / 1000;
@@ -337,10 +342,10 @@ mod tests {
             },
         );
         let c = net.open_conn(a, 1, b);
-        let (seq1, t1) = net.transmit(c, 0, 1000, 0, 5).unwrap();
+        let (seq1, t1) = net.transmit(c, 0, 1000, true, 0, 5).unwrap();
         assert_eq!((seq1, t1), (1, 25));
         // Smaller jitter, but it must still arrive after the first one.
-        let (seq2, t2) = net.transmit(c, 0, 100, 0, 0).unwrap();
+        let (seq2, t2) = net.transmit(c, 0, 100, true, 0, 0).unwrap();
         assert_eq!((seq2, t2), (2, 25));
         assert_eq!(net.queued_bytes(c, 0, 5), 1100);
         assert_eq!(net.queued_bytes(c, 0, 10), 100);
@@ -357,9 +362,9 @@ mod tests {
             },
         );
         for _ in 0..100 {
-            net.transmit(fast, 0, 30, 100, 0).unwrap();
+            net.transmit(fast, 0, 30, true, 100, 0).unwrap();
         }
-        assert_eq!(net.transmit(fast, 0, 30, 100, 0).unwrap(), (101, 101));
+        assert_eq!(net.transmit(fast, 0, 30, true, 100, 0).unwrap(), (101, 101));
     }
 
     #[test]

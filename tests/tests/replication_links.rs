@@ -318,3 +318,30 @@ fn a_blocking_wait_sends_getack_into_the_stream() {
     assert_eq!(lab.cmd("m", "WAIT 1 5000"), "(integer) 1");
     assert_eq!(lab.offset("m") - before, 37);
 }
+
+/// A diskless full sync whose fork child finishes in the same millisecond
+/// as a serverCron tick: the cron must not reap the child (and drop the
+/// payload) before the RDB has gone out, or the replica waits forever
+/// (found writing the healthy-failover lesson: seed 1, r2 stuck with 0 keys).
+#[test]
+fn a_diskless_sync_finishing_on_a_cron_tick_still_delivers_the_rdb() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
+    let src = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .find(|t| t.contains("\nid = \"healthy-failover\""))
+        .expect("the healthy-failover lesson");
+    let mut s = replilab_core::scenario::parse(&src).unwrap();
+    s.duration_s = 10;
+    s.steps.clear();
+    s.expects.clear();
+    let (sim, _) = replilab_core::scenario::run(&s, Some(1)).unwrap();
+    let m = sim.lookup("m").unwrap();
+    for r in ["r1", "r2", "r3"] {
+        let id = sim.lookup(r).unwrap();
+        let node = sim.redis(id).unwrap();
+        let info = node.info_replication(sim.clock_ms(id));
+        assert!(info.contains("master_link_status:up"), "{r}: {info}");
+        assert_eq!(node.db, sim.redis(m).unwrap().db, "{r}");
+    }
+}

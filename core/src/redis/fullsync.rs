@@ -96,7 +96,11 @@ impl RedisNode {
                 let wire = payload.wire_bytes();
                 let tx_ms = cx.tx_done_at(conn, wire).saturating_sub(cx.now_ms);
                 let send_after = save_ms.saturating_sub(tx_ms);
-                done_at = done_at.max(cx.now_ms + send_after + tx_ms);
+                // The child exits after its last write: at least a
+                // millisecond after the send starts, so serverCron cannot
+                // reap it (dropping the payload) before the send, even when
+                // both fall in one millisecond.
+                done_at = done_at.max(cx.now_ms + send_after + tx_ms.max(1));
                 cx.timer(
                     send_after,
                     Timer::Redis(RedisTimer::DisklessSend { conn, gen }),

@@ -30,8 +30,9 @@ pub struct Scenario {
     #[serde(default)]
     pub summary: Text,
     /// The real case it comes from, named by its subject ("from the
-    /// split-brain case", "来自脑裂案例"): shown on the lesson card.
-    #[serde(default)]
+    /// split-brain case", "来自脑裂案例"): shown on the lesson card. A
+    /// plain string (files before the two languages) is both.
+    #[serde(default, deserialize_with = "text_or_string")]
     pub source: Text,
     /// About how long it takes a learner.
     #[serde(default)]
@@ -56,6 +57,27 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     #[serde(default, rename = "expect")]
     pub expects: Vec<Expect>,
+}
+
+/// A `Text`, or one string for both languages.
+fn text_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Text;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string, or a table with `en` and `zh`")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+            Ok(Text {
+                en: v.to_owned(),
+                zh: v.to_owned(),
+            })
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<Text, A::Error> {
+            Text::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+        }
+    }
+    d.deserialize_any(V)
 }
 
 fn default_seed() -> u64 {

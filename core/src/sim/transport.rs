@@ -41,9 +41,14 @@ impl Sim {
         } else {
             0
         };
+        // An RDB never sits in the output buffer: the disk-based sync sends
+        // it from the file (sendBulkToSlave), the diskless one from the
+        // fork child straight to the socket. It takes the wire, but does
+        // not count towards client-output-buffer-limit.
+        let buffered = !matches!(&frame, Frame::Data(Msg::Rdb(_)));
         if let Some((seq, arrival)) =
             self.net
-                .transmit(conn, dir as usize, bytes, self.now_ms, jitter)
+                .transmit(conn, dir as usize, bytes, buffered, self.now_ms, jitter)
         {
             self.push(
                 arrival,
