@@ -31,6 +31,7 @@ lessons![
     "13-cluster-hot-keys.toml",
     "14-cluster-failover-node-timeout.toml",
     "15-flash-sale.toml",
+    "x-cluster-resharding.toml",
 ];
 
 #[test]
