@@ -457,8 +457,9 @@ fn validate_action(c: &Checker, i: usize, a: &ActionDef, duration_s: u64) -> Res
             };
             if is(0, "CONFIG") && is(1, "SET") && argv.len() == 4 {
                 let text = |k: usize| String::from_utf8_lossy(&argv[k]).into_owned();
-                crate::redis::RedisConf::default()
-                    .config_set(&text(2), &text(3))
+                let (k, v) = (text(2), text(3));
+                crate::cluster::config_set(&mut crate::cluster::ClusterSpec::plain(), &k, &v)
+                    .unwrap_or_else(|| crate::redis::RedisConf::default().config_set(&k, &v))
                     .map_err(|e| c.err(t, i, e))?;
             }
         }
@@ -482,6 +483,16 @@ mod tests {
     fn syntax_errors_carry_line_and_column() {
         let e = parse("format = \"replilab/1\"\nid = \"x\"\nduration_s = = 3\n").unwrap_err();
         assert_eq!((e.line, e.column), (3, 14), "{e}");
+    }
+
+    #[test]
+    fn cluster_parameters_are_checked_like_the_server_checks_them() {
+        let src = |v: &str| {
+            format!("format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"@m CONFIG SET cluster-node-timeout {v}\"\n")
+        };
+        assert!(parse(&src("15000")).is_ok());
+        let e = parse(&src("abc")).unwrap_err();
+        assert!(e.message.contains("cluster-node-timeout"), "{e}");
     }
 
     #[test]
