@@ -34,6 +34,7 @@ lessons![
     "x-healthy-failover.toml",
     "x-crash-acked-writes.toml",
     "x-planned-maintenance.toml",
+    "x-cluster-minority-partition.toml",
 ];
 
 #[test]

@@ -457,9 +457,16 @@ fn validate_action(c: &Checker, i: usize, a: &ActionDef, duration_s: u64) -> Res
             };
             if is(0, "CONFIG") && is(1, "SET") && argv.len() == 4 {
                 let text = |k: usize| String::from_utf8_lossy(&argv[k]).into_owned();
-                crate::redis::RedisConf::default()
-                    .config_set(&text(2), &text(3))
-                    .map_err(|e| c.err(t, i, e))?;
+                // The cluster-* parameters live in the cluster's own table.
+                crate::cluster::config_set(
+                    &mut crate::cluster::ClusterSpec::plain(),
+                    &text(2),
+                    &text(3),
+                )
+                .unwrap_or_else(|| {
+                    crate::redis::RedisConf::default().config_set(&text(2), &text(3))
+                })
+                .map_err(|e| c.err(t, i, e))?;
             }
         }
         _ if a.id.is_some() => {
@@ -490,5 +497,16 @@ mod tests {
         let e = parse(src).unwrap_err();
         assert_eq!(e.line, 12);
         assert!(e.message.contains("unknown node 'r9'"), "{e}");
+    }
+
+    #[test]
+    fn timeline_config_set_knows_the_cluster_parameters() {
+        let at = |line: &str| format!("format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"@m CONFIG SET {line}\"\n");
+        assert!(parse(&at("cluster-require-full-coverage no")).is_ok());
+        assert!(parse(&at("cluster-node-timeout 5000")).is_ok());
+        let e = parse(&at("cluster-node-timeout soon")).unwrap_err();
+        assert!(e.message.contains("'cluster-node-timeout'"), "{e}");
+        let e = parse(&at("cluster-enabled no")).unwrap_err();
+        assert!(e.message.contains("can't set immutable config"), "{e}");
     }
 }
