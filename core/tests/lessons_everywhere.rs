@@ -35,6 +35,7 @@ lessons![
     "x-crash-acked-writes.toml",
     "x-planned-maintenance.toml",
     "x-cluster-minority-partition.toml",
+    "x-incident-rehearsal.toml",
 ];
 
 #[test]
