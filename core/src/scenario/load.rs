@@ -501,7 +501,9 @@ mod tests {
 
     #[test]
     fn timeline_config_set_knows_the_cluster_parameters() {
-        let at = |line: &str| format!("format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"@m CONFIG SET {line}\"\n");
+        let at = |line: &str| {
+            format!("format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"@m CONFIG SET {line}\"\n")
+        };
         assert!(parse(&at("cluster-require-full-coverage no")).is_ok());
         assert!(parse(&at("cluster-node-timeout 5000")).is_ok());
         let e = parse(&at("cluster-node-timeout soon")).unwrap_err();
