@@ -35,6 +35,8 @@ lessons![
     "x-crash-acked-writes.toml",
     "x-planned-maintenance.toml",
     "x-cluster-resharding.toml",
+    "x-cluster-minority-partition.toml",
+    "x-incident-rehearsal.toml",
 ];
 
 #[test]

@@ -502,4 +502,17 @@ mod tests {
         assert_eq!(e.line, 12);
         assert!(e.message.contains("unknown node 'r9'"), "{e}");
     }
+
+    #[test]
+    fn timeline_config_set_knows_the_cluster_parameters() {
+        let at = |line: &str| {
+            format!("format = \"replilab/1\"\nid = \"x\"\nduration_s = 10\n[title]\nen = \"a\"\nzh = \"b\"\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\n\n[[timeline]]\nat_s = 1\ndo = \"@m CONFIG SET {line}\"\n")
+        };
+        assert!(parse(&at("cluster-require-full-coverage no")).is_ok());
+        assert!(parse(&at("cluster-node-timeout 5000")).is_ok());
+        let e = parse(&at("cluster-node-timeout soon")).unwrap_err();
+        assert!(e.message.contains("'cluster-node-timeout'"), "{e}");
+        let e = parse(&at("cluster-enabled no")).unwrap_err();
+        assert!(e.message.contains("can't set immutable config"), "{e}");
+    }
 }
