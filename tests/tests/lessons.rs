@@ -59,8 +59,8 @@ fn a_broken_expectation_fails_the_run() {
     let src =
         std::fs::read_to_string(lessons_dir().join("08-split-brain-false-failure.toml")).unwrap();
     let broken = src.replace(
-        "check = \"lost_writes\"\nop = \">\"\nvalue = 0",
-        "check = \"lost_writes\"\nop = \"=\"\nvalue = 0",
+        "client = \"app\"\nop = \"=\"\nvalue = 101",
+        "client = \"app\"\nop = \"=\"\nvalue = 0",
     );
     assert_ne!(broken, src, "the edit applied");
     let s = scenario::parse(&broken).unwrap();
@@ -68,7 +68,10 @@ fn a_broken_expectation_fails_the_run() {
     assert!(!r.passed());
     let failed: Vec<_> = r.expectations.iter().filter(|o| !o.pass).collect();
     assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0].label_en, "Acknowledged writes are lost");
+    assert_eq!(
+        failed[0].label_en,
+        "A: app loses 101 acknowledged writes (w:313–w:413)"
+    );
 }
 
 /// The worked example in README.md loads and meets its expectation.
