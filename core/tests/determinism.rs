@@ -207,7 +207,7 @@ fn sentinel_failover_lesson_trace_is_golden() {
     );
 }
 
-const PINNED_LESSON_08: u64 = 0xf9a0_4895_cb2a_d0bb;
+const PINNED_LESSON_08: u64 = 0xa0e7_b8b3_cd6d_e7ab;
 
 const PINNED_SEEDS_1_TO_5: [u64; 5] = [
     0x416c_bdeb_fe73_fbf1,
