@@ -197,7 +197,7 @@ fn seeds_1_to_5_traces_are_golden() {
 /// back as a replica): its Sentinel events, roles and syncs.
 #[test]
 fn sentinel_failover_lesson_trace_is_golden() {
-    let src = include_str!("../../static/lessons/08-split-brain-false-failure.toml");
+    let src = include_str!("../../static/lessons/10-split-brain-false-failure.toml");
     let s = replilab_core::scenario::parse(src).expect("lesson 08 parses");
     let (sim, _) = replilab_core::scenario::run(&s, None).expect("lesson 08 runs");
     check(

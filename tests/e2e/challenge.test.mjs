@@ -21,7 +21,7 @@ async function playToEnd(page) {
 
 appTest('a challenge solved with the fault toolbar', { timeout: 180_000 }, async ({ page, load, shot }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
-  await load(`${LESSON}&t=100000`);
+  await load(`${LESSON}&t=96000`);
   await page.waitForSelector('.challenge.offer #challenge-take');
   await page.click('#challenge-take');
   await poll(() => simMs(page), (t) => t === 29_000, { what: 'the playhead back at the challenge start' });
@@ -57,7 +57,7 @@ appTest('a challenge solved with the fault toolbar', { timeout: 180_000 }, async
 
 appTest('a challenge broken by a means it does not allow, then Show solution', { timeout: 180_000 }, async ({ page, load, shot }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
-  await load(`${LESSON}&t=100000`);
+  await load(`${LESSON}&t=96000`);
   await page.click('#challenge-take');
   await poll(() => simMs(page), (t) => t === 29_000, { what: 'the challenge start' });
   // Hints, one at a time.

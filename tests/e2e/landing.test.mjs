@@ -53,7 +53,7 @@ appTest('the served index.html holds every lesson card, in both languages, escap
   const script = html.indexOf('<script>');
   assert.ok(!html.includes('rel="stylesheet"'), 'no stylesheet to fetch');
   assert.ok(script > 0 && script < html.indexOf('<style'), 'boot script before the styles');
-  assert.match(html, new RegExp(`"${ID}":"lessons/02-first-full-sync-[0-9a-f]{16}\\.json"`));
+  assert.match(html, new RegExp(`"${ID}":"lessons/01-first-full-sync-[0-9a-f]{16}\\.json"`));
   // Lesson text is escaped: no tag comes from a lesson file (every "<" in a card is ours).
   const ul = '<ul class="cards">';
   const cards = html.slice(html.indexOf(ul) + ul.length, html.indexOf('</ul>'));
@@ -85,7 +85,7 @@ for (const subPath of ['/', SUB_PATH]) {
       assert.equal(await page.textContent('.lesson-title'), 'The first full sync');
       await page.waitForSelector('button#play:not([disabled])');
       assert.equal(json.length, 1, `the lesson JSON fetched once (the preload is used): ${json}`);
-      assert.ok(json[0].startsWith(`${url}lessons/02-first-full-sync-`), json[0]);
+      assert.ok(json[0].startsWith(`${url}lessons/01-first-full-sync-`), json[0]);
       // Back to the landing page: the app's cards sit where the static ones were.
       await page.click('a.brand');
       await page.waitForSelector(`a.lesson-card[data-lesson="${ID}"]`);

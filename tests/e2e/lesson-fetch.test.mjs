@@ -18,7 +18,7 @@ appTest('a lesson is fetched by a relative URL under a sub-path', { subPath: SUB
   await page.click(`.lesson-card[data-lesson="${ID}"]`);
   await page.waitForSelector('#sim-time');
   assert.equal(fetched.length, 1, `one lesson fetched: ${fetched}`);
-  assert.ok(fetched[0].startsWith(`${url}lessons/02-first-full-sync-`), `fetched under the sub-path: ${fetched[0]}`);
+  assert.ok(fetched[0].startsWith(`${url}lessons/01-first-full-sync-`), `fetched under the sub-path: ${fetched[0]}`);
   assert.equal(await page.locator('#banner').count(), 0);
   // Back to the landing page and into the same lesson again: no second request.
   await page.click('a.brand');

@@ -138,3 +138,48 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Issue 15's bar for the curriculum: at least 20 lessons, each with a
+/// challenge; every wrong choice says why; the right answers spread over
+/// the positions (none holds more than 40%), and are not mostly the
+/// longest choice.
+#[test]
+fn the_curriculum_is_complete_and_its_predictions_fair() {
+    let lessons = lessons();
+    assert!(lessons.len() >= 20, "{} lessons", lessons.len());
+    let mut at = [0usize; 8];
+    let (mut total, mut longest) = (0, 0);
+    for (name, s) in &lessons {
+        assert!(s.challenges().count() >= 1, "{name}: no challenge");
+        for (i, st) in s.steps.iter().enumerate() {
+            let Some(p) = &st.predict else { continue };
+            for (k, c) in p.choices.iter().enumerate() {
+                let why = c
+                    .why
+                    .as_ref()
+                    .is_some_and(|w| !w.en.is_empty() && !w.zh.is_empty());
+                assert!(
+                    k == p.answer || why,
+                    "{name}: step {} choice {k} has no `why`",
+                    i + 1
+                );
+            }
+            at[p.answer.min(7)] += 1;
+            total += 1;
+            let len = |k: usize| p.choices[k].en.chars().count();
+            longest +=
+                usize::from((0..p.choices.len()).all(|k| k == p.answer || len(k) < len(p.answer)));
+        }
+    }
+    assert!(total > 0);
+    for (pos, n) in at.iter().enumerate() {
+        assert!(
+            n * 100 <= total * 40,
+            "position {pos} holds {n} of {total} right answers: {at:?}"
+        );
+    }
+    assert!(
+        longest * 100 <= total * 35,
+        "the right answer is the longest in {longest} of {total}"
+    );
+}

@@ -57,7 +57,7 @@ fn every_lesson_passes_its_own_expectations() {
 #[test]
 fn a_broken_expectation_fails_the_run() {
     let src =
-        std::fs::read_to_string(lessons_dir().join("08-split-brain-false-failure.toml")).unwrap();
+        std::fs::read_to_string(lessons_dir().join("10-split-brain-false-failure.toml")).unwrap();
     let broken = src.replace(
         "client = \"app\"\nop = \"=\"\nvalue = 101",
         "client = \"app\"\nop = \"=\"\nvalue = 0",

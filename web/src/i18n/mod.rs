@@ -257,7 +257,7 @@ pub const TOO_MANY: T = t(
     "{0} messages in view; showing {1}. Narrow the window.",
     "视图中有 {0} 条消息，只显示 {1} 条。请缩小时间窗口。",
 );
-pub const INSPECTOR: T = t("Inspector", "检查器");
+pub const INSPECTOR: T = t("Inspector", "节点详情");
 pub const NODE: T = t("Node", "节点");
 pub const KEYSPACE: T = t("Keyspace", "键空间");
 pub const NO_KEYS: T = t("(empty)", "（空）");
