@@ -348,7 +348,10 @@ mod spacing_tests {
         let o = open("#lesson=sandbox&t=100&spacing=%3Cb%3Esideways", Lang::Zh);
         assert_eq!(o.spacing, None);
         let banner = o.banner.expect("a banner");
-        assert!(banner.contains("%3Cb%3Esideways") && banner.contains("间距"), "{banner}");
+        assert!(
+            banner.contains("%3Cb%3Esideways") && banner.contains("间距"),
+            "{banner}"
+        );
         let Route::Lab(again) = o.route else {
             panic!("landing")
         };

@@ -156,7 +156,10 @@ pub fn diagram(p: &Props) -> Html {
     }
     if spacing == Spacing::Order {
         let max = spacing::max_rows(sc.plot());
-        sc.in_order(spacing::rows(trace, start, sc.first, p.filter, max), trace.len());
+        sc.in_order(
+            spacing::rows(trace, start, sc.first, p.filter, max),
+            trace.len(),
+        );
     }
     let (t0, t1, h, w) = (sc.t0, sc.t1, sc.h, sc.w);
     let names: Vec<String> = ids.iter().map(|&i| sim.name(i)).collect();
@@ -278,10 +281,7 @@ fn lanes(sim: &Sim, ids: &[NodeId], sc: &Scale, names: &[String]) -> Vec<Html> {
 fn seek_on_click(cb: Callback<u64>, sc: &Scale) -> Callback<MouseEvent> {
     let (seek, w) = (sc.seeker(), sc.w);
     Callback::from(move |e: MouseEvent| {
-        let el = e
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
-        if let Some(el) = el {
+        if let Some(el) = the_svg(&e) {
             let r = el.get_bounding_client_rect();
             if r.width() > 0.0 {
                 if let Some(t) = seek((e.client_x() as f64 - r.x()) / r.width() * w) {
@@ -339,10 +339,7 @@ fn show_tip(tip: NodeRef) -> Callback<MouseEvent> {
             t.get_attribute("data-tip")
                 .or_else(|| t.parent_element()?.get_attribute("data-tip"))
         });
-        let svg = e
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        match (text, svg) {
+        match (text, the_svg(&e)) {
             (Some(text), Some(svg)) => {
                 let r = svg.get_bounding_client_rect();
                 let left = (e.client_x() as f64 - r.x() + 12.0)
@@ -358,6 +355,14 @@ fn show_tip(tip: NodeRef) -> Callback<MouseEvent> {
             }
         }
     })
+}
+
+/// The diagram's `<svg>` an event happened in. Not `current_target`: Yew
+/// listens at its root and hands that on as the current target.
+fn the_svg(e: &MouseEvent) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("#diagram-svg").ok().flatten()
 }
 
 fn hide_tip(tip: NodeRef) -> Callback<MouseEvent> {

@@ -26,15 +26,15 @@ pub(super) struct Drawn {
     pub total: usize,
 }
 
-/// A message on its way: sent at `t`, trace index `idx`, lanes, kind, size.
+/// A message on its way: sent at `t`, trace index `idx` (its size and
+/// summary are read there when drawn), lanes, kind.
+#[derive(Clone, Copy)]
 struct Sent {
     t: u64,
     idx: usize,
     from: u16,
     to: u16,
     kind: MsgKind,
-    bytes: u64,
-    summary: String,
 }
 
 /// Walks the trace from `start`, a lookback before the window (so arrows
@@ -53,6 +53,7 @@ pub(super) fn draw_trace(
     let first_visible = sc.first;
     let mut scan = Scan {
         sc,
+        trace,
         names,
         l,
         sends: Vec::new(),
@@ -75,10 +76,12 @@ pub(super) fn draw_trace(
 /// The state of a walk through the trace.
 struct Scan<'a> {
     sc: &'a Scale,
+    trace: &'a [TraceEvent],
     names: &'a [String],
     l: Lang,
-    /// Messages sent and not yet delivered, by id (few at a time: a Vec is
-    /// smaller in the wasm than another BTreeMap instantiation).
+    /// Messages sent and not yet delivered, sorted by id (a Vec is smaller
+    /// in the wasm than another BTreeMap instantiation; thousands wait at a
+    /// network cut, so it is searched, not scanned).
     sends: Vec<(u64, Sent)>,
     /// Messages waiting at a network cut (TCP retransmits until the heal).
     held: Vec<u64>,
@@ -97,9 +100,11 @@ impl Scan<'_> {
     fn event(&mut self, key: usize, e: &TraceEvent, visible: bool, filter: u16) {
         let (x, y) = (self.sc.x_at(key, e.t_ms), self.sc.y(e.node.0));
         match &e.kind {
-            TraceKind::Send { msg, to, kind, bytes, summary, .. } if filter & kind_bit(*kind) != 0 => {
-                let sent = Sent { t: e.t_ms, idx: key, from: e.node.0, to: to.0, kind: *kind, bytes: *bytes, summary: summary.clone() };
-                self.sends.push((*msg, sent));
+            TraceKind::Send { msg, to, kind, .. } if filter & kind_bit(*kind) != 0 => {
+                let sent = Sent { t: e.t_ms, idx: key, from: e.node.0, to: to.0, kind: *kind };
+                // Ids grow with each send: this is a push, unless a frame was numbered before it was traced.
+                let at = self.sends.partition_point(|(id, _)| id < msg);
+                self.sends.insert(at, (*msg, sent));
             }
             TraceKind::Deliver { msg, .. } if visible => self.delivered(*msg, key, e.t_ms),
             TraceKind::Deliver { msg, .. } => {
@@ -124,7 +129,12 @@ impl Scan<'_> {
                 <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
                     <title>{format!("{} · {} role {}", fmt_time(e.t_ms), self.nm(e.node.0), role)}</title>
                     <path class="mark role" d="M0,-6 L6,0 L0,6 L-6,0 z" />
-                    <text class="mark-text" x="7" y="-4">{role.clone()}</text>
+                    // Near the right edge (event order's last column), the role reads leftwards.
+                    if x < self.sc.w - 48.0 {
+                        <text class="mark-text" x="7" y="-4">{role.clone()}</text>
+                    } else {
+                        <text class="mark-text" x="-7" y="-4" text-anchor="end">{role.clone()}</text>
+                    }
                 </g>
             }),
             TraceKind::Sync { replica, full, reason } if visible => self.drawn.marks.push(html! {
@@ -148,7 +158,14 @@ impl Scan<'_> {
         let Some(s) = take(&mut self.sends, msg) else {
             return;
         };
-        let Sent { t: ts, idx: s_idx, from, to, kind, bytes, summary } = s;
+        let Sent {
+            t: ts,
+            idx: s_idx,
+            from,
+            to,
+            kind,
+        } = s;
+        let (bytes, summary) = payload(self.trace, s_idx);
         self.drawn.total += 1;
         if self.drawn.arrows.len() < MAX_ARROWS {
             let sc = self.sc;
@@ -177,7 +194,14 @@ impl Scan<'_> {
         let Some(s) = take(&mut self.sends, msg) else {
             return;
         };
-        let Sent { t: ts, idx: s_idx, from, to, kind, summary, .. } = s;
+        let Sent {
+            t: ts,
+            idx: s_idx,
+            from,
+            to,
+            kind,
+        } = s;
+        let (_, summary) = payload(self.trace, s_idx);
         self.drawn.total += 1;
         if self.drawn.arrows.len() < MAX_ARROWS {
             let sc = self.sc;
@@ -224,12 +248,19 @@ impl Scan<'_> {
     fn in_flight(&mut self) {
         let sc = self.sc;
         let now = sc.now;
-        self.sends.sort_unstable_by_key(|(id, _)| *id);
+        self.held.sort_unstable();
         for (id, s) in self.sends.iter().filter(|(_, s)| s.idx >= sc.first) {
-            let Sent { t: ts, idx, from, to, kind, bytes, summary } = s;
+            let Sent {
+                t: ts,
+                idx,
+                from,
+                to,
+                kind,
+            } = s;
+            let (bytes, summary) = payload(self.trace, *idx);
             self.drawn.total += 1;
             if self.drawn.arrows.len() < MAX_ARROWS {
-                let is_held = self.held.contains(id);
+                let is_held = self.held.binary_search(id).is_ok();
                 let title = format!(
                     "{} → {} · {} · {} B · {}",
                     self.nm(*from),
@@ -315,10 +346,19 @@ fn span(x1: f64, x2: f64, y: f64, class: &'static str) -> Html {
     html! { <rect class={classes!("span", class)} x={format!("{x1:.1}")} y={format!("{:.1}", y - 6.0)} width={format!("{:.1}", (x2 - x1).max(1.0))} height="12" /> }
 }
 
+/// The size and summary of the message sent at trace index `idx`.
+fn payload(trace: &[TraceEvent], idx: usize) -> (u64, &str) {
+    match trace.get(idx).map(|e| &e.kind) {
+        Some(TraceKind::Send { bytes, summary, .. }) => (*bytes, summary),
+        _ => (0, ""),
+    }
+}
+
+/// Removes message `id` from `v`, sorted by id.
 fn take<T>(v: &mut Vec<(u64, T)>, id: u64) -> Option<T> {
-    v.iter()
-        .rposition(|(k, _)| *k == id)
-        .map(|i| v.swap_remove(i).1)
+    v.binary_search_by_key(&id, |(k, _)| *k)
+        .ok()
+        .map(|i| v.remove(i).1)
 }
 
 fn take_u16<T>(v: &mut Vec<(u16, T)>, id: u16) -> Option<T> {

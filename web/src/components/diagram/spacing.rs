@@ -213,7 +213,10 @@ mod tests {
         assert!(no_acks.total < r.total);
         assert!(no_acks.idx.iter().all(|&i| !matches!(
             &trace[i].kind,
-            TraceKind::Send { kind: MsgKind::Ack, .. }
+            TraceKind::Send {
+                kind: MsgKind::Ack,
+                ..
+            }
         )));
     }
 
@@ -244,4 +247,3 @@ mod tests {
         assert_eq!(Spacing::from_code("x"), None);
     }
 }
-
