@@ -1,5 +1,6 @@
 //! Every view is a permalink: `#lesson=<id>&seed=<n>&s=<schedule>&t=<ms>`,
-//! plus `lang=zh|en` and `embed=1`, and the learner's view of the lesson:
+//! plus `lang=zh|en`, `embed=1`, the diagram's `spacing=time|order`, and
+//! the learner's view of the lesson:
 //! `ch=<step>&h=<hints>` (a challenge taken up) and `q=<seed>` (the order of
 //! prediction choices). Opening it rebuilds the lesson with that
 //! seed, replays the learner's actions and moves the playhead to `t`. A
@@ -42,6 +43,9 @@ pub struct Link {
     pub challenge: Option<usize>,
     pub hints: Option<usize>,
     pub shuffle: Option<u32>,
+    /// `spacing=` as given (read by `route::open`: an unknown value is the
+    /// default and a banner, not a damaged link).
+    pub spacing: Option<String>,
     /// Problems met while reading the hash (unknown keys are ignored).
     pub errors: Vec<String>,
 }
@@ -110,6 +114,7 @@ pub fn parse_hash(hash: &str) -> Link {
             "s" => link.schedule = Some(v.to_string()),
             "cmp" => link.compare = Some(v.to_string()),
             "live" => link.live = Some(v.to_string()),
+            "spacing" => link.spacing = Some(v.to_string()),
             "t" => match v.parse::<u64>() {
                 Ok(t) => link.t_ms = Some(t),
                 Err(_) => link.errors.push(format!("t \"{}\"", trim(v))),

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::components::diagram::spacing::Spacing;
 use crate::dom;
 use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
@@ -63,6 +64,8 @@ pub struct Opened {
     pub lang: Option<Lang>,
     /// The link holds a comparison: show it.
     pub compare: bool,
+    /// The diagram's spacing the link asks for (`None`: automatic).
+    pub spacing: Option<Spacing>,
     /// The lesson to fetch, then open the hash again.
     pub fetch: Option<&'static lessons::Meta>,
     /// The challenge taken up (step) and its hints shown; the choices' shuffle seed.
@@ -80,6 +83,7 @@ impl Opened {
             embed,
             lang: None,
             compare: false,
+            spacing: None,
             fetch: None,
             challenge: None,
             shuffle: None,
@@ -98,6 +102,7 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         embed: link.embed,
         lang: link_lang,
         compare: false,
+        spacing: None,
         fetch: None,
         challenge: None,
         shuffle: link.shuffle,
@@ -105,6 +110,12 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
     let Some(id) = link.lesson.clone() else {
         return opened;
     };
+    // An unknown spacing is the default, with a banner (unless a worse one replaces it).
+    match link.spacing.as_deref().map(|v| (v, Spacing::from_code(v))) {
+        Some((_, Some(s))) => opened.spacing = Some(s),
+        Some((v, None)) => opened.banner = Some(lang.f(i18n::BAD_SPACING, &[&permalink::trim(v)])),
+        None => {}
+    }
     let source = if id == SANDBOX_ID {
         let (topo, bad) = link.topo.as_deref().map(Topo::parse).unwrap_or_default();
         if !bad.is_empty() {
@@ -208,6 +219,8 @@ fn other_branch(
     Ok((other, live_is_a))
 }
 
+/// The link to `session` as `ui` shows it (the diagram's spacing only if
+/// the learner, or the link, chose one).
 pub fn hash_of(session: &Session, ui: &UiState) -> String {
     let (embed, lang) = (ui.embed, ui.lang);
     let mut h = format!("#lesson={}", session.id());
@@ -240,6 +253,9 @@ pub fn hash_of(session: &Session, ui: &UiState) -> String {
     }
     if session.lesson().is_some() {
         h.push_str(&format!("&q={}", ui.shuffle));
+    }
+    if let Some(s) = ui.spacing {
+        h.push_str(&format!("&spacing={}", s.code()));
     }
     if embed {
         h.push_str(&format!("&lang={}&embed=1", lang.code()));
@@ -308,6 +324,38 @@ mod tests {
         // An empty `cmp=` is a comparison with no actions in the other branch.
         let (s, banner, _) = opened("#lesson=sandbox&cmp=&t=100");
         assert!(banner.is_none() && s.compare.is_some() && s.now_ms() == 100);
+    }
+}
+
+#[cfg(test)]
+mod spacing_tests {
+    use super::*;
+
+    #[test]
+    fn the_diagram_spacing_rides_in_the_link() {
+        let mut s = Session::new(Source::Sandbox(Topo::default()), None);
+        s.advance_to(100).unwrap();
+        let mut ui = UiState::new(Lang::En, Theme::Light);
+        assert!(!hash_of(&s, &ui).contains("spacing"));
+        for sp in [Spacing::Order, Spacing::Time] {
+            ui.spacing = Some(sp);
+            let h = hash_of(&s, &ui);
+            assert!(h.ends_with(&format!("&spacing={}", sp.code())), "{h}");
+            let o = open(&h, Lang::En);
+            assert_eq!((o.spacing, o.banner), (Some(sp), None));
+        }
+        // An unknown value: the default and a banner; the rest of the link opens.
+        let o = open("#lesson=sandbox&t=100&spacing=%3Cb%3Esideways", Lang::Zh);
+        assert_eq!(o.spacing, None);
+        let banner = o.banner.expect("a banner");
+        assert!(
+            banner.contains("%3Cb%3Esideways") && banner.contains("间距"),
+            "{banner}"
+        );
+        let Route::Lab(again) = o.route else {
+            panic!("landing")
+        };
+        assert_eq!(again.borrow().now_ms(), 100);
     }
 }
 

@@ -10,6 +10,7 @@ use replilab_core::msg::MsgKind;
 use replilab_core::net::NodeId;
 use yew::Reducible;
 
+use crate::components::diagram::spacing::Spacing;
 use crate::i18n::Lang;
 use crate::lab::Jump;
 
@@ -70,6 +71,12 @@ pub struct UiState {
     pub filter: u16,
     /// Width of the diagram's time window, ms.
     pub window_ms: u64,
+    /// The diagram's spacing as the learner (or the link) chose it; `None`:
+    /// automatic, from the run.
+    pub spacing: Option<Spacing>,
+    /// The automatic spacing found real time crowded (event order until
+    /// another lesson or window).
+    pub crowded: bool,
     /// Predictions: the chosen answer of each step (by step index).
     pub choices: Vec<Option<usize>>,
     pub menu: Option<Menu>,
@@ -109,6 +116,8 @@ impl UiState {
                 .map(|k| kind_bit(*k))
                 .sum(),
             window_ms: 5_000,
+            spacing: None,
+            crowded: false,
             choices: Vec::new(),
             menu: None,
             help: false,
@@ -137,6 +146,9 @@ pub enum Action {
     SetTab(Tab),
     ToggleKind(MsgKind),
     SetWindow(u64),
+    SetSpacing(Spacing),
+    /// The automatic spacing found the diagram crowded in real time.
+    Crowded,
     SetJump(Jump),
     Choose {
         step: usize,
@@ -162,6 +174,8 @@ pub enum Action {
         playing: bool,
         embed: bool,
         compare: bool,
+        /// The link's spacing (`None`: automatic).
+        spacing: Option<Spacing>,
     },
 }
 
@@ -196,7 +210,17 @@ impl Reducible for UiState {
             }
             Action::SetTab(t) => s.tab = t,
             Action::ToggleKind(k) => s.filter ^= kind_bit(k),
-            Action::SetWindow(w) => s.window_ms = w.clamp(200, 600_000),
+            Action::SetWindow(w) => {
+                s.window_ms = w.clamp(200, 600_000);
+                s.crowded = false;
+            }
+            Action::SetSpacing(sp) => s.spacing = Some(sp),
+            Action::Crowded => {
+                if s.crowded {
+                    return self;
+                }
+                s.crowded = true;
+            }
             Action::SetJump(j) => s.jump = j,
             Action::Choose { step, choice } => {
                 if s.choices.len() <= step {
@@ -234,8 +258,11 @@ impl Reducible for UiState {
                 playing,
                 embed,
                 compare,
+                spacing,
             } => {
                 s.compare_view = compare;
+                s.spacing = spacing;
+                s.crowded = false;
                 s.playing = playing;
                 s.selected = NodeId(0);
                 s.console_target = NodeId(0);

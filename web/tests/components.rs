@@ -239,7 +239,8 @@ fn permalink_schedule_round_trips() {
     let decoded = permalink::decode_schedule(&s.sim, &encoded, s.end_ms()).unwrap();
     assert_eq!(decoded, s.schedule);
     // The whole link: opening it reaches the same state.
-    let hash = route::hash_of(&s, false, Lang::En);
+    let ui = replilab_web::state::UiState::new(Lang::En, replilab_web::state::Theme::Light);
+    let hash = route::hash_of(&s, &ui);
     let opened = route::open(&hash, Lang::En);
     assert!(opened.banner.is_none(), "{:?}", opened.banner);
     let Route::Lab(again) = opened.route else {

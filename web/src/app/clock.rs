@@ -147,7 +147,7 @@ pub fn use_permalink(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
                 version,
                 playing,
                 session.as_ref().map(|s| Rc::as_ptr(s) as usize),
-                (view.challenge, view.hints),
+                (view.challenge, view.hints, view.spacing),
             ),
             move |_| {
                 let pending = match (session, playing) {

@@ -43,6 +43,7 @@ pub fn use_routing(
                 playing: o.playing,
                 embed: o.embed,
                 compare: o.compare,
+                spacing: o.spacing,
             });
             ui.dispatch(Action::Challenge {
                 step: o.challenge.map(|c| c.0),

@@ -10,6 +10,7 @@ use replilab_core::net::NodeId;
 use replilab_core::timeline::Session;
 use yew::prelude::*;
 
+use crate::components::diagram::spacing::Spacing;
 use crate::dom;
 use crate::i18n::Lang;
 use crate::lab::Jump;
@@ -30,6 +31,9 @@ pub struct UiCallbacks {
     pub on_choose: Callback<(usize, usize)>,
     pub on_kind: Callback<MsgKind>,
     pub on_window: Callback<u64>,
+    pub on_spacing: Callback<Spacing>,
+    /// The diagram's automatic spacing found real time crowded.
+    pub on_crowded: Callback<()>,
     pub on_lang: Callback<Lang>,
     pub on_theme: Callback<()>,
     pub on_help: Callback<()>,
@@ -96,6 +100,14 @@ pub fn ui_callbacks(
         let d = d.clone();
         Callback::from(move |w| d.dispatch(Action::SetWindow(w)))
     };
+    let on_spacing = {
+        let d = d.clone();
+        Callback::from(move |s| d.dispatch(Action::SetSpacing(s)))
+    };
+    let on_crowded = {
+        let d = d.clone();
+        Callback::from(move |_| d.dispatch(Action::Crowded))
+    };
     let on_lang = {
         let d = d.clone();
         Callback::from(move |l: Lang| {
@@ -126,6 +138,8 @@ pub fn ui_callbacks(
         on_choose,
         on_kind,
         on_window,
+        on_spacing,
+        on_crowded,
         on_lang,
         on_theme,
         on_help,

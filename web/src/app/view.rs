@@ -224,7 +224,8 @@ impl LabView<'_> {
     fn diagram(&self, width_px: f64) -> Html {
         let (ui, cb) = (self.ui, self.cb);
         html! {
-            <Diagram lab={self.lab.clone()} lang={ui.lang} filter={ui.filter} window_ms={ui.window_ms} on_toggle_kind={cb.on_kind.clone()} on_window={cb.on_window.clone()} on_seek={self.controls.on_seek.clone()} width_px={width_px} />
+            <Diagram lab={self.lab.clone()} lang={ui.lang} filter={ui.filter} window_ms={ui.window_ms} on_toggle_kind={cb.on_kind.clone()} on_window={cb.on_window.clone()} on_seek={self.controls.on_seek.clone()} width_px={width_px}
+                spacing={ui.spacing} crowded={ui.crowded} on_spacing={cb.on_spacing.clone()} on_crowded={cb.on_crowded.clone()} />
         }
     }
 

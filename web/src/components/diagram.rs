@@ -5,8 +5,17 @@
 //! Virtualized by time: only the events of the visible window (found by
 //! binary search in the time-ordered trace) are drawn, and at most
 //! `MAX_ARROWS` arrows, so a run of 100k events costs what its window costs.
+//!
+//! The axis is real time or event order (`spacing.rs`, a toggle in the
+//! header): event order gives each drawn event its own column, so messages
+//! a millisecond long stay apart; it shows the window's last events that
+//! fit. Unless the learner chose, the diagram uses event order as soon as
+//! real time would crowd the window (`spacing::auto`), and says so once
+//! (`on_crowded`), so the choice holds for the rest of the lesson.
 
+mod scale;
 mod scan;
+pub mod spacing;
 
 use replilab_core::msg::MsgKind;
 use replilab_core::net::NodeId;
@@ -17,7 +26,9 @@ use super::{fmt_time, fmt_time_short};
 use crate::i18n::{self, Lang};
 use crate::lab::{role_of, Lab, Role};
 use crate::state::{kind_bit, KINDS};
+use scale::{Scale, LABEL, TOP};
 use scan::{draw_trace, Drawn};
+use spacing::Spacing;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -30,14 +41,20 @@ pub struct Props {
     pub on_seek: Callback<u64>,
     /// The panel's width in CSS px, so text keeps its size at any width.
     pub width_px: f64,
+    /// The learner's choice of spacing (`None`: automatic).
+    #[prop_or_default]
+    pub spacing: Option<Spacing>,
+    /// The automatic choice has found the run crowded: event order.
+    #[prop_or_default]
+    pub crowded: bool,
+    #[prop_or_default]
+    pub on_spacing: Callback<Spacing>,
+    #[prop_or_default]
+    pub on_crowded: Callback<()>,
 }
 
-const LABEL: f64 = 50.0;
-const TOP: f64 = 16.0;
 const MAX_ARROWS: usize = 1500;
 
-/// A message on its way: (sent at, from lane, to lane, kind, bytes, summary).
-type Sent = (u64, u16, u16, MsgKind, u64, String);
 const WINDOWS: &[u64] = &[1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
 
 pub fn kind_name(k: MsgKind) -> &'static str {
@@ -78,6 +95,7 @@ const SVG_STYLE: &str = "
 #diagram-svg .lane-name { fill: var(--ink, #1b1f24); font-weight: 600; }
 #diagram-svg .axis { fill: var(--muted, #5b6470); font-variant-numeric: tabular-nums; }
 #diagram-svg .grid { stroke: var(--line, #d9dde3); stroke-dasharray: 2 3; }
+#diagram-svg .row-tick { stroke: var(--muted, #5b6470); stroke-width: 1; }
 #diagram-svg .msg { fill: none; stroke-width: 1.2; }
 #diagram-svg .msg.repl { stroke: var(--master, #0072b2); stroke-width: 1.6; }
 #diagram-svg .msg.ack { stroke: var(--replica, #009e73); stroke-width: .7; }
@@ -104,41 +122,6 @@ const SVG_STYLE: &str = "
 #diagram-svg .now { stroke: var(--accent, #0072b2); stroke-width: 1.5; }
 ";
 
-/// Where things go: the visible window `t0..t1`, the playhead `now`, and the
-/// lanes' size, in SVG user units (`w` wide, `h` high).
-struct Scale {
-    t0: u64,
-    t1: u64,
-    now: u64,
-    window_ms: u64,
-    w: f64,
-    lane: f64,
-    h: f64,
-}
-
-impl Scale {
-    fn new(window_ms: u64, width_px: f64, now: u64, lanes: usize) -> Scale {
-        let t1 = now.max(window_ms);
-        // Lanes shrink with the number of nodes so the diagram fits its panel.
-        let lane = (150.0 / lanes.max(1) as f64).clamp(12.0, 22.0);
-        Scale {
-            t0: t1 - window_ms,
-            t1,
-            now,
-            window_ms,
-            w: width_px.clamp(360.0, 2400.0),
-            lane,
-            h: TOP + lane * lanes as f64 + 6.0,
-        }
-    }
-    fn x(&self, t: u64) -> f64 {
-        LABEL + (t.saturating_sub(self.t0)) as f64 / self.window_ms as f64 * (self.w - LABEL - 8.0)
-    }
-    fn y(&self, n: u16) -> f64 {
-        TOP + self.lane * n as f64 + self.lane / 2.0
-    }
-}
-
 #[function_component(Diagram)]
 pub fn diagram(p: &Props) -> Html {
     let l = p.lang;
@@ -146,7 +129,38 @@ pub fn diagram(p: &Props) -> Html {
     let sim = &session.sim;
     let ids = session.node_ids();
     let now = sim.now_ms();
-    let sc = Scale::new(p.window_ms, p.width_px, now, ids.len());
+    let mut sc = Scale::new(p.window_ms, p.width_px, now, ids.len());
+    let trace = sim.trace();
+    let lookback = sc.t0.saturating_sub(sc.window_ms.max(10_000));
+    let start = trace.partition_point(|e| e.t_ms < lookback);
+    sc.first = trace.partition_point(|e| e.t_ms < sc.t0);
+    // Automatic: event order once real time would crowd the window.
+    let (spacing, crowded_now) = match (p.spacing, p.crowded) {
+        (Some(s), _) => (s, false),
+        (None, true) => (Spacing::Order, false),
+        (None, false) => {
+            let r = spacing::rows(trace, start, sc.first, p.filter, usize::MAX);
+            match spacing::auto(&r.t, sc.plot() / sc.window_ms as f64) {
+                Some(Spacing::Order) => (Spacing::Order, true),
+                _ => (Spacing::Time, false),
+            }
+        }
+    };
+    {
+        let cb = p.on_crowded.clone();
+        use_effect_with(crowded_now, move |&c| {
+            if c {
+                cb.emit(())
+            }
+        });
+    }
+    if spacing == Spacing::Order {
+        let max = spacing::max_rows(sc.plot());
+        sc.in_order(
+            spacing::rows(trace, start, sc.first, p.filter, max),
+            trace.len(),
+        );
+    }
     let (t0, t1, h, w) = (sc.t0, sc.t1, sc.h, sc.w);
     let names: Vec<String> = ids.iter().map(|&i| sim.name(i)).collect();
     let Drawn {
@@ -154,8 +168,9 @@ pub fn diagram(p: &Props) -> Html {
         marks,
         spans,
         total,
-    } = draw_trace(sim, &ids, &sc, &names, p.filter, l);
-    let axis = time_axis(&sc);
+    } = draw_trace(sim, &ids, &sc, start, &names, p.filter, l);
+    let axis = sc.axis();
+    let note = order_note(l, &sc);
     let lanes = lanes(sim, &ids, &sc, &names);
     let on_click = seek_on_click(p.on_seek.clone(), &sc);
     // Hover details: one tooltip for every arrow (its `data-tip`), moved and
@@ -167,15 +182,17 @@ pub fn diagram(p: &Props) -> Html {
         <section class="panel diagram" aria-label={l.t(i18n::DIAGRAM)}>
             <header class="panel-head">
                 <h2>{l.t(i18n::DIAGRAM)}</h2>
+                { spacing_toggle(l, spacing, &p.on_spacing) }
                 { legend(l, p.filter, &p.on_toggle_kind) }
                 { window_select(l, p.window_ms, &p.on_window) }
             </header>
             if total > MAX_ARROWS {
                 <p class="notice">{l.f(i18n::TOO_MANY, &[&total.to_string(), &MAX_ARROWS.to_string()])}</p>
             }
+            { for note }
             <div class="diagram-scroll">
                 <svg id="diagram-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {w} {h:.0}")} data-from-ms={t0.to_string()} data-to-ms={t1.to_string()}
-                    data-arrows={arrows.len().to_string()} onclick={on_click} onmouseover={on_over} onmouseleave={on_leave} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
+                    data-spacing={spacing.code()} data-gap={sc.cols.as_ref().map(|c| format!("{:.1}", c.gap))} data-arrows={arrows.len().to_string()} onclick={on_click} onmouseover={on_over} onmouseleave={on_leave} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
                     <style>{SVG_STYLE}</style>
                     <defs><pattern id="dg-stripes" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="dg-stripe" width="2.5" height="5" /></pattern></defs>
                     <g class="axis-g">{ for axis }</g>
@@ -183,7 +200,7 @@ pub fn diagram(p: &Props) -> Html {
                     <g class="lanes">{ for lanes }</g>
                     <g class="arrows">{ for arrows }</g>
                     <g class="marks">{ for marks }</g>
-                    <line class="now" x1={format!("{:.1}", sc.x(now))} x2={format!("{:.1}", sc.x(now))} y1={TOP.to_string()} y2={format!("{:.1}", h - 4.0)} />
+                    <line class="now" x1={format!("{:.1}", sc.now_x())} x2={format!("{:.1}", sc.now_x())} y1={TOP.to_string()} y2={format!("{:.1}", h - 4.0)} />
                 </svg>
                 <div class="dg-tip" id="diagram-tip" role="tooltip" hidden=true ref={tip}></div>
             </div>
@@ -240,25 +257,6 @@ fn window_select(l: Lang, window_ms: u64, on_window: &Callback<u64>) -> Html {
     }
 }
 
-/// Time axis: about 6 ticks at round steps, each with a grid line.
-fn time_axis(sc: &Scale) -> Vec<Html> {
-    let step = [
-        100u64, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000,
-    ]
-    .into_iter()
-    .find(|s| sc.window_ms / s <= 6)
-    .unwrap_or(60_000);
-    (sc.t0.div_ceil(step)..=sc.t1 / step)
-        .map(|k| {
-            let t = k * step;
-            html! { <g key={k}>
-                <line class="grid" x1={format!("{:.1}", sc.x(t))} x2={format!("{:.1}", sc.x(t))} y1={TOP.to_string()} y2={format!("{:.1}", sc.h - 4.0)} />
-                <text class="axis" x={format!("{:.1}", sc.x(t))} y="10" text-anchor="middle">{fmt_time_short(t)}</text>
-            </g> }
-        })
-        .collect()
-}
-
 /// A lane per node: its line, its role's shape and its name.
 fn lanes(sim: &Sim, ids: &[NodeId], sc: &Scale, names: &[String]) -> Vec<Html> {
     let nm = |i: u16| names.get(i as usize).cloned().unwrap_or_default();
@@ -278,23 +276,51 @@ fn lanes(sim: &Sim, ids: &[NodeId], sc: &Scale, names: &[String]) -> Vec<Html> {
         .collect()
 }
 
-/// Click on the diagram moves the playhead there.
+/// Click on the diagram moves the playhead there (in event order, to the
+/// time of the nearest column).
 fn seek_on_click(cb: Callback<u64>, sc: &Scale) -> Callback<MouseEvent> {
-    let (t0, win, w) = (sc.t0, sc.window_ms, sc.w);
+    let (seek, w) = (sc.seeker(), sc.w);
     Callback::from(move |e: MouseEvent| {
-        let el = e
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
-        if let Some(el) = el {
+        if let Some(el) = the_svg(&e) {
             let r = el.get_bounding_client_rect();
             if r.width() > 0.0 {
-                let fx = (e.client_x() as f64 - r.x()) / r.width() * w;
-                if fx > LABEL {
-                    let t = t0 as f64 + (fx - LABEL) / (w - LABEL - 8.0) * win as f64;
-                    cb.emit(t.max(0.0) as u64);
+                if let Some(t) = seek((e.client_x() as f64 - r.x()) / r.width() * w) {
+                    cb.emit(t);
                 }
             }
         }
+    })
+}
+
+/// Real time or event order: two buttons (Tab, then Enter or Space).
+fn spacing_toggle(l: Lang, on: Spacing, cb: &Callback<Spacing>) -> Html {
+    let button = |s: Spacing| {
+        let cb = cb.clone();
+        html! {
+            <button id={format!("spacing-{}", s.code())} class={classes!("seg", (s == on).then_some("on"))} aria-pressed={(s == on).to_string()}
+                onclick={Callback::from(move |_| cb.emit(s))}>{l.t(s.label())}</button>
+        }
+    };
+    html! {
+        <div class="segmented spacing" role="group" aria-label={l.t(i18n::SPACING)} title={l.t(i18n::SPACING_HINT)}>
+            {button(Spacing::Time)}{button(Spacing::Order)}
+        </div>
+    }
+}
+
+/// In event order, what the columns cover when the window holds more.
+fn order_note(l: Lang, sc: &Scale) -> Option<Html> {
+    let c = sc.cols.as_ref()?;
+    (c.rows.total > c.rows.idx.len()).then(|| {
+        let text = l.f(
+            i18n::ORDER_CUT,
+            &[
+                &c.rows.idx.len().to_string(),
+                &c.rows.total.to_string(),
+                &fmt_time(sc.t0),
+            ],
+        );
+        html! { <p class="dg-note" id="diagram-note">{text}</p> }
     })
 }
 
@@ -313,10 +339,7 @@ fn show_tip(tip: NodeRef) -> Callback<MouseEvent> {
             t.get_attribute("data-tip")
                 .or_else(|| t.parent_element()?.get_attribute("data-tip"))
         });
-        let svg = e
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        match (text, svg) {
+        match (text, the_svg(&e)) {
             (Some(text), Some(svg)) => {
                 let r = svg.get_bounding_client_rect();
                 let left = (e.client_x() as f64 - r.x() + 12.0)
@@ -332,6 +355,14 @@ fn show_tip(tip: NodeRef) -> Callback<MouseEvent> {
             }
         }
     })
+}
+
+/// The diagram's `<svg>` an event happened in. Not `current_target`: Yew
+/// listens at its root and hands that on as the current target.
+fn the_svg(e: &MouseEvent) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("#diagram-svg").ok().flatten()
 }
 
 fn hide_tip(tip: NodeRef) -> Callback<MouseEvent> {

@@ -154,6 +154,10 @@ pub const FORKED_RUN_KEPT: T = t(
     "Forked at {0}: the run you had is kept as branch A, and what you do now makes branch B. Both are shown side by side; End keeps only the live one.",
     "已在 {0} 处分叉：原来的运行保留为分支 A，你现在的操作形成分支 B。两个分支并排显示；“结束对比”只保留当前分支。",
 );
+pub const BAD_SPACING: T = t(
+    "This link's diagram spacing \"{0}\" is unknown (time or order); the diagram picks its own.",
+    "链接中的时空图间距“{0}”无法识别（应为 time 或 order），已由时空图自动选择。",
+);
 pub const BAD_COMPARE: T = t(
     "This link's comparison could not be read ({0}). The lesson opens without it.",
     "无法读取链接中的对比分支（{0}）。已在没有对比的情况下打开课程。",
@@ -258,6 +262,15 @@ pub const TOO_MANY: T = t(
     "视图中有 {0} 条消息，只显示 {1} 条。请缩小时间窗口。",
 );
 pub const INSPECTOR: T = t("Inspector", "节点详情");
+pub const SPACING: T = t("Spacing of events", "事件间距");
+pub const SPACING_HINT: T = t(
+    "Real time: across is simulated time. Event order: each event gets the next column, evenly spaced, in the order of the run (a delivery after its send, as ShiViz draws), so messages of a millisecond stay apart.",
+    "按时间：横轴就是模拟时间。按事件顺序：每个事件按运行中的先后（接收一定在发送之后，和 ShiViz 的画法一样）各占一列、等距排开，只有 1 毫秒的消息也不会挤成一条竖线。",
+);
+pub const ORDER_CUT: T = t(
+    "Event order: the last {0} of the window's {1} events, from {2}.",
+    "按事件顺序：显示时间窗口内 {1} 个事件中的最后 {0} 个，从 {2} 开始。",
+);
 pub const NODE: T = t("Node", "节点");
 pub const KEYSPACE: T = t("Keyspace", "键空间");
 pub const NO_KEYS: T = t("(empty)", "（空）");

@@ -5,12 +5,13 @@
 
 use replilab_core::msg::MsgKind;
 use replilab_core::net::NodeId;
-use replilab_core::sentinel::SentinelEventKind;
 use replilab_core::sim::Sim;
 use replilab_core::trace::{TraceEvent, TraceKind};
 use yew::prelude::*;
 
-use super::{kind_name, Scale, Sent, MAX_ARROWS};
+use super::scale::{Scale, LABEL};
+use super::spacing::is_mark;
+use super::{kind_name, MAX_ARROWS};
 use crate::components::fmt_time;
 use crate::i18n::{self, Lang};
 use crate::lab::status;
@@ -25,22 +26,34 @@ pub(super) struct Drawn {
     pub total: usize,
 }
 
-/// Walks the trace from a lookback before the window (so arrows that enter
-/// it and spans that began before it are drawn) to the playhead.
+/// A message on its way: sent at `t`, trace index `idx` (its size and
+/// summary are read there when drawn), lanes, kind.
+#[derive(Clone, Copy)]
+struct Sent {
+    t: u64,
+    idx: usize,
+    from: u16,
+    to: u16,
+    kind: MsgKind,
+}
+
+/// Walks the trace from `start`, a lookback before the window (so arrows
+/// that enter it and spans that began before it are drawn), to the playhead;
+/// `sc.first` is the first visible event.
 pub(super) fn draw_trace(
     sim: &Sim,
     ids: &[NodeId],
     sc: &Scale,
+    start: usize,
     names: &[String],
     filter: u16,
     l: Lang,
 ) -> Drawn {
     let trace = sim.trace();
-    let lookback = sc.t0.saturating_sub(sc.window_ms.max(10_000));
-    let start = trace.partition_point(|e| e.t_ms < lookback);
-    let first_visible = trace.partition_point(|e| e.t_ms < sc.t0);
+    let first_visible = sc.first;
     let mut scan = Scan {
         sc,
+        trace,
         names,
         l,
         sends: Vec::new(),
@@ -63,15 +76,17 @@ pub(super) fn draw_trace(
 /// The state of a walk through the trace.
 struct Scan<'a> {
     sc: &'a Scale,
+    trace: &'a [TraceEvent],
     names: &'a [String],
     l: Lang,
-    /// Messages sent and not yet delivered, by id (few at a time: a Vec is
-    /// smaller in the wasm than another BTreeMap instantiation).
+    /// Messages sent and not yet delivered, sorted by id (a Vec is smaller
+    /// in the wasm than another BTreeMap instantiation; thousands wait at a
+    /// network cut, so it is searched, not scanned).
     sends: Vec<(u64, Sent)>,
     /// Messages waiting at a network cut (TCP retransmits until the heal).
     held: Vec<u64>,
-    /// Pauses and crashes not yet over: (node, (since, class)).
-    span_start: Vec<(u16, (u64, &'static str))>,
+    /// Pauses and crashes not yet over: (node, (since, its trace index, class)).
+    span_start: Vec<(u16, (u64, usize, &'static str))>,
     drawn: Drawn,
 }
 
@@ -83,21 +98,24 @@ impl Scan<'_> {
     /// One trace event; `key` (its index in the trace) keys its marker, so
     /// as the run grows existing elements are kept, not rewritten.
     fn event(&mut self, key: usize, e: &TraceEvent, visible: bool, filter: u16) {
-        let (x, y) = (self.sc.x(e.t_ms), self.sc.y(e.node.0));
+        let (x, y) = (self.sc.x_at(key, e.t_ms), self.sc.y(e.node.0));
         match &e.kind {
-            TraceKind::Send { msg, to, kind, bytes, summary, .. } if filter & kind_bit(*kind) != 0 => {
-                self.sends.push((*msg, (e.t_ms, e.node.0, to.0, *kind, *bytes, summary.clone())));
+            TraceKind::Send { msg, to, kind, .. } if filter & kind_bit(*kind) != 0 => {
+                let sent = Sent { t: e.t_ms, idx: key, from: e.node.0, to: to.0, kind: *kind };
+                // Ids grow with each send: this is a push, unless a frame was numbered before it was traced.
+                let at = self.sends.partition_point(|(id, _)| id < msg);
+                self.sends.insert(at, (*msg, sent));
             }
-            TraceKind::Deliver { msg, .. } if visible => self.delivered(*msg, e.t_ms),
+            TraceKind::Deliver { msg, .. } if visible => self.delivered(*msg, key, e.t_ms),
             TraceKind::Deliver { msg, .. } => {
                 take(&mut self.sends, *msg);
             }
-            TraceKind::Drop { msg, reason } if visible => self.dropped(*msg, reason, e.t_ms),
+            TraceKind::Drop { msg, reason } if visible => self.dropped(*msg, reason, key, e.t_ms),
             TraceKind::Held { msg } => {
                 self.held.push(*msg);
             }
             TraceKind::Fault { text } => {
-                self.fault(e.node.0, e.t_ms, text);
+                self.fault(e.node.0, key, e.t_ms, text);
                 if visible {
                     self.drawn.marks.push(html! {
                         <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
@@ -111,7 +129,12 @@ impl Scan<'_> {
                 <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
                     <title>{format!("{} · {} role {}", fmt_time(e.t_ms), self.nm(e.node.0), role)}</title>
                     <path class="mark role" d="M0,-6 L6,0 L0,6 L-6,0 z" />
-                    <text class="mark-text" x="7" y="-4">{role.clone()}</text>
+                    // Near the right edge (event order's last column), the role reads leftwards.
+                    if x < self.sc.w - 48.0 {
+                        <text class="mark-text" x="7" y="-4">{role.clone()}</text>
+                    } else {
+                        <text class="mark-text" x="-7" y="-4" text-anchor="end">{role.clone()}</text>
+                    }
                 </g>
             }),
             TraceKind::Sync { replica, full, reason } if visible => self.drawn.marks.push(html! {
@@ -120,7 +143,7 @@ impl Scan<'_> {
                     <rect class={classes!("mark", "sync", full.then_some("full"))} x="-5" y="-5" width="10" height="10" />
                 </g>
             }),
-            TraceKind::Sentinel { event } if visible && !matches!(event.kind, SentinelEventKind::Sentinel | SentinelEventKind::Slave) => self.drawn.marks.push(html! {
+            TraceKind::Sentinel { event } if visible && is_mark(&e.kind) => self.drawn.marks.push(html! {
                 <g key={key} transform={format!("translate({x:.1},{y:.1})")}>
                     <title>{format!("{} · {}: {}", fmt_time(e.t_ms), self.nm(e.node.0), event)}</title>
                     <circle class="mark sentinel" r="3.5" />
@@ -131,10 +154,18 @@ impl Scan<'_> {
     }
 
     /// A delivery in the window: the arrow from its send.
-    fn delivered(&mut self, msg: u64, t: u64) {
-        let Some((ts, from, to, kind, bytes, summary)) = take(&mut self.sends, msg) else {
+    fn delivered(&mut self, msg: u64, idx: usize, t: u64) {
+        let Some(s) = take(&mut self.sends, msg) else {
             return;
         };
+        let Sent {
+            t: ts,
+            idx: s_idx,
+            from,
+            to,
+            kind,
+        } = s;
+        let (bytes, summary) = payload(self.trace, s_idx);
         self.drawn.total += 1;
         if self.drawn.arrows.len() < MAX_ARROWS {
             let sc = self.sc;
@@ -150,8 +181,8 @@ impl Scan<'_> {
             self.drawn.arrows.push(arrow(
                 format!("a{msg}"),
                 kind,
-                (sc.x(ts.max(sc.t0)), sc.y(from)),
-                (sc.x(t), sc.y(to)),
+                (sc.x_at(s_idx, ts), sc.y(from)),
+                (sc.x_at(idx, t), sc.y(to)),
                 title,
                 false,
             ));
@@ -159,10 +190,18 @@ impl Scan<'_> {
     }
 
     /// A drop in the window: the arrow from its send, and a cross where it ends.
-    fn dropped(&mut self, msg: u64, reason: &str, t: u64) {
-        let Some((ts, from, to, kind, _, summary)) = take(&mut self.sends, msg) else {
+    fn dropped(&mut self, msg: u64, reason: &str, idx: usize, t: u64) {
+        let Some(s) = take(&mut self.sends, msg) else {
             return;
         };
+        let Sent {
+            t: ts,
+            idx: s_idx,
+            from,
+            to,
+            kind,
+        } = s;
+        let (_, summary) = payload(self.trace, s_idx);
         self.drawn.total += 1;
         if self.drawn.arrows.len() < MAX_ARROWS {
             let sc = self.sc;
@@ -173,34 +212,35 @@ impl Scan<'_> {
                 summary,
                 self.l.t(i18n::DROPPED)
             );
+            let x2 = sc.x_at(idx, t);
             self.drawn.arrows.push(arrow(
                 format!("a{msg}"),
                 kind,
-                (sc.x(ts.max(sc.t0)), sc.y(from)),
-                (sc.x(t), sc.y(to)),
+                (sc.x_at(s_idx, ts), sc.y(from)),
+                (x2, sc.y(to)),
                 title.clone(),
                 false,
             ));
-            self.drawn.arrows.push(html! { <text key={format!("x{msg}")} class="drop" x={format!("{:.1}", sc.x(t) - 3.5)} y={format!("{:.1}", sc.y(to) + 3.5)} data-tip={title}>{"✕"}</text> });
+            self.drawn.arrows.push(html! { <text key={format!("x{msg}")} class="drop" x={format!("{:.1}", x2 - 3.5)} y={format!("{:.1}", sc.y(to) + 3.5)} data-tip={title}>{"✕"}</text> });
         }
     }
 
     /// A fault opens a pause or crash span, or closes one (resume, restart).
-    fn fault(&mut self, n: u16, t: u64, text: &str) {
+    fn fault(&mut self, n: u16, idx: usize, t: u64, text: &str) {
         if text.starts_with("pause ") && !text.contains("no effect") {
             if !self.span_start.iter().any(|(k, _)| *k == n) {
-                self.span_start.push((n, (t, "paused")));
+                self.span_start.push((n, (t, idx, "paused")));
             }
         } else if text == "resumed" || text.starts_with("restart ") {
-            if let Some((s, class)) = take_u16(&mut self.span_start, n) {
+            if let Some((s, s_idx, class)) = take_u16(&mut self.span_start, n) {
                 let sc = self.sc;
                 self.drawn
                     .spans
-                    .push(span(sc.x(s.max(sc.t0)), sc.x(t), sc.y(n), class));
+                    .push(span(sc.x_at(s_idx, s), sc.x_at(idx, t), sc.y(n), class));
             }
         } else if text.starts_with("crash ") && !text.contains("no effect") {
             take_u16(&mut self.span_start, n);
-            self.span_start.push((n, (t, "crashed")));
+            self.span_start.push((n, (t, idx, "crashed")));
         }
     }
 
@@ -208,13 +248,19 @@ impl Scan<'_> {
     fn in_flight(&mut self) {
         let sc = self.sc;
         let now = sc.now;
-        self.sends.sort_unstable_by_key(|(id, _)| *id);
-        for (id, (ts, from, to, kind, bytes, summary)) in
-            self.sends.iter().filter(|(_, s)| s.0 >= sc.t0)
-        {
+        self.held.sort_unstable();
+        for (id, s) in self.sends.iter().filter(|(_, s)| s.idx >= sc.first) {
+            let Sent {
+                t: ts,
+                idx,
+                from,
+                to,
+                kind,
+            } = s;
+            let (bytes, summary) = payload(self.trace, *idx);
             self.drawn.total += 1;
             if self.drawn.arrows.len() < MAX_ARROWS {
-                let is_held = self.held.contains(id);
+                let is_held = self.held.binary_search(id).is_ok();
                 let title = format!(
                     "{} → {} · {} · {} B · {}",
                     self.nm(*from),
@@ -227,7 +273,7 @@ impl Scan<'_> {
                         self.l.t(i18n::IN_FLIGHT)
                     }
                 );
-                let (x1, y1) = (sc.x(*ts), sc.y(*from));
+                let (x1, y1) = (sc.x_at(*idx, *ts), sc.y(*from));
                 let dy = (sc.y(*to) - sc.y(*from)).signum() * 5.0;
                 if is_held || now.saturating_sub(*ts) > 1000 {
                     // Held at a cut: a short stub towards the destination, not a line to nowhere.
@@ -240,7 +286,7 @@ impl Scan<'_> {
                         true,
                     ));
                 } else {
-                    let (x2, y2) = (sc.x(now), sc.y(*from) + (sc.y(*to) - sc.y(*from)) * 0.5);
+                    let (x2, y2) = (sc.now_x(), sc.y(*from) + (sc.y(*to) - sc.y(*from)) * 0.5);
                     self.drawn.arrows.push(arrow(
                         format!("f{id}"),
                         *kind,
@@ -259,10 +305,10 @@ impl Scan<'_> {
     fn finish(mut self, sim: &Sim, ids: &[NodeId]) -> Drawn {
         let sc = self.sc;
         let mut spanned: Vec<u16> = self.span_start.iter().map(|(k, _)| *k).collect();
-        for (n, (s, class)) in self.span_start {
+        for (n, (s, s_idx, class)) in self.span_start {
             self.drawn
                 .spans
-                .push(span(sc.x(s.max(sc.t0)), sc.x(sc.now), sc.y(n), class));
+                .push(span(sc.x_at(s_idx, s), sc.now_x(), sc.y(n), class));
         }
         for &id in ids {
             let st = status(sim, id);
@@ -270,7 +316,7 @@ impl Scan<'_> {
                 spanned.push(id.0);
                 self.drawn
                     .spans
-                    .push(span(sc.x(sc.t0), sc.x(sc.now), sc.y(id.0), st));
+                    .push(span(LABEL, sc.now_x(), sc.y(id.0), st));
             }
         }
         self.drawn
@@ -300,10 +346,19 @@ fn span(x1: f64, x2: f64, y: f64, class: &'static str) -> Html {
     html! { <rect class={classes!("span", class)} x={format!("{x1:.1}")} y={format!("{:.1}", y - 6.0)} width={format!("{:.1}", (x2 - x1).max(1.0))} height="12" /> }
 }
 
+/// The size and summary of the message sent at trace index `idx`.
+fn payload(trace: &[TraceEvent], idx: usize) -> (u64, &str) {
+    match trace.get(idx).map(|e| &e.kind) {
+        Some(TraceKind::Send { bytes, summary, .. }) => (*bytes, summary),
+        _ => (0, ""),
+    }
+}
+
+/// Removes message `id` from `v`, sorted by id.
 fn take<T>(v: &mut Vec<(u64, T)>, id: u64) -> Option<T> {
-    v.iter()
-        .rposition(|(k, _)| *k == id)
-        .map(|i| v.swap_remove(i).1)
+    v.binary_search_by_key(&id, |(k, _)| *k)
+        .ok()
+        .map(|i| v.remove(i).1)
 }
 
 fn take_u16<T>(v: &mut Vec<(u16, T)>, id: u16) -> Option<T> {
