@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn a_delivery_comes_after_its_send_and_cuts_keep_the_last() {
-        let mut s = lesson("09-split-brain-partition.toml");
+        let mut s = lesson("11-split-brain-partition.toml");
         s.advance_to(36_000).unwrap();
         let trace = s.sim.trace();
         let r = rows(trace, 0, 0, u16::MAX, usize::MAX);
@@ -224,7 +224,7 @@ mod tests {
     /// a 1280 px wide page) is a barcode in real time.
     #[test]
     fn a_lan_at_one_millisecond_defaults_to_event_order() {
-        let mut s = lesson("09-split-brain-partition.toml");
+        let mut s = lesson("11-split-brain-partition.toml");
         assert_eq!(auto(&[], 0.1), None);
         s.advance_to(36_000).unwrap();
         let trace = s.sim.trace();
