@@ -35,6 +35,8 @@ pub struct Props {
 const LABEL: f64 = 50.0;
 const TOP: f64 = 16.0;
 const MAX_ARROWS: usize = 1500;
+/// The name of the scrolling lanes (focusable, so a keyboard can scroll them).
+const SCROLL: i18n::T = i18n::T { en: "Messages between the nodes", zh: "节点之间的消息" };
 
 /// A message on its way: (sent at, from lane, to lane, kind, bytes, summary).
 type Sent = (u64, u16, u16, MsgKind, u64, String);
@@ -173,7 +175,7 @@ pub fn diagram(p: &Props) -> Html {
             if total > MAX_ARROWS {
                 <p class="notice">{l.f(i18n::TOO_MANY, &[&total.to_string(), &MAX_ARROWS.to_string()])}</p>
             }
-            <div class="diagram-scroll">
+            <div class="diagram-scroll" tabindex="0" role="region" aria-label={l.t(SCROLL)}>
                 <svg id="diagram-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {w} {h:.0}")} data-from-ms={t0.to_string()} data-to-ms={t1.to_string()}
                     data-arrows={arrows.len().to_string()} onclick={on_click} onmouseover={on_over} onmouseleave={on_leave} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
                     <style>{SVG_STYLE}</style>

@@ -13,6 +13,9 @@ use super::sandbox_form::SandboxForm;
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
 
+/// The name of the panel's scrolling body (focusable, so a keyboard can scroll it).
+const BODY: i18n::T = i18n::T { en: "Lesson text", zh: "课程内容" };
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lab: Lab,
@@ -45,7 +48,7 @@ pub fn narrative(p: &Props) -> Html {
                 <h2>{l.t(i18n::NARRATIVE)}</h2>
                 <ol class="progress" aria-hidden="true">{ for progress }</ol>
             </header>
-            <div class="narrative-body">
+            <div class="narrative-body" tabindex="0" role="region" aria-label={l.t(BODY)}>
                 { for step_html }
                 if !lesson.expects.is_empty() {
                     <div class="goals">
@@ -90,7 +93,7 @@ fn sandbox(l: Lang, session: &Session, schedule: Html) -> Html {
     html! {
         <section class="panel narrative" aria-label={l.t(i18n::NARRATIVE)}>
             <header class="panel-head"><h2>{l.t(i18n::SANDBOX)}</h2></header>
-            <div class="narrative-body">
+            <div class="narrative-body" tabindex="0" role="region" aria-label={l.t(i18n::SANDBOX)}>
                 <p>{l.t(i18n::SANDBOX_HELP)}</p>
                 if let Source::Sandbox(topo) = &session.source {
                     <SandboxForm key={topo.encode()} lang={l} topo={topo.clone()} />
