@@ -1,6 +1,6 @@
 // Accessibility (issue 15): axe-core, injected from tests/e2e/node_modules (no network), checks
 // the landing page, a lesson in English and in 中文 (at its start, at a prediction, and at
-// its reveal: goals, the inspector on every node, every bottom tab, the comparison), a lesson
+// its reveal: goals, the inspector on each kind of node, every bottom tab, the comparison), a lesson
 // at its end at 1024 px, the cluster panel, the sandbox and embed mode, each in the
 // light and the dark theme. Any serious or critical finding fails the test, listed with its
 // rule, impact, target selectors and help text; milder ones are printed only.
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appTest, poll, waitReady } from './helpers.mjs';
-import { isPlaying, pause } from './lab.mjs';
+import { command, isPlaying, pause, scrub } from './lab.mjs';
 
 const AXE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js');
 const LESSON = 'split-brain-partition';
@@ -74,15 +74,22 @@ async function setTheme(page, theme) {
   await poll(() => page.getAttribute('html', 'data-theme'), (t) => t === theme, { what: `the ${theme} theme` });
 }
 
-/** Audits every bottom tab, and the inspector on every node. */
+/** Audits every bottom tab, and the inspector on each kind of node. */
 async function tabsAndInspector(page, audit, where) {
   const tabs = await page.$$eval('[role="tab"][id^="tab-"]', (ts) => ts.map((t) => t.id));
   assert.ok(tabs.length >= 4, `the bottom tabs (${tabs})`);
-  for (const tab of tabs) {
+  // The whole page with the first tab; then the tab panel alone (the rest is unchanged).
+  for (const [i, tab] of tabs.entries()) {
     await page.click(`#${tab}`);
-    await audit.themes(`${where}, ${tab}`);
+    await audit.themes(`${where}, ${tab}`, i === 0 ? 'html' : '.tabs-panel');
   }
-  const nodes = await page.$$eval('#inspect-target option', (os) => os.map((o) => o.value));
+  // One node of each role and status (the inspector draws each kind differently).
+  const nodes = await page.$$eval('#topology [data-node][data-role]', (gs) => {
+    const kinds = new Map();
+    for (const g of gs) kinds.set(`${g.dataset.role} ${g.dataset.status}`, kinds.get(`${g.dataset.role} ${g.dataset.status}`) ?? g.dataset.node);
+    return [...kinds.values()];
+  });
+  assert.ok(nodes.length >= 2, `nodes to inspect (${nodes})`);
   for (const node of nodes) {
     await page.selectOption('#inspect-target', node);
     await audit.themes(`${where}, inspector on ${node}`, '#inspector');
@@ -112,7 +119,11 @@ for (const lang of ['en', 'zh']) {
     await poll(() => isPlaying(page), (p) => !p, { timeout: 30_000, what: 'the run to pause at the first step' });
     // Continue slowly and pause at once: the second step asks for a prediction.
     await page.selectOption('#speed', '1');
-    await page.click('#continue');
+    // (A click landing while the panel re-renders can be lost: click until it goes.)
+    await poll(async () => {
+      if (await page.locator('#continue').count()) await page.click('#continue').catch(() => {});
+      return page.locator('#continue').count();
+    }, (n) => n === 0, { what: 'Continue to start the second step' });
     await pause(page);
     await page.waitForSelector('.predict .choice:not([disabled])');
     await audit.themes(`${LESSON} ${lang} prediction`);
@@ -124,6 +135,10 @@ for (const lang of ['en', 'zh']) {
     assert.ok(await page.locator('.predict .verdict').count(), 'the prediction is revealed');
     await shot(`reveal-${lang}`);
     await tabsAndInspector(page, audit, `${LESSON} ${lang} reveal`);
+    // axe checks the contrast of what is in view only: a tall window shows the panels whole.
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await audit.themes(`${LESSON} ${lang} reveal, 1280×2400`);
+    await page.setViewportSize({ width: 1280, height: 720 });
     // The comparison takes the inspector's place.
     await page.click('#compare-toggle');
     await page.waitForSelector('#compare');
@@ -149,6 +164,14 @@ appTest('axe: the sandbox', {}, async ({ page, load }) => {
   await load('#lesson=sandbox&lang=en');
   assert.ok(await page.locator('#topo-apply').count(), 'the topology form');
   await audit.themes('sandbox');
+  // A command typed, then the playhead moved back before it: a future action in the schedule.
+  await command(page, 'm', 'SET k v');
+  await page.waitForSelector('#schedule li');
+  await scrub(page, 0);
+  await page.waitForSelector('#schedule li.future');
+  // axe checks the contrast of what is in view only.
+  await page.$eval('#schedule', (e) => e.scrollIntoView());
+  await audit.themes('sandbox, a future action');
   audit.check();
 });
 
