@@ -267,8 +267,10 @@ impl LabView<'_> {
                     {tab_btn(Tab::Charts, l.t(i18n::CHARTS), tab_id(Tab::Charts))}
                     {tab_btn(Tab::Cluster, l.t(i18n::CLUSTER), tab_id(Tab::Cluster))}
                 </div>
-                // Focusable (it scrolls) and named by its tab.
-                <div class="tab-body" id="tab-panel" role="tabpanel" tabindex="0" aria-labelledby={tab_id(ui.tab)}>{self.tab_body()}</div>
+                // Named by its tab; focusable so that a keyboard can scroll it, except for the
+                // events, whose list scrolls itself (and takes focus).
+                <div class="tab-body" id="tab-panel" role="tabpanel" tabindex={(ui.tab != Tab::Events).then_some("0")}
+                    aria-labelledby={tab_id(ui.tab)}>{self.tab_body()}</div>
             </section>
         }
     }
