@@ -47,7 +47,10 @@ pub struct Figures {
 }
 
 /// The name of the scrolling body (focusable, so a keyboard can scroll it).
-const BODY: T = T { en: "Comparison details", zh: "对比详情" };
+const BODY: T = T {
+    en: "Comparison details",
+    zh: "对比详情",
+};
 const CHECKER: [(&str, T); 4] = [
     ("acked", i18n::ACKED),
     ("lost", i18n::LOST_WRITES),

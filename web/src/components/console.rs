@@ -10,7 +10,10 @@ use super::fmt_time;
 use crate::i18n::{self, Lang};
 
 /// The name of the scrolling output (focusable, so a keyboard can scroll it).
-const OUTPUT: i18n::T = i18n::T { en: "redis-cli output", zh: "redis-cli 输出" };
+const OUTPUT: i18n::T = i18n::T {
+    en: "redis-cli output",
+    zh: "redis-cli 输出",
+};
 use crate::lab::Lab;
 
 #[derive(Properties, PartialEq)]

@@ -36,7 +36,10 @@ const LABEL: f64 = 50.0;
 const TOP: f64 = 16.0;
 const MAX_ARROWS: usize = 1500;
 /// The name of the scrolling lanes (focusable, so a keyboard can scroll them).
-const SCROLL: i18n::T = i18n::T { en: "Messages between the nodes", zh: "节点之间的消息" };
+const SCROLL: i18n::T = i18n::T {
+    en: "Messages between the nodes",
+    zh: "节点之间的消息",
+};
 
 /// A message on its way: (sent at, from lane, to lane, kind, bytes, summary).
 type Sent = (u64, u16, u16, MsgKind, u64, String);

@@ -26,7 +26,10 @@ pub struct Props {
 const KEYS_SHOWN: usize = 40;
 // The names of the scrolling parts, which take keyboard focus (tabindex 0) so that a
 // keyboard can scroll them.
-const DETAILS: i18n::T = i18n::T { en: "Details of {0}", zh: "{0} 的详情" };
+const DETAILS: i18n::T = i18n::T {
+    en: "Details of {0}",
+    zh: "{0} 的详情",
+};
 const SENTINEL_VIEW: i18n::T = i18n::T {
     en: "The Sentinel's view of master {0}",
     zh: "哨兵眼中的主库 {0}",

@@ -14,7 +14,10 @@ use crate::i18n::{self, Lang};
 use crate::lab::Lab;
 
 /// The name of the panel's scrolling body (focusable, so a keyboard can scroll it).
-const BODY: i18n::T = i18n::T { en: "Lesson text", zh: "课程内容" };
+const BODY: i18n::T = i18n::T {
+    en: "Lesson text",
+    zh: "课程内容",
+};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -38,9 +38,13 @@ const LINK_LABEL: i18n::T = i18n::T {
     zh: "复制链路 {0} → {1}，{2}；按 Enter 打开菜单",
 };
 /// Between the parts of a host's accessible name.
-const SEP: i18n::T = i18n::T { en: ", ", zh: "，" };
-const OFFSET: i18n::T = i18n::T { en: "offset {0}", zh: "偏移量 {0}" };
-const LINK: i18n::T = i18n::T { en: "link {0}", zh: "主从链路 {0}" };
+const SEP: i18n::T = i18n::T {
+    en: ", ", zh: "，"
+};
+const OFFSET: i18n::T = i18n::T {
+    en: "offset {0}",
+    zh: "偏移量 {0}",
+};
 
 /// Stable positions from each host's configuration (masters on top, replicas
 /// below, Sentinels on the right, clients on the left), and the height.
@@ -306,7 +310,14 @@ fn detail_words(state: &NodeState, l: Lang) -> Vec<String> {
         NodeState::Redis(r) => {
             let mut w = vec![l.f(OFFSET, &[&r.ids.master_repl_offset.to_string()])];
             if let Some(m) = &r.master {
-                w.push(l.f(LINK, &[if m.is_connected() { "up" } else { "down" }]));
+                w.push(
+                    l.t(if m.is_connected() {
+                        i18n::LINK_UP
+                    } else {
+                        i18n::LINK_DOWN
+                    })
+                    .to_string(),
+                );
             }
             w
         }
