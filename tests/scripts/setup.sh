@@ -5,7 +5,8 @@
 #          (without --locked: its lock file names a webpki-roots release the registry lacks),
 #          wasm-pack 0.15.1 (--locked)
 #   Debian: chromium, chromium-driver, redis-server, redis-sentinel, fonts-noto-cjk
-#   npm (tests/e2e): binaryen 132 (wasm-opt for Trunk), playwright-core (no browser download)
+#   npm (tests/e2e): binaryen 132 (wasm-opt for Trunk), playwright-core (no browser download),
+#                    axe-core (the accessibility checks of tests/e2e/a11y.test.mjs)
 # Everything comes from the package registries; nothing else is downloaded.
 # Quiet on success; install output goes to target/setup.log, shown on failure.
 # A second run takes about a second. `setup.sh --check` only reports what is missing
@@ -75,6 +76,7 @@ apt_install() {
 
 # 2. npm packages, from package-lock.json only.
 if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ] \
+   || [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ] \
    || [ ! -f tests/e2e/node_modules/.package-lock.json ] \
    || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
   step "npm packages in tests/e2e" npm ci --prefix tests/e2e --prefer-offline --no-audit --no-fund --loglevel=warn

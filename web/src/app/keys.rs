@@ -20,10 +20,24 @@ pub fn shortcuts(
     {
         Rc::new(move |e: web_sys::KeyboardEvent| {
             let key = e.key();
-            let tag = e
+            let target = e
                 .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let tag = target
+                .as_ref()
                 .map(|el| el.tag_name().to_ascii_lowercase())
+                .unwrap_or_default();
+            // A focused scrolling panel (tabindex="0") keeps the keys that scroll it:
+            // Space when it scrolls down, ←/→ when it scrolls sideways.
+            let (scrolls_y, scrolls_x) = target
+                .as_ref()
+                .filter(|el| el.has_attribute("tabindex"))
+                .map(|el| {
+                    (
+                        el.scroll_height() > el.client_height(),
+                        el.scroll_width() > el.client_width(),
+                    )
+                })
                 .unwrap_or_default();
             if key == "Escape" {
                 d.dispatch(Action::CloseMenu);
@@ -37,15 +51,18 @@ pub fn shortcuts(
                 return;
             }
             match key.as_str() {
-                " " if has_session && !matches!(tag.as_str(), "button" | "a" | "summary") => {
+                " " if has_session
+                    && !scrolls_y
+                    && !matches!(tag.as_str(), "button" | "a" | "summary") =>
+                {
                     e.prevent_default();
                     on_toggle.emit(());
                 }
-                "ArrowRight" if has_session => {
+                "ArrowRight" if has_session && !scrolls_x => {
                     e.prevent_default();
                     step(1, e.shift_key());
                 }
-                "ArrowLeft" if has_session => {
+                "ArrowLeft" if has_session && !scrolls_x => {
                     e.prevent_default();
                     step(-1, e.shift_key());
                 }

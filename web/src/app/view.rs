@@ -262,19 +262,22 @@ impl LabView<'_> {
         let (ui, l) = (self.ui, self.ui.lang);
         let tab_btn = |t: Tab, label: &'static str, id: &'static str| {
             html! {
-                <button role="tab" id={id} class={classes!("tab", (ui.tab == t).then_some("on"))} aria-selected={(ui.tab == t).to_string()} onclick={self.cb.on_tab(t)}>{label}</button>
+                <button role="tab" id={id} class={classes!("tab", (ui.tab == t).then_some("on"))} aria-selected={(ui.tab == t).to_string()} aria-controls="tab-panel" onclick={self.cb.on_tab(t)}>{label}</button>
             }
         };
         html! {
             <section class="panel tabs-panel">
                 <div class="tabs" role="tablist">
-                    {tab_btn(Tab::Events, l.t(i18n::EVENTS), "tab-events")}
-                    {tab_btn(Tab::Ledger, l.t(i18n::LEDGER), "tab-ledger")}
-                    {tab_btn(Tab::Sentinels, l.t(i18n::SENTINELS), "tab-sentinels")}
-                    {tab_btn(Tab::Charts, l.t(i18n::CHARTS), "tab-charts")}
-                    {tab_btn(Tab::Cluster, l.t(i18n::CLUSTER), "tab-cluster")}
+                    {tab_btn(Tab::Events, l.t(i18n::EVENTS), tab_id(Tab::Events))}
+                    {tab_btn(Tab::Ledger, l.t(i18n::LEDGER), tab_id(Tab::Ledger))}
+                    {tab_btn(Tab::Sentinels, l.t(i18n::SENTINELS), tab_id(Tab::Sentinels))}
+                    {tab_btn(Tab::Charts, l.t(i18n::CHARTS), tab_id(Tab::Charts))}
+                    {tab_btn(Tab::Cluster, l.t(i18n::CLUSTER), tab_id(Tab::Cluster))}
                 </div>
-                <div class="tab-body" role="tabpanel">{self.tab_body()}</div>
+                // Named by its tab; focusable so that a keyboard can scroll it, except for the
+                // events, whose list scrolls itself (and takes focus).
+                <div class="tab-body" id="tab-panel" role="tabpanel" tabindex={(ui.tab != Tab::Events).then_some("0")}
+                    aria-labelledby={tab_id(ui.tab)}>{self.tab_body()}</div>
             </section>
         }
     }
@@ -313,4 +316,15 @@ fn coach_marks(l: Lang, coach: &UseStateHandle<bool>, show: bool) -> Option<Html
             </aside>
         }
     })
+}
+
+/// The id of a tab's button (the tab panel is named by the selected one).
+fn tab_id(t: Tab) -> &'static str {
+    match t {
+        Tab::Events => "tab-events",
+        Tab::Ledger => "tab-ledger",
+        Tab::Sentinels => "tab-sentinels",
+        Tab::Charts => "tab-charts",
+        Tab::Cluster => "tab-cluster",
+    }
 }

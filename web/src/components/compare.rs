@@ -46,6 +46,11 @@ pub struct Figures {
     nodes: Vec<NodeFig>,
 }
 
+/// The name of the scrolling body (focusable, so a keyboard can scroll it).
+const BODY: T = T {
+    en: "Comparison details",
+    zh: "对比详情",
+};
 const CHECKER: [(&str, T); 4] = [
     ("acked", i18n::ACKED),
     ("lost", i18n::LOST_WRITES),
@@ -273,7 +278,7 @@ pub fn view(session: &Session, l: Lang, compact: bool, cache: &RefCell<Cache>, p
     html! {
         <section id="compare" class="panel compare" aria-label={l.t(i18n::COMPARE_TITLE)} data-live={live.to_string()}>
             <header class="panel-head"><h2>{l.t(i18n::COMPARE_TITLE)}</h2></header>
-            <div class="compare-body">
+            <div class="compare-body" tabindex="0" role="region" aria-label={l.t(BODY)}>
                 <p class="compare-live">{l.f(i18n::COMPARE_LIVE, &[&live.to_string()])}</p>
                 <div class="compare-actions">
                     {swap_btn}

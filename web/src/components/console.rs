@@ -8,6 +8,12 @@ use yew::prelude::*;
 
 use super::fmt_time;
 use crate::i18n::{self, Lang};
+
+/// The name of the scrolling output (focusable, so a keyboard can scroll it).
+const OUTPUT: i18n::T = i18n::T {
+    en: "redis-cli output",
+    zh: "redis-cli 输出",
+};
 use crate::lab::Lab;
 
 #[derive(Properties, PartialEq)]
@@ -118,7 +124,7 @@ pub fn console(p: &Props) -> Html {
                     </select>
                 </label>
             </header>
-            <div id="console-output" class="console-output" role="log" ref={output}>
+            <div id="console-output" class="console-output" role="log" tabindex="0" aria-label={l.t(OUTPUT)} ref={output}>
                 { for lines.iter().map(|line| html! {
                     <div class="entry">
                         <div class="cmd"><span class="t">{fmt_time(line.at_ms)}</span><span class="prompt">{format!("[{}] {}", line.node, line.prompt)}</span>{" "}{&line.command}</div>

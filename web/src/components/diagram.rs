@@ -54,6 +54,11 @@ pub struct Props {
 }
 
 const MAX_ARROWS: usize = 1500;
+/// The name of the scrolling lanes (focusable, so a keyboard can scroll them).
+const SCROLL: i18n::T = i18n::T {
+    en: "Messages between the nodes",
+    zh: "节点之间的消息",
+};
 
 const WINDOWS: &[u64] = &[1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
 
@@ -190,7 +195,7 @@ pub fn diagram(p: &Props) -> Html {
                 <p class="notice">{l.f(i18n::TOO_MANY, &[&total.to_string(), &MAX_ARROWS.to_string()])}</p>
             }
             { for note }
-            <div class="diagram-scroll">
+            <div class="diagram-scroll" tabindex="0" role="region" aria-label={l.t(SCROLL)}>
                 <svg id="diagram-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {w} {h:.0}")} data-from-ms={t0.to_string()} data-to-ms={t1.to_string()}
                     data-spacing={spacing.code()} data-gap={sc.cols.as_ref().map(|c| format!("{:.1}", c.gap))} data-arrows={arrows.len().to_string()} onclick={on_click} onmouseover={on_over} onmouseleave={on_leave} role="img" aria-label={format!("{} {} – {}", l.t(i18n::DIAGRAM), fmt_time(t0), fmt_time(t1))}>
                     <style>{SVG_STYLE}</style>

@@ -24,6 +24,16 @@ pub struct Props {
 }
 
 const KEYS_SHOWN: usize = 40;
+// The names of the scrolling parts, which take keyboard focus (tabindex 0) so that a
+// keyboard can scroll them.
+const DETAILS: i18n::T = i18n::T {
+    en: "Details of {0}",
+    zh: "{0} 的详情",
+};
+const SENTINEL_VIEW: i18n::T = i18n::T {
+    en: "The Sentinel's view of master {0}",
+    zh: "哨兵眼中的主库 {0}",
+};
 
 #[function_component(Inspector)]
 pub fn inspector(p: &Props) -> Html {
@@ -70,7 +80,7 @@ pub fn inspector(p: &Props) -> Html {
                 let flags: Vec<&str> = flags.into_iter().flatten().collect();
                 html! {
                     <div class="sentinel-master">
-                        <pre class="info">{format!(
+                        <pre class="info" tabindex="0" role="region" aria-label={l.f(SENTINEL_VIEW, &[&m.name])}>{format!(
                             "name:{}\nip:{}\nport:{}\nflags:master{}\nquorum:{}\nconfig-epoch:{}\nnum-slaves:{}\nnum-other-sentinels:{}\nfailover-state:{}\nleader:{} (epoch {})",
                             m.name, m.inst.host, m.inst.port,
                             flags.iter().map(|f| format!(",{f}")).collect::<String>(),
@@ -118,7 +128,7 @@ pub fn inspector(p: &Props) -> Html {
                     }) }
                 </select>
             </header>
-            <div class="inspector-body">
+            <div class="inspector-body" tabindex="0" role="region" aria-label={l.f(DETAILS, &[&slot.name])}>
                 <p class="who">
                     <span class={classes!("role-badge", role.map(|r| format!("{r:?}").to_lowercase()))}>{role_text}</span>
                     <span class="addr">{format!("{}:{}", slot.host, slot.port)}</span>
@@ -151,7 +161,7 @@ fn redis_body(sim: &Sim, id: NodeId, r: &RedisNode, l: Lang) -> Html {
     let more = r.db.len().saturating_sub(KEYS_SHOWN);
     html! { <>
         <p class="runid"><span>{"run_id "}</span><code>{r.run_id.clone()}</code></p>
-        <pre class="info" id="info-replication">{info}</pre>
+        <pre class="info" id="info-replication" tabindex="0" role="region" aria-label={"INFO replication"}>{info}</pre>
         { tape(sim, id, r, l) }
         <h3>{format!("{} ({})", l.t(i18n::KEYSPACE), r.db.len())}<span class="hint">{l.t(i18n::TTL_OWN_CLOCK)}</span></h3>
         if keys.is_empty() { <p class="muted">{l.t(i18n::NO_KEYS)}</p> }

@@ -16,6 +16,12 @@ use crate::i18n::{self, Lang};
 use crate::lab::Lab;
 use crate::learner::Progress;
 
+/// The name of the panel's scrolling body (focusable, so a keyboard can scroll it).
+const BODY: i18n::T = i18n::T {
+    en: "Lesson text",
+    zh: "课程内容",
+};
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lab: Lab,
@@ -64,7 +70,7 @@ pub fn narrative(p: &Props) -> Html {
                 <button id="reset-lesson" class="btn subtle small" title={l.t(i18n::RESET_LESSON_TITLE)}
                     onclick={Callback::from(move |_| reset.emit(()))}>{l.t(i18n::RESET_LESSON)}</button>
             </header>
-            <div class="narrative-body">
+            <div class="narrative-body" tabindex="0" role="region" aria-label={l.t(BODY)}>
                 { for learner_progress(p, lesson) }
                 { for active }
                 { for step_html }
@@ -111,7 +117,7 @@ fn sandbox(l: Lang, session: &Session, schedule: Html) -> Html {
     html! {
         <section class="panel narrative" aria-label={l.t(i18n::NARRATIVE)}>
             <header class="panel-head"><h2>{l.t(i18n::SANDBOX)}</h2></header>
-            <div class="narrative-body">
+            <div class="narrative-body" tabindex="0" role="region" aria-label={l.t(i18n::SANDBOX)}>
                 <p>{l.t(i18n::SANDBOX_HELP)}</p>
                 if let Source::Sandbox(topo) = &session.source {
                     <SandboxForm key={topo.encode()} lang={l} topo={topo.clone()} />

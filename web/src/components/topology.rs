@@ -31,9 +31,19 @@ pub struct Props {
 
 /// Sentinels (and clients) per column before a new column starts.
 const PER_COLUMN: usize = 3;
+// The link's state follows a comma, not in brackets: its visible text must be part of its
+// accessible name (WCAG 2.5.3), and a name's bracketed words do not count as such.
 const LINK_LABEL: i18n::T = i18n::T {
-    en: "Replication link {0} → {1} ({2}); Enter opens its menu",
-    zh: "复制链路 {0} → {1}（{2}）；按 Enter 打开菜单",
+    en: "Replication link {0} → {1}, {2}; Enter opens its menu",
+    zh: "复制链路 {0} → {1}，{2}；按 Enter 打开菜单",
+};
+/// Between the parts of a host's accessible name.
+const SEP: i18n::T = i18n::T {
+    en: ", ", zh: "，"
+};
+const OFFSET: i18n::T = i18n::T {
+    en: "offset {0}",
+    zh: "偏移量 {0}",
 };
 
 /// Stable positions from each host's configuration (masters on top, replicas
@@ -252,31 +262,68 @@ fn node(
     };
     let key = node_keys(id, on_select, on_menu);
     let side_badge = side.map(|k| side_badge(k, l));
-    let label = format!(
-        "{name}, {role_text}, {}",
+    // The button's name says in words what the marks around it show.
+    let mut label = vec![
+        name.clone(),
+        role_text.to_string(),
         match st {
             "crashed" => l.t(i18n::CRASHED),
             "paused" => l.t(i18n::PAUSED),
             _ => l.t(i18n::RUNNING),
         }
-    );
+        .to_string(),
+    ];
+    label.extend(detail_words(&slot.state, l));
+    if let Some(k) = side {
+        label.push(l.f(i18n::GROUP, &[&side_letter(k)]));
+    }
+    // The focusable button holds the shape and the name only: its visible text (the name)
+    // is then part of its accessible name. The letter, the numbers and the side badge are
+    // drawn beside it, hidden from assistive technology (the name says them).
     html! {
         <g class={classes!("node", role_class, st, selected.then_some("selected"))}
             data-node={name.clone()} data-role={role_class} data-status={st}
-            transform={format!("translate({x:.1},{y:.1})")} tabindex="0" role="button"
-            aria-label={label} aria-pressed={selected.to_string()}
-            onclick={select} oncontextmenu={menu} onkeydown={key}>
-            <title>{format!("{} · {}:{}", name, slot.host, slot.port)}</title>
-            <rect class="hit" x="-26" y="-20" width="52" height="58" />
-            <rect class="ring" x="-21" y="-21" width="42" height="42" rx="9" />
-            {shape}
-            {for stripes}
-            <text class="letter" y="5">{letter}</text>
-            {for cross}
-            <text class="name" y="-20">{name}</text>
-            {node_detail(&slot.state, l)}
-            { for side_badge }
+            transform={format!("translate({x:.1},{y:.1})")}
+            onclick={select} oncontextmenu={menu}>
+            <g class="target" tabindex="0" role="button" aria-label={label.join(l.t(SEP))}
+                aria-pressed={selected.to_string()} onkeydown={key}>
+                <title>{format!("{} · {}:{}", name, slot.host, slot.port)}</title>
+                <rect class="hit" x="-26" y="-20" width="52" height="58" />
+                <rect class="ring" x="-21" y="-21" width="42" height="42" rx="9" />
+                {shape}
+                {for stripes}
+                <text class="name" y="-20">{name}</text>
+            </g>
+            <g class="marks" aria-hidden="true">
+                <text class="letter" y="5">{letter}</text>
+                {for cross}
+                {node_detail(&slot.state, l)}
+                { for side_badge }
+            </g>
         </g>
+    }
+}
+
+/// The numbers under a host, in words, for its accessible name.
+fn detail_words(state: &NodeState, l: Lang) -> Vec<String> {
+    match state {
+        NodeState::Redis(r) => {
+            let mut w = vec![l.f(OFFSET, &[&r.ids.master_repl_offset.to_string()])];
+            if let Some(m) = &r.master {
+                w.push(
+                    l.t(if m.is_connected() {
+                        i18n::LINK_UP
+                    } else {
+                        i18n::LINK_DOWN
+                    })
+                    .to_string(),
+                );
+            }
+            w
+        }
+        NodeState::Sentinel(s) => vec![format!("{} {}", l.t(i18n::EPOCH), s.current_epoch)],
+        NodeState::Client(c) => vec![l.f(i18n::OPS, &[&group(c.history.len() as u64)])],
+        NodeState::Down => Vec::new(),
     }
 }
 
@@ -338,9 +385,13 @@ fn node_keys(
 
 /// The letter of a host's side of a partition (A, B, ...), at its corner.
 fn side_badge(k: usize, l: Lang) -> Html {
-    let letter = ((b'A' + (k as u8).min(25)) as char).to_string();
+    let letter = side_letter(k);
     html! { <g class={classes!("side", format!("side-{}", k % 4))} transform="translate(17,-17)" data-side={letter.clone()}>
         <title>{l.f(i18n::GROUP, &[&letter])}</title>
         <circle r="7" /><text y="3.5">{letter}</text>
     </g> }
+}
+
+fn side_letter(k: usize) -> String {
+    ((b'A' + (k as u8).min(25)) as char).to_string()
 }

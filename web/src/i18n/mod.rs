@@ -105,7 +105,8 @@ pub const SANDBOX_SUMMARY: T = t(
     "一个主库和两个从库，分别相距 40 毫秒和 120 毫秒。没有剧本：输入命令、注入故障、观察复制流。",
 );
 pub const SANDBOX_SOURCE: T = t("free play", "自由练习");
-pub const ALL_LESSONS: T = t("All lessons", "全部课程");
+// The brand link's name: it starts with the brand's visible text (WCAG 2.5.3).
+pub const ALL_LESSONS: T = t("replilab: all lessons", "replilab：全部课程");
 pub const SHARE: T = t("Copy link", "复制链接");
 pub const SHARE_DONE: T = t("Link copied", "链接已复制");
 pub const THEME_LIGHT: T = t("Light theme", "浅色主题");
