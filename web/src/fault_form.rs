@@ -72,7 +72,7 @@ impl Tool {
             Tool::CutIn => t("One-way: drop traffic to it", "单向：丢弃发往它的流量"),
             Tool::OneWay => t("One-way cut A → B", "单向切断 A → B"),
             Tool::CutBoth => t("Cut A ✕ B (both ways)", "切断 A ✕ B（双向）"),
-            Tool::Link => t("Link A–B: latency, bandwidth…", "链路 A–B：延迟、带宽…"),
+            Tool::Link => t("Link settings…", "链路参数…"),
             Tool::Skew => t("Clock skew…", "时钟偏差…"),
             Tool::Jump => t("Clock jump…", "时钟跳变…"),
             Tool::Config => t("CONFIG SET…", "CONFIG SET…"),

@@ -21,6 +21,7 @@ use crate::dom;
 use crate::fault_form::{t, Field, Form, Problem, Tool, TOOLS};
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
+use crate::state::Preset;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -28,6 +29,9 @@ pub struct Props {
     pub lang: Lang,
     pub nodes: Vec<String>,
     pub selected: NodeId,
+    /// Set from a menu's "… for a value" item.
+    #[prop_or_default]
+    pub preset: Option<Preset>,
     /// Actions to record at the playhead.
     pub on_actions: Callback<Vec<Action>>,
 }
@@ -57,6 +61,15 @@ fn rate_text(bytes_per_ms: u64) -> String {
     }
 }
 
+/// Where the keyboard goes when a menu sets the toolbar.
+fn first_field(tool: Tool) -> &'static str {
+    match tool {
+        Tool::Link => Field::Latency.id(),
+        Tool::Config => "config-value",
+        t => t.time_field().map_or("fault-apply", Field::id),
+    }
+}
+
 #[function_component(FaultToolbar)]
 pub fn fault_toolbar(p: &Props) -> Html {
     let l = p.lang;
@@ -74,6 +87,23 @@ pub fn fault_toolbar(p: &Props) -> Html {
     // None: the target's current value.
     let value = use_state(|| None::<String>);
     let problem = use_state(|| None::<Problem>);
+    {
+        let (tool, target, peer, problem) =
+            (tool.clone(), target.clone(), peer.clone(), problem.clone());
+        use_effect_with(p.preset, move |preset| {
+            if let Some(pr) = *preset {
+                tool.set(pr.tool);
+                target.set(Some(pr.node.0 as usize));
+                if let Some(q) = pr.peer {
+                    peer.set(Some(q.0 as usize));
+                }
+                problem.set(None);
+                // After the toolbar has drawn the fault's fields.
+                let id = first_field(pr.tool);
+                gloo_timers::callback::Timeout::new(0, move || dom::focus(id)).forget();
+            }
+        });
+    }
 
     let names = &p.nodes;
     if names.is_empty() {
@@ -251,7 +281,9 @@ pub fn fault_toolbar(p: &Props) -> Html {
     };
     let quiet = tool.time_field().is_none() && !matches!(*tool, Tool::Link | Tool::Config);
     let status = match (&shown, &result) {
-        (Some(e), _) => html! { <p id={ERROR_ID} class="tb-status tb-error" role="alert">{e.message(l)}</p> },
+        (Some(e), _) => {
+            html! { <p id={ERROR_ID} class="tb-status tb-error" role="alert">{e.message(l)}</p> }
+        }
         // Shown where values were typed; for the others, only to screen readers.
         (None, Ok(actions)) => html! {
             <p class={classes!("tb-status", quiet.then_some("sr-only"))}><span class="muted">{l.t(WILL_DO)}</span>{" "}
