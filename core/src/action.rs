@@ -27,10 +27,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+mod value;
+pub use value::{
+    parse_bandwidth, parse_ms, rate, time_ms, BadValue, MAX_BYTES_PER_MS, MAX_MS, MBIT_BYTES_PER_MS,
+};
+
 /// The longest command line an action carries.
 pub const MAX_LINE_BYTES: usize = 4096;
-/// The longest pause, skew or clock step: a day.
-pub const MAX_MS: u64 = 86_400_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -67,9 +70,6 @@ pub struct LinkChange {
     pub jitter_ms: Option<u64>,
     pub bandwidth_bytes_per_ms: Option<u64>,
 }
-
-/// Bytes per ms in one Mbit/s.
-const MBIT_BYTES_PER_MS: u64 = 125;
 
 impl Action {
     /// The nodes the action names, in order.
@@ -220,76 +220,6 @@ pub fn clip(s: &str) -> String {
         out.push('…');
     }
     out
-}
-
-/// Parses `500`, `500ms`, `2s`, `1.5s` (and a sign when `signed`), in ms.
-pub fn parse_ms(s: &str, signed: bool) -> Result<i64, ParseError> {
-    let bad = || {
-        Err(ParseError(format!(
-            "'{}' is not a time (e.g. 500ms, 2s{})",
-            clip(s),
-            if signed { ", -300ms" } else { "" }
-        )))
-    };
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'+') if signed => (false, &s[1..]),
-        Some(b'-') if signed => (true, &s[1..]),
-        _ => (false, s),
-    };
-    let (num, per) = if let Some(n) = body.strip_suffix("ms") {
-        (n, 1)
-    } else if let Some(n) = body.strip_suffix('s') {
-        (n, 1000)
-    } else {
-        (body, 1)
-    };
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return bad();
-    }
-    let ms = if let Some((whole, frac)) = num.split_once('.') {
-        // Fractions only of seconds, to the millisecond: 1.5s, 0.25s.
-        if per != 1000 || frac.is_empty() || frac.len() > 3 || frac.contains('.') {
-            return bad();
-        }
-        let w: u64 = if whole.is_empty() {
-            0
-        } else {
-            match whole.parse() {
-                Ok(w) => w,
-                Err(_) => return bad(),
-            }
-        };
-        let Ok(f) = format!("{frac:0<3}").parse::<u64>() else {
-            return bad();
-        };
-        w.checked_mul(1000).and_then(|w| w.checked_add(f))
-    } else {
-        num.parse::<u64>().ok().and_then(|n| n.checked_mul(per))
-    };
-    match ms {
-        Some(ms) if ms <= MAX_MS => Ok(if neg { -(ms as i64) } else { ms as i64 }),
-        Some(_) => err(format!("'{}' is more than a day", clip(s))),
-        None => bad(),
-    }
-}
-
-fn parse_bandwidth(s: &str) -> Result<u64, ParseError> {
-    let v = if let Some(n) = s.strip_suffix("mbit") {
-        n.parse::<u64>()
-            .ok()
-            .and_then(|n| n.checked_mul(MBIT_BYTES_PER_MS))
-    } else if let Some(n) = s.strip_suffix("B/ms") {
-        n.parse::<u64>().ok()
-    } else {
-        None
-    };
-    match v {
-        Some(v) if (1..=1_250_000_000).contains(&v) => Ok(v),
-        _ => err(format!(
-            "'{}' is not a bandwidth (e.g. 2mbit, 1000mbit, 500B/ms; at most 10000000mbit)",
-            clip(s)
-        )),
-    }
 }
 
 impl FromStr for Action {

@@ -6,6 +6,7 @@ pub mod app;
 pub mod components;
 pub mod dom;
 pub mod export;
+pub mod fault_form;
 pub mod faults;
 pub mod i18n;
 pub mod lab;

@@ -22,9 +22,8 @@ pub type Step = Rc<dyn Fn(i32, bool)>;
 pub struct Controls {
     pub on_command: Callback<(NodeId, String)>,
     pub on_fault: Callback<(Quick, NodeId)>,
-    /// Actions from the link menu.
+    /// Actions from the fault toolbar and the link menu.
     pub on_actions: Callback<Vec<SimAction>>,
-    pub on_heal: Callback<()>,
     pub on_seek: Callback<u64>,
     pub step: Step,
     pub on_step: Callback<i32>,
@@ -49,7 +48,6 @@ pub fn controls(
         on_command,
         on_actions,
         on_fault,
-        on_heal,
     } = faults(ui, session, &act);
     let Playback {
         on_seek,
@@ -67,7 +65,6 @@ pub fn controls(
         on_command,
         on_fault,
         on_actions,
-        on_heal,
         on_seek,
         step,
         on_step,
@@ -156,7 +153,6 @@ struct Faults {
     on_command: Callback<(NodeId, String)>,
     on_actions: Callback<Vec<SimAction>>,
     on_fault: Callback<(Quick, NodeId)>,
-    on_heal: Callback<()>,
 }
 
 fn faults(
@@ -194,15 +190,10 @@ fn faults(
             act(actions);
         })
     };
-    let on_heal = {
-        let act = act.clone();
-        Callback::from(move |_| act(vec![SimAction::Heal]))
-    };
     Faults {
         on_command,
         on_actions,
         on_fault,
-        on_heal,
     }
 }
 

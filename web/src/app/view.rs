@@ -92,13 +92,13 @@ pub fn landing(chrome: Chrome, loading: bool, l: Lang) -> Html {
     } = chrome;
     html! {
         <div class={classes!("app", "landing-app")}>
-            {header}{ for banner }
+            {header}{ banner.unwrap_or_default() }
             if loading {
                 {Html::from_html_unchecked(crate::picker::loading(l).into())}
             } else {
                 <Landing lang={l} />
             }
-            { for help }{live}
+            { help.unwrap_or_default() }{live}
         </div>
     }
 }
@@ -139,11 +139,11 @@ impl LabView<'_> {
         });
         html! {
             <div class="app embed">
-                { for banner }
+                { banner.unwrap_or_default() }
                 <p class="caption"><span class="caption-text">{caption.unwrap_or_default()}</span>{self.compare(true)}</p>
                 <div class="embed-main">{self.topology(node_names, aspect)}{self.diagram(width_px)}</div>
                 {self.transport(now_ms, end_ms, ticks)}
-                { for self.menu() }{ for help }{live}
+                { self.menu().unwrap_or_default() }{ help.unwrap_or_default() }{live}
             </div>
         }
     }
@@ -176,7 +176,7 @@ impl LabView<'_> {
         html! {
             <div class="app lab">
                 {header}
-                { for banner }
+                { banner.unwrap_or_default() }
                 <main class="lab-grid">
                     <Narrative lab={lab.clone()} lang={l} choices={ui.choices.clone()} goals={goals} on_choose={cb.on_choose.clone()} on_play={c.on_play.clone()} on_seek={c.on_seek.clone()}
                         challenges={challenges} challenge={ui.challenge} hints={ui.hints} shuffle={ui.shuffle} progress={progress}
@@ -193,7 +193,7 @@ impl LabView<'_> {
                     <Console lab={lab.clone()} lang={l} target={ui.console_target} on_target={cb.on_target.clone()} on_command={c.on_command.clone()} />
                     {self.tabs()}
                 </div>
-                { for coach_html }{ for self.menu() }{ for help }{live}
+                { coach_html.unwrap_or_default() }{ self.menu().unwrap_or_default() }{ help.unwrap_or_default() }{live}
             </div>
         }
     }
@@ -213,7 +213,7 @@ impl LabView<'_> {
             <section class="panel map" aria-label={l.t(i18n::TOPOLOGY)}>
                 <header class="panel-head">
                     <h2>{l.t(i18n::TOPOLOGY)}</h2>
-                    <FaultToolbar lang={l} nodes={node_names} selected={ui.selected} on_fault={c.on_fault.clone()} on_heal={c.on_heal.clone()} on_command={c.on_command.clone()} />
+                    <FaultToolbar lab={self.lab.clone()} lang={l} nodes={node_names} selected={ui.selected} preset={ui.preset} on_actions={c.on_actions.clone()} />
                 </header>
                 <Topology lab={self.lab.clone()} lang={l} selected={ui.selected} on_select={cb.on_select.clone()} on_menu={cb.on_menu.clone()} aspect={aspect} />
             </section>
@@ -253,7 +253,7 @@ impl LabView<'_> {
     fn menu(&self) -> Option<Html> {
         let (l, c, cb) = (self.ui.lang, self.controls, self.cb);
         self.ui.menu.clone().map(|m| html! {
-            <ContextMenu lab={self.lab.clone()} lang={l} menu={m} on_fault={c.on_fault.clone()} on_actions={c.on_actions.clone()} on_console={cb.on_console_here.clone()} on_close={cb.on_close.clone()} />
+            <ContextMenu lab={self.lab.clone()} lang={l} menu={m} on_fault={c.on_fault.clone()} on_actions={c.on_actions.clone()} on_preset={cb.on_preset.clone()} on_console={cb.on_console_here.clone()} on_close={cb.on_close.clone()} />
         })
     }
 

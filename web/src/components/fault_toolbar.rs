@@ -1,91 +1,165 @@
-//! The fault toolbar: the same faults as the node menu, without a mouse:
-//! choose a fault, then its target, then apply. Heal ends every cut.
-//! "CONFIG SET…" adds a parameter picker (the parameters the simulated Redis
-//! lets CONFIG SET change) and a value; applying runs the command on the
-//! target at the playhead, so it enters the schedule like a console command.
+//! The fault toolbar: every fault of the action grammar, with its values,
+//! without a mouse. Choose a fault, its node (and the other end of a link or
+//! a cut), type the values (a pause length, a clock offset or step, a link's
+//! latency, jitter and bandwidth, a CONFIG SET value), then apply; Enter in a
+//! field applies too. The line under the controls shows the action exactly
+//! as the schedule, the console and lesson timelines write it, or, after a
+//! refused apply, what is wrong (in the page's language) and nothing changes.
+//! The form's rules are `fault_form.rs`; acting goes through
+//! `Session::act` like every other fault. CONFIG SET lists the parameters
+//! the simulated Redis models (`RedisConf::params`), and proposes the target's
+//! current value.
 
+use replilab_core::action::{Action, Ms, MBIT_BYTES_PER_MS};
 use replilab_core::net::NodeId;
+use replilab_core::node::NodeState;
+use replilab_core::redis::RedisConf;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::faults::{Quick, ALL};
+use crate::dom;
+use crate::fault_form::{t, Field, Form, Problem, Tool, TOOLS};
 use crate::i18n::{self, Lang};
+use crate::lab::Lab;
+use crate::state::Preset;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
+    pub lab: Lab,
     pub lang: Lang,
     pub nodes: Vec<String>,
     pub selected: NodeId,
-    pub on_fault: Callback<(Quick, NodeId)>,
-    pub on_heal: Callback<()>,
-    /// A console command on a node (CONFIG SET).
-    pub on_command: Callback<(NodeId, String)>,
+    /// Set from a menu's "… for a value" item.
+    #[prop_or_default]
+    pub preset: Option<Preset>,
+    /// Actions to record at the playhead.
+    pub on_actions: Callback<Vec<Action>>,
 }
 
-/// What CONFIG SET may change in the simulated Redis (`core/src/redis/conf/`),
-/// with a sensible first value.
-const PARAMS: &[(&str, &str)] = &[
-    ("min-replicas-to-write", "1"),
-    ("min-replicas-max-lag", "10"),
-    ("repl-backlog-size", "1mb"),
-    ("repl-backlog-ttl", "3600"),
-    ("repl-timeout", "60"),
-    ("repl-ping-replica-period", "10"),
-    ("repl-diskless-sync", "yes"),
-    ("repl-diskless-sync-delay", "5"),
-    ("repl-diskless-sync-max-replicas", "0"),
-    ("replica-priority", "100"),
-    ("replica-read-only", "yes"),
-    ("replica-serve-stale-data", "yes"),
-    ("replica-lazy-flush", "no"),
-    ("replica-announced", "yes"),
-    ("client-output-buffer-limit", "replica 256mb 64mb 60"),
-    ("protected-mode", "no"),
-    ("active-expire-effort", "1"),
-    ("hz", "10"),
-];
-const CONFIG_SET: &str = "config-set";
-const CONFIG_LABEL: i18n::T = i18n::T {
-    en: "CONFIG SET…",
-    zh: "CONFIG SET…",
-};
-const PARAM: i18n::T = i18n::T {
-    en: "Parameter",
-    zh: "参数",
-};
-const VALUE: i18n::T = i18n::T {
-    en: "Value",
-    zh: "值",
-};
+const PARAM: i18n::T = t("Parameter", "参数");
+const VALUE: i18n::T = t("Value", "值");
+const PEER: i18n::T = t("Other end", "另一端");
+const WILL_DO: i18n::T = t("Applies:", "将执行：");
+const KEEP: i18n::T = t(
+    "empty: stays as it is, now {0}",
+    "留空则保持不变，当前为 {0}",
+);
+const ERROR_ID: &str = "fault-error";
+const PREVIEW_ID: &str = "fault-preview";
+
+/// The parameters CONFIG SET may change, as the core models them.
+fn params() -> Vec<&'static str> {
+    RedisConf::params().map(|(name, _, _)| name).collect()
+}
+
+/// `2mbit`, or `500B/ms` when not a whole number of Mbit/s.
+fn rate_text(bytes_per_ms: u64) -> String {
+    if bytes_per_ms % MBIT_BYTES_PER_MS == 0 {
+        format!("{}mbit", bytes_per_ms / MBIT_BYTES_PER_MS)
+    } else {
+        format!("{bytes_per_ms}B/ms")
+    }
+}
+
+/// Where the keyboard goes when a menu sets the toolbar.
+fn first_field(tool: Tool) -> &'static str {
+    match tool {
+        Tool::Link => Field::Latency.id(),
+        Tool::Config => "config-value",
+        t => t.time_field().map_or("fault-apply", Field::id),
+    }
+}
 
 #[function_component(FaultToolbar)]
 pub fn fault_toolbar(p: &Props) -> Html {
     let l = p.lang;
-    // None: CONFIG SET.
-    let kind = use_state(|| Some(Quick::Pause5));
-    let param = use_state(|| 0usize);
-    let value = use_state(|| PARAMS[0].1.to_string());
-    let target = use_state(|| None::<NodeId>);
-    let node = target.unwrap_or(p.selected);
-    let on_kind = {
-        let kind = kind.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if v == CONFIG_SET {
-                kind.set(None);
-            } else if let Some(q) = Quick::from_code(&v) {
-                kind.set(Some(q));
+    let tool = use_state(|| Tool::Pause);
+    let target = use_state(|| None::<usize>);
+    let peer = use_state(|| None::<usize>);
+    let texts = use_state(Form::new);
+    let param = use_state(|| {
+        let names = params();
+        names
+            .iter()
+            .position(|n| *n == "min-replicas-to-write")
+            .unwrap_or(0)
+    });
+    // None: the target's current value.
+    let value = use_state(|| None::<String>);
+    let problem = use_state(|| None::<Problem>);
+    {
+        let (tool, target, peer, problem) =
+            (tool.clone(), target.clone(), peer.clone(), problem.clone());
+        use_effect_with(p.preset, move |preset| {
+            if let Some(pr) = *preset {
+                tool.set(pr.tool);
+                target.set(Some(pr.node.0 as usize));
+                if let Some(q) = pr.peer {
+                    peer.set(Some(q.0 as usize));
+                }
+                problem.set(None);
+                // After the toolbar has drawn the fault's fields.
+                let id = first_field(pr.tool);
+                gloo_timers::callback::Timeout::new(0, move || dom::focus(id)).forget();
             }
-        })
+        });
+    }
+
+    let names = &p.nodes;
+    if names.is_empty() {
+        return html! {};
+    }
+    let last = names.len() - 1;
+    let node = target.unwrap_or(p.selected.0 as usize).min(last);
+    let other = peer
+        .filter(|&i| i <= last)
+        .unwrap_or(usize::from(node == 0).min(last));
+    let param_names = params();
+    let param_name = param_names.get(*param).copied().unwrap_or_default();
+
+    // What the target and the link are now: placeholders and first values.
+    let session = p.lab.session.borrow();
+    let sim = &session.sim;
+    let link = sim.net.link(NodeId(node as u16), NodeId(other as u16));
+    let current = match sim.node(NodeId(node as u16)).map(|s| &s.state) {
+        Some(NodeState::Redis(r)) => r.conf.entries().find(|(n, _)| *n == param_name),
+        _ => None,
+    }
+    .map(|(_, v)| v)
+    .unwrap_or_default();
+    drop(session);
+
+    let form = Form {
+        node: names[node].clone(),
+        peer: names[other].clone(),
+        nodes: names.clone(),
+        param: param_name.to_string(),
+        value: (*value).clone().unwrap_or_else(|| current.clone()),
+        ..(*texts).clone()
     };
-    let on_target = {
-        let target = target.clone();
+    let result = form.actions(*tool);
+
+    let select = |state: UseStateHandle<Option<usize>>| {
+        let problem = problem.clone();
         Callback::from(move |e: Event| {
             let i = e
                 .target_unchecked_into::<HtmlSelectElement>()
                 .selected_index();
-            if i >= 0 {
-                target.set(Some(NodeId(i as u16)));
+            if let Ok(i) = usize::try_from(i) {
+                state.set(Some(i));
+                problem.set(None);
+            }
+        })
+    };
+    let on_target = select(target.clone());
+    let on_peer = select(peer.clone());
+    let on_kind = {
+        let (tool, problem) = (tool.clone(), problem.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(t) = Tool::from_code(&v) {
+                tool.set(t);
+                problem.set(None);
             }
         })
     };
@@ -95,60 +169,146 @@ pub fn fault_toolbar(p: &Props) -> Html {
             let i = e
                 .target_unchecked_into::<HtmlSelectElement>()
                 .selected_index();
-            if let Some((_, v)) = usize::try_from(i).ok().and_then(|i| PARAMS.get(i)) {
-                param.set(i as usize);
-                value.set(v.to_string());
+            if let Ok(i) = usize::try_from(i) {
+                param.set(i);
+                value.set(None);
             }
         })
     };
     let on_value = {
         let value = value.clone();
         Callback::from(move |e: InputEvent| {
-            value.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            value.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()));
         })
     };
     let apply = {
-        let (cb, command) = (p.on_fault.clone(), p.on_command.clone());
-        let kind = *kind;
-        let line = PARAMS
-            .get(*param)
-            .map(|(name, _)| format!("CONFIG SET {name} \"{}\"", value.replace(['"', '\\'], "")));
-        Callback::from(move |_: MouseEvent| match (kind, &line) {
-            (Some(q), _) => cb.emit((q, node)),
-            (None, Some(line)) => command.emit((node, line.clone())),
-            (None, None) => {}
+        let (cb, problem, result) = (p.on_actions.clone(), problem.clone(), result.clone());
+        let (texts, link) = (texts.clone(), *tool == Tool::Link);
+        Callback::from(move |_: ()| match &result {
+            Ok(actions) => {
+                problem.set(None);
+                if link {
+                    // The placeholders now show the new settings.
+                    texts.set(Form {
+                        latency: String::new(),
+                        jitter: String::new(),
+                        bandwidth: String::new(),
+                        ..(*texts).clone()
+                    });
+                }
+                cb.emit(actions.clone());
+            }
+            Err(e) => {
+                dom::focus(e.field().map_or("fault-peer", Field::id));
+                problem.set(Some(e.clone()));
+            }
+        })
+    };
+    let on_enter = {
+        let apply = apply.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                apply.emit(());
+            }
         })
     };
     let heal = {
-        let cb = p.on_heal.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
+        let cb = p.on_actions.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(vec![Action::Heal]))
+    };
+
+    let shown = (*problem).clone();
+    let bad = shown.as_ref().and_then(Problem::field);
+    // One text field of the form.
+    let field = |f: Field, placeholder: String, title: Option<String>| {
+        let oninput = {
+            let (texts, problem) = (texts.clone(), problem.clone());
+            Callback::from(move |e: InputEvent| {
+                let mut next = (*texts).clone();
+                next.set_text(f, e.target_unchecked_into::<HtmlInputElement>().value());
+                texts.set(next);
+                problem.set(None);
+            })
+        };
+        let invalid = bad == Some(f);
+        html! {
+            <label class="tb-field"><span>{l.t(f.label())}</span>
+                <input id={f.id()} type="text" class="tb-value" value={texts.text(f).to_string()} placeholder={placeholder} title={title}
+                    autocomplete="off" spellcheck="false" aria-invalid={invalid.then_some("true")}
+                    aria-describedby={invalid.then_some(ERROR_ID)} oninput={oninput} onkeydown={on_enter.clone()} />
+            </label>
+        }
+    };
+    let node_select = |id: &'static str, label: i18n::T, at: usize, cb: Callback<Event>| {
+        let invalid = id == "fault-peer" && matches!(shown, Some(Problem::SameNode));
+        html! {
+            <label><span class="sr-only">{l.t(label)}</span>
+                <select id={id} onchange={cb} aria-invalid={invalid.then_some("true")} aria-describedby={invalid.then_some(ERROR_ID)}>
+                    { for names.iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == at}>{n.clone()}</option> }) }
+                </select>
+            </label>
+        }
+    };
+    // A link field: empty keeps the link's current setting, shown as the placeholder.
+    let keep = |f: Field, now: String| field(f, now.clone(), Some(l.f(KEEP, &[&now])));
+    let values = match *tool {
+        Tool::Link => html! { <>
+            {keep(Field::Latency, Ms(link.latency_ms).to_string())}
+            {keep(Field::Jitter, Ms(link.jitter_ms).to_string())}
+            {keep(Field::Bandwidth, rate_text(link.bandwidth_bytes_per_ms))}
+        </> },
+        Tool::Config => html! { <>
+            <label><span class="sr-only">{l.t(PARAM)}</span>
+                <select id="config-param" onchange={on_param}>
+                    { for param_names.iter().enumerate().map(|(i, n)| html! { <option value={*n} selected={i == *param}>{*n}</option> }) }
+                </select>
+            </label>
+            <label><span class="sr-only">{l.t(VALUE)}</span>
+                <input id="config-value" class="config-value" type="text" value={form.value.clone()} placeholder={current}
+                    oninput={on_value} onkeydown={on_enter.clone()} autocomplete="off" spellcheck="false" />
+            </label>
+        </> },
+        t => match t.time_field() {
+            Some(f) => field(f, f.example().to_string(), None),
+            None => html! {},
+        },
+    };
+    let arrow = match *tool {
+        Tool::OneWay => "→",
+        Tool::CutBoth => "✕",
+        _ => "↔",
+    };
+    let quiet = tool.time_field().is_none() && !matches!(*tool, Tool::Link | Tool::Config);
+    let status = match (&shown, &result) {
+        (Some(e), _) => {
+            html! { <p id={ERROR_ID} class="tb-status tb-error" role="alert">{e.message(l)}</p> }
+        }
+        // Shown where values were typed; for the others, only to screen readers.
+        (None, Ok(actions)) => html! {
+            <p class={classes!("tb-status", quiet.then_some("sr-only"))}><span class="muted">{l.t(WILL_DO)}</span>{" "}
+                <code id={PREVIEW_ID}>{actions.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(" · ")}</code></p>
+        },
+        (None, Err(_)) => html! {},
     };
     html! {
-        <div class={classes!("fault-toolbar", kind.is_none().then_some("config"))} role="toolbar" aria-label={l.t(i18n::FAULTS)}>
+        <div class={classes!("fault-toolbar", format!("tool-{}", tool.code()))} role="toolbar" aria-label={l.t(i18n::FAULTS)}>
             <span class="tb-title">{"⚡ "}{l.t(i18n::FAULTS)}</span>
             <label><span class="sr-only">{l.t(i18n::FAULT_KIND)}</span>
                 <select id="fault-kind" onchange={on_kind}>
-                    { for ALL.iter().map(|q| html! { <option value={q.code()} selected={Some(*q) == *kind}>{l.t(q.label())}</option> }) }
-                    <option value={CONFIG_SET} selected={kind.is_none()}>{l.t(CONFIG_LABEL)}</option>
+                    { for TOOLS.iter().map(|t| html! { <option value={t.code()} selected={*t == *tool}>{l.t(t.label())}</option> }) }
                 </select>
             </label>
-            if kind.is_none() {
-                <label><span class="sr-only">{l.t(PARAM)}</span>
-                    <select id="config-param" onchange={on_param}>
-                        { for PARAMS.iter().enumerate().map(|(i, (n, _))| html! { <option value={*n} selected={i == *param}>{*n}</option> }) }
-                    </select>
-                </label>
-                <label><span class="sr-only">{l.t(VALUE)}</span>
-                    <input id="config-value" class="config-value" type="text" value={(*value).clone()} oninput={on_value} spellcheck="false" />
-                </label>
+            {node_select("fault-target", i18n::TARGET, node, on_target)}
+            if tool.has_peer() {
+                <span class="tb-arrow" aria-hidden="true">{arrow}</span>
+                {node_select("fault-peer", PEER, other, on_peer)}
             }
-            <label><span class="sr-only">{l.t(i18n::TARGET)}</span>
-                <select id="fault-target" onchange={on_target}>
-                    { for p.nodes.iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == node.0 as usize}>{n.clone()}</option> }) }
-                </select>
-            </label>
-            <button id="fault-apply" class="btn" onclick={apply}>{l.t(i18n::APPLY)}</button>
+            {values}
+            <button id="fault-apply" class="btn" aria-describedby={result.is_ok().then_some(PREVIEW_ID)}
+                onclick={let a = apply.clone(); Callback::from(move |_: MouseEvent| a.emit(()))}>{l.t(i18n::APPLY)}</button>
             <button id="heal" class="btn" onclick={heal}>{l.t(i18n::HEAL)}</button>
+            {status}
         </div>
     }
 }

@@ -35,6 +35,21 @@ const SENTINEL_VIEW: i18n::T = i18n::T {
     zh: "哨兵眼中的主库 {0}",
 };
 
+const SKEW: i18n::T = i18n::T {
+    en: "clock {0}",
+    zh: "时钟 {0}",
+};
+const SKEW_TITLE: i18n::T = i18n::T {
+    en: "The node's clock offset from true time (clock skew or jump)",
+    zh: "该节点时钟与真实时间的偏差（时钟偏差或跳变）",
+};
+
+/// `+10.000 s`, `−3.000 s`.
+fn signed_time(ms: i64) -> String {
+    let sign = if ms < 0 { '−' } else { '+' };
+    format!("{sign}{}", fmt_time(ms.unsigned_abs()))
+}
+
 #[function_component(Inspector)]
 pub fn inspector(p: &Props) -> Html {
     let l = p.lang;
@@ -134,6 +149,7 @@ pub fn inspector(p: &Props) -> Html {
                     <span class="addr">{format!("{}:{}", slot.host, slot.port)}</span>
                     if let NodeState::Redis(r) = &slot.state { <span class="ver">{r.profile.label()}</span> }
                     <span class={classes!("status", st)}>{st_text}</span>
+                    if slot.skew_ms != 0 { <span class="clock-skew" data-field="clock-skew" title={l.t(SKEW_TITLE)}>{l.f(SKEW, &[&signed_time(slot.skew_ms)])}</span> }
                 </p>
                 { body }
             </div>
