@@ -42,7 +42,7 @@ appTest('a challenge solved with the fault toolbar', { timeout: 180_000 }, async
   // The original run was kept as branch A: the comparison is open.
   assert.ok(await page.locator('#compare-toggle').count() > 0);
   // Progress is remembered, and the link carries the challenge.
-  await poll(() => page.textContent('#learner-progress'), (t) => /challenges 1\/1/.test(t), { what: 'progress' });
+  await poll(() => page.textContent('#learner-progress'), (t) => /challenges 1\/2/.test(t), { what: 'progress' });
   await poll(() => page.evaluate(() => location.hash), (h) => /&t=100000&ch=5&h=0&q=\d+/.test(h), { what: 'the permalink' });
   const hash = await page.evaluate(() => location.hash);
   await page.reload();
@@ -52,7 +52,7 @@ appTest('a challenge solved with the fault toolbar', { timeout: 180_000 }, async
   // Reset forgets the progress and starts the lesson again.
   await page.click('#reset-lesson');
   await poll(() => page.evaluate(() => location.hash), (h) => h === LESSON || h.startsWith(`${LESSON}&t=0`), { what: 'the lesson reopened' });
-  await poll(() => page.textContent('#learner-progress'), (t) => /challenges 0\/1/.test(t), { what: 'progress reset' });
+  await poll(() => page.textContent('#learner-progress'), (t) => /challenges 0\/2/.test(t), { what: 'progress reset' });
 });
 
 appTest('a challenge broken by a means it does not allow, then Show solution', { timeout: 180_000 }, async ({ page, load, shot }) => {
@@ -79,7 +79,7 @@ appTest('a challenge broken by a means it does not allow, then Show solution', {
   assert.equal(await page.locator('#challenge-breaches li').count(), 0, 'the solution replaced the crash');
   await shot('challenge-solution');
   // Shown, not solved: progress does not count it.
-  assert.match(await page.textContent('#learner-progress'), /challenges 0\/1/);
+  assert.match(await page.textContent('#learner-progress'), /challenges 0\/2/);
 });
 
 appTest('choices are shuffled per learner, and a link keeps the order', {}, async ({ page, load }) => {

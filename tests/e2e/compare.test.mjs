@@ -105,7 +105,7 @@ appTest('compare two configurations of a lesson, and its permalink', { subPath: 
   // The permalink reproduces the comparison in a fresh page.
   await page.click('#share');
   const hash = await page.evaluate(() => location.hash);
-  assert.match(hash, /&s=.+&cmp=&t=100000$/, `hash ${hash}`);
+  assert.match(hash, /&s=.+&cmp=&t=100000&q=\d+$/, `hash ${hash}`);
   const other = await page.context().newPage();
   await other.goto(url + hash);
   await waitReady(other);
@@ -136,7 +136,7 @@ appTest('compare two configurations of a lesson, and its permalink', { subPath: 
   assert.deepEqual(await schedule(page), [], 'A has no actions');
   assert.deepEqual(await figure(page, 'lost'), lost);
   await page.click('#share');
-  assert.match(await page.evaluate(() => location.hash), /&cmp=.+&live=a&t=100000$/);
+  assert.match(await page.evaluate(() => location.hash), /&cmp=.+&live=a&t=100000&q=\d+$/);
   // Keyboard: Tab from "Make B live" reaches "End, keep A", with a visible focus ring.
   await page.focus('#compare-swap');
   await page.keyboard.press('Tab');

@@ -40,7 +40,7 @@ for (const [what, body] of [
     const banner = page.locator('#banner');
     await banner.waitFor();
     const en = await banner.innerText();
-    assert.match(en, /The lesson "first-full-sync" could not be loaded \(lessons\/02-first-full-sync-[0-9a-f]{16}\.json: .+\)/);
+    assert.match(en, /The lesson "first-full-sync" could not be loaded \(lessons\/01-first-full-sync-[0-9a-f]{16}\.json: .+\)/);
     assert.ok((await page.locator('.lesson-card[data-lesson]').count()) > 1, 'the landing page is shown');
     await shot(`${what}-en`);
     await page.goto('about:blank');
