@@ -13,8 +13,8 @@ use crate::i18n::{Lang, T};
 use crate::lab::Lab;
 
 const NOT_CLUSTER: T = T {
-    en: "This deployment is not a Redis Cluster. Open a cluster lesson (11–14) to see slots, skew and hot keys.",
-    zh: "这个部署不是 Redis Cluster。打开集群课程（11–14）可以看到槽位、数据倾斜和热点 key。",
+    en: "This deployment is not a Redis Cluster. Open a cluster lesson (14–19) to see slots, skew and hot keys.",
+    zh: "这个部署不是 Redis Cluster。打开集群课程（14–19）可以看到槽、数据倾斜和热点 key。",
 };
 const NODE: T = T {
     en: "Node",
@@ -26,7 +26,7 @@ const ROLE: T = T {
 };
 const SLOTS_H: T = T {
     en: "Slots",
-    zh: "槽位",
+    zh: "槽",
 };
 const KEYS: T = T {
     en: "Keys",
@@ -50,11 +50,11 @@ const EPOCH: T = T {
 };
 const SLOT_MAP: T = T {
     en: "Slot map: 16384 slots in 256 columns of 64; the bar is keys per column",
-    zh: "槽位图：16384 个槽位分成 256 列，每列 64 个；柱高是该列的 key 数",
+    zh: "槽图：16384 个槽分成 256 列，每列 64 个；柱高是该列的 key 数",
 };
 const HOT_SLOTS: T = T {
     en: "Fullest slots",
-    zh: "key 最多的槽位",
+    zh: "key 最多的槽",
 };
 const ESTIMATE: T = T {
     en: "Memory is the lab's estimate: key + value bytes + 56 bytes per key (not used_memory).",
