@@ -301,14 +301,7 @@ impl RedisNode {
     /// order of a hash table seeded at start-up, so no order is Redis's;
     /// the lab answers in its table order.
     fn config_get(&self, patterns: &[Vec<u8>]) -> Vec<(String, String)> {
-        let table: Vec<(&str, String)> = self
-            .conf
-            .entries()
-            .chain(crate::cluster::config_entries(
-                &self.cluster_spec(),
-                self.cluster.is_some(),
-            ))
-            .collect();
+        let table = self.config_table();
         let mut out: Vec<(String, String)> = Vec::new();
         for pat in patterns {
             let text = String::from_utf8_lossy(pat).into_owned();
@@ -378,7 +371,7 @@ impl RedisNode {
 
     /// The cluster parameters: the cluster's, or what CONFIG SET kept on a
     /// server not in cluster mode.
-    fn cluster_spec(&self) -> std::borrow::Cow<'_, ClusterSpec> {
+    pub(super) fn cluster_spec(&self) -> std::borrow::Cow<'_, ClusterSpec> {
         match (&self.cluster, &self.plain_cluster_conf) {
             (Some(st), _) => std::borrow::Cow::Borrowed(&st.spec),
             (None, Some(spec)) => std::borrow::Cow::Borrowed(spec),

@@ -7,13 +7,13 @@
 //! refused apply, what is wrong (in the page's language) and nothing changes.
 //! The form's rules are `fault_form.rs`; acting goes through
 //! `Session::act` like every other fault. CONFIG SET lists the parameters
-//! the simulated Redis models (`RedisConf::params`), and proposes the target's
-//! current value.
+//! the simulated Redis lets it change (`RedisNode::config_set_params`), and
+//! proposes the target's current value.
 
 use replilab_core::action::{Action, Ms, MBIT_BYTES_PER_MS};
 use replilab_core::net::NodeId;
 use replilab_core::node::NodeState;
-use replilab_core::redis::RedisConf;
+use replilab_core::redis::RedisNode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -47,9 +47,9 @@ const KEEP: i18n::T = t(
 const ERROR_ID: &str = "fault-error";
 const PREVIEW_ID: &str = "fault-preview";
 
-/// The parameters CONFIG SET may change, as the core models them.
+/// The parameters CONFIG SET can change, as the core's config table says.
 fn params() -> Vec<&'static str> {
-    RedisConf::params().map(|(name, _, _)| name).collect()
+    RedisNode::config_set_params()
 }
 
 /// `2mbit`, or `500B/ms` when not a whole number of Mbit/s.
@@ -122,7 +122,10 @@ pub fn fault_toolbar(p: &Props) -> Html {
     let sim = &session.sim;
     let link = sim.net.link(NodeId(node as u16), NodeId(other as u16));
     let current = match sim.node(NodeId(node as u16)).map(|s| &s.state) {
-        Some(NodeState::Redis(r)) => r.conf.entries().find(|(n, _)| *n == param_name),
+        Some(NodeState::Redis(r)) => r
+            .config_settable()
+            .into_iter()
+            .find(|(n, _)| *n == param_name),
         _ => None,
     }
     .map(|(_, v)| v)

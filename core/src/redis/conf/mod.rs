@@ -437,5 +437,7 @@ impl super::RedisSpec {
     }
 }
 
+mod table;
+
 #[cfg(test)]
 mod tests;
