@@ -14,6 +14,8 @@ use replilab_core::action::{Action, Ms, MBIT_BYTES_PER_MS};
 use replilab_core::net::NodeId;
 use replilab_core::node::NodeState;
 use replilab_core::redis::RedisNode;
+use std::rc::Rc;
+
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -70,34 +72,104 @@ fn first_field(tool: Tool) -> &'static str {
     }
 }
 
+/// What the learner chose and typed.
+#[derive(Clone, PartialEq)]
+struct State {
+    tool: Tool,
+    /// None: the node selected in the map.
+    target: Option<usize>,
+    peer: Option<usize>,
+    /// The typed values (pause, skew, jump, link settings).
+    texts: Form,
+    param: usize,
+    /// None: the target's current value.
+    value: Option<String>,
+    /// Why the last apply was refused, until the next edit.
+    problem: Option<Problem>,
+}
+
+enum Msg {
+    /// A field or picker changed: (element id, value, selected index).
+    Input(String, String, i32),
+    Refused(Problem),
+    Applied,
+    Preset(Preset),
+}
+
+impl Reducible for State {
+    type Action = Msg;
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let index = |i: i32| usize::try_from(i).ok();
+        match msg {
+            Msg::Input(id, v, i) => {
+                s.problem = None;
+                match id.as_str() {
+                    "fault-kind" => s.tool = Tool::from_code(&v).unwrap_or(s.tool),
+                    "fault-target" => s.target = index(i).or(s.target),
+                    "fault-peer" => s.peer = index(i).or(s.peer),
+                    "config-param" => {
+                        s.param = index(i).unwrap_or(s.param);
+                        s.value = None;
+                    }
+                    "config-value" => s.value = Some(v),
+                    other => {
+                        if let Some(f) = FIELDS.into_iter().find(|f| f.id() == other) {
+                            s.texts.set_text(f, v);
+                        }
+                    }
+                }
+            }
+            Msg::Refused(p) => s.problem = Some(p),
+            Msg::Applied => {
+                s.problem = None;
+                if s.tool == Tool::Link {
+                    // The placeholders now show the new settings.
+                    for f in [Field::Latency, Field::Jitter, Field::Bandwidth] {
+                        s.texts.set_text(f, String::new());
+                    }
+                }
+            }
+            Msg::Preset(p) => {
+                s.problem = None;
+                s.tool = p.tool;
+                s.target = Some(p.node.0 as usize);
+                s.peer = p.peer.map(|q| q.0 as usize).or(s.peer);
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+const FIELDS: [Field; 6] = [
+    Field::Pause,
+    Field::Skew,
+    Field::Jump,
+    Field::Latency,
+    Field::Jitter,
+    Field::Bandwidth,
+];
+
 #[function_component(FaultToolbar)]
 pub fn fault_toolbar(p: &Props) -> Html {
     let l = p.lang;
-    let tool = use_state(|| Tool::Pause);
-    let target = use_state(|| None::<usize>);
-    let peer = use_state(|| None::<usize>);
-    let texts = use_state(Form::new);
-    let param = use_state(|| {
-        let names = params();
-        names
+    let st = use_reducer(|| State {
+        tool: Tool::Pause,
+        target: None,
+        peer: None,
+        texts: Form::new(),
+        param: params()
             .iter()
             .position(|n| *n == "min-replicas-to-write")
-            .unwrap_or(0)
+            .unwrap_or(0),
+        value: None,
+        problem: None,
     });
-    // None: the target's current value.
-    let value = use_state(|| None::<String>);
-    let problem = use_state(|| None::<Problem>);
     {
-        let (tool, target, peer, problem) =
-            (tool.clone(), target.clone(), peer.clone(), problem.clone());
+        let d = st.dispatcher();
         use_effect_with(p.preset, move |preset| {
             if let Some(pr) = *preset {
-                tool.set(pr.tool);
-                target.set(Some(pr.node.0 as usize));
-                if let Some(q) = pr.peer {
-                    peer.set(Some(q.0 as usize));
-                }
-                problem.set(None);
+                d.dispatch(Msg::Preset(pr));
                 // After the toolbar has drawn the fault's fields.
                 let id = first_field(pr.tool);
                 gloo_timers::callback::Timeout::new(0, move || dom::focus(id)).forget();
@@ -109,13 +181,15 @@ pub fn fault_toolbar(p: &Props) -> Html {
     if names.is_empty() {
         return html! {};
     }
+    let tool = st.tool;
     let last = names.len() - 1;
-    let node = target.unwrap_or(p.selected.0 as usize).min(last);
-    let other = peer
+    let node = st.target.unwrap_or(p.selected.0 as usize).min(last);
+    let other = st
+        .peer
         .filter(|&i| i <= last)
         .unwrap_or(usize::from(node == 0).min(last));
     let param_names = params();
-    let param_name = param_names.get(*param).copied().unwrap_or_default();
+    let param_name = param_names.get(st.param).copied().unwrap_or_default();
 
     // What the target and the link are now: placeholders and first values.
     let session = p.lab.session.borrow();
@@ -137,80 +211,43 @@ pub fn fault_toolbar(p: &Props) -> Html {
         peer: names[other].clone(),
         nodes: names.clone(),
         param: param_name.to_string(),
-        value: (*value).clone().unwrap_or_else(|| current.clone()),
-        ..(*texts).clone()
+        value: st.value.clone().unwrap_or_else(|| current.clone()),
+        ..st.texts.clone()
     };
-    let result = form.actions(*tool);
+    let result = form.actions(tool);
 
-    let select = |state: UseStateHandle<Option<usize>>| {
-        let problem = problem.clone();
-        Callback::from(move |e: Event| {
-            let i = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .selected_index();
-            if let Ok(i) = usize::try_from(i) {
-                state.set(Some(i));
-                problem.set(None);
-            }
-        })
-    };
-    let on_target = select(target.clone());
-    let on_peer = select(peer.clone());
-    let on_kind = {
-        let (tool, problem) = (tool.clone(), problem.clone());
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(t) = Tool::from_code(&v) {
-                tool.set(t);
-                problem.set(None);
-            }
-        })
-    };
-    let on_param = {
-        let (param, value) = (param.clone(), value.clone());
-        Callback::from(move |e: Event| {
-            let i = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .selected_index();
-            if let Ok(i) = usize::try_from(i) {
-                param.set(i);
-                value.set(None);
-            }
-        })
-    };
-    let on_value = {
-        let value = value.clone();
+    // Every picker and field reports here, by its element id.
+    let on_input = {
+        let d = st.dispatcher();
         Callback::from(move |e: InputEvent| {
-            value.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()));
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            let index = if el.tag_name() == "SELECT" {
+                el.selected_index()
+            } else {
+                -1
+            };
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            d.dispatch(Msg::Input(el.id(), value, index));
         })
     };
     let apply = {
-        let (cb, problem, result) = (p.on_actions.clone(), problem.clone(), result.clone());
-        let (texts, link) = (texts.clone(), *tool == Tool::Link);
+        let (cb, d, result) = (p.on_actions.clone(), st.dispatcher(), result.clone());
         Callback::from(move |_: ()| match &result {
             Ok(actions) => {
-                problem.set(None);
-                if link {
-                    // The placeholders now show the new settings.
-                    texts.set(Form {
-                        latency: String::new(),
-                        jitter: String::new(),
-                        bandwidth: String::new(),
-                        ..(*texts).clone()
-                    });
-                }
+                d.dispatch(Msg::Applied);
                 cb.emit(actions.clone());
             }
             Err(e) => {
                 dom::focus(e.field().map_or("fault-peer", Field::id));
-                problem.set(Some(e.clone()));
+                d.dispatch(Msg::Refused(e.clone()));
             }
         })
     };
-    let on_enter = {
+    let on_key = {
         let apply = apply.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" {
+            let field = e.target_unchecked_into::<web_sys::Element>().tag_name() == "INPUT";
+            if field && e.key() == "Enter" {
                 e.prevent_default();
                 apply.emit(());
             }
@@ -221,41 +258,36 @@ pub fn fault_toolbar(p: &Props) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(vec![Action::Heal]))
     };
 
-    let shown = (*problem).clone();
-    let bad = shown.as_ref().and_then(Problem::field);
+    let bad = st.problem.as_ref().and_then(Problem::field);
     // One text field of the form.
     let field = |f: Field, placeholder: String, title: Option<String>| {
-        let oninput = {
-            let (texts, problem) = (texts.clone(), problem.clone());
-            Callback::from(move |e: InputEvent| {
-                let mut next = (*texts).clone();
-                next.set_text(f, e.target_unchecked_into::<HtmlInputElement>().value());
-                texts.set(next);
-                problem.set(None);
-            })
-        };
         let invalid = bad == Some(f);
         html! {
             <label class="tb-field"><span>{l.t(f.label())}</span>
-                <input id={f.id()} type="text" class="tb-value" value={texts.text(f).to_string()} placeholder={placeholder} title={title}
+                <input id={f.id()} type="text" class="tb-value" value={st.texts.text(f).to_string()} placeholder={placeholder} title={title}
                     autocomplete="off" spellcheck="false" aria-invalid={invalid.then_some("true")}
-                    aria-describedby={invalid.then_some(ERROR_ID)} oninput={oninput} onkeydown={on_enter.clone()} />
+                    aria-describedby={invalid.then_some(ERROR_ID)} />
             </label>
         }
     };
-    let node_select = |id: &'static str, label: i18n::T, at: usize, cb: Callback<Event>| {
-        let invalid = id == "fault-peer" && matches!(shown, Some(Problem::SameNode));
+    let options = |list: &mut dyn Iterator<Item = &str>, at: usize| {
+        list.enumerate()
+            .map(|(i, n)| html! { <option value={n.to_string()} selected={i == at}>{n.to_string()}</option> })
+            .collect::<Html>()
+    };
+    let node_select = |id: &'static str, label: i18n::T, at: usize| {
+        let invalid = id == "fault-peer" && matches!(st.problem, Some(Problem::SameNode));
         html! {
             <label><span class="sr-only">{l.t(label)}</span>
-                <select id={id} onchange={cb} aria-invalid={invalid.then_some("true")} aria-describedby={invalid.then_some(ERROR_ID)}>
-                    { for names.iter().enumerate().map(|(i, n)| html! { <option value={n.clone()} selected={i == at}>{n.clone()}</option> }) }
+                <select id={id} aria-invalid={invalid.then_some("true")} aria-describedby={invalid.then_some(ERROR_ID)}>
+                    {options(&mut names.iter().map(String::as_str), at)}
                 </select>
             </label>
         }
     };
     // A link field: empty keeps the link's current setting, shown as the placeholder.
     let keep = |f: Field, now: String| field(f, now.clone(), Some(l.f(KEEP, &[&now])));
-    let values = match *tool {
+    let values = match tool {
         Tool::Link => html! { <>
             {keep(Field::Latency, Ms(link.latency_ms).to_string())}
             {keep(Field::Jitter, Ms(link.jitter_ms).to_string())}
@@ -263,13 +295,11 @@ pub fn fault_toolbar(p: &Props) -> Html {
         </> },
         Tool::Config => html! { <>
             <label><span class="sr-only">{l.t(PARAM)}</span>
-                <select id="config-param" onchange={on_param}>
-                    { for param_names.iter().enumerate().map(|(i, n)| html! { <option value={*n} selected={i == *param}>{*n}</option> }) }
-                </select>
+                <select id="config-param">{options(&mut param_names.iter().copied(), st.param)}</select>
             </label>
             <label><span class="sr-only">{l.t(VALUE)}</span>
                 <input id="config-value" class="config-value" type="text" value={form.value.clone()} placeholder={current}
-                    oninput={on_value} onkeydown={on_enter.clone()} autocomplete="off" spellcheck="false" />
+                    autocomplete="off" spellcheck="false" />
             </label>
         </> },
         t => match t.time_field() {
@@ -277,13 +307,13 @@ pub fn fault_toolbar(p: &Props) -> Html {
             None => html! {},
         },
     };
-    let arrow = match *tool {
+    let arrow = match tool {
         Tool::OneWay => "→",
         Tool::CutBoth => "✕",
         _ => "↔",
     };
-    let quiet = tool.time_field().is_none() && !matches!(*tool, Tool::Link | Tool::Config);
-    let status = match (&shown, &result) {
+    let quiet = tool.time_field().is_none() && !matches!(tool, Tool::Link | Tool::Config);
+    let status = match (&st.problem, &result) {
         (Some(e), _) => {
             html! { <p id={ERROR_ID} class="tb-status tb-error" role="alert">{e.message(l)}</p> }
         }
@@ -295,17 +325,18 @@ pub fn fault_toolbar(p: &Props) -> Html {
         (None, Err(_)) => html! {},
     };
     html! {
-        <div class={classes!("fault-toolbar", format!("tool-{}", tool.code()))} role="toolbar" aria-label={l.t(i18n::FAULTS)}>
+        <div class={classes!("fault-toolbar", format!("tool-{}", tool.code()))} role="toolbar" aria-label={l.t(i18n::FAULTS)}
+            oninput={on_input} onkeydown={on_key}>
             <span class="tb-title">{"⚡ "}{l.t(i18n::FAULTS)}</span>
             <label><span class="sr-only">{l.t(i18n::FAULT_KIND)}</span>
-                <select id="fault-kind" onchange={on_kind}>
-                    { for TOOLS.iter().map(|t| html! { <option value={t.code()} selected={*t == *tool}>{l.t(t.label())}</option> }) }
+                <select id="fault-kind">
+                    { for TOOLS.iter().map(|t| html! { <option value={t.code()} selected={*t == tool}>{l.t(t.label())}</option> }) }
                 </select>
             </label>
-            {node_select("fault-target", i18n::TARGET, node, on_target)}
+            {node_select("fault-target", i18n::TARGET, node)}
             if tool.has_peer() {
                 <span class="tb-arrow" aria-hidden="true">{arrow}</span>
-                {node_select("fault-peer", PEER, other, on_peer)}
+                {node_select("fault-peer", PEER, other)}
             }
             {values}
             <button id="fault-apply" class="btn" aria-describedby={result.is_ok().then_some(PREVIEW_ID)}
