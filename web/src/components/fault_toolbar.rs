@@ -196,10 +196,7 @@ pub fn fault_toolbar(p: &Props) -> Html {
     let sim = &session.sim;
     let link = sim.net.link(NodeId(node as u16), NodeId(other as u16));
     let current = match sim.node(NodeId(node as u16)).map(|s| &s.state) {
-        Some(NodeState::Redis(r)) => r
-            .config_settable()
-            .into_iter()
-            .find(|(n, _)| *n == param_name),
+        Some(NodeState::Redis(r)) => r.config_table().into_iter().find(|(n, _)| *n == param_name),
         _ => None,
     }
     .map(|(_, v)| v)
@@ -259,31 +256,19 @@ pub fn fault_toolbar(p: &Props) -> Html {
     };
 
     let bad = st.problem.as_ref().and_then(Problem::field);
-    // One text field of the form.
     let field = |f: Field, placeholder: String, title: Option<String>| {
-        let invalid = bad == Some(f);
-        html! {
-            <label class="tb-field"><span>{l.t(f.label())}</span>
-                <input id={f.id()} type="text" class="tb-value" value={st.texts.text(f).to_string()} placeholder={placeholder} title={title}
-                    autocomplete="off" spellcheck="false" aria-invalid={invalid.then_some("true")}
-                    aria-describedby={invalid.then_some(ERROR_ID)} />
-            </label>
-        }
-    };
-    let options = |list: &mut dyn Iterator<Item = &str>, at: usize| {
-        list.enumerate()
-            .map(|(i, n)| html! { <option value={n.to_string()} selected={i == at}>{n.to_string()}</option> })
-            .collect::<Html>()
+        text_field(l, f, st.texts.text(f), placeholder, title, bad == Some(f))
     };
     let node_select = |id: &'static str, label: i18n::T, at: usize| {
         let invalid = id == "fault-peer" && matches!(st.problem, Some(Problem::SameNode));
-        html! {
-            <label><span class="sr-only">{l.t(label)}</span>
-                <select id={id} aria-invalid={invalid.then_some("true")} aria-describedby={invalid.then_some(ERROR_ID)}>
-                    {options(&mut names.iter().map(String::as_str), at)}
-                </select>
-            </label>
-        }
+        picker(
+            l,
+            id,
+            label,
+            &mut names.iter().map(String::as_str),
+            at,
+            invalid,
+        )
     };
     // A link field: empty keeps the link's current setting, shown as the placeholder.
     let keep = |f: Field, now: String| field(f, now.clone(), Some(l.f(KEEP, &[&now])));
@@ -294,9 +279,7 @@ pub fn fault_toolbar(p: &Props) -> Html {
             {keep(Field::Bandwidth, rate_text(link.bandwidth_bytes_per_ms))}
         </> },
         Tool::Config => html! { <>
-            <label><span class="sr-only">{l.t(PARAM)}</span>
-                <select id="config-param">{options(&mut param_names.iter().copied(), st.param)}</select>
-            </label>
+            {picker(l, "config-param", PARAM, &mut param_names.iter().copied(), st.param, false)}
             <label><span class="sr-only">{l.t(VALUE)}</span>
                 <input id="config-value" class="config-value" type="text" value={form.value.clone()} placeholder={current}
                     autocomplete="off" spellcheck="false" />
@@ -344,5 +327,43 @@ pub fn fault_toolbar(p: &Props) -> Html {
             <button id="heal" class="btn" onclick={heal}>{l.t(i18n::HEAL)}</button>
             {status}
         </div>
+    }
+}
+
+/// One text field of the form, with its visible label.
+#[inline(never)]
+fn text_field(
+    l: Lang,
+    f: Field,
+    value: &str,
+    placeholder: String,
+    title: Option<String>,
+    invalid: bool,
+) -> Html {
+    html! {
+        <label class="tb-field"><span>{l.t(f.label())}</span>
+            <input id={f.id()} type="text" class="tb-value" value={value.to_string()} placeholder={placeholder} title={title}
+                autocomplete="off" spellcheck="false" aria-invalid={invalid.then_some("true")}
+                aria-describedby={invalid.then_some(ERROR_ID)} />
+        </label>
+    }
+}
+
+/// A drop-down of names (nodes, parameters), `at` selected.
+#[inline(never)]
+fn picker(
+    l: Lang,
+    id: &'static str,
+    label: i18n::T,
+    names: &mut dyn Iterator<Item = &str>,
+    at: usize,
+    invalid: bool,
+) -> Html {
+    html! {
+        <label><span class="sr-only">{l.t(label)}</span>
+            <select id={id} aria-invalid={invalid.then_some("true")} aria-describedby={invalid.then_some(ERROR_ID)}>
+                { for names.enumerate().map(|(i, n)| html! { <option value={n.to_string()} selected={i == at}>{n.to_string()}</option> }) }
+            </select>
+        </label>
     }
 }
