@@ -23,7 +23,6 @@ use crate::dom;
 use crate::fault_form::{t, Field, Form, Problem, Tool, TOOLS};
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
-use crate::state::Preset;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -31,9 +30,6 @@ pub struct Props {
     pub lang: Lang,
     pub nodes: Vec<String>,
     pub selected: NodeId,
-    /// Set from a menu's "… for a value" item.
-    #[prop_or_default]
-    pub preset: Option<Preset>,
     /// Actions to record at the playhead.
     pub on_actions: Callback<Vec<Action>>,
 }
@@ -63,15 +59,6 @@ fn rate_text(bytes_per_ms: u64) -> String {
     }
 }
 
-/// Where the keyboard goes when a menu sets the toolbar.
-fn first_field(tool: Tool) -> &'static str {
-    match tool {
-        Tool::Link => Field::Latency.id(),
-        Tool::Config => "config-value",
-        t => t.time_field().map_or("fault-apply", Field::id),
-    }
-}
-
 /// What the learner chose and typed.
 #[derive(Clone, PartialEq)]
 struct State {
@@ -93,7 +80,6 @@ enum Msg {
     Input(String, String, i32),
     Refused(Problem),
     Applied,
-    Preset(Preset),
 }
 
 impl Reducible for State {
@@ -130,12 +116,6 @@ impl Reducible for State {
                     }
                 }
             }
-            Msg::Preset(p) => {
-                s.problem = None;
-                s.tool = p.tool;
-                s.target = Some(p.node.0 as usize);
-                s.peer = p.peer.map(|q| q.0 as usize).or(s.peer);
-            }
         }
         Rc::new(s)
     }
@@ -165,18 +145,6 @@ pub fn fault_toolbar(p: &Props) -> Html {
         value: None,
         problem: None,
     });
-    {
-        let d = st.dispatcher();
-        use_effect_with(p.preset, move |preset| {
-            if let Some(pr) = *preset {
-                d.dispatch(Msg::Preset(pr));
-                // After the toolbar has drawn the fault's fields.
-                let id = first_field(pr.tool);
-                gloo_timers::callback::Timeout::new(0, move || dom::focus(id)).forget();
-            }
-        });
-    }
-
     let names = &p.nodes;
     if names.is_empty() {
         return html! {};
