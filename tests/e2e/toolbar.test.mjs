@@ -151,31 +151,6 @@ appTest('fault values from the toolbar, and their permalink', { timeout: 180_000
   await poll(() => page.getAttribute('#topology [data-node="r2"]', 'data-status'), (s) => s === 'paused', { what: 'r2 paused, replayed' });
 });
 
-appTest('a menu sets the toolbar for any value', { timeout: 120_000 }, async ({ page, load, shot }) => {
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await load(SANDBOX);
-  await pause(page);
-  await page.click('#topology [data-link="m-r1"] .hit-link', { button: 'right' });
-  await page.click('#node-menu [data-fault="more-link"]');
-  await page.waitForSelector('#node-menu', { state: 'detached' });
-  await poll(() => page.evaluate(() => document.activeElement.id), (id) => id === 'fault-latency', { what: 'the latency field focused' });
-  assert.equal(await page.inputValue('#fault-kind'), 'link');
-  assert.deepEqual([await page.inputValue('#fault-target'), await page.inputValue('#fault-peer')], ['m', 'r1']);
-  await page.keyboard.type('10ms');
-  await page.keyboard.press('Enter');
-  await poll(() => schedule(page), (s) => s.some((x) => /link m r1 latency 10ms/.test(x)), { what: 'the latency in the schedule' });
-
-  await page.click('#topology [data-node="r2"]', { button: 'right' });
-  await shot('node-menu');
-  await page.click('#node-menu [data-fault="more-pause"]');
-  await poll(() => page.evaluate(() => document.activeElement.id), (id) => id === 'fault-pause', { what: 'the pause field focused' });
-  assert.equal(await page.inputValue('#fault-target'), 'r2');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('12s');
-  await page.keyboard.press('Enter');
-  await poll(() => schedule(page), (s) => s.some((x) => /pause r2 12s/.test(x)), { what: 'the pause in the schedule' });
-});
-
 appTest('CONFIG SET from the fault toolbar', { timeout: 120_000 }, async ({ page, load, shot }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await load(SANDBOX);

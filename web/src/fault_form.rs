@@ -170,9 +170,9 @@ pub struct Form {
     pub value: String,
 }
 
-/// What the learner typed, without spaces (`12 s` is `12s`).
+/// What the learner typed, without the spaces around it.
 fn squeeze(s: &str) -> String {
-    s.split_whitespace().collect()
+    s.trim().to_string()
 }
 
 fn time(field: Field, s: &str) -> Result<i64, Problem> {
@@ -228,15 +228,17 @@ impl Form {
         } = v;
     }
 
-    /// The actions the form stands for, in the order they apply.
-    /// Each reads back from its text, so a permalink reproduces it.
+    /// The actions the form stands for, in the order they apply. Each
+    /// reads back from its text (so a permalink reproduces it): node names
+    /// come from the deployment, values through the core's parsers, and a
+    /// CONFIG SET line is kept within `action::MAX_LINE_BYTES`.
     pub fn actions(&self, tool: Tool) -> Result<Vec<Action>, Problem> {
         let actions = self.build(tool)?;
         for a in &actions {
-            match a.to_string().parse::<Action>() {
-                Ok(back) if back == *a => {}
-                Ok(back) => return Err(Problem::Unreadable(format!("it reads back as '{back}'"))),
-                Err(e) => return Err(Problem::Unreadable(e.0)),
+            if let Action::Command { line, .. } = a {
+                if line.len() > action::MAX_LINE_BYTES {
+                    return Err(Problem::TooLong);
+                }
             }
         }
         Ok(actions)

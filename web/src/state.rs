@@ -11,7 +11,6 @@ use replilab_core::net::NodeId;
 use yew::Reducible;
 
 use crate::components::diagram::spacing::Spacing;
-use crate::fault_form::Tool;
 use crate::i18n::Lang;
 use crate::lab::Jump;
 
@@ -58,17 +57,6 @@ pub struct Menu {
     pub y: i32,
 }
 
-/// A menu's "… for a value" item: the fault toolbar set to this fault, node
-/// and other end, its first field focused. `n` counts them, so the same
-/// one twice still applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Preset {
-    pub tool: Tool,
-    pub node: NodeId,
-    pub peer: Option<NodeId>,
-    pub n: u32,
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
     pub lang: Lang,
@@ -92,7 +80,6 @@ pub struct UiState {
     /// Predictions: the chosen answer of each step (by step index).
     pub choices: Vec<Option<usize>>,
     pub menu: Option<Menu>,
-    pub preset: Option<Preset>,
     pub help: bool,
     pub banner: Option<String>,
     /// Text for the ARIA live region.
@@ -133,7 +120,6 @@ impl UiState {
             crowded: false,
             choices: Vec::new(),
             menu: None,
-            preset: None,
             help: false,
             banner: None,
             live: String::new(),
@@ -169,8 +155,6 @@ pub enum Action {
         choice: usize,
     },
     OpenMenu(Menu),
-    /// Closes the menu and sets the fault toolbar (`Preset`).
-    Preset(Tool, NodeId, Option<NodeId>),
     CloseMenu,
     ToggleHelp,
     Banner(Option<String>),
@@ -245,16 +229,6 @@ impl Reducible for UiState {
                 s.choices[step] = Some(choice);
             }
             Action::OpenMenu(m) => s.menu = Some(m),
-            Action::Preset(tool, node, peer) => {
-                s.menu = None;
-                let n = s.preset.map_or(0, |p| p.n.wrapping_add(1));
-                s.preset = Some(Preset {
-                    tool,
-                    node,
-                    peer,
-                    n,
-                });
-            }
             Action::CloseMenu => {
                 if s.menu.is_none() && !s.help {
                     return self;
@@ -296,7 +270,6 @@ impl Reducible for UiState {
                 s.challenge = None;
                 s.hints = 0;
                 s.menu = None;
-                s.preset = None;
                 s.embed = embed;
                 s.version += 1;
             }

@@ -12,7 +12,6 @@ use yew::prelude::*;
 
 use crate::components::diagram::spacing::Spacing;
 use crate::dom;
-use crate::fault_form::Tool;
 use crate::i18n::Lang;
 use crate::lab::Jump;
 use crate::route::hash_of;
@@ -26,8 +25,6 @@ pub struct UiCallbacks {
     pub on_menu: Callback<Menu>,
     /// Closes the context menu (and the help overlay).
     pub on_close: Callback<()>,
-    /// A menu's "… for a value": the fault toolbar, set for it.
-    pub on_preset: Callback<(Tool, NodeId, Option<NodeId>)>,
     /// The context menu's "console here": target the node, focus the prompt.
     pub on_console_here: Callback<NodeId>,
     pub on_target: Callback<NodeId>,
@@ -79,10 +76,6 @@ pub fn ui_callbacks(
     let on_close = {
         let d = d.clone();
         Callback::from(move |_| d.dispatch(Action::CloseMenu))
-    };
-    let on_preset = {
-        let d = d.clone();
-        Callback::from(move |(t, n, peer)| d.dispatch(Action::Preset(t, n, peer)))
     };
     let on_console_here = {
         let d = d.clone();
@@ -140,7 +133,6 @@ pub fn ui_callbacks(
         on_select,
         on_menu,
         on_close,
-        on_preset,
         on_console_here,
         on_target,
         on_choose,

@@ -213,7 +213,7 @@ impl LabView<'_> {
             <section class="panel map" aria-label={l.t(i18n::TOPOLOGY)}>
                 <header class="panel-head">
                     <h2>{l.t(i18n::TOPOLOGY)}</h2>
-                    <FaultToolbar lab={self.lab.clone()} lang={l} nodes={node_names} selected={ui.selected} preset={ui.preset} on_actions={c.on_actions.clone()} />
+                    <FaultToolbar lab={self.lab.clone()} lang={l} nodes={node_names} selected={ui.selected} on_actions={c.on_actions.clone()} />
                 </header>
                 <Topology lab={self.lab.clone()} lang={l} selected={ui.selected} on_select={cb.on_select.clone()} on_menu={cb.on_menu.clone()} aspect={aspect} />
             </section>
@@ -253,7 +253,7 @@ impl LabView<'_> {
     fn menu(&self) -> Option<Html> {
         let (l, c, cb) = (self.ui.lang, self.controls, self.cb);
         self.ui.menu.clone().map(|m| html! {
-            <ContextMenu lab={self.lab.clone()} lang={l} menu={m} on_fault={c.on_fault.clone()} on_actions={c.on_actions.clone()} on_preset={cb.on_preset.clone()} on_console={cb.on_console_here.clone()} on_close={cb.on_close.clone()} />
+            <ContextMenu lab={self.lab.clone()} lang={l} menu={m} on_fault={c.on_fault.clone()} on_actions={c.on_actions.clone()} on_console={cb.on_console_here.clone()} on_close={cb.on_close.clone()} />
         })
     }
 

@@ -8,7 +8,6 @@ use replilab_core::sim::Fault;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::fault_form::Tool;
 use crate::faults::{Quick, ALL};
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
@@ -22,8 +21,6 @@ pub struct Props {
     pub on_fault: Callback<(Quick, NodeId)>,
     /// Actions on a link, recorded in the schedule.
     pub on_actions: Callback<Vec<Action>>,
-    /// "… for a value": the fault toolbar, set for this node or link.
-    pub on_preset: Callback<(Tool, NodeId, Option<NodeId>)>,
     pub on_console: Callback<NodeId>,
     pub on_close: Callback<()>,
 }
@@ -92,20 +89,12 @@ pub fn context_menu(p: &Props) -> Html {
             let cb = p.on_actions.clone();
             html! { <button role="menuitem" data-fault={code} onclick={Callback::from(move |_| cb.emit(actions.clone()))}>{label}</button> }
         });
-        let more = preset(p, Tool::Link, node, Some(peer));
-        return menu(p, root, &title, html! { <>{ for items }{more}</> });
+        return menu(p, root, &title, html! { { for items } });
     }
     let items = ALL.iter().map(|&q| {
         let cb = p.on_fault.clone();
         let ok = q.applies(sim, node);
-        let item = html! { <button role="menuitem" data-fault={q.code()} disabled={!ok} onclick={Callback::from(move |_| cb.emit((q, node)))}>{l.t(q.label())}</button> };
-        // The toolbar takes any value: after the fixed ones of a kind.
-        let more = match q {
-            Quick::Pause15 => preset(p, Tool::Pause, node, None),
-            Quick::Jump => preset(p, Tool::Skew, node, None),
-            _ => html! {},
-        };
-        html! { <>{item}{more}</> }
+        html! { <button role="menuitem" data-fault={q.code()} disabled={!ok} onclick={Callback::from(move |_| cb.emit((q, node)))}>{l.t(q.label())}</button> }
     });
     let console = {
         let cb = p.on_console.clone();
@@ -119,33 +108,6 @@ pub fn context_menu(p: &Props) -> Html {
         html! { <>{ for items }<button role="menuitem" data-action="console" onclick={console}>{l.t(i18n::F_CONSOLE)}</button></> },
     )
 }
-
-/// An item that sets the fault toolbar for `tool` on `node` (and `peer`).
-fn preset(p: &Props, tool: Tool, node: NodeId, peer: Option<NodeId>) -> Html {
-    let cb = p.on_preset.clone();
-    let label = match tool {
-        Tool::Pause => MORE_PAUSE,
-        Tool::Skew => MORE_CLOCK,
-        _ => MORE_LINK,
-    };
-    html! {
-        <button role="menuitem" class="more" data-fault={format!("more-{}", tool.code())}
-            onclick={Callback::from(move |_| cb.emit((tool, node, peer)))}>{p.lang.t(label)}</button>
-    }
-}
-
-const MORE_PAUSE: i18n::T = i18n::T {
-    en: "Pause for… (toolbar)",
-    zh: "暂停指定时长…（工具栏）",
-};
-const MORE_CLOCK: i18n::T = i18n::T {
-    en: "Clock skew or jump… (toolbar)",
-    zh: "时钟偏差或跳变…（工具栏）",
-};
-const MORE_LINK: i18n::T = i18n::T {
-    en: "Latency, jitter, bandwidth… (toolbar)",
-    zh: "延迟、抖动、带宽…（工具栏）",
-};
 
 const CUT: i18n::T = i18n::T {
     en: "Cut",
@@ -209,7 +171,7 @@ fn menu(p: &Props, root: NodeRef, title: &str, items: Html) -> Html {
         <div class="menu-backdrop" onclick={let c = p.on_close.clone(); Callback::from(move |_| c.emit(()))}
             oncontextmenu={let c = p.on_close.clone(); Callback::from(move |e: MouseEvent| { e.prevent_default(); c.emit(()) })}>
             <div id="node-menu" class="menu" role="menu" ref={root} aria-label={title.to_string()}
-                style={format!("left:min({x}px, calc(100vw - 240px));top:max(0px, min({y}px, calc(100vh - 460px)))")}
+                style={format!("left:min({x}px, calc(100vw - 240px));top:max(0px, min({y}px, calc(100vh - 380px)))")}
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())} onkeydown={keys}>
                 <p class="menu-title">{title.to_string()}</p>
                 {items}

@@ -23,7 +23,6 @@ use crate::dom;
 use crate::fault_form::{t, Field, Form, Problem, Tool, TOOLS};
 use crate::i18n::{self, Lang};
 use crate::lab::Lab;
-use crate::state::Preset;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -31,9 +30,6 @@ pub struct Props {
     pub lang: Lang,
     pub nodes: Vec<String>,
     pub selected: NodeId,
-    /// Set from a menu's "… for a value" item.
-    #[prop_or_default]
-    pub preset: Option<Preset>,
     /// Actions to record at the playhead.
     pub on_actions: Callback<Vec<Action>>,
 }
@@ -63,15 +59,6 @@ fn rate_text(bytes_per_ms: u64) -> String {
     }
 }
 
-/// Where the keyboard goes when a menu sets the toolbar.
-fn first_field(tool: Tool) -> &'static str {
-    match tool {
-        Tool::Link => Field::Latency.id(),
-        Tool::Config => "config-value",
-        t => t.time_field().map_or("fault-apply", Field::id),
-    }
-}
-
 /// What the learner chose and typed.
 #[derive(Clone, PartialEq)]
 struct State {
@@ -93,7 +80,6 @@ enum Msg {
     Input(String, String, i32),
     Refused(Problem),
     Applied,
-    Preset(Preset),
 }
 
 impl Reducible for State {
@@ -130,12 +116,6 @@ impl Reducible for State {
                     }
                 }
             }
-            Msg::Preset(p) => {
-                s.problem = None;
-                s.tool = p.tool;
-                s.target = Some(p.node.0 as usize);
-                s.peer = p.peer.map(|q| q.0 as usize).or(s.peer);
-            }
         }
         Rc::new(s)
     }
@@ -165,18 +145,6 @@ pub fn fault_toolbar(p: &Props) -> Html {
         value: None,
         problem: None,
     });
-    {
-        let d = st.dispatcher();
-        use_effect_with(p.preset, move |preset| {
-            if let Some(pr) = *preset {
-                d.dispatch(Msg::Preset(pr));
-                // After the toolbar has drawn the fault's fields.
-                let id = first_field(pr.tool);
-                gloo_timers::callback::Timeout::new(0, move || dom::focus(id)).forget();
-            }
-        });
-    }
-
     let names = &p.nodes;
     if names.is_empty() {
         return html! {};
@@ -196,10 +164,7 @@ pub fn fault_toolbar(p: &Props) -> Html {
     let sim = &session.sim;
     let link = sim.net.link(NodeId(node as u16), NodeId(other as u16));
     let current = match sim.node(NodeId(node as u16)).map(|s| &s.state) {
-        Some(NodeState::Redis(r)) => r
-            .config_settable()
-            .into_iter()
-            .find(|(n, _)| *n == param_name),
+        Some(NodeState::Redis(r)) => r.config_table().into_iter().find(|(n, _)| *n == param_name),
         _ => None,
     }
     .map(|(_, v)| v)
@@ -259,31 +224,19 @@ pub fn fault_toolbar(p: &Props) -> Html {
     };
 
     let bad = st.problem.as_ref().and_then(Problem::field);
-    // One text field of the form.
     let field = |f: Field, placeholder: String, title: Option<String>| {
-        let invalid = bad == Some(f);
-        html! {
-            <label class="tb-field"><span>{l.t(f.label())}</span>
-                <input id={f.id()} type="text" class="tb-value" value={st.texts.text(f).to_string()} placeholder={placeholder} title={title}
-                    autocomplete="off" spellcheck="false" aria-invalid={invalid.then_some("true")}
-                    aria-describedby={invalid.then_some(ERROR_ID)} />
-            </label>
-        }
-    };
-    let options = |list: &mut dyn Iterator<Item = &str>, at: usize| {
-        list.enumerate()
-            .map(|(i, n)| html! { <option value={n.to_string()} selected={i == at}>{n.to_string()}</option> })
-            .collect::<Html>()
+        text_field(l, f, st.texts.text(f), placeholder, title, bad == Some(f))
     };
     let node_select = |id: &'static str, label: i18n::T, at: usize| {
         let invalid = id == "fault-peer" && matches!(st.problem, Some(Problem::SameNode));
-        html! {
-            <label><span class="sr-only">{l.t(label)}</span>
-                <select id={id} aria-invalid={invalid.then_some("true")} aria-describedby={invalid.then_some(ERROR_ID)}>
-                    {options(&mut names.iter().map(String::as_str), at)}
-                </select>
-            </label>
-        }
+        picker(
+            l,
+            id,
+            label,
+            &mut names.iter().map(String::as_str),
+            at,
+            invalid,
+        )
     };
     // A link field: empty keeps the link's current setting, shown as the placeholder.
     let keep = |f: Field, now: String| field(f, now.clone(), Some(l.f(KEEP, &[&now])));
@@ -294,9 +247,7 @@ pub fn fault_toolbar(p: &Props) -> Html {
             {keep(Field::Bandwidth, rate_text(link.bandwidth_bytes_per_ms))}
         </> },
         Tool::Config => html! { <>
-            <label><span class="sr-only">{l.t(PARAM)}</span>
-                <select id="config-param">{options(&mut param_names.iter().copied(), st.param)}</select>
-            </label>
+            {picker(l, "config-param", PARAM, &mut param_names.iter().copied(), st.param, false)}
             <label><span class="sr-only">{l.t(VALUE)}</span>
                 <input id="config-value" class="config-value" type="text" value={form.value.clone()} placeholder={current}
                     autocomplete="off" spellcheck="false" />
@@ -344,5 +295,43 @@ pub fn fault_toolbar(p: &Props) -> Html {
             <button id="heal" class="btn" onclick={heal}>{l.t(i18n::HEAL)}</button>
             {status}
         </div>
+    }
+}
+
+/// One text field of the form, with its visible label.
+#[inline(never)]
+fn text_field(
+    l: Lang,
+    f: Field,
+    value: &str,
+    placeholder: String,
+    title: Option<String>,
+    invalid: bool,
+) -> Html {
+    html! {
+        <label class="tb-field"><span>{l.t(f.label())}</span>
+            <input id={f.id()} type="text" class="tb-value" value={value.to_string()} placeholder={placeholder} title={title}
+                autocomplete="off" spellcheck="false" aria-invalid={invalid.then_some("true")}
+                aria-describedby={invalid.then_some(ERROR_ID)} />
+        </label>
+    }
+}
+
+/// A drop-down of names (nodes, parameters), `at` selected.
+#[inline(never)]
+fn picker(
+    l: Lang,
+    id: &'static str,
+    label: i18n::T,
+    names: &mut dyn Iterator<Item = &str>,
+    at: usize,
+    invalid: bool,
+) -> Html {
+    html! {
+        <label><span class="sr-only">{l.t(label)}</span>
+            <select id={id} aria-invalid={invalid.then_some("true")} aria-describedby={invalid.then_some(ERROR_ID)}>
+                { for names.enumerate().map(|(i, n)| html! { <option value={n.to_string()} selected={i == at}>{n.to_string()}</option> }) }
+            </select>
+        </label>
     }
 }

@@ -19,9 +19,8 @@ pub enum Problem {
     SameNode,
     /// Nothing to cut the node from.
     Alone,
-    /// The action's text would not read back (a command over
-    /// `action::MAX_LINE_BYTES`): the core's reason.
-    Unreadable(String),
+    /// A CONFIG SET longer than a command may be (`action::MAX_LINE_BYTES`).
+    TooLong,
 }
 
 const EMPTY: T = t(
@@ -54,9 +53,9 @@ const NO_CHANGE: T = t(
 );
 const SAME_NODE: T = t("Choose two different nodes.", "请选择两个不同的节点。");
 const ALONE: T = t("There is no other node.", "没有其他节点。");
-const UNREADABLE: T = t(
-    "This action cannot be recorded: {0}",
-    "无法记录这个操作：{0}",
+const TOO_LONG_LINE: T = t(
+    "The command would be longer than {0} bytes.",
+    "命令会超过 {0} 字节。",
 );
 
 impl Problem {
@@ -66,7 +65,7 @@ impl Problem {
             Problem::NoChange => return l.t(NO_CHANGE).to_string(),
             Problem::SameNode => return l.t(SAME_NODE).to_string(),
             Problem::Alone => return l.t(ALONE).to_string(),
-            Problem::Unreadable(why) => return l.f(UNREADABLE, &[why]),
+            Problem::TooLong => return l.f(TOO_LONG_LINE, &[&action::MAX_LINE_BYTES.to_string()]),
         };
         let name = l.t(field.name());
         let text = action::clip(text);

@@ -30,7 +30,7 @@ fn values_become_the_cores_actions() {
     let mut f = form("r1", "m");
     f.pause = "12s".into();
     assert_eq!(text(&f, Tool::Pause), "pause r1 12s");
-    f.pause = " 1.5 s ".into();
+    f.pause = " 1.5s ".into();
     assert_eq!(text(&f, Tool::Pause), "pause r1 1500ms");
     f.skew = "-3s".into();
     assert_eq!(text(&f, Tool::Skew), "skew r1 -3s");
@@ -146,9 +146,11 @@ fn bad_values_are_problems_in_both_languages() {
         ..form("m", "r1")
     };
     let p = long.actions(Tool::Config).unwrap_err();
-    assert!(p
-        .message(Lang::En)
-        .starts_with("This action cannot be recorded"));
+    assert_eq!(p, Problem::TooLong);
+    assert_eq!(
+        p.message(Lang::En),
+        "The command would be longer than 4096 bytes."
+    );
 }
 
 #[test]

@@ -27,18 +27,6 @@ impl RedisNode {
             .filter(|name| !crate::cluster::config_immutable(name))
             .collect()
     }
-
-    /// `config_set_params` with this server's values now.
-    pub fn config_settable(&self) -> Vec<(&'static str, String)> {
-        let table = self.config_table();
-        Self::config_set_params()
-            .into_iter()
-            .filter_map(|name| {
-                let (_, v) = table.iter().find(|(n, _)| *n == name)?;
-                Some((name, v.clone()))
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]
