@@ -52,6 +52,11 @@ impl RedisNode {
 
     /// REPLICAOF host port | NO ONE (`replicaofCommand`).
     pub(super) fn replicaof(&mut self, argv: &Argv, cx: &mut Cx) -> Reply {
+        // In a cluster, replication follows CLUSTER REPLICATE and failovers
+        // (both spellings get this text in 7.0).
+        if self.cluster.is_some() {
+            return Reply::err("ERR REPLICAOF not allowed in cluster mode.");
+        }
         let (a1, a2) = (upper(&argv[1]), upper(&argv[2]));
         if a1 == "NO" && a2 == "ONE" {
             if self.master.is_some() {
