@@ -276,18 +276,22 @@ fn goals(p: &Props, lesson: &Scenario) -> Vec<Html> {
                 "fail" => "✘",
                 _ => "…",
             };
-            let detail = match (&o, fin) {
-                (Some(o), true) => l.f(i18n::GOAL_GOT, &[&o.got, &o.wanted]),
-                (Some(o), false) => l.f(i18n::GOAL_SO_FAR, &[&o.got, &o.wanted]),
-                (None, _) => l.f(
-                    i18n::GOAL_PENDING_AT,
-                    &[&fmt_time(e.at_s.map_or(end_ms, |s| (s * 1000.0) as u64))],
+            // A goal's label often states what will happen: it stays
+            // hidden, like its figure so far, until the goal is checked.
+            let (label, detail) = match (&o, fin) {
+                (Some(o), true) => (l.text(&e.label), l.f(i18n::GOAL_GOT, &[&o.got, &o.wanted])),
+                _ => (
+                    l.f(i18n::GOAL_HIDDEN, &[&(i + 1).to_string()]),
+                    l.f(
+                        i18n::GOAL_PENDING_AT,
+                        &[&fmt_time(e.at_s.map_or(end_ms, |s| (s * 1000.0) as u64))],
+                    ),
                 ),
             };
             html! {
                 <li class={classes!("goal", status)} data-goal={i.to_string()} data-status={status}>
                     <span class="icon" aria-hidden="true">{icon}</span>
-                    <span class="label">{l.text(&e.label)}</span>
+                    <span class="label">{label}</span>
                     <span class="detail">{detail}</span>
                 </li>
             }

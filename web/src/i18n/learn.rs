@@ -46,3 +46,4 @@ pub const RESET_LESSON_TITLE: T = t(
     "Forget your answers and progress in this lesson and start it again",
     "清除本课的答案和进度，从头开始",
 );
+pub const GOAL_HIDDEN: T = t("Goal {0}: shown once checked", "目标 {0}：检查时揭晓");
