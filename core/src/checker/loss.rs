@@ -34,12 +34,23 @@ pub(super) fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<Node
     let mut erased_by = "not found on the final master".to_string();
     let mut erased_ms = None;
     // No Ack: a replica took it. With `replica-read-only no` a replica
-    // accepts writes, keeps them to itself and never passes them on.
-    let role_then = sim.trace().iter().rev().find_map(|e| match &e.kind {
-        TraceKind::Role { role } if e.t_ms <= done && Some(e.node) == op.target => Some(role),
-        _ => None,
-    });
-    if ack.is_none() && role_then.is_some_and(|r| r == "slave") {
+    // accepts writes, keeps them to itself and never passes them on. The
+    // server ran it somewhere between the call and the reply, and may have
+    // changed role since (crashed and restarted as a master before the reply
+    // landed: swarm seed 6740794737872376), so any moment as a replica counts.
+    let roles = |upto: u64| {
+        sim.trace()
+            .iter()
+            .filter(move |e| e.t_ms <= upto && Some(e.node) == op.target)
+            .filter_map(|e| match &e.kind {
+                TraceKind::Role { role } => Some((e.t_ms, role.as_str())),
+                _ => None,
+            })
+    };
+    let role_at_call = roles(op.invoke_ms).last().map(|(_, r)| r);
+    let replica_then =
+        role_at_call == Some("slave") || roles(done).any(|(t, r)| t > op.invoke_ms && r == "slave");
+    if ack.is_none() && replica_then {
         erased_by = format!(
             "{} took it as a writable replica (replica-read-only no): such writes stay on that replica",
             node.map(|n| sim.name(n)).unwrap_or_default()
