@@ -47,7 +47,7 @@ pub(super) fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<Node
                 _ => None,
             })
     };
-    let role_at_call = roles(op.invoke_ms).last().map(|(_, r)| r);
+    let role_at_call = roles(op.invoke_ms).next_back().map(|(_, r)| r);
     let replica_then =
         role_at_call == Some("slave") || roles(done).any(|(t, r)| t > op.invoke_ms && r == "slave");
     if ack.is_none() && replica_then {
