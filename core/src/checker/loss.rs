@@ -8,109 +8,136 @@ use crate::net::NodeId;
 use crate::node::NodeState;
 use crate::sentinel::SentinelEventKind;
 use crate::sim::Sim;
-use crate::trace::TraceKind;
+use crate::trace::{TraceEvent, TraceKind};
 
 use super::LostWrite;
 
-/// Finds where the write was acknowledged and what erased it afterwards.
-/// `judged`: the master whose keyspace the write was looked for in.
-pub(super) fn explain_loss(sim: &Sim, client: &str, op: &Op, judged: Option<NodeId>) -> LostWrite {
-    let cmd = show_argv(&op.kind.argv());
-    let done = op.complete_ms.unwrap_or(op.invoke_ms);
-    let ack = sim.trace().iter().rev().find(|e| {
-        e.t_ms <= done
-            && Some(e.node) == op.target
-            && matches!(&e.kind, TraceKind::Ack { cmd: c, .. } if *c == cmd)
-    });
-    let (node, acked_ms, replid, offset) = match ack {
-        Some(e) => match &e.kind {
-            TraceKind::Ack { replid, offset, .. } => {
-                (Some(e.node), e.t_ms, replid.clone(), *offset)
+/// Explains lost writes over one finished run. A long run loses thousands
+/// of writes (every FLUSHALL, every full sync), and scanning its whole trace
+/// for each one was most of the swarm's time: this keeps the few events that
+/// can erase a write or promote a server, found once, in time order.
+pub(super) struct Explainer<'a> {
+    sim: &'a Sim,
+    marks: Vec<usize>,
+}
+
+impl<'a> Explainer<'a> {
+    pub(super) fn new(sim: &'a Sim) -> Self {
+        let marks = (sim.trace().iter().enumerate())
+            .filter(|(_, e)| erases_or_promotes(&e.kind))
+            .map(|(i, _)| i)
+            .collect();
+        Explainer { sim, marks }
+    }
+
+    /// The marked events at or after `t`.
+    fn marks_from(&self, t: u64) -> impl Iterator<Item = &'a TraceEvent> + '_ {
+        let trace = self.sim.trace();
+        let k = self.marks.partition_point(|&i| trace[i].t_ms < t);
+        self.marks[k..].iter().map(move |&i| &trace[i])
+    }
+
+    /// Finds where the write was acknowledged and what erased it afterwards.
+    /// `judged`: the master whose keyspace the write was looked for in.
+    pub(super) fn explain(&self, client: &str, op: &Op, judged: Option<NodeId>) -> LostWrite {
+        let sim = self.sim;
+        let cmd = show_argv(&op.kind.argv());
+        let done = op.complete_ms.unwrap_or(op.invoke_ms);
+        let trace = sim.trace();
+        let call = from(trace, op.invoke_ms);
+        let ack = trace[call..upto(trace, done)].iter().rev().find(|e| {
+            Some(e.node) == op.target
+                && matches!(&e.kind, TraceKind::Ack { cmd: c, .. } if *c == cmd)
+        });
+        let (node, acked_ms, replid, offset) = match ack {
+            Some(e) => match &e.kind {
+                TraceKind::Ack { replid, offset, .. } => {
+                    (Some(e.node), e.t_ms, replid.clone(), *offset)
+                }
+                _ => (None, done, String::new(), 0),
+            },
+            None => (op.target, done, String::new(), 0),
+        };
+        let mut erased_by = "not found on the final master".to_string();
+        let mut erased_ms = None;
+        // No Ack: a replica took it. With `replica-read-only no` a replica
+        // accepts writes, keeps them to itself and never passes them on. The
+        // server ran it somewhere between the call and the reply, and may have
+        // changed role since (crashed and restarted as a master before the reply
+        // landed: swarm seed 6740794737872376), so any moment as a replica counts.
+        let is_replica = |e: &TraceEvent| match &e.kind {
+            TraceKind::Role { role } if Some(e.node) == op.target => Some(role == "slave"),
+            _ => None,
+        };
+        let replica_then = || {
+            trace[..call].iter().rev().find_map(is_replica) == Some(true)
+                || trace[call..upto(trace, done)]
+                    .iter()
+                    .filter_map(is_replica)
+                    .any(|r| r)
+        };
+        if ack.is_none() && replica_then() {
+            erased_by = format!(
+                "{} took it as a writable replica (replica-read-only no): such writes stay on that replica",
+                node.map(|n| sim.name(n)).unwrap_or_default()
+            );
+            erased_ms = Some(done);
+        }
+        // What erased it on the node that acknowledged it, else on the master
+        // it was judged against (a FLUSHALL typed on a writable replica that
+        // later became the master is local to it, yet erases the write).
+        for n in node.into_iter().chain(judged.filter(|j| Some(*j) != node)) {
+            if erased_ms.is_some() {
+                break;
             }
-            _ => (None, done, String::new(), 0),
-        },
-        None => (op.target, done, String::new(), 0),
-    };
-    let mut erased_by = "not found on the final master".to_string();
-    let mut erased_ms = None;
-    // No Ack: a replica took it. With `replica-read-only no` a replica
-    // accepts writes, keeps them to itself and never passes them on. The
-    // server ran it somewhere between the call and the reply, and may have
-    // changed role since (crashed and restarted as a master before the reply
-    // landed: swarm seed 6740794737872376), so any moment as a replica counts.
-    let roles = |upto: u64| {
-        sim.trace()
-            .iter()
-            .filter(move |e| e.t_ms <= upto && Some(e.node) == op.target)
-            .filter_map(|e| match &e.kind {
-                TraceKind::Role { role } => Some((e.t_ms, role.as_str())),
-                _ => None,
-            })
-    };
-    let role_at_call = roles(op.invoke_ms).next_back().map(|(_, r)| r);
-    let replica_then =
-        role_at_call == Some("slave") || roles(done).any(|(t, r)| t > op.invoke_ms && r == "slave");
-    if ack.is_none() && replica_then {
-        erased_by = format!(
-            "{} took it as a writable replica (replica-read-only no): such writes stay on that replica",
-            node.map(|n| sim.name(n)).unwrap_or_default()
-        );
-        erased_ms = Some(done);
-    }
-    // What erased it on the node that acknowledged it, else on the master
-    // it was judged against (a FLUSHALL typed on a writable replica that
-    // later became the master is local to it, yet erases the write).
-    for n in node.into_iter().chain(judged.filter(|j| Some(*j) != node)) {
-        if erased_ms.is_some() {
-            break;
+            if let Some((why, at)) = self.erasure(n, acked_ms) {
+                erased_by = why;
+                erased_ms = Some(at);
+            }
         }
-        if let Some((why, at)) = erasure(sim, n, acked_ms) {
-            erased_by = why;
-            erased_ms = Some(at);
+        // The final master is another server, made master by a failover after
+        // the write, and it never had the write: Redis loses it the same way
+        // (a failover to a replica that had not received it; Sentinels flapping
+        // between two masters do this again and again).
+        if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+            if let Some(at) = self.promoted_after(j, acked_ms) {
+                erased_by = format!(
+                    "a failover made {} the master without it ({} acknowledged it, and {} never got it from there)",
+                    sim.name(j),
+                    sim.name(n),
+                    sim.name(j)
+                );
+                erased_ms = Some(at);
+            }
         }
-    }
-    // The final master is another server, made master by a failover after
-    // the write, and it never had the write: Redis loses it the same way
-    // (a failover to a replica that had not received it; Sentinels flapping
-    // between two masters do this again and again).
-    if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
-        if let Some(at) = promoted_after(sim, j, acked_ms) {
-            erased_by = format!(
-                "a failover made {} the master without it ({} acknowledged it, and {} never got it from there)",
-                sim.name(j),
-                sim.name(n),
-                sim.name(j)
-            );
-            erased_ms = Some(at);
+        // The final master and the server that acknowledged the write ended as
+        // replicas of each other (Sentinels that never agreed, e.g. two forced
+        // failovers in one epoch). Neither can sync (a replica without its
+        // master link answers SYNC with NOMASTERLINK), so the write stays on
+        // the one that took it, never on the other (swarm seed 25489).
+        if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+            if let Some(cycle) = replication_cycle(sim, j).filter(|c| c.contains(&n)) {
+                let names: Vec<String> = cycle.iter().map(|&c| sim.name(c)).collect();
+                erased_by = format!(
+                    "{} ended in a replication cycle ({} -> {}): it never reached {}",
+                    sim.name(n),
+                    names.join(" -> "),
+                    names[0],
+                    sim.name(j)
+                );
+                erased_ms = Some(acked_ms);
+            }
         }
-    }
-    // The final master and the server that acknowledged the write ended as
-    // replicas of each other (Sentinels that never agreed, e.g. two forced
-    // failovers in one epoch). Neither can sync (a replica without its
-    // master link answers SYNC with NOMASTERLINK), so the write stays on
-    // the one that took it, never on the other (swarm seed 25489).
-    if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
-        if let Some(cycle) = replication_cycle(sim, j).filter(|c| c.contains(&n)) {
-            let names: Vec<String> = cycle.iter().map(|&c| sim.name(c)).collect();
-            erased_by = format!(
-                "{} ended in a replication cycle ({} -> {}): it never reached {}",
-                sim.name(n),
-                names.join(" -> "),
-                names[0],
-                sim.name(j)
-            );
-            erased_ms = Some(acked_ms);
+        LostWrite {
+            client: client.to_string(),
+            cmd,
+            acked_ms,
+            acked_by: node.map(|n| sim.name(n)).unwrap_or_default(),
+            replid,
+            offset,
+            erased_by,
+            erased_ms,
         }
-    }
-    LostWrite {
-        client: client.to_string(),
-        cmd,
-        acked_ms,
-        acked_by: node.map(|n| sim.name(n)).unwrap_or_default(),
-        replid,
-        offset,
-        erased_by,
-        erased_ms,
     }
 }
 
@@ -133,57 +160,80 @@ fn replication_cycle(sim: &Sim, j: NodeId) -> Option<Vec<NodeId>> {
     None
 }
 
-/// When `j` first became the master from `from_ms` on: its own role change,
-/// or a Sentinel's `+switch-master` to its address.
-fn promoted_after(sim: &Sim, j: NodeId, from_ms: u64) -> Option<u64> {
-    sim.trace()
-        .iter()
-        .filter(|e| e.t_ms >= from_ms)
-        .find(|e| match &e.kind {
-            TraceKind::Role { role } => e.node == j && role == "master",
-            TraceKind::Sentinel { event } if event.kind == SentinelEventKind::SwitchMaster => {
-                // `<name> <old-ip> <old-port> <new-ip> <new-port>`
-                let w: Vec<&str> = event.payload.split(' ').collect();
-                w.len() == 5 && w[4].parse().ok().and_then(|p| sim.node_at(w[3], p)) == Some(j)
-            }
-            _ => false,
-        })
-        .map(|e| e.t_ms)
+impl Explainer<'_> {
+    /// When `j` first became the master from `from_ms` on: its own role change,
+    /// or a Sentinel's `+switch-master` to its address.
+    fn promoted_after(&self, j: NodeId, from_ms: u64) -> Option<u64> {
+        let sim = self.sim;
+        self.marks_from(from_ms)
+            .find(|e| match &e.kind {
+                TraceKind::Role { role } => e.node == j && role == "master",
+                TraceKind::Sentinel { event } if event.kind == SentinelEventKind::SwitchMaster => {
+                    // `<name> <old-ip> <old-port> <new-ip> <new-port>`
+                    let w: Vec<&str> = event.payload.split(' ').collect();
+                    w.len() == 5 && w[4].parse().ok().and_then(|p| sim.node_at(w[3], p)) == Some(j)
+                }
+                _ => false,
+            })
+            .map(|e| e.t_ms)
+    }
+
+    /// The first event on `n` from `from_ms` on that erased its data, in words.
+    fn erasure(&self, n: NodeId, from_ms: u64) -> Option<(String, u64)> {
+        let mut full_from = None;
+        let name = self.sim.name(n);
+        for e in self.marks_from(from_ms).filter(|e| e.node == n) {
+            let why = match &e.kind {
+                TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
+                    full_from = Some(text.clone());
+                    continue;
+                }
+                TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
+                    let from = full_from.clone().unwrap_or_default();
+                    format!("{name} flushed its data to load a full sync ({from})")
+                }
+                TraceKind::Fault { text } if text.starts_with("crash") => {
+                    format!("{name} crashed, and the server that ended as master never had it")
+                }
+                // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
+                TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
+                    format!("{name} ran {cmd}")
+                }
+                TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
+                    format!("{name} applied {cmd} from its master")
+                }
+                _ => continue,
+            };
+            return Some((why, e.t_ms));
+        }
+        None
+    }
 }
 
-/// The first event on `n` from `from_ms` on that erased its data, in words.
-fn erasure(sim: &Sim, n: NodeId, from_ms: u64) -> Option<(String, u64)> {
-    let mut full_from = None;
-    let name = sim.name(n);
-    for e in sim
-        .trace()
-        .iter()
-        .filter(|e| e.node == n && e.t_ms >= from_ms)
-    {
-        let why = match &e.kind {
-            TraceKind::Log { text } if text.starts_with("Full resync from master:") => {
-                full_from = Some(text.clone());
-                continue;
-            }
-            TraceKind::Log { text } if text == "MASTER <-> REPLICA sync: Flushing old data" => {
-                let from = full_from.clone().unwrap_or_default();
-                format!("{name} flushed its data to load a full sync ({from})")
-            }
-            TraceKind::Fault { text } if text.starts_with("crash") => {
-                format!("{name} crashed, and the server that ended as master never had it")
-            }
-            // FLUSHALL / FLUSHDB typed there, or applied from its master's stream.
-            TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
-                format!("{name} ran {cmd}")
-            }
-            TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
-                format!("{name} applied {cmd} from its master")
-            }
-            _ => continue,
-        };
-        return Some((why, e.t_ms));
+/// The events `erasure` and `promoted_after` look at.
+fn erases_or_promotes(kind: &TraceKind) -> bool {
+    match kind {
+        TraceKind::Log { text } => {
+            text.starts_with("Full resync from master:")
+                || text == "MASTER <-> REPLICA sync: Flushing old data"
+        }
+        TraceKind::Fault { text } => text.starts_with("crash"),
+        TraceKind::Exec { cmd, .. } | TraceKind::Apply { cmd, .. } => is_flush(cmd),
+        TraceKind::Role { .. } => true,
+        TraceKind::Sentinel { event } => event.kind == SentinelEventKind::SwitchMaster,
+        _ => false,
     }
-    None
+}
+
+/// The index of the trace's first event at or after `t` (the trace is in
+/// time order).
+fn from(trace: &[TraceEvent], t: u64) -> usize {
+    trace.partition_point(|e| e.t_ms < t)
+}
+
+/// The index just past the trace's last event at or before `t`.
+fn upto(trace: &[TraceEvent], t: u64) -> usize {
+    trace.partition_point(|e| e.t_ms <= t)
 }
 
 /// FLUSHALL or FLUSHDB (with or without ASYNC/SYNC), as the trace shows a command.

@@ -178,6 +178,7 @@ pub fn check(sim: &Sim) -> Report {
             }
         }
     }
+    let mut explainer = None;
     for slot in sim.nodes() {
         let NodeState::Client(c) = &slot.state else {
             continue;
@@ -216,9 +217,10 @@ pub fn check(sim: &Sim) -> Report {
                 report.surviving_writes += 1;
             } else {
                 let judged = judged.filter(|_| c.cluster.is_none());
+                let explainer = explainer.get_or_insert_with(|| loss::Explainer::new(sim));
                 report
                     .lost_writes
-                    .push(loss::explain_loss(sim, &client, op, judged));
+                    .push(explainer.explain(&client, op, judged));
             }
         }
         check_reads(sim, &client, history, &mut report);
