@@ -1,6 +1,7 @@
 //! Loads every lesson in `static/lessons/*.toml` with the core's own loader
 //! at build time and ships it pre-parsed, outside the wasm:
-//!  - `$OUT_DIR/lessons/<stem>-<hash>.json`: the whole scenario as JSON, one
+//!  - `$OUT_DIR/lessons/<stem>-<hash>.json`: the whole scenario as JSON (and
+//!    `<stem>-<hash>.toml`, the file itself, which the editor fetches), one
 //!    file per lesson; Trunk's post-build hook (`web/post-build.sh`) copies
 //!    them to `dist/lessons/`, and the page fetches one when it opens it;
 //!  - `$OUT_DIR/lessons.rs`: the index the wasm needs (file, id, JSON file
@@ -81,9 +82,13 @@ fn main() {
                     // Absent is None: dropping nulls halves the file.
                     strip_nulls(&mut v);
                     let json = v.to_string();
-                    let url = format!("lessons/{stem}-{:016x}.json", fnv1a(json.as_bytes()));
+                    // The name changes with the file's text or its JSON (comments too).
+                    let key = fnv1a(json.as_bytes()) ^ fnv1a(src.as_bytes()).rotate_left(1);
+                    let url = format!("lessons/{stem}-{key:016x}.json");
                     let path = json_dir.join(&url["lessons/".len()..]);
                     std::fs::write(&path, &json).expect("OUT_DIR is writable");
+                    // The TOML beside it, for the page's editor ("Edit").
+                    std::fs::write(path.with_extension("toml"), &src).expect("OUT_DIR is writable");
                     let _ = writeln!(
                         files_rs,
                         "    ({name:?}, include_str!({:?}), include_str!({:?})),",

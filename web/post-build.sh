@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Trunk post-build hook (Trunk.toml), on what web/build.rs wrote into its OUT_DIR:
-#  - copies the lesson JSON files to $TRUNK_STAGING_DIR/lessons/, so they ship in
+#  - copies the lesson JSON (and TOML) files to $TRUNK_STAGING_DIR/lessons/, so they ship in
 #    dist/lessons/ beside the wasm;
 #  - puts the static page into $TRUNK_STAGING_DIR/index.html: boot-head.html (web/boot.js,
 #    inline) on the line of "<!-- boot:head" and boot-body.html (the lesson picker in
@@ -16,7 +16,7 @@ src=$(ls -td "$target"/wasm32-unknown-unknown/"$profile"/build/replilab-web-*/ou
 [ -n "$src" ] || { echo "post-build: no lesson JSON under $target (web/build.rs did not run?)" >&2; exit 1; }
 mkdir -p "$TRUNK_STAGING_DIR/lessons"
 shopt -s nullglob
-files=("$src"/*.json)
+files=("$src"/*.json "$src"/*.toml)
 [ ${#files[@]} -eq 0 ] || cp "${files[@]}" "$TRUNK_STAGING_DIR/lessons/"
 
 html="$TRUNK_STAGING_DIR/index.html"

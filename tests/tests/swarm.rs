@@ -4,7 +4,8 @@
 //! runs a handful, plus every seed that once found a bug.
 //! Replay one with `replilab swarm --seed S` (`--print` for its TOML file).
 
-use replilab_harness::swarm::{self, bound, gen, toml_out};
+use replilab_core::scenario::toml_out;
+use replilab_harness::swarm::{self, bound, gen};
 
 /// Runs seeds and fails with every failure line.
 fn assert_seeds_pass(seeds: &[u64]) {

@@ -94,3 +94,58 @@ pub fn decode(value: wasm_bindgen::JsValue) -> Result<Scenario, String> {
     replilab_core::scenario::decode(serde_wasm_bindgen::Deserializer::from(value))
         .map_err(|e| e.replacen("Error: ", "", 1))
 }
+
+/// A scenario that came by link (`scn=`) or from the editor: its link code,
+/// its text and what it loads as. One at a time.
+pub struct Custom {
+    pub code: String,
+    pub text: String,
+    pub scenario: Rc<Scenario>,
+}
+
+thread_local! {
+    static CUSTOM: RefCell<Option<Custom>> = const { RefCell::new(None) };
+}
+
+/// The custom scenario this link code carries, if it is the one open.
+pub fn custom(code: &str) -> Option<Rc<Scenario>> {
+    CUSTOM.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|c| c.code == code)
+            .map(|c| c.scenario.clone())
+    })
+}
+
+pub fn set_custom(custom: Custom) {
+    CUSTOM.with(|c| *c.borrow_mut() = Some(custom));
+}
+
+/// The link code and text of `s`, if it is the custom scenario.
+pub fn custom_of(s: &Scenario) -> Option<(String, String)> {
+    CUSTOM.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|c| std::ptr::eq(&*c.scenario, s))
+            .map(|c| (c.code.clone(), c.text.clone()))
+    })
+}
+
+/// The lesson's own TOML file (beside its JSON), for the editor.
+pub async fn fetch_toml(meta: &'static Meta) -> Result<String, String> {
+    let url = meta.url.replace(".json", ".toml");
+    let window = web_sys::window().ok_or("no window")?;
+    let js_err = |e: wasm_bindgen::JsValue| format!("{url}: {e:?}");
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .map_err(js_err)?
+        .dyn_into()
+        .map_err(js_err)?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(js_err)?)
+        .await
+        .map_err(js_err)?;
+    text.as_string().ok_or_else(|| format!("{url}: not text"))
+}

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod components;
 pub mod dom;
+pub mod editor;
 pub mod export;
 pub mod fault_form;
 pub mod faults;

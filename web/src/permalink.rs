@@ -6,6 +6,8 @@
 //! seed, replays the learner's actions and moves the playhead to `t`. A
 //! side-by-side comparison adds `cmp=<schedule>`, the other branch's actions
 //! (same codec, may be empty), and `live=a` when the live branch is A.
+//! A scenario written in the editor travels whole, as `scn=<code>` in place
+//! of `lesson=` (`editor::codec`); `#edit` opens the editor.
 //!
 //! The schedule is `;`-separated entries `<at_ms>:<events>:<action>`, the
 //! action in the one grammar of actions (`replilab_core::action`, e.g.
@@ -46,6 +48,10 @@ pub struct Link {
     /// `spacing=` as given (read by `route::open`: an unknown value is the
     /// default and a banner, not a damaged link).
     pub spacing: Option<String>,
+    /// `scn=`: a whole scenario, compressed (`editor::codec`), in place of
+    /// `lesson=`; `edit`: open the editor (on `scn=`'s text, or the draft).
+    pub scenario: Option<String>,
+    pub edit: bool,
     /// Problems met while reading the hash (unknown keys are ignored).
     pub errors: Vec<String>,
 }
@@ -139,6 +145,8 @@ pub fn parse_hash(hash: &str) -> Link {
             "topo" => link.topo = decode(v).ok(),
             "embed" => link.embed = v == "1" || v == "true",
             "demo" => link.lesson = Some(crate::lessons::SANDBOX_ID.into()),
+            "scn" => link.scenario = Some(v.to_string()),
+            "edit" => link.edit = true,
             _ => {}
         }
     }

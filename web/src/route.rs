@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use crate::components::diagram::spacing::Spacing;
 use crate::dom;
+use crate::editor::{self, codec};
 use crate::i18n::{self, Lang};
 use crate::lessons::{self, SANDBOX_ID};
 use crate::permalink;
@@ -19,6 +20,16 @@ pub enum Route {
     /// Waiting for the lesson's JSON.
     Loading,
     Lab(Rc<RefCell<Session>>),
+    Editor(Rc<editor::Init>),
+}
+
+/// What must arrive before the hash can be opened (then it is opened again).
+#[derive(Clone)]
+pub enum Pending {
+    /// The lesson's JSON.
+    Lesson(&'static lessons::Meta),
+    /// The text of a `scn=` link, to open in the lab (`edit`: in the editor).
+    Scenario { code: String, edit: bool },
 }
 
 impl PartialEq for Route {
@@ -26,6 +37,7 @@ impl PartialEq for Route {
         match (self, other) {
             (Route::Landing, Route::Landing) | (Route::Loading, Route::Loading) => true,
             (Route::Lab(a), Route::Lab(b)) => Rc::ptr_eq(a, b),
+            (Route::Editor(a), Route::Editor(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -66,14 +78,23 @@ pub struct Opened {
     pub compare: bool,
     /// The diagram's spacing the link asks for (`None`: automatic).
     pub spacing: Option<Spacing>,
-    /// The lesson to fetch, then open the hash again.
-    pub fetch: Option<&'static lessons::Meta>,
+    /// What to fetch or decode, then open the hash again.
+    pub pending: Option<Pending>,
     /// The challenge taken up (step) and its hints shown; the choices' shuffle seed.
     pub challenge: Option<(usize, usize)>,
     pub shuffle: Option<u32>,
 }
 
 impl Opened {
+    /// The editor on `text`, with `banner`.
+    pub fn editor(text: String, banner: Option<String>) -> Opened {
+        Opened {
+            route: Route::Editor(Rc::new(editor::Init { text: Some(text) })),
+            banner,
+            ..Opened::landing(String::new(), false)
+        }
+    }
+
     /// The landing view with `banner`.
     pub fn landing(banner: String, embed: bool) -> Opened {
         Opened {
@@ -84,7 +105,7 @@ impl Opened {
             lang: None,
             compare: false,
             spacing: None,
-            fetch: None,
+            pending: None,
             challenge: None,
             shuffle: None,
         }
@@ -103,43 +124,88 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         lang: link_lang,
         compare: false,
         spacing: None,
-        fetch: None,
+        pending: None,
         challenge: None,
         shuffle: link.shuffle,
     };
-    let Some(id) = link.lesson.clone() else {
+    if let Some(code) = &link.scenario {
+        if code.len() > codec::MAX_CODE {
+            let args = [&*code.len().to_string(), &*codec::MAX_CODE.to_string()];
+            opened.banner = Some(lang.f(i18n::LINK_TOO_LONG, &args));
+            return opened;
+        }
+    }
+    if link.edit {
+        match (&link.scenario, editor::take_handed()) {
+            (Some(code), _) => {
+                opened.route = Route::Loading;
+                opened.pending = Some(Pending::Scenario {
+                    code: code.clone(),
+                    edit: true,
+                });
+            }
+            (None, text) => opened.route = Route::Editor(Rc::new(editor::Init { text })),
+        }
         return opened;
-    };
+    }
     // An unknown spacing is the default, with a banner (unless a worse one replaces it).
     match link.spacing.as_deref().map(|v| (v, Spacing::from_code(v))) {
         Some((_, Some(s))) => opened.spacing = Some(s),
         Some((v, None)) => opened.banner = Some(lang.f(i18n::BAD_SPACING, &[&permalink::trim(v)])),
         None => {}
     }
-    let source = if id == SANDBOX_ID {
+    let source = match &link.scenario {
+        Some(code) => match lessons::custom(code) {
+            Some(s) => Source::Lesson(s),
+            None => {
+                opened.route = Route::Loading;
+                opened.pending = Some(Pending::Scenario {
+                    code: code.clone(),
+                    edit: false,
+                });
+                return opened;
+            }
+        },
+        None => match lesson_source(&link, lang, &mut opened) {
+            Some(s) => s,
+            None => return opened,
+        },
+    };
+    open_session(source, &link, lang, opened)
+}
+
+/// The lesson or sandbox `lesson=` names (None: fetch it first, or unknown).
+fn lesson_source(link: &permalink::Link, lang: Lang, opened: &mut Opened) -> Option<Source> {
+    let id = link.lesson.clone()?;
+    if id == SANDBOX_ID {
         let (topo, bad) = link.topo.as_deref().map(Topo::parse).unwrap_or_default();
         if !bad.is_empty() {
             // Bad fields take their defaults; the lab opens with a banner.
             opened.banner = Some(lang.f(i18n::BAD_TOPOLOGY, &[&bad.join(", ")]));
         }
-        Source::Sandbox(topo)
+        Some(Source::Sandbox(topo))
     } else {
         match (lessons::loaded(&id), lessons::meta(&id)) {
-            (Some(s), _) => Source::Lesson(s),
+            (Some(s), _) => Some(Source::Lesson(s)),
             (None, Some(meta)) => {
                 opened.route = Route::Loading;
-                opened.fetch = Some(meta);
-                return opened;
+                opened.pending = Some(Pending::Lesson(meta));
+                None
             }
             (None, None) => {
                 opened.banner = Some(lang.f(
                     i18n::UNKNOWN_LESSON,
                     &[&id.chars().take(40).collect::<String>()],
                 ));
-                return opened;
+                None
             }
         }
-    };
+    }
+}
+
+/// The session the link describes on `source`: seed, schedule, playhead,
+/// comparison and challenge.
+fn open_session(source: Source, link: &permalink::Link, lang: Lang, mut opened: Opened) -> Opened {
     let fresh = |source: Source| Rc::new(RefCell::new(Session::new(source, None)));
     if !link.errors.is_empty() {
         opened.banner = Some(lang.f(i18n::BAD_LINK, &[&link.errors.join(", ")]));
@@ -149,7 +215,7 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
     let other = link
         .compare
         .as_deref()
-        .map(|c| other_branch(&source, &link, c));
+        .map(|c| other_branch(&source, link, c));
     let mut session = Session::new(source.clone(), link.seed);
     let schedule = match link.schedule.as_deref() {
         Some(s) => permalink::decode_schedule(&session.sim, s, session.end_ms()),
@@ -223,7 +289,10 @@ fn other_branch(
 /// the learner, or the link, chose one).
 pub fn hash_of(session: &Session, ui: &UiState) -> String {
     let (embed, lang) = (ui.embed, ui.lang);
-    let mut h = format!("#lesson={}", session.id());
+    let mut h = match session.lesson().and_then(lessons::custom_of) {
+        Some((code, _)) => format!("#scn={code}"),
+        None => format!("#lesson={}", session.id()),
+    };
     let default_seed = session.lesson().map_or(1, |s| s.seed);
     if session.seed != default_seed {
         h.push_str(&format!("&seed={}", session.seed));

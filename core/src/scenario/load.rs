@@ -15,6 +15,32 @@ pub struct LoadError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The cap the file went over, if that is the error (the page names
+    /// it in the learner's language).
+    pub limit: Option<Limit>,
+}
+
+/// The caps on a scenario: one that arrives by link or file may be hostile
+/// or broken, and must not stall the tab. The run's own caps are the event
+/// budget (`SimConfig::event_budget`, an error with the time it ran out)
+/// and the Lua step budget (`script::STEP_BUDGET`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Bytes of the file's text.
+    Text,
+    Nodes,
+    /// `duration_s`.
+    Duration,
+}
+
+impl Limit {
+    pub const fn max(self) -> u64 {
+        match self {
+            Limit::Text => 262_144,
+            Limit::Nodes => 64,
+            Limit::Duration => 86_400,
+        }
+    }
 }
 
 impl std::fmt::Display for LoadError {
@@ -27,7 +53,7 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-fn line_col(src: &str, byte: usize) -> (usize, usize) {
+pub(super) fn line_col(src: &str, byte: usize) -> (usize, usize) {
     let byte = byte.min(src.len());
     let before = &src[..src.floor_char_boundary(byte)];
     let line = before.matches('\n').count() + 1;
@@ -65,6 +91,7 @@ impl Checker<'_> {
             line,
             column,
             message: format!("[[{table}]] #{}: {message}", index + 1),
+            limit: None,
         }
     }
 
@@ -90,17 +117,13 @@ impl Checker<'_> {
     }
 }
 
-/// Parses and validates a scenario file.
+/// Parses and validates a scenario file: its TOML, its shape, then the
+/// checks below (the page runs the same three stages: `text.rs`).
 pub fn parse(src: &str) -> Result<Scenario, LoadError> {
-    let scenario: Scenario = toml::from_str(src).map_err(|e| {
-        let (line, column) = e.span().map_or((1, 1), |s| line_col(src, s.start));
-        LoadError {
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }
-    })?;
-    validate(src, &scenario)?;
+    let table = super::text::parse_table(src)?;
+    let scenario =
+        super::decode(toml::Value::Table(table)).map_err(|e| super::text::located(src, &e))?;
+    validate_text(src, &scenario)?;
     Ok(scenario)
 }
 
@@ -109,6 +132,12 @@ pub fn parse(src: &str) -> Result<Scenario, LoadError> {
 /// name the table entry only.
 pub fn check(s: &Scenario) -> Result<(), String> {
     validate("", s).map_err(|e| e.message)
+}
+
+/// The checks of `parse` on a scenario decoded from `src` (errors point
+/// into it).
+pub fn validate_text(src: &str, s: &Scenario) -> Result<(), LoadError> {
+    validate(src, s)
 }
 
 fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
@@ -139,11 +168,22 @@ fn validate(src: &str, s: &Scenario) -> Result<(), LoadError> {
 
 /// The top-level keys: format, id, profile, duration and node count. Their
 /// errors point at line 1.
+/// An error for going over `limit`, at the file's start.
+fn over(limit: Limit, message: String) -> LoadError {
+    LoadError {
+        line: 1,
+        column: 1,
+        message,
+        limit: Some(limit),
+    }
+}
+
 fn validate_top(s: &Scenario) -> Result<(), LoadError> {
     let top = |message: String| LoadError {
         line: 1,
         column: 1,
         message,
+        limit: None,
     };
     if s.format != FORMAT {
         return Err(top(format!(
@@ -168,14 +208,20 @@ fn validate_top(s: &Scenario) -> Result<(), LoadError> {
             s.profile
         )));
     }
-    if s.duration_s == 0 || s.duration_s > 24 * 3600 {
-        return Err(top("`duration_s` must be between 1 and 86400".into()));
+    let max_s = Limit::Duration.max();
+    if s.duration_s == 0 || s.duration_s > max_s {
+        let message = format!("`duration_s` must be between 1 and {max_s}");
+        return Err(match s.duration_s {
+            0 => top(message),
+            _ => over(Limit::Duration, message),
+        });
     }
     if s.nodes.is_empty() {
         return Err(top("expected at least one [[node]]".into()));
     }
-    if s.nodes.len() > 64 {
-        return Err(top("at most 64 nodes".into()));
+    if s.nodes.len() as u64 > Limit::Nodes.max() {
+        let message = format!("{} nodes: at most {}", s.nodes.len(), Limit::Nodes.max());
+        return Err(over(Limit::Nodes, message));
     }
     Ok(())
 }
@@ -412,6 +458,7 @@ fn validate_cluster(c: &Checker, s: &Scenario, cl: &ClusterDef) -> Result<(), Lo
                 line,
                 column,
                 message: m,
+                limit: None,
             }
         }
     })

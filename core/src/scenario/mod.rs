@@ -9,12 +9,14 @@ pub mod expect;
 pub mod format;
 pub mod load;
 pub mod sandbox;
+pub mod text;
+pub mod toml_out;
 
 use serde::Serialize;
 
 pub use expect::Outcome;
 pub use format::Scenario;
-pub use load::{check, parse, LoadError};
+pub use load::{check, parse, Limit, LoadError};
 
 use crate::checker::{self, Report};
 use crate::sim::{Sim, SimError};

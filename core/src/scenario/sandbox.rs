@@ -134,6 +134,19 @@ impl Topo {
         build::build(&self.scenario(seed), Some(seed))
     }
 
+    /// This topology as a scenario to edit and run: the sandbox's
+    /// deployment, 10 minutes long, without steps (the page's editor).
+    pub fn editable(&self, seed: u64) -> Scenario {
+        let mut s = self.scenario(seed);
+        s.id = "my-scenario".into();
+        s.title = Text {
+            en: "My scenario".into(),
+            zh: "我的场景".into(),
+        };
+        s.duration_s = 600;
+        s
+    }
+
     fn scenario(&self, seed: u64) -> Scenario {
         let fast = || {
             let mut c = BTreeMap::new();

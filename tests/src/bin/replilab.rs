@@ -374,7 +374,7 @@ fn swarm_one(seed: u64, args: &[String]) -> ExitCode {
     }
     let case = swarm::case(seed);
     if args.iter().any(|a| a == "--print") {
-        return match swarm::toml_out::print(&case.scenario) {
+        return match replilab_core::scenario::toml_out::print(&case.scenario) {
             Ok(t) => {
                 print!(
                     "# {}\n# faults heal at {} ms; liveness bound {} ms after: {}\n{t}",

@@ -5,7 +5,6 @@
 //!   the liveness bound, a pure function; here a [`Case`] holds both.
 //! - `props.rs`: the properties, over samples taken during the run, the trace
 //!   and the final state.
-//! - `toml_out.rs`: the scenario as a TOML file `replilab run` replays.
 //!
 //! `replilab swarm --seeds N` runs many; `tests/tests/swarm.rs` runs a few
 //! and the seeds that once found a bug.
@@ -14,7 +13,6 @@ pub use replilab_core::swarm::{bound, faults, gen, seeds_from, MAX_SEED};
 
 pub mod liveness;
 pub mod props;
-pub mod toml_out;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -145,7 +143,7 @@ pub fn build_sim(case: &Case) -> Sim {
 /// what makes the printed file the faithful replay of a failing seed.
 pub fn replay_check(case: &Case, outcome: &Outcome) -> Option<Failure> {
     let fail = |property, detail| Some(Failure { property, detail });
-    let text = match toml_out::print(&case.scenario) {
+    let text = match replilab_core::scenario::toml_out::print(&case.scenario) {
         Ok(t) => t,
         Err(e) => return fail("scenario-prints", e),
     };

@@ -43,9 +43,12 @@ pub fn app() -> Html {
     let ui = use_reducer(|| UiState::new(initial_lang(), initial_theme()));
     // Until the hash is opened (an effect, after this first render): "Loading…" if it names
     // a lesson, as the static page showed it, so the landing view is not built for nothing.
-    let route = use_state(|| match crate::permalink::parse_hash(&dom::hash()).lesson {
-        Some(_) => Route::Loading,
-        None => Route::Landing,
+    let route = use_state(|| {
+        let link = crate::permalink::parse_hash(&dom::hash());
+        match link.lesson.is_some() || link.scenario.is_some() || link.edit {
+            true => Route::Loading,
+            false => Route::Landing,
+        }
     });
     let goals_cache = use_mut_ref(|| (u64::MAX, Goals::default()));
     let figures_cache = use_mut_ref(compare::Cache::default);
@@ -58,7 +61,7 @@ pub fn app() -> Html {
 
     let session = match &*route {
         Route::Lab(s) => Some(s.clone()),
-        Route::Landing | Route::Loading => None,
+        Route::Landing | Route::Loading | Route::Editor(_) => None,
     };
     let version = ui.version;
 
@@ -79,6 +82,9 @@ pub fn app() -> Html {
 
     let compare = follow_compare(&ui, &session);
     let chrome = view::chrome(&ui, &session, *shared, compare, &controls, &cb);
+    if let Route::Editor(init) = &*route {
+        return view::editor(chrome, init.clone(), ui.lang);
+    }
     let Some(session) = session else {
         return view::landing(chrome, matches!(*route, Route::Loading), ui.lang);
     };

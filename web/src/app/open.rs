@@ -13,8 +13,9 @@ use yew::prelude::*;
 
 use super::KeyHandler;
 use crate::dom;
+use crate::editor::{self, codec};
 use crate::i18n::{self, Lang};
-use crate::route::{open, Opened, Route};
+use crate::route::{open, Opened, Pending, Route};
 use crate::state::{Action, Theme, UiState};
 
 #[hook]
@@ -57,20 +58,22 @@ pub fn use_routing(
         });
         Callback::from(move |hash: String| {
             let o = open(&hash, *lang_now.borrow());
-            let (fetch, embed) = (o.fetch, o.embed);
+            let (pending, embed) = (o.pending.clone(), o.embed);
             apply(o);
-            let Some(meta) = fetch else { return };
+            let Some(pending) = pending else { return };
             let (apply, lang_now) = (apply.clone(), lang_now.clone());
             yew::platform::spawn_local(async move {
-                let fetched = crate::lessons::fetch(meta).await;
+                let arrived = arrive(pending).await;
                 if dom::hash() != hash {
                     return; // the learner has gone elsewhere meanwhile
                 }
                 let lang = *lang_now.borrow();
-                apply(match fetched {
-                    Ok(_) => open(&hash, lang),
-                    Err(e) => {
-                        Opened::landing(lang.f(i18n::LESSON_FETCH_FAILED, &[meta.id, &e]), embed)
+                apply(match arrived {
+                    Arrived::Open => open(&hash, lang),
+                    Arrived::Edit(text, why) => Opened::editor(text, why.map(|t| lang.t(t).into())),
+                    Arrived::Failed(t, args) => {
+                        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                        Opened::landing(lang.f(t, &args), embed)
                     }
                 });
             });
@@ -140,6 +143,45 @@ pub fn use_routing(
                 },
             );
         });
+    }
+}
+
+/// What came of a `Pending`.
+enum Arrived {
+    /// Open the hash again: what it needs is here.
+    Open,
+    /// Show this text in the editor (with a note).
+    Edit(String, Option<i18n::T>),
+    /// The landing view with this message.
+    Failed(i18n::T, Vec<String>),
+}
+
+async fn arrive(pending: Pending) -> Arrived {
+    match pending {
+        Pending::Lesson(meta) => match crate::lessons::fetch(meta).await {
+            Ok(_) => Arrived::Open,
+            Err(e) => Arrived::Failed(i18n::LESSON_FETCH_FAILED, vec![meta.id.into(), e]),
+        },
+        Pending::Scenario { code, edit } => {
+            let text = match codec::decode(&code).await {
+                Ok(t) => t,
+                Err(e) => return Arrived::Failed(i18n::LINK_DAMAGED, vec![e]),
+            };
+            match (editor::check(&text), edit) {
+                (_, true) => Arrived::Edit(text, None),
+                (Ok(s), false) => {
+                    let scenario = Rc::new(s);
+                    crate::lessons::set_custom(crate::lessons::Custom {
+                        code,
+                        text,
+                        scenario,
+                    });
+                    Arrived::Open
+                }
+                // A damaged scenario: its text in the editor, with the error there.
+                (Err(_), false) => Arrived::Edit(text, Some(i18n::LINK_DOES_NOT_LOAD)),
+            }
+        }
     }
 }
 

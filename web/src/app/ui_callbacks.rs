@@ -39,6 +39,8 @@ pub struct UiCallbacks {
     pub on_help: Callback<()>,
     pub on_share: Callback<()>,
     pub on_export: Callback<&'static str>,
+    /// Opens the session's scenario in the editor.
+    pub on_edit: Callback<()>,
     /// Dismisses the banner.
     pub dismiss: Callback<MouseEvent>,
 }
@@ -122,6 +124,19 @@ pub fn ui_callbacks(
     };
     let on_share = share(ui, session, shared);
     let on_export = export(session);
+    let on_edit = {
+        let (session, d, lang) = (session.clone(), d.clone(), ui.lang);
+        Callback::from(move |_| {
+            if let Some(s) = &session {
+                let d = d.clone();
+                crate::editor::edit(&s.borrow(), move |e| {
+                    d.dispatch(Action::Banner(Some(
+                        lang.f(crate::i18n::EDIT_FAILED, &[&e]),
+                    )))
+                });
+            }
+        })
+    };
     let dismiss = {
         let d = d.clone();
         Callback::from(move |_: MouseEvent| d.dispatch(Action::Banner(None)))
@@ -145,6 +160,7 @@ pub fn ui_callbacks(
         on_help,
         on_share,
         on_export,
+        on_edit,
         dismiss,
     }
 }

@@ -63,7 +63,7 @@ pub fn chrome(
     });
     let header = html! {
         <Header lang={l} theme={ui.theme} title={title} in_lab={session.is_some()} on_lang={cb.on_lang.clone()} on_theme={cb.on_theme.clone()}
-            on_share={cb.on_share.clone()} on_help={cb.on_help.clone()} on_export={cb.on_export.clone()} shared={shared}
+            on_share={cb.on_share.clone()} on_help={cb.on_help.clone()} on_export={cb.on_export.clone()} on_edit={cb.on_edit.clone()} shared={shared}
             comparing={comparing} compare_shown={compare_shown} on_compare={controls.on_compare.clone()} />
     };
     let banner = ui.banner.clone().map(|b| html! {
@@ -98,6 +98,23 @@ pub fn landing(chrome: Chrome, loading: bool, l: Lang) -> Html {
             } else {
                 <Landing lang={l} />
             }
+            { help.unwrap_or_default() }{live}
+        </div>
+    }
+}
+
+/// The scenario editor, in the page's chrome.
+pub fn editor(chrome: Chrome, init: Rc<crate::editor::Init>, l: Lang) -> Html {
+    let Chrome {
+        header,
+        banner,
+        help,
+        live,
+    } = chrome;
+    html! {
+        <div class={classes!("app", "editor-app")}>
+            {header}{ banner.unwrap_or_default() }
+            <crate::editor::Editor lang={l} {init} />
             { help.unwrap_or_default() }{live}
         </div>
     }

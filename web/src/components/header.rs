@@ -18,6 +18,8 @@ pub struct Props {
     pub on_share: Callback<()>,
     pub on_help: Callback<()>,
     pub on_export: Callback<&'static str>,
+    #[prop_or_default]
+    pub on_edit: Callback<()>,
     pub shared: bool,
     /// A comparison is open, and whether it is shown.
     #[prop_or_default]
@@ -52,6 +54,10 @@ pub fn header(p: &Props) -> Html {
     };
     let help = {
         let cb = p.on_help.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let edit = {
+        let cb = p.on_edit.clone();
         Callback::from(move |_| cb.emit(()))
     };
     let export = |what: &'static str| {
@@ -90,6 +96,9 @@ pub fn header(p: &Props) -> Html {
                         aria-controls={p.compare_shown.then_some("compare")} title={(!p.comparing).then(|| l.t(i18n::COMPARE_HINT))} onclick={compare}>
                         { if p.comparing { l.t(i18n::COMPARE_AB) } else { l.t(i18n::COMPARE) } }</button>
                     <button id="share" class="btn" onclick={share}>{ if p.shared { l.t(i18n::SHARE_DONE) } else { l.t(i18n::SHARE) } }</button>
+                    <button id="edit" class="btn" title={l.t(i18n::EDIT_TITLE)} onclick={edit}>{l.t(i18n::EDIT)}</button>
+                } else {
+                    <a id="write-own" class="btn" href="#edit">{l.t(i18n::WRITE_OWN)}</a>
                 }
                 <div class="segmented" role="group" aria-label={l.t(i18n::LANGUAGE)}>
                     {lang_btn(Lang::Zh, "中文")}

@@ -22,8 +22,11 @@ const fn t(en: &'static str, zh: &'static str) -> T {
     T { en, zh }
 }
 
+mod edit;
 mod learn;
 #[allow(unused_imports)] // the build script includes this file without using them
+pub use edit::*;
+#[allow(unused_imports)]
 pub use learn::*;
 
 impl Lang {

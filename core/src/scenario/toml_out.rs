@@ -1,4 +1,5 @@
-//! A scenario as a TOML file, for `replilab swarm --seed S --print`.
+//! A scenario as a TOML file: `replilab swarm --seed S --print`, and the
+//! page's editor opening the sandbox (which has no file of its own).
 //!
 //! The workspace's `toml` crate is built without its writer (`display`
 //! needs `toml_writer` ≥ 1.2, not in the offline registry), so this goes
@@ -9,22 +10,29 @@
 
 use std::fmt::Write;
 
-use replilab_core::scenario::Scenario;
+use crate::scenario::Scenario;
 use serde_json::{Map, Value};
 
 /// The scenario as TOML text that `scenario::parse` turns back into it.
 pub fn print(s: &Scenario) -> Result<String, String> {
+    let out = write(s)?;
+    match crate::scenario::parse(&out) {
+        Ok(back) if back == *s => Ok(out),
+        Ok(_) => Err("the TOML text reads back as a different scenario".into()),
+        Err(e) => Err(format!("the TOML text does not load: {e}")),
+    }
+}
+
+/// The scenario as TOML text, unchecked (the page's editor checks what it
+/// shows with its own loader; `print` is this, checked).
+pub fn write(s: &Scenario) -> Result<String, String> {
     let v = serde_json::to_value(s).map_err(|e| e.to_string())?;
     let Value::Object(top) = v else {
         return Err("a scenario serializes to a table".into());
     };
     let mut out = String::new();
     table(&mut out, "", &top, false)?;
-    match replilab_core::scenario::parse(&out) {
-        Ok(back) if back == *s => Ok(out),
-        Ok(_) => Err("the TOML text reads back as a different scenario".into()),
-        Err(e) => Err(format!("the TOML text does not load: {e}")),
-    }
+    Ok(out)
 }
 
 fn key(k: &str) -> String {
