@@ -80,9 +80,14 @@ fn the_readme_example_runs() {
     let readme =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
             .unwrap();
-    let start = readme.find("```toml\n").expect("a toml example") + "```toml\n".len();
-    let end = start + readme[start..].find("```").unwrap();
-    let s = scenario::parse(&readme[start..end]).unwrap_or_else(|e| panic!("README example: {e}"));
+    // The first whole file among the TOML blocks (others are fragments).
+    let example = readme
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or(""))
+        .find(|b| b.contains("format = \"replilab/1\""))
+        .expect("a whole scenario as a toml block");
+    let s = scenario::parse(example).unwrap_or_else(|e| panic!("README example: {e}"));
     let (_, r) = scenario::run(&s, None).unwrap();
     assert!(r.passed(), "{:?}", r.expectations);
 }
