@@ -75,6 +75,47 @@ pub fn summary(file: &str, imp: &Imported) -> String {
     out
 }
 
+/// A deployment to write imports into: three servers and a Sentinel.
+pub const FUZZ_SCENARIO: &str = "format = \"replilab/1\"\nid = \"fuzz\"\nduration_s = 10\ntitle = { en = \"a\", zh = \"b\" }\n\n[[node]]\nname = \"m\"\nkind = \"redis\"\nconfig = { hz = \"20\" }\n\n[[node]]\nname = \"r1\"\nkind = \"redis\"\nreplicaof = \"m\"\n\n[[node]]\nname = \"r2\"\nkind = \"redis\" # a comment\nreplicaof = \"r1\"\n\n[[node]]\nname = \"s1\"\nkind = \"sentinel\"\nmonitor = { master = \"m\", quorum = 1 }\n";
+
+/// What the fuzzers check of any text (panics if it does not hold): the
+/// import either refuses the text with a cap's error or accounts for every
+/// directive line; written into `FUZZ_SCENARIO` at `node`, the result
+/// either loads or is an error.
+pub fn check_any_text(text: &str, node: &str) {
+    use replilab_core::scenario::import::{Format, ImportError, MAX_BYTES, MAX_LINES};
+    let imp = match import_conf(text) {
+        Err(ImportError::TooLong { bytes }) => return assert!(bytes > MAX_BYTES),
+        Err(ImportError::TooManyLines { lines }) => return assert!(lines > MAX_LINES),
+        Err(ImportError::Empty) => return,
+        Ok(imp) => imp,
+    };
+    let n = text.split('\n').count();
+    let mut seen: Vec<usize> = imp.settings.iter().flat_map(|s| s.lines.clone()).collect();
+    seen.extend(imp.replicaof.iter().flat_map(|r| r.lines.clone()));
+    seen.extend(imp.monitor.iter().flat_map(|m| m.lines.clone()));
+    seen.extend(imp.skipped.iter().map(|s| s.line));
+    assert!(
+        seen.iter().all(|&l| l >= 1 && l <= n),
+        "{seen:?} of {n} lines"
+    );
+    if matches!(imp.format, Format::RedisConf | Format::SentinelConf) {
+        for (i, l) in text.split('\n').enumerate() {
+            let t = l.trim_matches([' ', '\t', '\r', '\n']);
+            let blank = replilab_core::data::split_args(t).is_ok_and(|a| a.is_empty());
+            assert!(
+                t.is_empty() || t.starts_with('#') || blank || seen.contains(&(i + 1)),
+                "line {} dropped: {t:?}",
+                i + 1
+            );
+        }
+    }
+    let _ = summary("fuzz", &imp);
+    if let Ok(out) = apply(FUZZ_SCENARIO, node, &imp) {
+        replilab_core::scenario::parse(&out).expect("an applied import loads");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
