@@ -281,7 +281,7 @@ fn config_get_of_a_real_replica_in_both_redis_cli_forms() {
     for s in &tty.settings {
         conf.config_set(&s.name, &s.value).unwrap();
     }
-    assert_eq!(conf.protected_mode, true, "redis-server's default");
+    assert!(conf.protected_mode, "redis-server's default");
     assert_eq!(conf.repl_backlog_size, 1 << 20);
     // 192 pairs: each alias is listed as one, each cluster setting as one,
     // the rest as not modelled; nothing invalid.
