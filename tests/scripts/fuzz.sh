@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every parser (tests/fuzz/README.md); not part of CI.
 #   bash tests/scripts/fuzz.sh [RUNS] [TARGET...]
-# Runs each target (default: all five: console, scenario_toml, scenario_json, link, lua)
+# Runs each target (default: all six: console, scenario_toml, scenario_json, link, lua, conf_import)
 # for RUNS executions (default 1000000), one at a time, each in one process (no -jobs:
 # libFuzzer's jobs mode forks and writes its output to logs). Needs cargo-fuzz
 # (`cargo install cargo-fuzz --locked`); builds on stable Rust (RUSTC_BOOTSTRAP=1 lets
@@ -16,7 +16,7 @@ cd "$root"
 runs="${1:-1000000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(console scenario_toml scenario_json link lua)
+[ ${#targets[@]} -gt 0 ] || targets=(console scenario_toml scenario_json link lua conf_import)
 
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz missing: cargo install cargo-fuzz --locked" >&2; exit 1; }
 export RUSTC_BOOTSTRAP=1
@@ -26,7 +26,7 @@ cargo fuzz build "${flags[@]}"
 
 max_len() {
   case "$1" in
-    scenario_toml | scenario_json) echo 16384 ;;
+    scenario_toml | scenario_json | conf_import) echo 16384 ;;
     lua) echo 2048 ;;
     *) echo 4096 ;;
   esac

@@ -7,6 +7,7 @@ pub mod challenge;
 pub mod cluster;
 pub mod expect;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod sandbox;
 pub mod text;

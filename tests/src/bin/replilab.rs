@@ -6,6 +6,9 @@
 //!   deployment at time T instead.
 //! - `replilab check DIR`: run every `.toml` file in DIR, one line each.
 //! - `replilab console [FILE]`: a redis-cli-like prompt on a simulated deployment.
+//! - `replilab import FILE [--node NAME --into SCENARIO.toml]`: what a redis.conf,
+//!   sentinel.conf, CONFIG GET or INFO replication output imports, and every line
+//!   it does not; with `--into`, the scenario with that node edited, on stdout.
 //! - `replilab bench [--writes N] [--keys N] [--replicas N]`: the reference benchmark.
 //! - `replilab swarm [--seeds N] [--from S | --from-text T] [--seconds T]`: random
 //!   scenarios judged by named properties (`replilab_harness::swarm`), one line
@@ -27,6 +30,7 @@ const USAGE: &str = "usage:
   replilab run FILE [--seed N] [--json | --trace | --at T]
   replilab check DIR
   replilab console [FILE]
+  replilab import FILE [--node NAME --into SCENARIO.toml]
   replilab bench [--writes N] [--keys N] [--replicas N]
   replilab swarm [--seeds N] [--from S | --from-text TEXT] [--seconds T] [--replay-every K] [--jobs J] [--verbose] [--hashes FILE]
   replilab swarm --seed S [--print | --trace WORD,WORD]";
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
         Some("run") => cmd_run(&args[1..]),
         Some("check") => cmd_check(&args[1..]),
         Some("console") => cmd_console(&args[1..]),
+        Some("import") => cmd_import(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
         Some("swarm") => cmd_swarm(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
@@ -97,6 +102,17 @@ fn cmd_run(args: &[String]) -> ExitCode {
                 ExitCode::from(1)
             }
         }
+    }
+}
+
+fn cmd_import(args: &[String]) -> ExitCode {
+    match replilab_harness::cli::import::run(args) {
+        Ok((out, err)) => {
+            eprint!("{err}");
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }
 

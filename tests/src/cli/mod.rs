@@ -1,4 +1,5 @@
 //! The `replilab` command-line tool's subcommands.
 
 pub mod console;
+pub mod import;
 pub mod report;
