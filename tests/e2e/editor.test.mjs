@@ -154,3 +154,29 @@ appTest('links: oversized, corrupt and non-loading scenarios', {}, async ({ page
   assert.match(await page.textContent('#ed-error'), /unknown node 'nobody'/);
   await shot('non-loading');
 });
+
+appTest('editor: a redis.conf imported into a node, every other directive listed', {}, async ({ page, load, shot }) => {
+  await load('#edit');
+  await page.locator('#ed-ok').waitFor();
+  await page.click('#ed-import summary');
+  const conf = 'port 6380\nreplicaof 10.0.0.1 6379\nrepl-backlog-size 10mb\nmin-replicas-to-write 1\nsave 3600 1\nrepl-timeout 0\n';
+  await page.fill('#imp-text', conf);
+  await page.selectOption('#imp-node', 'r1');
+  await page.click('#imp-apply');
+  const done = await page.textContent('#imp-done');
+  assert.match(done, /Read as redis\.conf\. 2 settings imported into r1\./, done);
+  const skipped = await page.$$eval('#imp-skipped li', (li) => li.map((x) => x.textContent));
+  assert.ok(skipped.some((s) => /^line 1: port: the lab gives each node its address/.test(s)), skipped.join('\n'));
+  assert.ok(skipped.some((s) => /^line 5: save: not modelled by the lab/.test(s)), skipped.join('\n'));
+  assert.ok(skipped.some((s) => /^line 6: repl-timeout: invalid: /.test(s)), skipped.join('\n'));
+  const text = await area(page);
+  assert.match(text, /name = "r1"\nconfig = \{ "repl-backlog-size" = "10mb", "min-replicas-to-write" = "1" \}|repl-backlog-size/);
+  await page.locator('#ed-ok').waitFor();
+  await shot('imported');
+
+  // An address no node has is refused, the text unchanged.
+  await page.fill('#imp-text', 'replicaof 192.168.1.5 6379\n');
+  await page.click('#imp-apply');
+  assert.match(await page.textContent('#imp-error'), /No node of this deployment is at 192\.168\.1\.5:6379/);
+  assert.equal(await area(page), text);
+});

@@ -7,7 +7,7 @@
 # The three budgets of issue 13 (what a learner notices):
 #   picker_visible_ms            the lesson picker drawn from static HTML + CSS     ≤ 500 ms
 #   first_lesson_interactive_ms  #lesson=<first lesson>: Play enabled, map drawn    ≤ 2000 ms
-#   page_weight_gz               wasm + JS + CSS, gzip -9 (page-weight.sh)          ≤ 640 KB
+#   page_weight_gz               wasm + JS + CSS, gzip -9 (page-weight.sh)          ≤ 680 KB
 # the first two as the median of 7 cold loads (BUDGET_LOADS=…) under the DevTools protocol's
 # emulation of 9 Mbit/s down, 60 ms round trip and a 4× slower CPU, the files served gzipped
 # (BUDGET_GZIP=0: uncompressed); see tests/e2e/budget/load.mjs. Then issue 6's scrub, fps
@@ -43,9 +43,9 @@ pw="$(bash tests/scripts/page-weight.sh)" || { echo "$pw"; echo "budget: page-we
 echo "$pw" | grep -v '^page_weight_gz:'
 gz=$(echo "$pw" | sed -nE 's/^page_weight_gz: ([0-9]+) bytes.*/\1/p')
 # A ceiling, not a target (issue 13; the earlier 250 KB budget is withdrawn).
-limit=$((640 * 1024))
+limit=$((680 * 1024))
 verdict=PASS; [ "${gz:-0}" -gt 0 ] && [ "$gz" -le "$limit" ] || { verdict=OVER; over=1; }
-echo "page_weight_gz: ${gz:-?} bytes = $(awk -v b="${gz:-0}" 'BEGIN{printf "%.1f", b/1024}') KB (limit ≤ $limit = 640 KB) $verdict"
+echo "page_weight_gz: ${gz:-?} bytes = $(awk -v b="${gz:-0}" 'BEGIN{printf "%.1f", b/1024}') KB (limit ≤ $limit = 680 KB) $verdict"
 
 serve="$root/dist"
 if [ "$profile" = 1 ]; then

@@ -22,7 +22,7 @@ mod edit;
 mod lines;
 mod sentinel;
 
-pub use edit::{apply, ApplyError};
+pub use edit::{apply, apply_with, ApplyError};
 
 use serde::Serialize;
 

@@ -131,4 +131,29 @@ mod tests {
         assert_eq!(base64url(b"\xfb\xff"), "-_8");
         assert!(unbase64url("ab+c").is_err());
     }
+
+    /// A link is untrusted: any text decodes or fails, never panics; any
+    /// bytes survive the round trip (a seeded xorshift, 20,000 cases).
+    #[test]
+    fn any_code_decodes_or_fails_without_panic() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let n = (next() % 64) as usize;
+            let bytes: Vec<u8> = (0..n).map(|_| next() as u8).collect();
+            assert_eq!(unbase64url(&base64url(&bytes)).unwrap(), bytes);
+            let text: String = (0..n)
+                .map(|_| {
+                    char::from(ALPHABET[(next() % 64) as usize])
+                        .max(char::from((next() % 128) as u8))
+                })
+                .collect();
+            let _ = unbase64url(&text);
+        }
+    }
 }

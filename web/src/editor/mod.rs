@@ -8,6 +8,7 @@
 pub mod codec;
 mod file;
 mod gutter;
+mod import;
 
 use std::rc::Rc;
 
@@ -256,6 +257,10 @@ pub fn editor(p: &Props) -> Html {
         }
     };
     let ok = verdict.is_ok() && !*checking;
+    let nodes: Vec<String> = match &**verdict {
+        Ok(s) => s.nodes.iter().map(|n| n.name.clone()).collect(),
+        Err(_) => Vec::new(),
+    };
     let ref_href = format!("format.html?lang={}", l.code());
     html! {
         <main id="editor" class="editor">
@@ -276,6 +281,7 @@ pub fn editor(p: &Props) -> Html {
             if let Some(e) = &*file_error { <p id="ed-file-error" class="banner error" role="alert">{e.clone()}</p> }
             {status}
             if let Some(n) = *link_len { <p id="ed-link-len" class="ed-status">{l.f(i18n::LINK_SIZE, &[&n.to_string()])}</p> }
+            <import::Import lang={l} text={(*text).clone()} nodes={nodes} on_apply={set_text.clone()} />
             <gutter::Lines text={(*text).clone()} {error_line} area={area.clone()}
                 label={l.t(i18n::EDITOR_TEXT)} drop_hint={l.t(i18n::DROP_HERE)} oninput={oninput} ondrop={on_file.drop} />
         </main>

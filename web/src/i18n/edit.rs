@@ -88,3 +88,69 @@ pub const EDIT_FAILED: T = t(
     "无法在编辑器中打开这个场景：{0}",
 );
 pub const COLON: T = t(": ", "：");
+pub const IMPORT_FORMAT: T = t("Read as {0}.", "识别为 {0}。");
+pub const IMPORT_REPLICAOF_ONLY: T = t(
+    "{0} is now a replica of {1} (INFO replication gives no settings).",
+    "{0} 现在是 {1} 的从库（INFO replication 不含配置项）。",
+);
+pub const IMPORT_TOO_LONG: T = t(
+    "The text is {0} bytes: at most {1} can be imported.",
+    "文本有 {0} 字节：最多只能导入 {1} 字节。",
+);
+pub const IMPORT_TOO_MANY_LINES: T = t(
+    "The text has {0} lines: at most {1} can be imported.",
+    "文本有 {0} 行：最多只能导入 {1} 行。",
+);
+pub const IMPORT_EMPTY: T = t(
+    "Nothing to import: only blank lines and comments.",
+    "没有可导入的内容：只有空行和注释。",
+);
+pub const IMPORT_FIX_FIRST: T = t(
+    "Fix the scenario's error first: {0}",
+    "请先修正场景中的错误：{0}",
+);
+pub const IMPORT_NO_NODE: T = t("There is no node {0}.", "没有名为 {0} 的节点。");
+pub const IMPORT_WRONG_KIND: T = t(
+    "{0} is a {1} node; this text configures a {2}.",
+    "{0} 是 {1} 节点，而这段文本配置的是 {2}。",
+);
+pub const IMPORT_NO_NODE_AT: T = t(
+    "No node of this deployment is at {0}:{1}: point replicaof or sentinel monitor at one of its addresses (10.0.0.1:6379 is the first node).",
+    "本部署中没有节点位于 {0}:{1}：请让 replicaof 或 sentinel monitor 指向部署中的地址（第一个节点是 10.0.0.1:6379）。",
+);
+pub const IMPORT_LAYOUT: T = t(
+    "The node's `{0}` is written in a form the import cannot change in place (dotted keys or a sub-table): edit it by hand.",
+    "该节点的 `{0}` 写法（点分键或子表）无法原地修改：请手动编辑。",
+);
+pub const IMPORT_RELOAD: T = t(
+    "With the import, the scenario no longer loads: {0}",
+    "导入后场景无法加载：{0}",
+);
+pub const WHY_NOT_MODELLED: T = t("not modelled by the lab", "实验室未模拟此项");
+pub const WHY_STATE: T = t("state, not configuration", "运行状态，不是配置");
+pub const WHY_CLUSTER: T = t(
+    "a cluster setting: set it in the scenario's [cluster]",
+    "集群配置：请写在场景的 [cluster] 中",
+);
+pub const WHY_ADDRESS: T = t(
+    "the lab gives each node its address",
+    "地址由实验室为每个节点分配",
+);
+pub const WHY_OVERRIDDEN: T = t("overridden by line {0}", "被第 {0} 行覆盖");
+pub const WHY_ALIAS: T = t("the same parameter as '{0}'", "与 '{0}' 是同一个参数");
+pub const WHY_EXTRA_MONITOR: T = t(
+    "a lab Sentinel monitors one master",
+    "实验室中的 Sentinel 只监控一个主库",
+);
+pub const WHY_INVALID: T = t("invalid: {0}", "无效：{0}");
+pub const WHY_UNREADABLE: T = t(
+    "Redis cannot read this line: {0}",
+    "Redis 无法读取这一行：{0}",
+);
+pub const WHY_UNSUPPORTED: T = t("a value the lab cannot hold", "实验室无法表示这个值");
+pub const WHY_NO_VALUE: T = t("a name without a value", "只有名称，没有值");
+pub const WHY_UNEXPECTED: T = t(
+    "not part of the recognised output",
+    "不属于识别出的输出格式",
+);
+pub const SKIPPED_LINE: T = t("line {0}: {1}: {2}", "第 {0} 行：{1}：{2}");

@@ -44,7 +44,18 @@ pub enum ApplyError {
 /// has no settings) and `replicaof` (none: a master); a Sentinel import sets
 /// `monitor` and `protected_mode` when the text gives them.
 pub fn apply(text: &str, node: &str, imp: &Imported) -> Result<String, ApplyError> {
-    let old = parse(text).map_err(ApplyError::Load)?;
+    apply_with(text, node, imp, &parse)
+}
+
+/// `apply`, with the loader to read the text before and after (the page
+/// passes its own, which runs the same stages as `parse`).
+pub fn apply_with(
+    text: &str,
+    node: &str,
+    imp: &Imported,
+    load: &dyn Fn(&str) -> Result<Scenario, LoadError>,
+) -> Result<String, ApplyError> {
+    let old = load(text).map_err(ApplyError::Load)?;
     let Some(idx) = old.nodes.iter().position(|n| n.name == node) else {
         return Err(ApplyError::NoSuchNode(node.to_string()));
     };
@@ -82,7 +93,7 @@ pub fn apply(text: &str, node: &str, imp: &Imported) -> Result<String, ApplyErro
             Some(now.protected_mode.to_string()),
         )?;
     }
-    let got = parse(&out).map_err(ApplyError::Reload)?;
+    let got = load(&out).map_err(ApplyError::Reload)?;
     if got != want {
         return Err(ApplyError::Layout { key: "node".into() });
     }
