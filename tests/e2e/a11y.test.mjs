@@ -183,3 +183,17 @@ appTest('axe: embed mode', {}, async ({ page, load }) => {
   await audit.themes('embed zh');
   audit.check();
 });
+
+appTest('axe: the scenario editor, from the sandbox, with an error and the import panel', {}, async ({ page, load }) => {
+  const audit = new Audit(page);
+  await load('#lesson=sandbox&lang=en');
+  await page.click('#edit');
+  await page.locator('#ed-ok').waitFor();
+  assert.match(await page.inputValue('#ed-area'), /name = "r1"\nkind = "redis"\nreplicaof = "m"/, 'the sandbox as a scenario');
+  await audit.themes('editor');
+  await page.fill('#ed-area', (await page.inputValue('#ed-area')).replace('replicaof = "m"', 'replicaof = "r9"'));
+  await page.locator('#ed-error').waitFor();
+  await page.click('#ed-import summary');
+  await audit.themes('editor, an error and the import panel');
+  audit.check();
+});

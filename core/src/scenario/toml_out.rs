@@ -65,6 +65,16 @@ fn string(s: &str) -> String {
     out
 }
 
+/// A table's entries, in the order a person writes them: what names the
+/// file or the node first, then the rest alphabetically (as serde_json
+/// keeps them).
+fn ordered(t: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    const FIRST: [&str; 5] = ["format", "id", "name", "kind", "at_ms"];
+    let mut v: Vec<_> = t.iter().collect();
+    v.sort_by_key(|(k, _)| FIRST.iter().position(|f| f == k).unwrap_or(FIRST.len()));
+    v
+}
+
 fn is_table_array(v: &Value) -> bool {
     matches!(v, Value::Array(a) if !a.is_empty() && a.iter().all(Value::is_object))
 }
@@ -84,8 +94,8 @@ fn inline(v: &Value) -> Result<String, String> {
             format!("[{}]", items?.join(", "))
         }
         Value::Object(o) => {
-            let items: Result<Vec<String>, String> = o
-                .iter()
+            let items: Result<Vec<String>, String> = ordered(o)
+                .into_iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| Ok(format!("{} = {}", key(k), inline(v)?)))
                 .collect();
@@ -103,7 +113,7 @@ fn inline(v: &Value) -> Result<String, String> {
 /// (`nested`) sub-tables are written inline, as the lessons write them.
 fn table(out: &mut String, path: &str, t: &Map<String, Value>, nested: bool) -> Result<(), String> {
     let sub = |v: &Value| !nested && (v.is_object() || is_table_array(v));
-    for (k, v) in t {
+    for (k, v) in ordered(t) {
         if v.is_null() || sub(v) || matches!(v, Value::Array(a) if a.is_empty()) {
             continue;
         }
