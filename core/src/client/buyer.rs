@@ -34,7 +34,8 @@ pub enum Strategy {
     /// GET, then DECR if the stock was positive.
     #[default]
     Naive,
-    /// `EVAL` of `BUY_SCRIPT`.
+    /// `EVAL` of a script that checks the stock and decrements it in one
+    /// step (`BUY_SCRIPT`).
     Script,
     /// A GET pre-check (sold out: stop), then `SET lock token NX PX ttl`,
     /// GET, work, DECR, release.

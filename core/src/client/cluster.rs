@@ -25,7 +25,7 @@ pub enum ClusterWorkload {
         /// The hash tag, written without braces.
         tag: String,
     },
-    /// One `SET <key> <bytes × 'x'>` at start, then `Spread`.
+    /// One `SET <key> <bytes × 'x'>` at start, then as `spread`.
     Bigkey {
         /// `bigkey`: the big key's name.
         key: String,
