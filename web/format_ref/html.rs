@@ -64,11 +64,11 @@ a{color:var(--accent)}
 .segmented{margin-left:auto;display:inline-flex;border:1px solid var(--line);border-radius:6px;overflow:hidden}
 .seg{font:inherit;border:0;background:var(--panel);color:var(--ink);padding:4px 10px;cursor:pointer}.seg[aria-pressed=true]{background:var(--accent);color:var(--accent-ink)}
 main{max-width:1100px;margin:0 auto;padding:18px 20px 48px}main p{max-width:90ch}
-h2{font-size:18px;margin:28px 0 6px;scroll-margin-top:56px}
+h2{font-size:18px;margin:28px 0 6px}section,tr,li{scroll-margin-top:56px}
 nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px}
 table{border-collapse:collapse;width:100%;background:var(--panel);border:1px solid var(--line);border-radius:8px}
 th,td{text-align:left;vertical-align:top;padding:6px 10px;border-top:1px solid var(--line)}th{font-size:12px;color:var(--muted);font-weight:600}
-td p{margin:0 0 4px}td:first-child{white-space:nowrap}tr,li{scroll-margin-top:56px}
+td p{margin:0 0 4px}td:first-child{white-space:nowrap}
 tr:target,li:target,section:target>h2{background:color-mix(in srgb,var(--accent) 16%,var(--panel))}
 .values{margin:4px 0 0;padding-left:18px}.muted{color:var(--muted)}"#;
 
