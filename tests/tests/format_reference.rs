@@ -30,22 +30,30 @@ fn every_table_field_and_value_has_its_english_doc_and_chinese_text() {
     let (r, _, _) = load();
     let mut bad = Vec::new();
     for t in &r.tables {
-        let mut items: Vec<(&str, &str, Option<&str>)> =
-            vec![(&t.path, &t.doc, t.zh.as_deref())];
+        let mut items: Vec<(&str, &str, Option<&str>)> = vec![(&t.path, &t.doc, t.zh.as_deref())];
         for e in &t.fields {
             items.push((&e.path, &e.doc, e.zh.as_deref()));
-            items.extend(e.values.iter().map(|v| (v.path.as_str(), v.doc.as_str(), v.zh.as_deref())));
+            items.extend(
+                e.values
+                    .iter()
+                    .map(|v| (v.path.as_str(), v.doc.as_str(), v.zh.as_deref())),
+            );
         }
         for (path, en, zh) in items {
             if en.trim().is_empty() {
                 bad.push(format!("{path}: no `///` doc (English)"));
             }
             match zh {
-                None => bad.push(format!("{path}: no Chinese text in {}", format_ref::ZH_FILE)),
+                None => bad.push(format!(
+                    "{path}: no Chinese text in {}",
+                    format_ref::ZH_FILE
+                )),
                 Some(z) if z.trim().is_empty() => bad.push(format!("{path}: empty Chinese text")),
                 Some(z) => {
                     if let Some(at) = half_width(z) {
-                        bad.push(format!("{path}: half-width punctuation in Chinese text: …{at}…"));
+                        bad.push(format!(
+                            "{path}: half-width punctuation in Chinese text: …{at}…"
+                        ));
                     }
                 }
             }
@@ -54,10 +62,17 @@ fn every_table_field_and_value_has_its_english_doc_and_chinese_text() {
     let anchors: BTreeSet<&str> = r.anchors().into_iter().collect();
     for k in format_ref::zh_keys(&root()).unwrap() {
         if !anchors.contains(k.as_str()) {
-            bad.push(format!("{}: names `{k}`, which the format does not have", format_ref::ZH_FILE));
+            bad.push(format!(
+                "{}: names `{k}`, which the format does not have",
+                format_ref::ZH_FILE
+            ));
         }
     }
-    assert!(bad.is_empty(), "the format reference is incomplete:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "the format reference is incomplete:\n{}",
+        bad.join("\n")
+    );
 }
 
 /// Every key path of a JSON value (`node.monitor.quorum`), arrays looked through.
@@ -65,7 +80,11 @@ fn key_paths(v: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
     match v {
         serde_json::Value::Object(m) => {
             for (k, x) in m {
-                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 out.insert(p.clone());
                 key_paths(x, &p, out);
             }
@@ -78,7 +97,10 @@ fn key_paths(v: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
 /// A scenario with every field set (the compiler insists on each struct's
 /// every field; each kind of tagged value appears once).
 fn everything() -> Scenario {
-    let text = || Text { en: "e".into(), zh: "z".into() };
+    let text = || Text {
+        en: "e".into(),
+        zh: "z".into(),
+    };
     let expect = Expect {
         check: "info".into(),
         op: "=".into(),
@@ -102,9 +124,16 @@ fn everything() -> Scenario {
     for w in [
         replilab_core::client::ClusterWorkload::Spread,
         replilab_core::client::ClusterWorkload::Tagged { tag: "t".into() },
-        replilab_core::client::ClusterWorkload::Bigkey { key: "k".into(), bytes: 1 },
+        replilab_core::client::ClusterWorkload::Bigkey {
+            key: "k".into(),
+            bytes: 1,
+        },
         replilab_core::client::ClusterWorkload::HotRead { key: "k".into() },
-        replilab_core::client::ClusterWorkload::HotCopies { key: "k".into(), copies: 1, write_every: 1 },
+        replilab_core::client::ClusterWorkload::HotCopies {
+            key: "k".into(),
+            copies: 1,
+            write_every: 1,
+        },
     ] {
         let mut n = NodeDef::new("c", Kind::Client);
         n.cluster_workload = Some(w);
@@ -166,7 +195,10 @@ fn everything() -> Scenario {
             require_full_coverage: true,
             allow_reads_when_down: true,
             replica_validity_factor: 1,
-            slots: vec![cluster::SlotsDef { node: "m".into(), ranges: vec![(0, 1)] }],
+            slots: vec![cluster::SlotsDef {
+                node: "m".into(),
+                ranges: vec![(0, 1)],
+            }],
         }),
         nodes,
         timeline: vec![action.clone()],
@@ -176,7 +208,11 @@ fn everything() -> Scenario {
             watch: text(),
             predict: Some(Predict {
                 question: text(),
-                choices: vec![Choice { en: "e".into(), zh: "z".into(), why: Some(text()) }],
+                choices: vec![Choice {
+                    en: "e".into(),
+                    zh: "z".into(),
+                    why: Some(text()),
+                }],
                 answer: 0,
             }),
             explain: text(),
@@ -201,7 +237,10 @@ fn every_field_serde_knows_appears_in_the_page() {
     let mut paths = BTreeSet::new();
     key_paths(&serde_json::to_value(everything()).unwrap(), "", &mut paths);
     // And every key the shipped lessons write, as the loader reads them.
-    for f in std::fs::read_dir(root().join("static/lessons")).unwrap().flatten() {
+    for f in std::fs::read_dir(root().join("static/lessons"))
+        .unwrap()
+        .flatten()
+    {
         if f.path().extension().is_some_and(|x| x == "toml") {
             let s = scenario::parse(&std::fs::read_to_string(f.path()).unwrap()).unwrap();
             key_paths(&serde_json::to_value(s).unwrap(), "", &mut paths);
@@ -223,7 +262,11 @@ fn every_field_serde_knows_appears_in_the_page() {
             bad.push(format!("#{a}: not in format.html"));
         }
     }
-    assert!(bad.is_empty(), "the format reference misses fields:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "the format reference misses fields:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -231,11 +274,32 @@ fn the_page_names_the_toml_headers_and_its_example_loads() {
     let (r, example, page) = load();
     scenario::parse(&example).unwrap_or_else(|e| panic!("{}: {e}", format_ref::EXAMPLE_FILE));
     let order: Vec<&str> = r.tables.iter().map(|t| t.path.as_str()).collect();
-    for (before, after) in [("top", "network"), ("network", "network.link"), ("node", "node.monitor"), ("step", "step.predict"), ("step.predict", "step.predict.choices"), ("timeline", "expect")] {
-        let at = |p: &str| order.iter().position(|x| *x == p).unwrap_or_else(|| panic!("no table {p}: {order:?}"));
+    for (before, after) in [
+        ("top", "network"),
+        ("network", "network.link"),
+        ("node", "node.monitor"),
+        ("step", "step.predict"),
+        ("step.predict", "step.predict.choices"),
+        ("timeline", "expect"),
+    ] {
+        let at = |p: &str| {
+            order
+                .iter()
+                .position(|x| *x == p)
+                .unwrap_or_else(|| panic!("no table {p}: {order:?}"))
+        };
         assert!(at(before) < at(after), "{before} before {after}: {order:?}");
     }
-    for needle in ["<code>[[node]]</code>", "<code>[network]</code>", "<code>[[network.link]]</code>", "id=\"duration_s\"", "id=\"node.replicaof\"", "id=\"node.kind.sentinel\"", "id=\"node.cluster_workload.kind.hot_read\"", "<code>&quot;7.0&quot;</code>"] {
+    for needle in [
+        "<code>[[node]]</code>",
+        "<code>[network]</code>",
+        "<code>[[network.link]]</code>",
+        "id=\"duration_s\"",
+        "id=\"node.replicaof\"",
+        "id=\"node.kind.sentinel\"",
+        "id=\"node.cluster_workload.kind.hot_read\"",
+        "<code>&quot;7.0&quot;</code>",
+    ] {
         assert!(page.contains(needle), "format.html lacks {needle}");
     }
     // Text from the sources is escaped: no tag but the page's own.
@@ -244,7 +308,10 @@ fn the_page_names_the_toml_headers_and_its_example_loads() {
     assert!(!page.contains(" src="), "format.html loads something");
     for href in page.split("href=\"").skip(1) {
         let url = &href[..href.find('"').unwrap()];
-        assert!(url.starts_with('#') || url == "./" || url == "data:,", "href {url}");
+        assert!(
+            url.starts_with('#') || url == "./" || url == "data:,",
+            "href {url}"
+        );
     }
 }
 
@@ -262,6 +329,10 @@ fn half_width(s: &str) -> Option<String> {
             '(' => near(i.checked_sub(1)),
             _ => false,
         };
-        bad.then(|| cs[i.saturating_sub(12)..(i + 12).min(cs.len())].iter().collect())
+        bad.then(|| {
+            cs[i.saturating_sub(12)..(i + 12).min(cs.len())]
+                .iter()
+                .collect()
+        })
     })
 }

@@ -14,7 +14,9 @@ pub enum Ty {
     Num,
     Bool,
     /// `{ en = "…", zh = "…" }`; `or_string`: one string is both.
-    Text { or_string: bool },
+    Text {
+        or_string: bool,
+    },
     /// A table (`[path]` or inline `{ … }`).
     Table,
     /// An array of tables (`[[path]]`).
@@ -175,7 +177,11 @@ fn derives_deserialize(attrs: &[Attribute]) -> bool {
         a.path().is_ident("derive") && {
             let mut found = false;
             let _ = a.parse_nested_meta(|m| {
-                found |= m.path.segments.last().is_some_and(|s| s.ident == "Deserialize");
+                found |= m
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "Deserialize");
                 Ok(())
             });
             found
@@ -236,7 +242,11 @@ fn serde(attrs: &[Attribute]) -> Result<Serde, String> {
     let mut s = Serde::default();
     for a in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         a.parse_nested_meta(|m| {
-            let key = m.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
+            let key = m
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
             let value = if m.input.peek(syn::Token![=]) {
                 Some(m.value()?.parse::<syn::LitStr>()?.value())
             } else {
@@ -280,7 +290,9 @@ fn renamed(ident: &str, own: &Serde, all: Option<&str>) -> Result<String, String
     match all {
         None => Ok(ident.to_string()),
         Some("snake_case") => Ok(snake(ident)),
-        Some(other) => Err(format!("rename_all = {other:?} is not handled by the reference")),
+        Some(other) => Err(format!(
+            "rename_all = {other:?} is not handled by the reference"
+        )),
     }
 }
 
@@ -340,7 +352,11 @@ fn struct_fields<'a>(
         for v in &e.variants {
             if let Fields::Named(n) = &v.fields {
                 for f in &n.named {
-                    let id = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                    let id = f
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
                     out.push((id, f.ty.clone(), f));
                 }
             }
@@ -357,7 +373,11 @@ fn struct_fields<'a>(
         if sd.skip {
             continue;
         }
-        let id = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+        let id = f
+            .ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         out.push((renamed(&id, &sd, all.as_deref())?, f.ty.clone(), f));
     }
     Ok(out)
@@ -395,7 +415,11 @@ fn user_type(cx: &Ctx, ty: &Type, path: &str) -> Result<(Ty, Vec<Entry>), String
             Some(Def::Struct(_)) => (Ty::Table, Vec::new()),
             Some(Def::Enum(e)) if serde(&e.attrs)?.tag.is_some() => (Ty::Table, Vec::new()),
             Some(Def::Enum(e)) => (Ty::OneOf, variants(e, path)?),
-            None => return Err(format!("{path}: type {other} is not in the format's sources")),
+            None => {
+                return Err(format!(
+                    "{path}: type {other} is not in the format's sources"
+                ))
+            }
         },
     })
 }
@@ -499,7 +523,11 @@ fn plain_fields(cx: &Ctx, ty: &str, path: &str) -> Result<Vec<Entry>, String> {
             uty = Ty::Text { or_string: true };
         }
         let (_, optional) = unoption(&fty);
-        let id = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+        let id = f
+            .ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let default = match (&sd.default, optional, whole_default) {
             (Some(Some(func)), _, _) => Default::Value(fn_value(cx, func, &p)?),
             (_, _, true) => Default::Value(struct_default(cx, ty, &id, &p)?),
@@ -551,10 +579,20 @@ fn tagged_fields(cx: &Ctx, e: &syn::ItemEnum, path: &str) -> Result<Vec<Entry>, 
         only: Vec::new(),
     }];
     for v in &e.variants {
-        let vname = renamed(&v.ident.to_string(), &serde(&v.attrs)?, sd.rename_all.as_deref())?;
-        let Fields::Named(n) = &v.fields else { continue };
+        let vname = renamed(
+            &v.ident.to_string(),
+            &serde(&v.attrs)?,
+            sd.rename_all.as_deref(),
+        )?;
+        let Fields::Named(n) = &v.fields else {
+            continue;
+        };
         for f in &n.named {
-            let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+            let name = f
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             let p = child(path, &name);
             let d = doc(&f.attrs);
             if let Some(x) = out.iter_mut().find(|x| x.name == name) {
@@ -642,10 +680,12 @@ fn struct_default(cx: &Ctx, ty: &str, field: &str, path: &str) -> Result<String,
         .get(ty)
         .ok_or_else(|| format!("{path}: no `impl Default for {ty}`"))?;
     let lit = f.block.stmts.iter().find_map(|s| match s {
-        syn::Stmt::Expr(Expr::Struct(st), None) => st.fields.iter().find_map(|fv| match &fv.member {
-            syn::Member::Named(i) if i == field => literal(cx, &fv.expr),
-            _ => None,
-        }),
+        syn::Stmt::Expr(Expr::Struct(st), None) => {
+            st.fields.iter().find_map(|fv| match &fv.member {
+                syn::Member::Named(i) if i == field => literal(cx, &fv.expr),
+                _ => None,
+            })
+        }
         _ => None,
     });
     lit.ok_or_else(|| format!("{path}: its value in `impl Default for {ty}` is not a literal"))

@@ -108,7 +108,9 @@ fn prose(s: &str) -> String {
 
 /// Both languages, the one not chosen hidden by the stylesheet (already HTML).
 fn bi(en: &str, zh: &str) -> String {
-    format!("<span class=\"en\" lang=\"en\">{en}</span><span class=\"zh\" lang=\"zh-CN\">{zh}</span>")
+    format!(
+        "<span class=\"en\" lang=\"en\">{en}</span><span class=\"zh\" lang=\"zh-CN\">{zh}</span>"
+    )
 }
 
 /// A doc and its Chinese text (English in its place when missing: the test fails then).
@@ -137,7 +139,10 @@ fn ty_name(t: &Ty) -> (String, String) {
         }
         Ty::Tuple(parts) => {
             let (en, zh): (Vec<_>, Vec<_>) = parts.iter().map(ty_name).unzip();
-            (format!("[{}]", en.join(", ")), format!("[{}]", zh.join(", ")))
+            (
+                format!("[{}]", en.join(", ")),
+                format!("[{}]", zh.join(", ")),
+            )
         }
         Ty::StrMap => s("table of strings", "字符串表"),
         Ty::IntOrStr => s("integer or string", "整数或字符串"),
@@ -168,11 +173,19 @@ fn header(t: &Table) -> String {
 fn row(out: &mut String, e: &Entry) {
     let (en, zh) = ty_name(&e.ty);
     let ty = if e.table {
-        format!("<a href=\"#{}\">{}</a>", esc(&e.path), bi(&esc(&en), &esc(&zh)))
+        format!(
+            "<a href=\"#{}\">{}</a>",
+            esc(&e.path),
+            bi(&esc(&en), &esc(&zh))
+        )
     } else {
         bi(&esc(&en), &esc(&zh))
     };
-    let id = if e.table { String::new() } else { format!(" id=\"{}\"", esc(&e.path)) };
+    let id = if e.table {
+        String::new()
+    } else {
+        format!(" id=\"{}\"", esc(&e.path))
+    };
     let _ = write!(
         out,
         "<tr{id}><td><a href=\"#{}\"><code>{}</code></a></td><td>{ty}</td><td>{}</td><td>",
@@ -181,11 +194,18 @@ fn row(out: &mut String, e: &Entry) {
         default_html(&e.default)
     );
     if !e.only.is_empty() {
-        let list = e.only.iter().map(|k| format!("<code>{}</code>", esc(k))).collect::<Vec<_>>();
+        let list = e
+            .only
+            .iter()
+            .map(|k| format!("<code>{}</code>", esc(k)))
+            .collect::<Vec<_>>();
         let _ = write!(
             out,
             "<p class=\"muted\">{}</p>",
-            bi(&format!("with kind = {}", list.join(", ")), &format!("kind 为 {} 时", list.join("、")))
+            bi(
+                &format!("with kind = {}", list.join(", ")),
+                &format!("kind 为 {} 时", list.join("、"))
+            )
         );
     }
     out.push_str(&both_prose(&e.doc, e.zh.as_deref()));
@@ -227,23 +247,44 @@ pub fn page(r: &Reference, example: &str) -> String {
     out.push_str(&bi("A worked example", "示例"));
     out.push_str("</a></li>");
     for t in &r.tables {
-        let _ = write!(out, "<li><a href=\"#{}\">{}</a></li>", esc(&t.path), header(t));
+        let _ = write!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            esc(&t.path),
+            header(t)
+        );
     }
     out.push_str("</ul></nav>\n<section id=\"example\"><h2>");
     out.push_str(&bi("A worked example", "示例"));
     out.push_str("</h2>");
     out.push_str(&both_prose(
         "A write on the master, read back from a replica 200 ms away before it arrived: the read returns nil.",
-        Some("在主库上写入，写入到达前从 200 ms 之外的从库读回：读到 nil。"),
+        Some("主库上的一次写入还没传到 200 ms 之外的从库，就从这个从库读：读到 nil。"),
     ));
-    let _ = write!(out, "<pre tabindex=\"0\"><code>{}</code></pre></section>\n", esc(example.trim_end()));
+    let _ = writeln!(
+        out,
+        "<pre tabindex=\"0\"><code>{}</code></pre></section>",
+        esc(example.trim_end())
+    );
     for t in &r.tables {
-        let _ = write!(out, "<section id=\"{}\"><h2>{}</h2>", esc(&t.path), header(t));
+        let _ = write!(
+            out,
+            "<section id=\"{}\"><h2>{}</h2>",
+            esc(&t.path),
+            header(t)
+        );
         out.push_str(&both_prose(&t.doc, t.zh.as_deref()));
         if let Some(home) = &t.same_as {
             let target = r.table(home).map(header).unwrap_or_default();
             let link = format!("<a href=\"#{}\">{target}</a>", esc(home));
-            let _ = write!(out, "<p>{}</p>", bi(&format!("Same fields as {link}."), &format!("字段同 {link}。")));
+            let _ = write!(
+                out,
+                "<p>{}</p>",
+                bi(
+                    &format!("Same fields as {link}."),
+                    &format!("字段同 {link}。")
+                )
+            );
             out.push_str("</section>\n");
             continue;
         }

@@ -13,8 +13,8 @@
 mod extract;
 mod html;
 
-pub use extract::Table;
 use extract::extract;
+pub use extract::Table;
 pub use html::page;
 
 use std::path::Path;
