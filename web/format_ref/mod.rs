@@ -10,6 +10,7 @@
 //! that does not exist, or a field is missing from the page), through
 //! `#[path]`: build-time code only, never in the wasm.
 
+mod attrs;
 mod extract;
 mod html;
 
