@@ -13,6 +13,9 @@
 //!    `picker::boot` renders it. The wasm's landing is the same string.
 //!  - `$OUT_DIR/lesson_files.rs`: each TOML file and its JSON, for the web
 //!    crate's tests only (`web/tests/lesson_json.rs`), not in the page.
+//!  - `$OUT_DIR/format.html`: the `replilab/1` format reference, generated
+//!    from the format's `///` docs (`format_ref/`); the hook copies it to
+//!    `dist/format.html`.
 //!
 //! The page decodes the JSON with the scenario's own `Deserialize` through
 //! `serde_wasm_bindgen` (`lessons::decode`): a JavaScript number holds
@@ -35,6 +38,11 @@ mod i18n;
 mod picker;
 
 use picker::{Card, Entry};
+
+// The format reference's generator, shared with tests/tests/format_reference.rs.
+#[allow(dead_code)]
+#[path = "format_ref/mod.rs"]
+mod format_ref;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../static/lessons");
@@ -154,6 +162,27 @@ fn main() {
         .expect("OUT_DIR is writable");
     files_rs.push_str("];\n");
     std::fs::write(out_dir.join("lesson_files.rs"), files_rs).expect("OUT_DIR is writable");
+    format_reference(out_dir);
+}
+
+/// `$OUT_DIR/format.html` from the format's sources (a source the generator
+/// cannot read is a build error, named).
+fn format_reference(out_dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    println!("cargo:rerun-if-changed=format_ref");
+    for f in format_ref::SOURCES
+        .iter()
+        .chain([&format_ref::ZH_FILE, &format_ref::EXAMPLE_FILE])
+    {
+        println!("cargo:rerun-if-changed={}", root.join(f).display());
+    }
+    let (reference, example) =
+        format_ref::load(&root).unwrap_or_else(|e| panic!("the format reference: {e}"));
+    std::fs::write(
+        out_dir.join("format.html"),
+        format_ref::page(&reference, &example),
+    )
+    .expect("OUT_DIR is writable");
 }
 
 /// Every integer in `v` is one a JavaScript number holds exactly.

@@ -2,6 +2,8 @@
 # Trunk post-build hook (Trunk.toml), on what web/build.rs wrote into its OUT_DIR:
 #  - copies the lesson JSON (and TOML) files to $TRUNK_STAGING_DIR/lessons/, so they ship in
 #    dist/lessons/ beside the wasm;
+#  - copies format.html (the replilab/1 format reference, web/format_ref/) to
+#    $TRUNK_STAGING_DIR/format.html;
 #  - puts the static page into $TRUNK_STAGING_DIR/index.html: boot-head.html (web/boot.js,
 #    inline) on the line of "<!-- boot:head" and boot-body.html (the lesson picker in
 #    both languages, picker::boot) on the line of "<!-- boot:body" (static/index.html).
@@ -21,6 +23,8 @@ files=("$src"/*.json "$src"/*.toml)
 
 html="$TRUNK_STAGING_DIR/index.html"
 out="$(dirname "$src")"
+[ -f "$out/format.html" ] || { echo "post-build: $out/format.html missing (web/build.rs did not run?)" >&2; exit 1; }
+cp "$out/format.html" "$TRUNK_STAGING_DIR/format.html"
 for part in head body; do
   frag="$out/boot-$part.html"
   [ -f "$frag" ] || { echo "post-build: $frag missing (web/build.rs did not run?)" >&2; exit 1; }

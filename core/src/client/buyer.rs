@@ -34,7 +34,8 @@ pub enum Strategy {
     /// GET, then DECR if the stock was positive.
     #[default]
     Naive,
-    /// `EVAL` of `BUY_SCRIPT`.
+    /// `EVAL` of a script that checks the stock and decrements it in one
+    /// step (`BUY_SCRIPT`).
     Script,
     /// A GET pre-check (sold out: stop), then `SET lock token NX PX ttl`,
     /// GET, work, DECR, release.
@@ -49,19 +50,27 @@ pub enum Strategy {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SaleSpec {
+    /// How each buyer buys; default "naive".
     pub strategy: Strategy,
+    /// How many buyers, each on its own connection (at most 100000); default 100.
     pub buyers: u32,
+    /// Units for sale, set at `key` when the sale starts; default 10.
     pub stock: i64,
+    /// The stock counter's key; default "stock".
     pub key: String,
-    /// Buyers arrive uniformly at random within this window (ms) after the stock is set.
+    /// Buyers arrive uniformly at random within this window (ms) after the
+    /// stock is set; default 100.
     pub arrival_ms: u64,
-    /// `lock`: how long a buyer works while holding the lock, before DECR.
+    /// `lock`: how long a buyer works while holding the lock, before DECR
+    /// (ms); default 0.
     pub work_ms: u64,
-    /// `lock`: the lock's PX.
+    /// `lock`: the lock's time to live, its `PX` (ms); default 1000.
     pub lock_ttl_ms: u64,
-    /// `lock`, `watch`: wait before trying again (plus up to as much jitter).
+    /// `lock`, `watch`: wait before trying again, plus up to as much jitter
+    /// (ms); default 20.
     pub retry_ms: u64,
-    /// `lock`: release with the compare-and-delete script (true) or plain DEL.
+    /// `lock`: release with the compare-and-delete script (true, default)
+    /// or a plain DEL.
     pub safe_release: bool,
 }
 

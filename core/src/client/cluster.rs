@@ -21,17 +21,31 @@ pub enum ClusterWorkload {
     /// `SET <prefix>:<n> <n>`: keys spread over the slots.
     Spread,
     /// `SET {<tag>}:<n> <n>`: every key on the tag's slot.
-    Tagged { tag: String },
-    /// One `SET <key> <bytes × 'x'>` at start, then `Spread`.
-    Bigkey { key: String, bytes: u64 },
+    Tagged {
+        /// The hash tag, written without braces.
+        tag: String,
+    },
+    /// One `SET <key> <bytes × 'x'>` at start, then as `spread`.
+    Bigkey {
+        /// `bigkey`: the big key's name.
+        key: String,
+        /// `bigkey`: its value's size (bytes).
+        bytes: u64,
+    },
     /// `GET <key>` every period (after one `SET`): one slot, one node.
-    HotRead { key: String },
+    HotRead {
+        /// `hot_read`: the hot key.
+        key: String,
+    },
     /// The hot-key fix: `copies` read-only copies `copy<i>:<key>` written at
     /// start, each read picks one at random. Every `write_every`-th op
     /// writes the original only, so the copies go stale.
     HotCopies {
+        /// `hot_copies`: the hot key, copied.
         key: String,
+        /// How many read-only copies.
         copies: u32,
+        /// Every this many operations, one writes the original.
         write_every: u32,
     },
 }

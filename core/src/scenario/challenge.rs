@@ -16,6 +16,7 @@ use crate::action::Action;
 /// At most this many hints, revealed one at a time.
 pub const MAX_HINTS: usize = 3;
 
+/// A task the learner solves on their own branch of the run, judged by goals.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Challenge {
@@ -25,18 +26,22 @@ pub struct Challenge {
     /// default: where the step starts. A last step can send the learner
     /// back to before the accident it showed.
     pub from_s: Option<f64>,
+    /// Up to 3 hints, revealed one at a time; default: none.
     #[serde(default)]
     pub hints: Vec<Text>,
-    /// What the learner may use; empty: anything.
+    /// What the learner may use; default: empty, anything.
     #[serde(default)]
     pub allow: Vec<Means>,
-    /// At most this many actions of the learner count (e.g. "one setting").
+    /// At most this many actions of the learner count (e.g. "one setting");
+    /// default: no limit.
     pub max_actions: Option<u32>,
-    /// Actions that solve it, at times from the challenge's start on.
+    /// `[[step.challenge.solution]]`: actions that solve it, at times from
+    /// the challenge's start on (fields as `[[timeline]]`).
     pub solution: Vec<ActionDef>,
     /// Why the solution works: shown once solved or revealed.
     pub explain: Text,
-    /// Checked over the learner's run, like the lesson's `[[expect]]`.
+    /// `[[step.challenge.goal]]`: checked over the learner's run (fields as
+    /// `[[expect]]`).
     #[serde(rename = "goal")]
     pub goals: Vec<Expect>,
 }

@@ -14,16 +14,24 @@ use crate::scenario::format::{Kind, Scenario};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterDef {
-    /// `cluster-node-timeout`.
+    /// `cluster-node-timeout` (ms); default 15000.
     #[serde(default = "node_timeout")]
     pub node_timeout_ms: u64,
+    /// `cluster-require-full-coverage`: with a slot unserved, the whole
+    /// cluster refuses queries; default true.
     #[serde(default = "yes")]
     pub require_full_coverage: bool,
+    /// `cluster-allow-reads-when-down`: a node still serves reads while the
+    /// cluster is down; default false.
     #[serde(default)]
     pub allow_reads_when_down: bool,
+    /// `cluster-replica-validity-factor`: a replica disconnected longer than
+    /// this many node timeouts (plus the ping period) may not fail over; 0:
+    /// always may. Default 10.
     #[serde(default = "ten")]
     pub replica_validity_factor: u64,
-    /// Explicit slot ranges; without any, the masters split the slots evenly.
+    /// `[[cluster.slots]]`: explicit slot ranges; without any, the masters
+    /// split the 16384 slots evenly, as `redis-cli --cluster create` does.
     #[serde(default, rename = "slots")]
     pub slots: Vec<SlotsDef>,
 }
@@ -32,7 +40,10 @@ pub struct ClusterDef {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlotsDef {
+    /// A master: a Redis node without `replicaof`.
     pub node: String,
+    /// Its slots: `[[first, last], ...]`, inclusive, 0 to 16383; overlaps
+    /// are errors, uncovered slots are allowed (`cluster_state:fail`).
     pub ranges: Vec<(u16, u16)>,
 }
 

@@ -14,10 +14,13 @@ pub const FORMAT: &str = "replilab/1";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
+    /// The English text.
     pub en: String,
+    /// The 简体中文 text.
     pub zh: String,
 }
 
+/// A whole scenario: a lesson, the sandbox, or a learner's saved session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -25,8 +28,9 @@ pub struct Scenario {
     pub format: String,
     /// Short identifier used in links (`#lesson=<id>`), `[a-z0-9-]`.
     pub id: String,
+    /// The lesson's name, in the header and on its card.
     pub title: Text,
-    /// One-line promise shown on the lesson card.
+    /// One-line promise shown on the lesson card; default: empty.
     #[serde(default)]
     pub summary: Text,
     /// The real case it comes from, named by its subject ("from the
@@ -34,27 +38,38 @@ pub struct Scenario {
     /// plain string (files before the two languages) is both.
     #[serde(default, deserialize_with = "text_or_string")]
     pub source: Text,
-    /// About how long it takes a learner.
+    /// About how long it takes a learner (minutes); default 0: not shown.
     #[serde(default)]
     pub minutes: u32,
+    /// The run's random seed (every random draw: jitter, election delays,
+    /// buyers' arrivals); a link's `seed=` replaces it. Default 1.
     #[serde(default = "default_seed")]
     pub seed: u64,
     /// How long the run lasts (simulated seconds).
     pub duration_s: u64,
-    /// Version profile for servers that do not name one: "3.0", "6.2", "7.0".
+    /// Version profile for servers that do not name one: "3.0", "6.2" or
+    /// "7.0" (default).
     #[serde(default = "default_profile")]
     pub profile: String,
+    /// `[network]`: the default link between any two hosts.
     #[serde(default)]
     pub network: Network,
     /// `[cluster]`: the Redis nodes form a Redis Cluster (scenario/cluster.rs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<crate::scenario::cluster::ClusterDef>,
+    /// `[[node]]`: the hosts, at least one; their names are what every
+    /// other field and action refers to.
     #[serde(rename = "node")]
     pub nodes: Vec<NodeDef>,
+    /// `[[timeline]]`: actions at fixed times; default: none.
     #[serde(default, rename = "timeline")]
     pub timeline: Vec<ActionDef>,
+    /// `[[step]]`: the lesson's narrative, in order; default: none (the run
+    /// plays to its end).
     #[serde(default, rename = "step")]
     pub steps: Vec<Step>,
+    /// `[[expect]]`: what the run must show, checked at its end (or at
+    /// `at_s`); default: none.
     #[serde(default, rename = "expect")]
     pub expects: Vec<Expect>,
 }
@@ -88,15 +103,21 @@ fn default_profile() -> String {
     "7.0".into()
 }
 
+/// The network between the hosts: one default link, and overrides.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Network {
+    /// One-way delay of every link (ms); default 1.
     #[serde(default = "one")]
     pub latency_ms: u64,
+    /// Random extra delay, up to this much, per message (ms); a link stays
+    /// FIFO. Default 0.
     #[serde(default)]
     pub jitter_ms: u64,
+    /// Bandwidth of every link (Mbit/s); default 1000.
     #[serde(default = "gigabit")]
     pub bandwidth_mbit: u64,
+    /// `[[network.link]]`: links that differ from the default.
     #[serde(default, rename = "link")]
     pub links: Vec<LinkDef>,
 }
@@ -123,20 +144,28 @@ fn gigabit() -> u64 {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkDef {
+    /// One end: a node's name.
     pub a: String,
+    /// The other end: a node's name (the link is the same both ways).
     pub b: String,
+    /// One-way delay on this link (ms).
     pub latency_ms: u64,
+    /// Random extra delay, up to this much, per message (ms); default 0.
     #[serde(default)]
     pub jitter_ms: u64,
+    /// Bandwidth of this link (Mbit/s); default: the network's `bandwidth_mbit`.
     pub bandwidth_mbit: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// A redis-server (master, replica or cluster node).
     #[default]
     Redis,
+    /// A redis-sentinel.
     Sentinel,
+    /// An application client running a workload.
     Client,
 }
 
@@ -144,51 +173,88 @@ pub enum Kind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeDef {
+    /// The node's name (`m`, `r1`, `s1`, `app`): what actions, links and
+    /// other fields call it. Unique.
     pub name: String,
+    /// What runs on the host: "redis", "sentinel" or "client".
     pub kind: Kind,
     /// IP address; default 10.0.0.N (servers), 10.0.1.N (Sentinels), 10.0.2.N (clients).
     pub host: Option<String>,
+    /// TCP port; default 6379 (servers), 26379 (Sentinels).
     pub port: Option<u16>,
     // --- redis ---
+    /// Redis only: this server's version profile ("3.0", "6.2", "7.0");
+    /// default: the scenario's `profile`.
     pub profile: Option<String>,
-    /// `replicaof`: the name of another node (its host and port are used).
+    /// Redis only: `replicaof`, the name of another node (its host and port
+    /// are used); default: none, a master.
     pub replicaof: Option<String>,
-    /// Settings as CONFIG SET takes them: `{ "repl-backlog-size" = "1mb" }`.
+    /// Redis only: settings as CONFIG SET takes them, names and values as
+    /// strings: `{ "repl-backlog-size" = "1mb" }`; default: Redis's own.
     #[serde(default)]
     pub config: std::collections::BTreeMap<String, String>,
-    /// `DEBUG POPULATE <n>` at start: a dataset of n keys.
+    /// Redis only: `DEBUG POPULATE <n>` at start, a dataset of n keys;
+    /// default: none, an empty dataset.
     pub populate: Option<u64>,
-    /// How fast the fork child writes an RDB / a replica loads one (MB/s).
+    /// Redis only: how fast the fork child writes an RDB (MB/s); default 200.
     pub rdb_save_mb_s: Option<u64>,
+    /// Redis only: how fast this server loads an RDB as a replica (MB/s);
+    /// default 300.
     pub rdb_load_mb_s: Option<u64>,
-    /// Clock offset from true time at start.
+    /// The host's clock offset from true time at start (ms, may be
+    /// negative); default 0.
     #[serde(default)]
     pub skew_ms: i64,
     // --- sentinel ---
+    /// Sentinel only, required: the master it watches.
     pub monitor: Option<MonitorDef>,
+    /// Sentinel only: `protected-mode yes`, connections from other hosts are
+    /// refused (other Sentinels and clients too); default false.
     #[serde(default)]
     pub protected_mode: bool,
     // --- client ---
-    /// "fixed" (talks to `target`) or "sentinel" (asks the Sentinels).
+    /// Client only: how it finds the master: "fixed" (talks to `target`,
+    /// the default), "sentinel" (asks the Sentinels, follows failovers) or
+    /// "cluster" (slot map from CLUSTER SLOTS, follows MOVED and ASK; needs
+    /// `[cluster]`).
     pub routing: Option<String>,
+    /// Client only, with routing "fixed": the node it writes to; default: the
+    /// first Redis node's address (10.0.0.1:6379).
     pub target: Option<String>,
-    /// Reads from this replica (read/write split); default: the master.
+    /// Client only: reads from this replica (read/write split); default: the master.
     pub read_from: Option<String>,
-    /// "writer", "write_then_read", "counter", "expiring".
+    /// Client only: what it does every `period_ms`: "writer" (default,
+    /// `SET <prefix>:<n> <n>`), "write_then_read" (the SET, then a GET from
+    /// the read target), "counter" (`INCR ctr`, then a GET), "expiring"
+    /// (`SET` with `PX ttl_ms`, read `read_after_ms` later) or "buyers"
+    /// (a flash sale, `sale`).
     pub workload: Option<String>,
+    /// Client only: time between two operations (simulated ms); default 100.
     pub period_ms: Option<u64>,
+    /// Client only: how long a request may take before the client gives up
+    /// on it (ms); default 1000.
     pub timeout_ms: Option<u64>,
-    /// `[numreplicas, timeout_ms]`: WAIT after every write.
+    /// Client only: `[numreplicas, timeout_ms]`, a `WAIT` after every write:
+    /// the write counts as acknowledged only when that many replicas have it;
+    /// default: no WAIT.
     pub wait: Option<(u32, u64)>,
+    /// Client only, workload "expiring", required: the key's time to live (ms).
     pub ttl_ms: Option<u64>,
+    /// Client only, workload "expiring", required: how long after the write
+    /// the key is read back (ms).
     pub read_after_ms: Option<u64>,
+    /// Client only: key prefix of the writer workloads, `<prefix>:<n>`;
+    /// default "w".
     pub prefix: Option<String>,
+    /// Client only: when the workload starts (simulated seconds); default 0.
     pub start_s: Option<u64>,
+    /// Client only: when the workload stops (simulated seconds); default:
+    /// it runs to the end.
     pub stop_s: Option<u64>,
-    /// `workload = "buyers"`: the flash sale (`client/buyer.rs` `SaleSpec`).
+    /// Client only, required by `workload = "buyers"`: the flash sale.
     pub sale: Option<crate::client::SaleSpec>,
-    /// With routing = "cluster": `{ kind = "spread" | "tagged" | "bigkey" |
-    /// "hot_read" | "hot_copies", ... }` (client/cluster.rs).
+    /// Client only, with routing "cluster": what it does every period;
+    /// default `{ kind = "spread" }`.
     pub cluster_workload: Option<crate::client::ClusterWorkload>,
 }
 
@@ -232,13 +298,21 @@ impl NodeDef {
 pub struct MonitorDef {
     /// The name of the monitored master node.
     pub master: String,
+    /// The master's name in Sentinel (`SENTINEL MONITOR <name> ...`);
+    /// default "mymaster".
     #[serde(default = "mymaster")]
     pub name: String,
+    /// How many Sentinels must agree the master is down (ODOWN); at least 1.
     pub quorum: u32,
+    /// `down-after-milliseconds`: silence before a Sentinel deems the master
+    /// down (ms); default 30000.
     #[serde(default = "down_after")]
     pub down_after_ms: u64,
+    /// `failover-timeout` (ms); default 180000.
     #[serde(default = "failover_timeout")]
     pub failover_timeout_ms: u64,
+    /// `parallel-syncs`: replicas reconfigured at once after a failover;
+    /// default 1.
     #[serde(default = "one_u32")]
     pub parallel_syncs: u32,
 }
@@ -260,8 +334,9 @@ fn one_u32() -> u32 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionDef {
-    /// When, in simulated ms (`at_s` is also accepted).
+    /// When (simulated ms); give this or `at_s`.
     pub at_ms: Option<u64>,
+    /// When (simulated seconds, fractions allowed); give this or `at_ms`.
     pub at_s: Option<f64>,
     /// What happens, in the one grammar of actions (`core/src/action.rs`):
     /// `"@m SET k v"` (a command typed at redis-cli on `m`), `"pause m 12s"`,
@@ -270,7 +345,8 @@ pub struct ActionDef {
     /// `"link m r1 latency 500ms jitter 0ms bandwidth 2mbit"`.
     #[serde(rename = "do")]
     pub action: crate::action::Action,
-    /// Names a command's reply so expectations can refer to it.
+    /// Names a command's reply so expectations (`check = "reply"`) can
+    /// refer to it; default: none.
     pub id: Option<String>,
 }
 
@@ -290,23 +366,28 @@ impl ActionDef {
 pub struct Step {
     /// The step plays until this time (simulated seconds), then pauses.
     pub until_s: f64,
+    /// The step's heading.
     pub title: Text,
     /// What to watch during the step.
     pub watch: Text,
+    /// A question asked before the step plays; default: none.
     pub predict: Option<Predict>,
     /// Shown after the step ran: why it happened.
     pub explain: Text,
-    /// A task the learner must solve on their own run (`challenge.rs`).
+    /// A task the learner must solve on their own run; default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<crate::scenario::challenge::Challenge>,
 }
 
+/// A prediction: the learner answers before the step plays.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Predict {
+    /// The question.
     pub question: Text,
+    /// The answers offered (shuffled for each learner).
     pub choices: Vec<Choice>,
-    /// Index into `choices` of the right answer.
+    /// Index into `choices` of the right answer, from 0 (as written in the file).
     pub answer: usize,
 }
 
@@ -314,8 +395,11 @@ pub struct Predict {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
+    /// The choice in English.
     pub en: String,
+    /// The choice in 简体中文.
     pub zh: String,
+    /// A wrong choice: why it tempts, and why it fails; default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<Text>,
 }
@@ -333,30 +417,45 @@ impl Choice {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
-    /// lost_writes | acked_writes | stale_reads | expired_reads | full_syncs |
-    /// partial_syncs | max_unavailable_ms | reply | role | info | event | log | same
+    /// What is checked. Checker counts: `lost_writes`, `acked_writes`,
+    /// `stale_reads`, `expired_reads`, `full_syncs`, `partial_syncs`,
+    /// `max_unavailable_ms` (the longest a client got no answer, ms). Of the
+    /// run: `reply` (of the timeline command `id`), `role` (of `node`),
+    /// `info` (an INFO `field` of `node`), `event` (Sentinel events that
+    /// `contains` a text, counted), `log` (server log lines that `contains`
+    /// a text, counted), `same` (an INFO `field` equal on all `nodes`).
+    /// Flash sale: `oversold`, `purchases`, `final_stock`, `sold_out`,
+    /// `lock_contention`, `lock_expired`, `foreign_releases`,
+    /// `watch_retries`. Redis Cluster: `cluster` (its `field`).
     pub check: String,
-    /// `=`, `!=`, `>`, `>=`, `<`, `<=`, or `contains` (text).
+    /// How the result compares with `value`: `=` (default), `!=`, `>`,
+    /// `>=`, `<`, `<=`, or `contains` (text).
     #[serde(default = "eq")]
     pub op: String,
     /// The value to compare with (a number or a text).
     pub value: toml_value::Value,
     /// `reply`: the `id` of a timeline command.
     pub id: Option<String>,
-    /// `role` / `info`: which node, when (default: the end of the run).
+    /// `role`, `info`, `log`, `cluster`: which node.
     pub node: Option<String>,
+    /// When the check is taken (simulated seconds); default: the end of the run.
     pub at_s: Option<f64>,
-    /// `info`: the INFO field (any section), e.g. `master_link_status`.
+    /// `info`, `same`: the INFO field (any section), e.g. `master_link_status`.
+    /// `cluster`: `keys`, `bytes` (estimated), `ops_per_s` (last 5 s) or
+    /// `slots` of a `node`; `max_keys_ratio_pct` (most over least loaded
+    /// master, %), `max_slot_keys`; `moved`, `asked`, `stale_copy_reads` of
+    /// the cluster clients (or of one `client`).
     pub field: Option<String>,
     /// `event` / `log`: text a Sentinel event / a server log line must
     /// contain; compared as a count (`log` may be limited to `node`).
     pub contains: Option<String>,
     /// Checker results of one client only (lost_writes, acked_writes,
-    /// stale_reads, expired_reads, max_unavailable_ms).
+    /// stale_reads, expired_reads, max_unavailable_ms, the flash-sale and
+    /// cluster-client counts); default: all clients.
     pub client: Option<String>,
     /// `same`: the INFO `field` must be equal on all these nodes (value "equal").
     pub nodes: Option<Vec<String>>,
-    /// Shown in the goals panel.
+    /// What is expected, in words: shown in the goals panel.
     pub label: Text,
 }
 
