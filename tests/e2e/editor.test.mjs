@@ -124,7 +124,7 @@ appTest('editor: a file opened, the draft kept across a reload, then discarded',
 
   // Too big a file is refused before it is read, and the draft stays.
   await page.setInputFiles('#ed-file', { name: 'big.toml', mimeType: 'application/toml', buffer: Buffer.alloc(300_000, 'a') });
-  assert.match(await page.textContent('#ed-file-error'), /big\.toml is 300000 bytes/);
+  assert.match(await page.textContent('#ed-problem'), /big\.toml is 300000 bytes/);
   assert.equal(await area(page), file);
 
   page.once('dialog', (d) => d.accept());

@@ -114,7 +114,8 @@ pub fn editor(chrome: Chrome, init: Rc<crate::editor::Init>, l: Lang) -> Html {
     html! {
         <div class={classes!("app", "editor-app")}>
             {header}{ banner.unwrap_or_default() }
-            <crate::editor::Editor lang={l} {init} />
+            // A new text is a new editor (its state starts from that text).
+            <crate::editor::Editor key={format!("{:p}", Rc::as_ptr(&init))} lang={l} init={init.clone()} />
             { help.unwrap_or_default() }{live}
         </div>
     }

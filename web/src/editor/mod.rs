@@ -162,6 +162,7 @@ pub fn editor(p: &Props) -> Html {
         })
     };
     // Run and Copy link both encode the text first (asynchronously).
+    let problem = use_state(|| None::<String>);
     let share = |copy: bool| {
         let (text, verdict, link_len, copied) = (
             text.clone(),
@@ -169,14 +170,18 @@ pub fn editor(p: &Props) -> Html {
             link_len.clone(),
             copied.clone(),
         );
+        let problem = problem.clone();
         Callback::from(move |_: MouseEvent| {
             let Ok(s) = &**verdict else { return };
             let (t, s) = ((*text).clone(), Rc::new(s.clone()));
-            let (link_len, copied) = (link_len.clone(), copied.clone());
+            let (link_len, copied, problem) = (link_len.clone(), copied.clone(), problem.clone());
             yew::platform::spawn_local(async move {
-                let Ok(code) = codec::encode(&t).await else {
-                    return;
+                let code = match codec::encode(&t).await {
+                    Ok(code) => code,
+                    // A browser without CompressionStream (before 2023).
+                    Err(e) => return problem.set(Some(l.f(i18n::LINK_FAILED, &[&e]))),
                 };
+                problem.set(None);
                 let hash = format!("#scn={code}");
                 link_len.set(Some(dom::href_with(&hash).len()));
                 lessons::set_custom(Custom {
@@ -225,8 +230,7 @@ pub fn editor(p: &Props) -> Html {
             has_prev.set(false);
         })
     };
-    let file_error = use_state(|| None::<String>);
-    let on_file = file::on_file(l, set_text.clone(), file_error.clone());
+    let on_file = file::on_file(l, set_text.clone(), problem.clone());
 
     let error_line = verdict.as_ref().as_ref().err().map(|e| e.line);
     let status = match (&**verdict, *checking) {
@@ -278,7 +282,7 @@ pub fn editor(p: &Props) -> Html {
                 <p class="banner"><span>{l.t(i18n::REPLACE_DRAFT)}</span>
                     <button id="ed-restore" class="btn subtle" onclick={restore}>{l.t(i18n::RESTORE)}</button></p>
             }
-            if let Some(e) = &*file_error { <p id="ed-file-error" class="banner error" role="alert">{e.clone()}</p> }
+            if let Some(e) = &*problem { <p id="ed-problem" class="banner error" role="alert">{e.clone()}</p> }
             {status}
             if let Some(n) = *link_len { <p id="ed-link-len" class="ed-status">{l.f(i18n::LINK_SIZE, &[&n.to_string()])}</p> }
             <import::Import lang={l} text={(*text).clone()} nodes={nodes} on_apply={set_text.clone()} />

@@ -154,3 +154,7 @@ pub const WHY_UNEXPECTED: T = t(
     "不属于识别出的输出格式",
 );
 pub const SKIPPED_LINE: T = t("line {0}: {1}: {2}", "第 {0} 行：{1}：{2}");
+pub const LINK_FAILED: T = t(
+    "This browser could not compress the scenario into a link ({0}). Download the .toml instead.",
+    "这个浏览器无法把场景压缩成链接（{0}）。请改用下载 .toml。",
+);
