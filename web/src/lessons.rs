@@ -131,6 +131,15 @@ pub fn custom_of(s: &Scenario) -> Option<(String, String)> {
     })
 }
 
+/// Where a scenario's progress is kept, and the link that opens it afresh:
+/// a custom scenario is not the shipped lesson whose id it may keep.
+pub fn progress_key_and_link(s: &Scenario) -> (String, String) {
+    match custom_of(s) {
+        Some((code, _)) => (format!("custom:{}", s.id), format!("#scn={code}")),
+        None => (s.id.clone(), format!("#lesson={}", s.id)),
+    }
+}
+
 /// The lesson's own TOML file (beside its JSON), for the editor.
 pub async fn fetch_toml(meta: &'static Meta) -> Result<String, String> {
     let url = meta.url.replace(".json", ".toml");

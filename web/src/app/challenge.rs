@@ -71,11 +71,16 @@ pub fn challenge_callbacks(
     let on_reset = {
         let session = session.clone();
         Callback::from(move |_| {
-            if let Some(s) = &session {
-                let id = s.borrow().id().to_string();
-                Progress::clear(&id);
-                dom::set_hash(&format!("#lesson={id}"));
-            }
+            let Some(s) = &session else { return };
+            let Some((key, link)) = s
+                .borrow()
+                .lesson()
+                .map(crate::lessons::progress_key_and_link)
+            else {
+                return;
+            };
+            Progress::clear(&key);
+            dom::set_hash(&link);
         })
     };
     ChallengeCallbacks {
@@ -96,7 +101,8 @@ pub fn record_progress(
 ) -> Option<Progress> {
     let lesson = session.lesson()?;
     let now = session.now_ms();
-    let mut p = Progress::load(&lesson.id);
+    let (key, _) = crate::lessons::progress_key_and_link(lesson);
+    let mut p = Progress::load(&key);
     for (i, st) in lesson.steps.iter().enumerate() {
         let (Some(pr), Some(Some(c))) = (&st.predict, ui.choices.get(i)) else {
             continue;
@@ -112,6 +118,6 @@ pub fn record_progress(
         p.solved
             .extend(challenges.iter().filter(|c| c.solved).map(|c| c.step));
     }
-    p.save(&lesson.id);
+    p.save(&key);
     Some(p)
 }
