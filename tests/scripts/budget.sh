@@ -3,7 +3,7 @@
 #   name: value unit (limit L) PASS|OVER
 # Builds dist/ as the test script's build layer does (trunk build --release --offline),
 # serves it on 127.0.0.1 and drives Debian's headless Chromium (playwright-core).
-#   bash tests/scripts/budget.sh [--no-build] [--profile] [picker first_lesson scrub fps memory]
+#   bash tests/scripts/budget.sh [--no-build] [--profile] [picker first_lesson scrub fps memory long]
 # The three budgets of issue 13 (what a learner notices):
 #   picker_visible_ms            the lesson picker drawn from static HTML + CSS     ≤ 500 ms
 #   first_lesson_interactive_ms  #lesson=<first lesson>: Play enabled, map drawn    ≤ 2000 ms
@@ -11,7 +11,10 @@
 # the first two as the median of 7 cold loads (BUDGET_LOADS=…) under the DevTools protocol's
 # emulation of 9 Mbit/s down, 60 ms round trip and a 4× slower CPU, the files served gzipped
 # (BUDGET_GZIP=0: uncompressed); see tests/e2e/budget/load.mjs. Then issue 6's scrub, fps
-# and memory figures, unthrottled.
+# and memory figures, unthrottled. Issue 17's figures (phase `long`): seed 001's deployment in
+# the sandbox opened by a link at 10 min, 1 h and 6 h (BUDGET_LONG_HOURS), the tab's memory
+# (≤ 100 MB at 1 h, ≤ 150 MB at 6 h), the 1 h link's opening time (≤ 3 s), and scrubbing the
+# 6 h run (median < 50 ms, max < 100 ms).
 # --no-build reuses dist/ as it is. Exit status 1 if any budget is over.
 # --profile serves a copy of dist/ whose wasm keeps its function names (Trunk's wasm-bindgen
 # output before wasm-opt, so slower than dist/) and prints, for the scrub and fps phases,

@@ -1,7 +1,7 @@
 // The performance budgets of the browser lab (issues 6 and 13), measured in Debian's headless
 // Chromium against dist/ served on 127.0.0.1. Prints one figure per line,
 // "name: value unit (limit L) PASS|OVER", and exits 1 if any budget is over.
-//   DIST=… node tests/e2e/budget/bench.mjs [picker first_lesson scrub fps memory]
+//   DIST=… node tests/e2e/budget/bench.mjs [picker first_lesson scrub fps memory long]
 // Run through tests/scripts/budget.sh, which builds dist/ first and judges the page weight.
 // The loading phases (picker, first_lesson) run under network and CPU emulation (load.mjs);
 // the server then compresses as a web server would (gzip, BUDGET_GZIP=0: uncompressed).
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveDist, launchChromium } from '../helpers.mjs';
 import { CPU_SLOWDOWN, NETWORK, floorLoad, landingLoad, lessonLoad } from './load.mjs';
-import { memoryAt, playFrames, playThenMemory, scrubRun } from './measure.mjs';
+import { memoryAt, openedAt, playFrames, playThenMemory, scrubRun } from './measure.mjs';
 import { PROFILING } from './profile.mjs';
 import { figure, median, memory, percentile, MB } from './page.mjs';
 
@@ -151,6 +151,39 @@ try {
     for (const t of PROFILING ? [10_000, 30_000, 50_000, 70_000, 95_000] : []) {
       const r = await memoryAt(browser, server.url, `#lesson=${SEED001}&t=${t}`, (cdp) => memory(cdp, browser));
       info(`profile memory_seed001_at_${t}_ms`, r.wasm / MB, `MB wasm memory, ${(r.jsHeap / MB).toFixed(1)} MB JS heap, ${r.events} trace events`, 1);
+    }
+  }
+  if (want('long')) {
+    // Issue 17: seed 001's deployment in the sandbox, opened by a link at 10 min, 1 h and
+    // 6 h of simulated time (each link replays the run to there): the tab's memory then, the
+    // time to open the 1 h link, and scrubbing anywhere in the 6 h run.
+    // BUDGET_LONG_HOURS picks the points (default 0.1667,1,6).
+    const hours = (process.env.BUDGET_LONG_HOURS ?? '0.1667,1,6').split(',').map(Number);
+    const limits = { 1: 100, 6: 150 };
+    for (const h of hours) {
+      const name = h < 1 ? `${Math.round(h * 60)}min` : `${h}h`;
+      const t = Math.round(h * 3_600_000);
+      try {
+        const r = await openedAt(browser, server.url, `${SB001}&t=${t}`, (cdp) => memory(cdp, browser));
+        budget(`long_memory_${name}_mb`, (r.jsHeap + r.wasm) / MB, 'MB (JS heap + wasm memory)', limits[h], { digits: 1 });
+        info(`long_wasm_${name}_mb`, r.wasm / MB, `MB (playhead at ${r.at} ms)`, 1);
+        if (h === 1) budget('long_link_open_1h_ms', r.openMs, 'ms (navigation to ready, the run replayed to 1 h)', 3000);
+        else info(`long_link_open_${name}_ms`, r.openMs, 'ms');
+      } catch (e) {
+        ok = false;
+        console.log(`long_memory_${name}_mb: failed (${String(e.message ?? e).split('\n')[0]}) OVER`);
+      }
+    }
+    if (hours.includes(6)) {
+      try {
+        const r = await scrubRun(browser, server.url, `${SB001}&t=21600000`, 24, rng(7), 'scrub_long_6h');
+        const dom = r.samples.map((s) => s.dom);
+        budget('long_scrub_6h_median_ms', median(dom), 'ms', 50, { digits: 1 });
+        budget('long_scrub_6h_max_ms', Math.max(...dom), 'ms', 100, { digits: 1 });
+      } catch (e) {
+        ok = false;
+        console.log(`long_scrub_6h_median_ms: failed (${String(e.message ?? e).split('\n')[0]}) OVER`);
+      }
     }
   }
 } finally {

@@ -132,3 +132,21 @@ export async function memoryAt(browser, url, hash, measure) {
     await close();
   }
 }
+
+/**
+ * Opens url + hash in a fresh page and times it: from navigation to the page ready with the
+ * playhead where the link puts it (the run replayed to there). Then measures the memory.
+ */
+export async function openedAt(browser, url, hash, measure) {
+  const { page, cdp, problems, close } = await openPage(browser);
+  try {
+    const start = Date.now();
+    await load(page, url + hash);
+    const openMs = Date.now() - start;
+    const mem = await measure(cdp);
+    if (problems.length) throw new Error(problems.join('\n'));
+    return { ...mem, openMs, at: await simMs(page) };
+  } finally {
+    await close();
+  }
+}
