@@ -135,36 +135,50 @@ pub fn excuse(case: &Case, sim: &Sim, id: NodeId, r: &RedisNode) -> Option<Strin
         ));
     };
     // Follow the chain to its top: a cycle has none.
-    let mut seen = vec![id];
-    let (mut up, mut top) = (mid, m);
-    loop {
-        if seen.contains(&up) {
-            let names: Vec<String> = seen.iter().chain([&up]).map(|&n| sim.name(n)).collect();
+    let mut chain = vec![(id, r), (mid, m)];
+    let mut top = m;
+    while let Some((next, upper)) = master_of(sim, top) {
+        if chain.iter().any(|&(n, _)| n == next) {
+            let names: Vec<String> = chain
+                .iter()
+                .map(|&(n, _)| n)
+                .chain([next])
+                .map(|n| sim.name(n))
+                .collect();
             return Some(format!("a replication cycle: {}", names.join(" -> ")));
         }
-        seen.push(up);
-        match master_of(sim, top) {
-            Some((next, upper)) => (up, top) = (next, upper),
-            None => break,
-        }
+        chain.push((next, upper));
+        top = upper;
     }
-    let timeout = r.conf.repl_timeout.min(m.conf.repl_timeout) * 1000;
     let ping = top.conf.repl_ping_replica_period * 1000;
-    // replicationCron checks once a second, in whole seconds (redis.conf: "make
-    // sure that this value is greater than the value specified for
-    // repl-ping-replica-period otherwise a timeout will be detected every time
-    // there is low traffic between the master and the replica").
-    let d = delay(id, mid);
-    if timeout <= ping + 1000 + d {
-        return Some(format!(
-            "repl-timeout {timeout} ms ≤ repl-ping-replica-period {ping} ms + 1 s + link delay: an idle link times out between PINGs"
-        ));
-    }
-    // The master times out a replica whose REPLCONF ACK (every second) is late.
-    if timeout <= 1000 + d {
-        return Some(format!(
-            "repl-timeout {timeout} ms ≤ the 1 s REPLCONF ACK period + link delay"
-        ));
+    // Each link of the chain, this replica's first: one that times out keeps
+    // flapping, and every replica below it with it (a replica without its
+    // master link answers its own replicas' PSYNC with -NOMASTERLINK; swarm
+    // seed 79002: r1 -> r6 -> r3, r3's repl-timeout 4 s).
+    for (i, pair) in chain.windows(2).enumerate() {
+        let ((child, cr), (parent, pr)) = (pair[0], pair[1]);
+        let timeout = cr.conf.repl_timeout.min(pr.conf.repl_timeout) * 1000;
+        let d = delay(child, parent);
+        // replicationCron checks once a second, in whole seconds (redis.conf:
+        // "make sure that this value is greater than the value specified for
+        // repl-ping-replica-period otherwise a timeout will be detected every
+        // time there is low traffic between the master and the replica").
+        let why = if timeout <= ping + 1000 + d {
+            format!("repl-timeout {timeout} ms ≤ repl-ping-replica-period {ping} ms + 1 s + link delay: an idle link times out between PINGs")
+        } else if timeout <= 1000 + d {
+            // The master times out a replica whose REPLCONF ACK (every second) is late.
+            format!("repl-timeout {timeout} ms ≤ the 1 s REPLCONF ACK period + link delay")
+        } else {
+            continue;
+        };
+        return Some(match i {
+            0 => why,
+            _ => format!(
+                "upstream, {} -> {}: {why}",
+                sim.name(child),
+                sim.name(parent)
+            ),
+        });
     }
     // A Sentinel marks an instance down when no PONG came within down-after;
     // and it kills and reopens a link whose PING waits more than half of it
