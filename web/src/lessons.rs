@@ -63,12 +63,15 @@ pub async fn fetch(meta: &'static Meta) -> Result<Rc<Scenario>, String> {
     Ok(s)
 }
 
-async fn fetch_json(url: &str) -> Result<Scenario, String> {
+/// A JS error's message (or its debug form).
+fn js_err(e: wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+}
+
+/// `url` fetched, if it answers 2xx.
+async fn get(url: &str) -> Result<web_sys::Response, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let js_err = |e: wasm_bindgen::JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
-    };
     let resp = JsFuture::from(window.fetch_with_str(url))
         .await
         .map_err(js_err)?;
@@ -76,6 +79,11 @@ async fn fetch_json(url: &str) -> Result<Scenario, String> {
     if !resp.ok() {
         return Err(format!("{url}: HTTP {}", resp.status()));
     }
+    Ok(resp)
+}
+
+async fn fetch_json(url: &str) -> Result<Scenario, String> {
+    let resp = get(url).await?;
     // The browser parses the JSON (a syntax error rejects the promise).
     let value = JsFuture::from(resp.json().map_err(js_err)?)
         .await
@@ -143,18 +151,9 @@ pub fn progress_key_and_link(s: &Scenario) -> (String, String) {
 /// The lesson's own TOML file (beside its JSON), for the editor.
 pub async fn fetch_toml(meta: &'static Meta) -> Result<String, String> {
     let url = meta.url.replace(".json", ".toml");
-    let window = web_sys::window().ok_or("no window")?;
-    let js_err = |e: wasm_bindgen::JsValue| format!("{url}: {e:?}");
-    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
-        .await
-        .map_err(js_err)?
-        .dyn_into()
-        .map_err(js_err)?;
-    if !resp.ok() {
-        return Err(format!("{url}: HTTP {}", resp.status()));
-    }
+    let resp = get(&url).await?;
     let text = JsFuture::from(resp.text().map_err(js_err)?)
         .await
-        .map_err(js_err)?;
+        .map_err(|e| format!("{url}: {}", js_err(e)))?;
     text.as_string().ok_or_else(|| format!("{url}: not text"))
 }

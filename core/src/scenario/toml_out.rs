@@ -46,7 +46,8 @@ fn key(k: &str) -> String {
     }
 }
 
-fn string(s: &str) -> String {
+/// A TOML basic string (the config import writes its values with it too).
+pub(crate) fn string(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

@@ -81,44 +81,42 @@ pub fn chrome(
     }
 }
 
-/// No lesson open: the lesson picker, or "Loading…" while the named lesson
-/// is fetched.
-pub fn landing(chrome: Chrome, loading: bool, l: Lang) -> Html {
-    let Chrome {
-        header,
-        banner,
-        help,
-        live,
-    } = chrome;
-    html! {
-        <div class={classes!("app", "landing-app")}>
-            {header}{ banner.unwrap_or_default() }
-            if loading {
-                {Html::from_html_unchecked(crate::picker::loading(l).into())}
-            } else {
-                <Landing lang={l} />
-            }
-            { help.unwrap_or_default() }{live}
-        </div>
+impl Chrome {
+    /// A whole-page view (`class`: its layout) with the chrome around `body`.
+    fn around(self, class: &'static str, body: Html) -> Html {
+        let Chrome {
+            header,
+            banner,
+            help,
+            live,
+        } = self;
+        html! {
+            <div class={classes!("app", class)}>
+                {header}{ banner.unwrap_or_default() }{body}{ help.unwrap_or_default() }{live}
+            </div>
+        }
     }
 }
 
-/// The scenario editor, in the page's chrome.
+/// No lesson open: the lesson picker, or "Loading…" while the named lesson
+/// is fetched.
+pub fn landing(chrome: Chrome, loading: bool, l: Lang) -> Html {
+    let body = if loading {
+        Html::from_html_unchecked(crate::picker::loading(l).into())
+    } else {
+        html! { <Landing lang={l} /> }
+    };
+    chrome.around("landing-app", body)
+}
+
+/// The scenario editor, in the page's chrome. A new text is a new editor
+/// (its state starts from that text).
 pub fn editor(chrome: Chrome, init: Rc<crate::editor::Init>, l: Lang) -> Html {
-    let Chrome {
-        header,
-        banner,
-        help,
-        live,
-    } = chrome;
-    html! {
-        <div class={classes!("app", "editor-app")}>
-            {header}{ banner.unwrap_or_default() }
-            // A new text is a new editor (its state starts from that text).
-            <crate::editor::Editor key={format!("{:p}", Rc::as_ptr(&init))} lang={l} init={init.clone()} />
-            { help.unwrap_or_default() }{live}
-        </div>
-    }
+    let key = format!("{:p}", Rc::as_ptr(&init));
+    chrome.around(
+        "editor-app",
+        html! { <crate::editor::Editor {key} lang={l} {init} /> },
+    )
 }
 
 /// A lesson or the sandbox open: what its panels are drawn from.

@@ -14,7 +14,7 @@ use toml::de::{DeTable, DeValue};
 use super::Imported;
 use crate::scenario::build::addresses;
 use crate::scenario::format::{Kind, MonitorDef, Scenario};
-use crate::scenario::{parse, LoadError};
+use crate::scenario::{parse, toml_out, LoadError};
 
 /// Why an import could not be written into a scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub fn apply_with(
             &out,
             idx,
             "replicaof",
-            now.replicaof.as_deref().map(toml_str),
+            now.replicaof.as_deref().map(toml_out::string),
         )?;
     }
     if was.monitor != now.monitor {
@@ -149,29 +149,17 @@ fn wanted(old: &Scenario, idx: usize, imp: &Imported) -> Result<Scenario, ApplyE
     Ok(s)
 }
 
-/// A TOML basic string.
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c < ' ' || c == '\x7f' => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn config_text(imp: &Imported) -> String {
     let pairs: Vec<String> = imp
         .settings
         .iter()
-        .map(|s| format!("{} = {}", toml_str(&s.name), toml_str(&s.value)))
+        .map(|s| {
+            format!(
+                "{} = {}",
+                toml_out::string(&s.name),
+                toml_out::string(&s.value)
+            )
+        })
         .collect();
     format!("{{ {} }}", pairs.join(", "))
 }
@@ -179,8 +167,8 @@ fn config_text(imp: &Imported) -> String {
 fn monitor_text(m: &MonitorDef) -> String {
     format!(
         "{{ master = {}, name = {}, quorum = {}, down_after_ms = {}, failover_timeout_ms = {}, parallel_syncs = {} }}",
-        toml_str(&m.master),
-        toml_str(&m.name),
+        toml_out::string(&m.master),
+        toml_out::string(&m.name),
         m.quorum,
         m.down_after_ms,
         m.failover_timeout_ms,
