@@ -126,6 +126,58 @@ fn seed001_scrub_times() {
 }
 
 fn main() {
+    if let Some(m) = std::env::args().nth(1) {
+        kinds(m.parse().unwrap());
+        return;
+    }
     seed001_snapshot_cost();
     seed001_scrub_times();
+}
+
+#[allow(dead_code)]
+fn kinds(minutes: u64) {
+    use replilab_core::trace::TraceKind;
+    let live0 = LIVE.load(Relaxed);
+    let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
+    let t = Instant::now();
+    s.advance_to(minutes * 60_000).unwrap();
+    println!(
+        "{minutes} min: {:.1} s wall, heap {:.1} MB, {} snapshots",
+        t.elapsed().as_secs_f64(),
+        (LIVE.load(Relaxed) - live0) as f64 / 1048576.0,
+        s.snapshot_count()
+    );
+    let mut c: std::collections::BTreeMap<&str, usize> = Default::default();
+    for e in s.sim.trace() {
+        let k = match &e.kind {
+            TraceKind::Send { .. } => "send",
+            TraceKind::Deliver { .. } => "deliver",
+            TraceKind::Drop { .. } => "drop",
+            TraceKind::Held { .. } => "held",
+            TraceKind::ConnOpen { .. } => "open",
+            TraceKind::ConnClose { .. } => "close",
+            TraceKind::Exec { .. } => "exec",
+            TraceKind::Apply { .. } => "apply",
+            TraceKind::Feed { .. } => "feed",
+            TraceKind::Role { .. } => "role",
+            TraceKind::Sync { .. } => "sync",
+            TraceKind::Expired { .. } => "expired",
+            TraceKind::Log { .. } => "log",
+            TraceKind::Fault { .. } => "fault",
+            TraceKind::Sentinel { .. } => "sentinel",
+            TraceKind::Ack { .. } => "ack",
+            TraceKind::Op { .. } => "op",
+        };
+        *c.entry(k).or_default() += 1;
+    }
+    println!("{c:?}");
+    report(&mut s);
+    let trace = s.sim.take_trace();
+    let a = LIVE.load(Relaxed);
+    drop(trace);
+    println!(
+        "trace {:.1} MB; rest {:.1} MB",
+        (a - LIVE.load(Relaxed)) as f64 / 1048576.0,
+        (LIVE.load(Relaxed) - live0) as f64 / 1048576.0
+    );
 }

@@ -4,6 +4,7 @@
 
 use replilab_core::node::NodeSpec;
 use replilab_core::sim::Sim;
+use replilab_core::timeline::Session;
 
 use crate::dom;
 
@@ -33,10 +34,15 @@ pub fn conf(sim: &Sim) -> String {
     out
 }
 
-pub fn run(what: &str, sim: &Sim, id: &str) {
+/// Downloads `what`; the whole trace may need a replay, which can fail
+/// only as the run itself did (the event budget).
+pub fn run(what: &str, session: &Session) -> Result<(), String> {
+    let (sim, id) = (&session.sim, session.id());
     match what {
         "trace" => {
-            let json = replilab_core::export::trace_json(sim.trace());
+            // The whole run, replayed if the page dropped its start.
+            let trace = session.whole_trace()?;
+            let json = replilab_core::export::trace_json(&trace);
             dom::download(
                 &format!("replilab-{id}-trace.json"),
                 "application/json",
@@ -50,4 +56,5 @@ pub fn run(what: &str, sim: &Sim, id: &str) {
         }
         _ => dom::download(&format!("replilab-{id}.conf"), "text/plain", &conf(sim)),
     }
+    Ok(())
 }

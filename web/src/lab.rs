@@ -68,6 +68,12 @@ pub enum Jump {
     Command,
 }
 
+/// The trace the page keeps behind the playhead (and ahead of it after a
+/// scrub back): the diagram's widest window (60 s) and its look-back
+/// (60 s). Older events are dropped, and regenerated when a scrub needs
+/// them (`timeline/history.rs`); the run's record keeps the rest.
+pub const TRACE_KEEP_MS: u64 = 120_000;
+
 pub const JUMPS: [Jump; 6] = [
     Jump::Landmark,
     Jump::Role,

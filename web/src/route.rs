@@ -206,7 +206,7 @@ fn lesson_source(link: &permalink::Link, lang: Lang, opened: &mut Opened) -> Opt
 /// The session the link describes on `source`: seed, schedule, playhead,
 /// comparison and challenge.
 fn open_session(source: Source, link: &permalink::Link, lang: Lang, mut opened: Opened) -> Opened {
-    let fresh = |source: Source| Rc::new(RefCell::new(Session::new(source, None)));
+    let fresh = |source: Source| Rc::new(RefCell::new(lab_session(source, None)));
     if !link.errors.is_empty() {
         opened.banner = Some(lang.f(i18n::BAD_LINK, &[&link.errors.join(", ")]));
         opened.route = Route::Lab(fresh(source));
@@ -216,7 +216,7 @@ fn open_session(source: Source, link: &permalink::Link, lang: Lang, mut opened: 
         .compare
         .as_deref()
         .map(|c| other_branch(&source, link, c));
-    let mut session = Session::new(source.clone(), link.seed);
+    let mut session = lab_session(source.clone(), link.seed);
     let schedule = match link.schedule.as_deref() {
         Some(s) => permalink::decode_schedule(&session.sim, s, session.end_ms()),
         None => Ok(Vec::new()),
@@ -267,6 +267,13 @@ fn open_session(source: Source, link: &permalink::Link, lang: Lang, mut opened: 
     opened.playing = matches!(session.source, Source::Sandbox(_)) && link.t_ms.is_none();
     opened.route = Route::Lab(Rc::new(RefCell::new(session)));
     opened
+}
+
+/// A session as the lab runs it: keeping only the trace its views show.
+fn lab_session(source: Source, seed: Option<u64>) -> Session {
+    let mut s = Session::new(source, seed);
+    s.set_trace_keep(Some(crate::lab::TRACE_KEEP_MS));
+    s
 }
 
 /// The other branch of a comparison link (`cmp=`, `live=`), at its start.

@@ -8,33 +8,32 @@ use crate::net::NodeId;
 use crate::node::NodeState;
 use crate::sentinel::SentinelEventKind;
 use crate::sim::Sim;
-use crate::trace::{TraceEvent, TraceKind};
+use crate::trace::{cmd_key, is_flush, TraceEvent, TraceKind};
 
 use super::LostWrite;
 
-/// Explains lost writes over one finished run. A long run loses thousands
-/// of writes (every FLUSHALL, every full sync), and scanning its whole trace
-/// for each one was most of the swarm's time: this keeps the few events that
-/// can erase a write or promote a server, found once, in time order.
+/// Explains lost writes over one finished run, from the run's record
+/// (`trace::Record`: the few events that can erase a write or promote a
+/// server, and every acknowledgement), so it works when the page has
+/// dropped the start of the trace, and costs a binary search per write.
 pub(super) struct Explainer<'a> {
     sim: &'a Sim,
-    marks: Vec<usize>,
+    marks: Vec<&'a TraceEvent>,
 }
 
 impl<'a> Explainer<'a> {
     pub(super) fn new(sim: &'a Sim) -> Self {
-        let marks = (sim.trace().iter().enumerate())
-            .filter(|(_, e)| erases_or_promotes(&e.kind))
-            .map(|(i, _)| i)
+        let marks = (sim.run_record().marks().iter())
+            .map(|m| &m.ev)
+            .filter(|e| erases_or_promotes(&e.kind))
             .collect();
         Explainer { sim, marks }
     }
 
     /// The marked events at or after `t`.
     fn marks_from(&self, t: u64) -> impl Iterator<Item = &'a TraceEvent> + '_ {
-        let trace = self.sim.trace();
-        let k = self.marks.partition_point(|&i| trace[i].t_ms < t);
-        self.marks[k..].iter().map(move |&i| &trace[i])
+        let k = self.marks.partition_point(|e| e.t_ms < t);
+        self.marks[k..].iter().copied()
     }
 
     /// Finds where the write was acknowledged and what erased it afterwards.
@@ -43,19 +42,18 @@ impl<'a> Explainer<'a> {
         let sim = self.sim;
         let cmd = show_argv(&op.kind.argv());
         let done = op.complete_ms.unwrap_or(op.invoke_ms);
-        let trace = sim.trace();
-        let call = from(trace, op.invoke_ms);
-        let ack = trace[call..upto(trace, done)].iter().rev().find(|e| {
-            Some(e.node) == op.target
-                && matches!(&e.kind, TraceKind::Ack { cmd: c, .. } if *c == cmd)
-        });
+        let acks = sim.run_record().acks();
+        let key = cmd_key(&cmd);
+        let (lo, hi) = (
+            acks.partition_point(|a| a.t_ms < op.invoke_ms),
+            acks.partition_point(|a| a.t_ms <= done),
+        );
+        let ack = (lo..hi)
+            .rev()
+            .map(|i| &acks[i])
+            .find(|a| Some(a.node) == op.target && a.cmd == key);
         let (node, acked_ms, replid, offset) = match ack {
-            Some(e) => match &e.kind {
-                TraceKind::Ack { replid, offset, .. } => {
-                    (Some(e.node), e.t_ms, replid.clone(), *offset)
-                }
-                _ => (None, done, String::new(), 0),
-            },
+            Some(a) => (Some(a.node), a.t_ms, a.replid.to_string(), a.offset),
             None => (op.target, done, String::new(), 0),
         };
         let mut erased_by = "not found on the final master".to_string();
@@ -70,10 +68,12 @@ impl<'a> Explainer<'a> {
             _ => None,
         };
         let replica_then = || {
-            trace[..call].iter().rev().find_map(is_replica) == Some(true)
-                || trace[call..upto(trace, done)]
+            let call = self.marks.partition_point(|e| e.t_ms < op.invoke_ms);
+            let upto = self.marks.partition_point(|e| e.t_ms <= done);
+            self.marks[..call].iter().rev().find_map(|e| is_replica(e)) == Some(true)
+                || self.marks[call..upto]
                     .iter()
-                    .filter_map(is_replica)
+                    .filter_map(|e| is_replica(e))
                     .any(|r| r)
         };
         if ack.is_none() && replica_then() {
@@ -223,21 +223,4 @@ fn erases_or_promotes(kind: &TraceKind) -> bool {
         TraceKind::Sentinel { event } => event.kind == SentinelEventKind::SwitchMaster,
         _ => false,
     }
-}
-
-/// The index of the trace's first event at or after `t` (the trace is in
-/// time order).
-fn from(trace: &[TraceEvent], t: u64) -> usize {
-    trace.partition_point(|e| e.t_ms < t)
-}
-
-/// The index just past the trace's last event at or before `t`.
-fn upto(trace: &[TraceEvent], t: u64) -> usize {
-    trace.partition_point(|e| e.t_ms <= t)
-}
-
-/// FLUSHALL or FLUSHDB (with or without ASYNC/SYNC), as the trace shows a command.
-fn is_flush(cmd: &str) -> bool {
-    let word = cmd.split(' ').next().unwrap_or("").trim_matches('"');
-    word.eq_ignore_ascii_case("FLUSHALL") || word.eq_ignore_ascii_case("FLUSHDB")
 }

@@ -153,8 +153,8 @@ pub fn final_master_for(sim: &Sim, c: &crate::client::ClientNode) -> Option<Node
 
 pub fn check(sim: &Sim) -> Report {
     let mut report = Report::default();
-    for e in sim.trace() {
-        if let TraceKind::Sync { full, .. } = e.kind {
+    for m in sim.run_record().marks().iter() {
+        if let TraceKind::Sync { full, .. } = m.ev.kind {
             if full {
                 report.full_syncs += 1;
             } else {

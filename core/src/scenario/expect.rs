@@ -146,8 +146,11 @@ fn info_field(sim: &Sim, node: &str, field: &str) -> String {
         .unwrap_or_else(|| "(not available)".into())
 }
 
+/// Counts the run's events that match: Sentinel events and log lines, which
+/// the run's record keeps whole (`trace::is_mark`).
 fn count(sim: &Sim, pred: impl Fn(&crate::trace::TraceEvent) -> bool) -> Value {
-    Value::Int(sim.trace().iter().filter(|t| pred(t)).count() as i64)
+    let marks = sim.run_record().marks();
+    Value::Int(marks.iter().filter(|m| pred(&m.ev)).count() as i64)
 }
 
 /// Evaluates one expectation now (the simulation is at `when_ms(e)`).

@@ -28,7 +28,7 @@ use crate::msg::Msg;
 use crate::net::{ConnId, LinkCfg, Net, NodeId};
 use crate::redis::RedisNode;
 use crate::rng::Rng;
-use crate::trace::{Fnv64, TraceEvent, TraceKind};
+use crate::trace::{Fnv64, Record, TraceEvent, TraceKind};
 
 /// Settings of a run that never change during it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,7 +184,12 @@ pub struct Sim {
     console_replies: VecMap<u64, String>,
     /// Console tickets of scheduled commands that carry a tag.
     tagged: BTreeMap<String, u64>,
+    /// The trace's resident stretch: events `trace_base..` of the whole
+    /// trace (all of it, unless a session dropped the start: `drop_trace_before`).
     trace: Vec<TraceEvent>,
+    trace_base: usize,
+    /// What the checker and the views need from the whole run.
+    run_record: Record,
     hash: Fnv64,
     /// Reused output buffer of `handle` (one allocation for the whole run).
     out_buf: Vec<Out>,
@@ -210,6 +215,8 @@ impl Sim {
             console_replies: VecMap::new(),
             tagged: BTreeMap::new(),
             trace: Vec::new(),
+            trace_base: 0,
+            run_record: Record::default(),
             hash: Fnv64::default(),
             out_buf: Vec::new(),
         }
@@ -221,19 +228,48 @@ impl Sim {
     pub fn events_processed(&self) -> u64 {
         self.events
     }
+    /// The resident stretch of the trace: the whole trace from event
+    /// `trace_base()` on (from the start, unless a session dropped it).
     pub fn trace(&self) -> &[TraceEvent] {
         &self.trace
     }
+    /// The index, in the whole trace, of `trace()[0]`.
+    pub fn trace_base(&self) -> usize {
+        self.trace_base
+    }
+    /// The number of events recorded in the whole run.
+    pub fn trace_end(&self) -> usize {
+        self.trace_base + self.trace.len()
+    }
+    /// The whole run's record (faults, roles, syncs, Sentinel events, logs,
+    /// acknowledgements, offsets), kept when the trace's start is dropped.
+    pub fn run_record(&self) -> &Record {
+        &self.run_record
+    }
     // --- Trace ownership (the web session keeps snapshots without the trace) ---
-    /// Moves the recorded trace out; recording continues into an empty one.
-    /// `trace_hash` still covers every event recorded so far.
+    /// Moves the resident trace out; recording continues into an empty one
+    /// at the same place. `trace_hash` still covers every event recorded.
     pub fn take_trace(&mut self) -> Vec<TraceEvent> {
+        self.trace_base = self.trace_end();
         std::mem::take(&mut self.trace)
     }
-    /// Puts back a trace taken with `take_trace`; the caller keeps it the
-    /// prefix of this run that `trace_hash` covers.
-    pub fn restore_trace(&mut self, trace: Vec<TraceEvent>) {
-        self.trace = trace;
+    /// Puts back events that end where the resident trace starts (a trace
+    /// taken with `take_trace`, or a regenerated stretch before it).
+    pub fn restore_trace(&mut self, mut trace: Vec<TraceEvent>) {
+        debug_assert!(trace.len() <= self.trace_base);
+        self.trace_base = self.trace_base.saturating_sub(trace.len());
+        if self.trace.is_empty() {
+            self.trace = trace;
+        } else {
+            trace.append(&mut self.trace);
+            self.trace = trace;
+        }
+    }
+    /// Drops the resident events before event `at` of the whole trace.
+    pub fn drop_trace_before(&mut self, at: usize) {
+        let n = at.saturating_sub(self.trace_base).min(self.trace.len());
+        self.trace.drain(..n);
+        self.trace_base += n;
     }
     // --- end of trace ownership ---
     /// Clones each large part of the state once, inside `f` (which can
@@ -430,6 +466,8 @@ impl Sim {
             None => Name::Id(id.0),
         });
         self.hash.write(b"\n");
+        self.run_record
+            .note(self.trace_base + self.trace.len(), &ev);
         self.trace.push(ev);
     }
 }

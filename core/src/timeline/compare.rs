@@ -49,17 +49,19 @@ impl Compare {
     }
 }
 
-/// Event `i` of the run as far as it is known: up to the playhead, then `future`.
+/// Event `i` of the run as far as it is known: the resident trace up to the
+/// playhead, then `future` (None before the resident start: `history.rs`).
 fn known(s: &Session, i: usize) -> Option<&TraceEvent> {
     let t = s.sim.trace();
-    match t.get(i) {
-        Some(e) => Some(e),
-        None => s.future.get(i - t.len()),
+    match i.checked_sub(s.sim.trace_base()) {
+        Some(k) if k < t.len() => t.get(k),
+        Some(_) => s.future.get(i - s.sim.trace_end()),
+        None => None,
     }
 }
 
 fn known_len(s: &Session) -> usize {
-    s.sim.trace().len() + s.future.len()
+    s.sim.trace_end() + s.future.len()
 }
 
 impl Session {
@@ -75,7 +77,10 @@ impl Session {
     /// (live) session branch B. No-op when one is already open.
     pub fn keep_as_a(&mut self) {
         if self.compare.is_none() {
-            let a = self.duplicate();
+            let mut a = self.duplicate();
+            // Both branches keep their whole trace while compared: the
+            // divergence search reads both (`history.rs`).
+            a.keep_ms = None;
             self.compare = Some(Box::new(Compare::new(a, false)));
         }
     }
@@ -107,6 +112,7 @@ impl Session {
         let r = self.sync_other();
         if let Some(mut c) = self.compare.take() {
             std::mem::swap(self, &mut c.other);
+            std::mem::swap(&mut self.keep_ms, &mut c.other.keep_ms);
             c.live_is_a = !c.live_is_a;
             self.compare = Some(c);
         }
@@ -130,7 +136,11 @@ impl Session {
         if c.diff.is_none() {
             let (la, lb) = (known_len(self), known_len(&c.other));
             let n = la.min(lb);
-            let mut i = c.eq_len;
+            // Events dropped from both were equal when they were recorded
+            // (the fork is at the playhead, and the search follows it).
+            let mut i = (c.eq_len)
+                .max(self.sim.trace_base())
+                .max(c.other.sim.trace_base());
             while i < n && known(self, i) == known(&c.other, i) {
                 i += 1;
             }

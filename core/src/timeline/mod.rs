@@ -35,6 +35,7 @@ pub use crate::scenario::sandbox::Topo;
 
 mod challenge;
 mod compare;
+mod history;
 mod run;
 mod snapshot;
 
@@ -87,6 +88,8 @@ pub struct Session {
     snapshot_every: u64,
     /// The run's trace past the playhead, computed before a scrub back.
     future: VecDeque<TraceEvent>,
+    /// How much trace to keep around the playhead (`history.rs`); None: all.
+    keep_ms: Option<u64>,
     /// A run-stopping error (event budget), shown in a banner.
     pub error: Option<String>,
     /// The other branch of a side-by-side comparison (`compare.rs`).
@@ -129,6 +132,7 @@ impl Session {
             snapshots: Vec::new(),
             snapshot_every: SNAPSHOT_EVERY_MS,
             future: VecDeque::new(),
+            keep_ms: None,
             error: None,
             compare: None,
         };
@@ -246,7 +250,7 @@ impl Session {
         if kept {
             self.keep_as_a();
         }
-        self.compare_changed_after(self.sim.trace().len());
+        self.compare_changed_after(self.sim.trace_end());
         self.future.clear();
         self.schedule.truncate(self.applied);
         let applied = self.applied;

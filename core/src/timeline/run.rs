@@ -43,16 +43,17 @@ impl Session {
 
     /// Runs to `target_ms`, applying the learner's recorded actions on the way.
     pub fn advance_to(&mut self, target_ms: u64) -> Result<(), String> {
-        let before = self.sim.trace().len();
+        let before = self.sim.trace_end();
         let r = self.run_to(target_ms);
         self.replayed(before);
+        self.trim();
         r
     }
 
-    /// The events the sim recorded since it had `before` were already in
-    /// `future`: drop them there.
+    /// The events the sim recorded since the trace had `before` were
+    /// already in `future`: drop them there.
     pub(super) fn replayed(&mut self, before: usize) {
-        let grown = self.sim.trace().len().saturating_sub(before);
+        let grown = self.sim.trace_end().saturating_sub(before);
         self.future.drain(..grown.min(self.future.len()));
     }
 
@@ -111,9 +112,10 @@ impl Session {
 
     /// Runs until the trace grows (the next visible event), applying due actions.
     pub fn step_event(&mut self) -> Result<(), String> {
-        let len0 = self.sim.trace().len();
+        let len0 = self.sim.trace_end();
         let r = self.step_run(len0);
         self.replayed(len0);
+        self.trim();
         r
     }
 
@@ -141,7 +143,7 @@ impl Session {
                     _ => break,
                 }
             }
-            if self.sim.trace().len() > len0 {
+            if self.sim.trace_end() > len0 {
                 break;
             }
         }

@@ -2,10 +2,10 @@
 //!
 //! A snapshot is a `Sim` whose trace was taken out (`Sim::take_trace`), plus
 //! the trace's length then: the session keeps the one trace of its run (up
-//! to the playhead in `sim`, the part already computed past it in `future`).
-//! A seek restores the latest snapshot before the target, backwards or
-//! forwards past the playhead (taking the events from `future`), and replays
-//! the rest.
+//! to the playhead in `sim`, the part already computed past it in `future`,
+//! both perhaps cut short: `history.rs`). A seek restores the latest snapshot
+//! before the target, backwards or forwards past the playhead (taking the
+//! events from `future`), and replays the rest.
 
 use crate::scenario::{expect, Outcome};
 use crate::sim::Sim;
@@ -29,8 +29,8 @@ pub(super) struct Snapshot {
     pub(super) at_ms: u64,
     /// Without its trace (`Sim::take_trace`).
     pub(super) sim: Sim,
-    /// The trace's length at the snapshot.
-    pub(super) trace_len: usize,
+    /// The number of events of the whole trace at the snapshot.
+    pub(super) trace_end: usize,
     pub(super) applied: usize,
     pub(super) outcomes: Vec<Option<Outcome>>,
     pub(super) lines: Vec<ConsoleLine>,
@@ -48,12 +48,11 @@ impl Session {
     pub(super) fn snapshot(&mut self) {
         let trace = self.sim.take_trace();
         let sim = self.sim.clone();
-        let trace_len = trace.len();
         self.sim.restore_trace(trace);
         self.snapshots.push(Snapshot {
             at_ms: self.sim.now_ms(),
             sim,
-            trace_len,
+            trace_end: self.sim.trace_end(),
             applied: self.applied,
             outcomes: self.outcomes.clone(),
             lines: self.lines.clone(),
@@ -98,29 +97,33 @@ impl Session {
     /// (backwards, or forwards past the playhead), then replays the rest.
     pub fn seek(&mut self, t_ms: u64) -> Result<(), String> {
         let now = self.sim.now_ms();
-        let have = self.sim.trace().len() + self.future.len();
-        let snap = self
-            .snapshots
-            .iter()
-            .rev()
+        let snap = (self.snapshots.iter().rev())
             .find(|s| s.at_ms <= t_ms)
-            .filter(|s| (t_ms < now || s.at_ms > now) && s.trace_len <= have);
+            .filter(|s| t_ms < now || s.at_ms > now);
         if let Some(snap) = snap {
+            let end = snap.trace_end;
+            // The resident trace [b, n), then `future` [n, n + future).
             let mut trace = self.sim.take_trace();
-            if trace.len() > snap.trace_len {
+            let n = self.sim.trace_end();
+            let b = n - trace.len();
+            if (b..=n).contains(&end) {
                 // The tail moves once, into room made for it; the trace keeps
                 // its capacity for the replay or the seek forward that follows.
                 // A scrub from 6 h back to 1 h of the sandbox moves 9 M events:
                 // copying them twice, as `split_off` then a growing `future`
                 // did, took 5.3 s natively and the tail's memory twice over.
-                let tail = trace.drain(snap.trace_len..);
+                let tail = trace.drain(end - b..);
                 self.future.reserve(tail.len());
                 for e in tail.rev() {
                     self.future.push_front(e);
                 }
+            } else if end > n && end - n <= self.future.len() {
+                trace.extend(self.future.drain(..end - n));
             } else {
-                let need = snap.trace_len - trace.len();
-                trace.extend(self.future.drain(..need.min(self.future.len())));
+                // Not next to what is known (dropped, `history.rs`): the
+                // trace starts again at the snapshot.
+                trace.clear();
+                self.future.clear();
             }
             self.sim = snap.sim.clone();
             self.sim.restore_trace(trace);
@@ -153,9 +156,10 @@ impl Session {
         } else {
             self.seek(0)?;
         }
-        let before = self.sim.trace().len();
+        let before = self.sim.trace_end();
         let r = self.step_to_event(t_ms, events);
         self.replayed(before);
+        self.trim();
         self.capture_due();
         self.settle();
         r

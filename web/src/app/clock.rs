@@ -102,11 +102,10 @@ pub fn narrate(ui: &UseReducerHandle<UiState>, session: &SessionRef, narrated: &
     // Narrate the newest key event since the last render.
     if let Some(s) = session {
         let s = s.borrow();
+        // `narrated` counts events of the whole trace.
         let trace = s.sim.trace();
-        let mut from = *narrated.borrow();
-        if from > trace.len() {
-            from = trace.len();
-        }
+        let base = s.sim.trace_base();
+        let from = (*narrated.borrow()).clamp(base, s.sim.trace_end()) - base;
         if let Some(e) = trace[from..].iter().rev().find(|e| landmark(e)) {
             let text = match &e.kind {
                 TraceKind::Sentinel { event } => event.to_string(),
@@ -128,7 +127,7 @@ pub fn narrate(ui: &UseReducerHandle<UiState>, session: &SessionRef, narrated: &
             let d = ui.dispatcher();
             yew::platform::spawn_local(async move { d.dispatch(Action::Live(line)) });
         }
-        *narrated.borrow_mut() = trace.len();
+        *narrated.borrow_mut() = s.sim.trace_end();
     }
 }
 
@@ -159,5 +158,28 @@ pub fn use_permalink(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
                 move || drop(pending)
             },
         );
+    }
+    // After a scrub far back, the trace before the playhead was dropped
+    // (`timeline/history.rs`): once the playhead rests for 150 ms,
+    // regenerate what the event list and the diagram show.
+    {
+        let session = session.clone();
+        let d = ui.dispatcher();
+        let lang = ui.lang;
+        use_effect_with(version, move |_| {
+            let pending = session.map(|s| {
+                gloo_timers::callback::Timeout::new(150, move || {
+                    let filled = s.borrow_mut().fill_history(crate::lab::TRACE_KEEP_MS);
+                    match filled {
+                        Ok(true) => d.dispatch(Action::Bump),
+                        Ok(false) => {}
+                        Err(e) => {
+                            d.dispatch(Action::Banner(Some(lang.f(i18n::RUN_STOPPED, &[&e]))))
+                        }
+                    }
+                })
+            });
+            move || drop(pending)
+        });
     }
 }

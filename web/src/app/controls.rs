@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use replilab_core::action::Action as SimAction;
 use replilab_core::net::NodeId;
+use replilab_core::trace::TraceEvent;
 use yew::prelude::*;
 
 use crate::components::fmt_time;
@@ -269,13 +270,14 @@ fn stepper(
         d.dispatch(Action::Pause);
         if dir > 0 {
             let mut s = s.borrow_mut();
-            let len0 = s.sim.trace().len();
+            // Indices of the whole trace: stepping may drop its start.
             for _ in 0..if landmarks { 20_000 } else { 1 } {
-                let before = s.sim.trace().len();
-                if s.step_event().is_err() || s.sim.trace().len() == before {
+                let before = s.sim.trace_end();
+                if s.step_event().is_err() || s.sim.trace_end() == before {
                     break;
                 }
-                if !landmarks || s.sim.trace()[len0..].iter().any(|e| jump.matches(e)) {
+                let new = &s.sim.trace()[before - s.sim.trace_base()..];
+                if !landmarks || new.iter().any(|e| jump.matches(e)) {
                     break;
                 }
             }
@@ -285,11 +287,14 @@ fn stepper(
             let target = {
                 let s = s.borrow();
                 let now = s.now_ms();
-                s.sim
-                    .trace()
-                    .iter()
-                    .rev()
-                    .find(|e| e.t_ms < now && (!landmarks || jump.matches(e)))
+                let back = |e: &&TraceEvent| e.t_ms < now && (!landmarks || jump.matches(e));
+                // The trace kept, then the run's record (every kind a jump
+                // looks for is in it).
+                (s.sim.trace().iter().rev().find(back))
+                    .or_else(|| {
+                        let marks = s.sim.run_record().marks();
+                        marks.iter().rev().map(|m| &m.ev).find(back)
+                    })
                     .map(|e| e.t_ms)
             };
             seek(target.unwrap_or(0));

@@ -24,10 +24,8 @@ pub fn scrub(s: &Session) -> Scrub {
         let end = s
             .end_ms()
             .unwrap_or_else(|| (now + 30_000).div_ceil(30_000) * 30_000);
-        let mut ticks: Vec<ScrubTick> = s
-            .sim
-            .trace()
-            .iter()
+        let mut ticks: Vec<ScrubTick> = (s.sim.run_record().marks().iter())
+            .map(|m| &m.ev)
             .filter(|e| landmark(e))
             .take(2000)
             .map(|e| ScrubTick {

@@ -123,7 +123,7 @@ pub fn ui_callbacks(
         Callback::from(move |_| d.dispatch(Action::ToggleHelp))
     };
     let on_share = share(ui, session, shared);
-    let on_export = export(session);
+    let on_export = export(ui, session);
     let on_edit = {
         let (session, d, lang) = (session.clone(), d.clone(), ui.lang);
         Callback::from(move |_| {
@@ -201,12 +201,19 @@ fn share(
 }
 
 /// Downloads what the header's export menu names ("trace", "svg").
-fn export(session: &Option<Rc<RefCell<Session>>>) -> Callback<&'static str> {
+fn export(
+    ui: &UseReducerHandle<UiState>,
+    session: &Option<Rc<RefCell<Session>>>,
+) -> Callback<&'static str> {
     let session = session.clone();
+    let (d, lang) = (ui.dispatcher(), ui.lang);
     Callback::from(move |what: &'static str| {
         if let Some(s) = &session {
-            let s = s.borrow();
-            crate::export::run(what, &s.sim, s.id());
+            if let Err(e) = crate::export::run(what, &s.borrow()) {
+                d.dispatch(Action::Banner(Some(
+                    lang.f(crate::i18n::RUN_STOPPED, &[&e]),
+                )));
+            }
         }
     })
 }

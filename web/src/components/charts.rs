@@ -1,9 +1,8 @@
 //! Charts over the run so far: each server's replication offset, and client
-//! writes per second (acknowledged / failed), from the trace and histories.
+//! writes per second (acknowledged / failed), from the run's record and histories.
 
 use replilab_core::client::Outcome;
 use replilab_core::node::NodeState;
-use replilab_core::trace::TraceKind;
 use yew::prelude::*;
 
 use super::fmt_time_short;
@@ -35,11 +34,9 @@ pub fn charts(p: &Props) -> Html {
     let bucket_ms = now.div_ceil(buckets).max(1);
     let mut series: Vec<(u16, Vec<(u64, u64)>)> = Vec::new();
     let mut max_off = 1u64;
-    for e in sim.trace() {
-        let off = match &e.kind {
-            TraceKind::Feed { offset, .. } | TraceKind::Apply { offset, .. } => *offset,
-            _ => continue,
-        };
+    // The run's record samples them (`trace::Record`): the trace's start may be gone.
+    for e in sim.run_record().offsets().iter() {
+        let off = e.offset;
         max_off = max_off.max(off);
         let idx = match series.iter().position(|(n, _)| *n == e.node.0) {
             Some(i) => i,

@@ -220,10 +220,9 @@ fn key_event(p: &Props, session: &Session, at: &Playhead) -> Option<Html> {
     let l = p.lang;
     let cur = at.cur;
     let step_start = if cur >= 1 { at.until(cur - 1) } else { 0 };
-    let (t, line) = session
-        .sim
-        .trace()
-        .iter()
+    // Landmarks are in the run's record, whatever the trace still holds.
+    let (t, line) = (session.sim.run_record().marks().iter())
+        .map(|m| &m.ev)
         .find(|e| e.t_ms > step_start && e.t_ms <= at.until(cur) && crate::lab::landmark(e))
         .map(|e| (e.t_ms, e.line(&|id| session.sim.name(id))))?;
     let seek = p.on_seek.clone();

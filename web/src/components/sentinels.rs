@@ -61,10 +61,9 @@ pub fn sentinels(p: &Props) -> Html {
     if rows.is_empty() {
         return html! { <p class="muted" id="sentinel-panel">{l.t(i18n::NO_SENTINELS)}</p> };
     }
-    let events: Vec<Html> = sim
-        .trace()
-        .iter()
-        .rev()
+    // From the run's record: it keeps every Sentinel event of the run.
+    let events: Vec<Html> = (sim.run_record().marks().iter().rev())
+        .map(|m| &m.ev)
         .filter_map(|e| match &e.kind {
             TraceKind::Sentinel { event } if event.kind != SentinelEventKind::Sentinel => Some((e.t_ms, sim.name(e.node), event.to_string())),
             _ => None,

@@ -88,7 +88,7 @@ pub fn trace_list(p: &Props) -> Html {
                         _ => ("other", String::new(), None),
                     };
                     html! {
-                        <li key={i} class={classes!("ev", kind)} data-trace={kind} data-node={node.clone()} data-ms={e.t_ms.to_string()}
+                        <li key={sim.trace_base() + i} class={classes!("ev", kind)} data-trace={kind} data-node={node.clone()} data-ms={e.t_ms.to_string()}
                             data-bytes={bytes.map(|b| b.to_string())}>
                             <button class="t link">{fmt_time(e.t_ms)}</button>
                             <span class="n">{node}</span>

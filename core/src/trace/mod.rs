@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+mod record;
+pub use record::{cmd_key, is_flush, is_mark, AckMark, Mark, OffsetSample, Record};
+
 use serde::Serialize;
 
 use crate::msg::MsgKind;
