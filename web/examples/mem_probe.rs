@@ -126,15 +126,16 @@ fn seed001_scrub_times() {
 }
 
 fn main() {
-    if let Some(m) = std::env::args().nth(1) {
-        kinds(m.parse().unwrap());
-        return;
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("page") => return page(args.get(2).and_then(|m| m.parse().ok()).unwrap_or(60)),
+        Some(m) => return kinds(m.parse().unwrap_or(60)),
+        None => {}
     }
     seed001_snapshot_cost();
     seed001_scrub_times();
 }
 
-#[allow(dead_code)]
 fn kinds(minutes: u64) {
     use replilab_core::trace::TraceKind;
     let live0 = LIVE.load(Relaxed);
@@ -180,4 +181,23 @@ fn kinds(minutes: u64) {
         (a - LIVE.load(Relaxed)) as f64 / 1048576.0,
         (LIVE.load(Relaxed) - live0) as f64 / 1048576.0
     );
+}
+
+/// The page's session (a 120 s keep window, `TRACE_KEEP_MS`) run for
+/// `minutes`: wall time and heap, then one Sim clone by part.
+fn page(minutes: u64) {
+    let live0 = LIVE.load(Relaxed);
+    let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
+    s.set_trace_keep(Some(120_000));
+    let t = Instant::now();
+    s.advance_to(minutes * 60_000).unwrap();
+    println!(
+        "{minutes} min with a 120 s keep window: {:.2} s wall, heap {:.1} MB, {} snapshots every {} ms, {} resident trace events",
+        t.elapsed().as_secs_f64(),
+        (LIVE.load(Relaxed) - live0) as f64 / 1048576.0,
+        s.snapshot_count(),
+        s.snapshot_spacing(),
+        s.sim.trace().len()
+    );
+    report(&mut s);
 }

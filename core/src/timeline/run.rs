@@ -101,6 +101,9 @@ impl Session {
                     let last_snap = self.snapshots.last().map_or(0, |s| s.at_ms);
                     if self.sim.now_ms() >= last_snap.saturating_add(self.snapshot_every) {
                         self.snapshot();
+                        // A long run (a link one hour in) never holds more
+                        // than the keep window's trace.
+                        self.trim();
                     }
                     if mark >= target_ms {
                         return Ok(());

@@ -74,6 +74,15 @@ impl Session {
         }
     }
 
+    /// How far the run has been computed: the playhead, or the latest
+    /// snapshot or event beyond it (after a scrub back). The sandbox's
+    /// scrubber reaches this far, so a scrub back can come forward again.
+    pub fn frontier_ms(&self) -> u64 {
+        let snap = self.snapshots.last().map_or(0, |s| s.at_ms);
+        let future = self.future.back().map_or(0, |e| e.t_ms);
+        self.sim.now_ms().max(snap).max(future)
+    }
+
     /// The next time (after now) at which something must happen on the way:
     /// a timed expectation or a snapshot.
     pub(super) fn next_mark(&self) -> u64 {

@@ -23,7 +23,7 @@ pub fn scrub(s: &Session) -> Scrub {
         let now = s.now_ms();
         let end = s
             .end_ms()
-            .unwrap_or_else(|| (now + 30_000).div_ceil(30_000) * 30_000);
+            .unwrap_or_else(|| (s.frontier_ms() + 30_000).div_ceil(30_000) * 30_000);
         let mut ticks: Vec<ScrubTick> = (s.sim.run_record().marks().iter())
             .map(|m| &m.ev)
             .filter(|e| landmark(e))

@@ -70,7 +70,8 @@ pub fn trace_list(p: &Props) -> Html {
     };
     html! {
         <div class="trace" tabindex="0" role="region" aria-label={p.lang.t(i18n::EVENTS)} onscroll={on_scroll}>
-            <ol id="trace" onclick={on_click} data-count={shown.len().to_string()}
+            // data-first-ms: where the kept trace starts (`timeline/history.rs`).
+            <ol id="trace" onclick={on_click} data-count={shown.len().to_string()} data-first-ms={trace.first().map(|e| e.t_ms.to_string())}
                 style={format!("padding-top:{}px;height:{}px", lo * ROW_PX, shown.len() * ROW_PX)}>
                 { for shown[lo..hi].iter().map(|&i| {
                     let e = &trace[i];
