@@ -16,8 +16,8 @@ use std::rc::Rc;
 mod cowvec;
 mod node;
 pub use cowvec::CowVec;
-use node::{count_le, Node, LONG};
 pub use node::Summary;
+use node::{count_le, Node, LONG};
 
 /// A chunk splits in two when it reaches this many entries.
 const CHUNK: usize = 32;
@@ -195,9 +195,7 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
         let key = &ch.items[i].0;
         let prev_chunk = match c.checked_sub(1) {
             Some(b) => Some(&page.items[b]),
-            None => p
-                .checked_sub(1)
-                .and_then(|b| self.pages[b].items.last()),
+            None => p.checked_sub(1).and_then(|b| self.pages[b].items.last()),
         };
         let next_chunk = match page.items.get(c + 1) {
             Some(n) => Some(n),

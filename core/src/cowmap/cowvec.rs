@@ -89,7 +89,7 @@ impl<T: Clone> CowVec<T> {
         } else if self.front == SPAN {
             self.pages.pop_front();
             self.front = 0;
-        } else if self.front % CHUNK == 0 {
+        } else if self.front.is_multiple_of(CHUNK) {
             if let Some(page) = self.pages.front_mut() {
                 Rc::make_mut(page)[self.front / CHUNK - 1] = None;
             }

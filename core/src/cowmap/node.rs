@@ -76,10 +76,12 @@ impl<T, const N: usize> Node<T, N> {
         }
     }
     /// The summaries of the items present.
+    #[inline]
     pub(super) fn sums(&self) -> &[u128] {
         &self.sums[..self.items.len()]
     }
     /// Full: the caller splits it.
+    #[inline]
     pub(super) fn is_full(&self) -> bool {
         self.items.len() >= N
     }

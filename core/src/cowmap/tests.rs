@@ -129,8 +129,11 @@ fn check_shape(m: &CowMap<Vec<u8>, u32>) {
     }
 }
 
+/// A page and one of its chunks.
+type PageChunk<'a> = (&'a Rc<Page<Vec<u8>, u32>>, &'a Rc<Chunk<Vec<u8>, u32>>);
+
 /// The chunks of `m`, with the page each is in.
-fn chunks(m: &CowMap<Vec<u8>, u32>) -> Vec<(&Rc<Page<Vec<u8>, u32>>, &Rc<Chunk<Vec<u8>, u32>>)> {
+fn chunks(m: &CowMap<Vec<u8>, u32>) -> Vec<PageChunk<'_>> {
     m.pages
         .iter()
         .flat_map(|p| p.items.iter().map(move |c| (p, c)))
@@ -145,9 +148,17 @@ fn a_write_copies_only_the_page_and_chunk_it_touches() {
     *m.get_mut(&key(4000)).expect("present") += 1;
     m.insert(key(4004), 7);
     let (a, b) = (chunks(&m), chunks(&snap));
-    let shared_chunks = a.iter().zip(&b).filter(|(x, y)| Rc::ptr_eq(x.1, y.1)).count();
+    let shared_chunks = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| Rc::ptr_eq(x.1, y.1))
+        .count();
     assert_eq!(shared_chunks, a.len() - 1);
-    let shared_pages = m.pages.iter().zip(&snap.pages).filter(|(x, y)| Rc::ptr_eq(x, y));
+    let shared_pages = m
+        .pages
+        .iter()
+        .zip(&snap.pages)
+        .filter(|(x, y)| Rc::ptr_eq(x, y));
     assert_eq!(shared_pages.count(), m.pages.len() - 1);
     assert_eq!(snap.get(&key(4000)[..]), Some(&1000));
     assert_eq!(m.get(&key(4000)[..]), Some(&1001));
@@ -162,7 +173,9 @@ fn pages_split_and_drop_in_any_order() {
     let mut b: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
     // Ascending, descending and interleaved inserts, then removals from the
     // front, the back and the middle, with clones taken along the way.
-    let order = (0..n / 3).chain((n / 3..2 * n / 3).rev()).chain(2 * n / 3..n);
+    let order = (0..n / 3)
+        .chain((n / 3..2 * n / 3).rev())
+        .chain(2 * n / 3..n);
     let mut snaps = Vec::new();
     for (step, i) in order.enumerate() {
         let k = key(i);
@@ -173,7 +186,9 @@ fn pages_split_and_drop_in_any_order() {
     }
     check_shape(&m);
     assert!(m.pages.len() > 3, "several pages");
-    let gone = (0..n / 4).chain((3 * n / 4..n).rev()).chain(n / 4..3 * n / 4);
+    let gone = (0..n / 4)
+        .chain((3 * n / 4..n).rev())
+        .chain(n / 4..3 * n / 4);
     for (step, i) in gone.enumerate() {
         let k = key(i);
         assert_eq!(m.remove(&k[..]), b.remove(&k));
@@ -205,13 +220,20 @@ fn cowvec_clones_share_pages() {
     let snap = v.clone();
     v.push(10_000);
     *v.rfind_mut(|x| *x == 5000).expect("present") = 1;
-    let shared = v.pages.iter().zip(&snap.pages).filter(|(a, b)| Rc::ptr_eq(a, b));
+    let shared = v
+        .pages
+        .iter()
+        .zip(&snap.pages)
+        .filter(|(a, b)| Rc::ptr_eq(a, b));
     assert_eq!(shared.count(), v.pages.len() - 2);
     assert_eq!(snap.len() + 1, v.len());
     assert_eq!(snap.get(2000), Some(&5000));
     assert_eq!(v.get(2000), Some(&1));
     assert_eq!(v.first(), Some(&3000));
-    assert!(v.iter().skip(2001).eq(snap.iter().skip(2001).chain([&10_000])));
+    assert!(v
+        .iter()
+        .skip(2001)
+        .eq(snap.iter().skip(2001).chain([&10_000])));
     for _ in 0..v.len() {
         v.drop_front();
     }
