@@ -1,84 +1,33 @@
 //! `CowMap`: an ordered map whose clones share storage (the keyspace).
 //!
 //! Entries live in sorted chunks of at most `CHUNK` entries, each behind an
-//! `Rc`; the chunks are in key order. A clone copies one pointer per chunk,
-//! and a write copies only the chunk it touches when a clone still shares it
-//! (`Rc::make_mut`). The web session's snapshots and full syncs clone whole
-//! keyspaces, so they cost little while the keyspaces change slowly.
-//! Iteration is in key order, like the `BTreeMap` this replaces.
+//! `Rc`; the chunks are grouped in pages of at most `PAGE` chunk pointers,
+//! each behind an `Rc` too. A clone copies one pointer per page, and a write
+//! copies only the page and the chunk it touches when a clone still shares
+//! them (`Rc::make_mut` at both levels). The web session's snapshots and
+//! full syncs clone whole keyspaces, so they cost little while the
+//! keyspaces change slowly. Iteration is in key order, like the `BTreeMap`
+//! this replaces.
 
 use std::borrow::Borrow;
-use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
 mod cowvec;
+mod node;
 pub use cowvec::CowVec;
+pub use node::Summary;
+use node::{count_le, Node, LONG};
 
 /// A chunk splits in two when it reaches this many entries.
 const CHUNK: usize = 32;
+/// A page splits in two when it reaches this many chunks.
+const PAGE: usize = 64;
 
-/// Keys with an order-preserving 128-bit summary, so that a search compares
-/// integers held next to each other instead of following each key's pointer.
-pub trait Summary: Ord {
-    /// Unequal summaries order like their keys; equal summaries mean equal
-    /// keys unless the low byte is `LONG` (then the keys decide).
-    fn summary(&self) -> u128;
-}
-
-/// The low byte of a summary that does not identify its key.
-const LONG: u8 = 15;
-
-/// Byte strings: the first 15 bytes (zero-padded) and the length capped at
-/// 15, big-endian. Keys of up to 14 bytes are told apart without reading them.
-impl Summary for [u8] {
-    fn summary(&self) -> u128 {
-        let mut b = [0u8; 16];
-        let n = self.len().min(LONG as usize);
-        b[..n].copy_from_slice(&self[..n]);
-        b[15] = n as u8;
-        u128::from_be_bytes(b)
-    }
-}
-impl Summary for Vec<u8> {
-    fn summary(&self) -> u128 {
-        self.as_slice().summary()
-    }
-}
-
-/// How many of the sorted summaries `sums` are <= the query's `q`: a
-/// binary search without unpredictable branches. `full(i)` compares key `i`
-/// with the query, needed only on a tie of long keys.
-#[inline(always)]
-fn count_le(sums: &[u128], q: u128, full: impl Fn(usize) -> Ordering) -> usize {
-    let le = |i: usize| {
-        let s = sums[i];
-        if s == q && q as u8 == LONG {
-            full(i) != Ordering::Greater
-        } else {
-            s <= q
-        }
-    };
-    let (mut base, mut size) = (0, sums.len());
-    if size == 0 {
-        return 0;
-    }
-    while size > 1 {
-        let half = size / 2;
-        base = std::hint::select_unpredictable(le(base + half), base + half, base);
-        size -= half;
-    }
-    base + le(base) as usize
-}
-
-/// Up to `CHUNK` sorted entries and their keys' summaries. `items` first:
-/// its length then shares a cache line with the `Rc`'s counts.
-#[derive(Clone)]
-#[repr(C)]
-struct Chunk<K, V> {
-    items: Vec<(K, V)>,
-    sums: [u128; CHUNK],
-}
+/// Up to `CHUNK` sorted entries and their keys' summaries.
+type Chunk<K, V> = Node<(K, V), CHUNK>;
+/// Up to `PAGE` chunks in key order and their first keys' summaries.
+type Page<K, V> = Node<Rc<Chunk<K, V>>, PAGE>;
 
 impl<K: Summary, V> Chunk<K, V> {
     /// Ok(index) if `key` is here, else Err(insertion index).
@@ -86,8 +35,7 @@ impl<K: Summary, V> Chunk<K, V> {
     where
         K: Borrow<Q>,
     {
-        let n = self.items.len();
-        let i = count_le(&self.sums[..n], q, |i| self.items[i].0.borrow().cmp(key));
+        let i = count_le(self.sums(), q, |i| self.items[i].0.borrow().cmp(key));
         match i.checked_sub(1) {
             Some(j)
                 if self.sums[j] == q && (q as u8 != LONG || self.items[j].0.borrow() == key) =>
@@ -97,31 +45,19 @@ impl<K: Summary, V> Chunk<K, V> {
             _ => Err(i),
         }
     }
-    fn insert(&mut self, i: usize, s: u128, entry: (K, V)) {
-        self.sums.copy_within(i..self.items.len(), i + 1);
-        self.sums[i] = s;
-        self.items.insert(i, entry);
-    }
-    fn remove(&mut self, i: usize) -> V {
-        self.sums.copy_within(i + 1..self.items.len(), i);
-        self.items.remove(i).1
-    }
-    /// Moves the entries from `at` on to a new chunk.
-    fn split_off(&mut self, at: usize) -> Self {
-        let mut sums = [0; CHUNK];
-        sums[..self.items.len() - at].copy_from_slice(&self.sums[at..self.items.len()]);
-        Chunk {
-            sums,
-            items: self.items.split_off(at),
-        }
-    }
+}
+
+/// The first key of a page (pages and chunks are never empty).
+fn first_key<K, V>(page: &Page<K, V>) -> &K {
+    &page.items[0].items[0].0
 }
 
 #[derive(Clone)]
 pub struct CowMap<K, V> {
-    chunks: Vec<Rc<Chunk<K, V>>>,
-    /// The summary of each chunk's first key: the chunk index is searched
-    /// in this array, reading a chunk only on a tie of long keys.
+    pages: Vec<Rc<Page<K, V>>>,
+    /// The summary of each page's first key: the page index is searched in
+    /// this array, then the chunk in the page's, reading a chunk only on a
+    /// tie of long keys.
     heads: Vec<u128>,
     len: usize,
 }
@@ -129,12 +65,16 @@ pub struct CowMap<K, V> {
 impl<K, V> Default for CowMap<K, V> {
     fn default() -> Self {
         CowMap {
-            chunks: Vec::new(),
+            pages: Vec::new(),
             heads: Vec::new(),
             len: 0,
         }
     }
 }
+
+/// Where a key is or would go: page, chunk in the page, Ok(index) if found
+/// / Err(insertion index) in the chunk, and the key's summary.
+type Found = (usize, usize, Result<usize, usize>, u128);
 
 impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
     pub fn new() -> Self {
@@ -147,25 +87,27 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
         self.len == 0
     }
     pub fn clear(&mut self) {
-        self.chunks.clear();
+        self.pages.clear();
         self.heads.clear();
         self.len = 0;
     }
 
-    /// (chunk, Ok(index) if found / Err(insertion index), key summary). The
-    /// chunk is the last one whose first key is <= `key` (the first chunk
-    /// for keys below every chunk).
-    fn find<Q: Summary + ?Sized>(&self, key: &Q) -> Option<(usize, Result<usize, usize>, u128)>
+    /// The page is the last one whose first key is <= `key` (the first
+    /// page for keys below every page), the chunk likewise in the page.
+    fn find<Q: Summary + ?Sized>(&self, key: &Q) -> Option<Found>
     where
         K: Borrow<Q>,
     {
-        if self.chunks.is_empty() {
+        if self.pages.is_empty() {
             return None;
         }
         let q = key.summary();
-        let first = |c: usize| self.chunks[c].items[0].0.borrow().cmp(key);
-        let c = count_le(&self.heads, q, first).saturating_sub(1);
-        Some((c, self.chunks[c].search(q, key), q))
+        let first = |p: usize| first_key(&self.pages[p]).borrow().cmp(key);
+        let p = count_le(&self.heads, q, first).saturating_sub(1);
+        let page = &self.pages[p];
+        let first = |c: usize| page.items[c].items[0].0.borrow().cmp(key);
+        let c = count_le(page.sums(), q, first).saturating_sub(1);
+        Some((p, c, page.items[c].search(q, key), q))
     }
 
     pub fn get<Q: Summary + ?Sized>(&self, key: &Q) -> Option<&V>
@@ -173,7 +115,7 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
         K: Borrow<Q>,
     {
         match self.find(key)? {
-            (c, Ok(i), _) => Some(&self.chunks[c].items[i].1),
+            (p, c, Ok(i), _) => Some(&self.pages[p].items[c].items[i].1),
             _ => None,
         }
     }
@@ -183,104 +125,127 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
     {
         self.get(key).is_some()
     }
+    /// The chunk (`p`, `c`), copied first (with its page) if a clone shares it.
+    fn chunk_mut(&mut self, p: usize, c: usize) -> &mut Chunk<K, V> {
+        Rc::make_mut(&mut Rc::make_mut(&mut self.pages[p]).items[c])
+    }
     pub fn get_mut<Q: Summary + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
     {
         match self.find(key)? {
-            (c, Ok(i), _) => Some(&mut Rc::make_mut(&mut self.chunks[c]).items[i].1),
+            (p, c, Ok(i), _) => Some(&mut self.chunk_mut(p, c).items[i].1),
             _ => None,
         }
     }
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let Some((c, at, s)) = self.find(&key) else {
-            let mut sums = [0; CHUNK];
-            sums[0] = key.summary();
-            self.heads.push(sums[0]);
-            let items = vec![(key, value)];
-            self.chunks.push(Rc::new(Chunk { sums, items }));
+        let Some((p, c, at, s)) = self.find(&key) else {
+            let s = key.summary();
+            let chunk = Rc::new(Node::new(s, (key, value)));
+            self.pages.push(Rc::new(Node::new(s, chunk)));
+            self.heads.push(s);
             self.len = 1;
             return None;
         };
-        let chunk = Rc::make_mut(&mut self.chunks[c]);
-        match at {
-            Ok(i) => Some(std::mem::replace(&mut chunk.items[i].1, value)),
-            Err(i) => {
-                if i == 0 {
-                    self.heads[c] = s;
-                }
-                chunk.insert(i, s, (key, value));
-                self.len += 1;
-                let (c, i) = if chunk.items.len() >= CHUNK {
-                    let tail = chunk.split_off(CHUNK / 2);
-                    self.heads.insert(c + 1, tail.sums[0]);
-                    self.chunks.insert(c + 1, Rc::new(tail));
-                    if i >= CHUNK / 2 {
-                        (c + 1, i - CHUNK / 2)
-                    } else {
-                        (c, i)
-                    }
-                } else {
-                    (c, i)
-                };
-                self.debug_check_order_at(c, i);
-                None
+        let i = match at {
+            Ok(i) => {
+                let slot = &mut self.chunk_mut(p, c).items[i].1;
+                return Some(std::mem::replace(slot, value));
+            }
+            Err(i) => i,
+        };
+        let page = Rc::make_mut(&mut self.pages[p]);
+        let chunk = Rc::make_mut(&mut page.items[c]);
+        chunk.insert(i, s, (key, value));
+        self.len += 1;
+        if i == 0 {
+            page.sums[c] = s;
+            if c == 0 {
+                self.heads[p] = s;
             }
         }
+        let (mut p, mut c, mut i) = (p, c, i);
+        if chunk.is_full() {
+            let tail = chunk.split_off(CHUNK / 2);
+            page.insert(c + 1, tail.sums[0], Rc::new(tail));
+            if i >= CHUNK / 2 {
+                (c, i) = (c + 1, i - CHUNK / 2);
+            }
+        }
+        if page.is_full() {
+            let tail = page.split_off(PAGE / 2);
+            self.heads.insert(p + 1, tail.sums[0]);
+            self.pages.insert(p + 1, Rc::new(tail));
+            if c >= PAGE / 2 {
+                (p, c) = (p + 1, c - PAGE / 2);
+            }
+        }
+        self.debug_check_order_at(p, c, i);
+        None
     }
     /// The keyspace stays sorted (hot path: debug builds only): the new
-    /// entry at (`c`, `i`) is above its left neighbour and below its right
-    /// one, across chunk borders, and the summaries match the keys.
-    fn debug_check_order_at(&self, c: usize, i: usize) {
+    /// entry at (`p`, `c`, `i`) is above its left neighbour and below its
+    /// right one, across chunk and page borders, and the summaries match.
+    fn debug_check_order_at(&self, p: usize, c: usize, i: usize) {
         if !cfg!(debug_assertions) {
             return;
         }
-        let ch = &self.chunks[c];
+        let page = &self.pages[p];
+        let ch = &page.items[c];
         let key = &ch.items[i].0;
+        let prev_chunk = match c.checked_sub(1) {
+            Some(b) => Some(&page.items[b]),
+            None => p.checked_sub(1).and_then(|b| self.pages[b].items.last()),
+        };
+        let next_chunk = match page.items.get(c + 1) {
+            Some(n) => Some(n),
+            None => self.pages.get(p + 1).map(|n| &n.items[0]),
+        };
         let prev = match i.checked_sub(1) {
             Some(j) => Some(&ch.items[j].0),
-            None => c
-                .checked_sub(1)
-                .and_then(|p| self.chunks[p].items.last())
-                .map(|e| &e.0),
+            None => prev_chunk.and_then(|b| b.items.last()).map(|e| &e.0),
         };
         let next = match ch.items.get(i + 1) {
             Some(e) => Some(&e.0),
-            None => self.chunks.get(c + 1).map(|n| &n.items[0].0),
+            None => next_chunk.map(|n| &n.items[0].0),
         };
         debug_assert!(prev.is_none_or(|p| p < key), "keys stay sorted");
         debug_assert!(next.is_none_or(|n| key < n), "keys stay sorted");
         debug_assert_eq!(ch.sums[i], key.summary(), "a summary is its key's");
-        debug_assert_eq!(self.heads[c], ch.sums[0], "a head is its chunk's first");
+        debug_assert_eq!(page.sums[c], ch.sums[0], "a head is its chunk's first");
+        debug_assert_eq!(self.heads[p], page.sums[0], "a head is its page's first");
     }
 
     pub fn remove<Q: Summary + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
     {
-        let (c, Ok(i), _) = self.find(key)? else {
+        let (p, c, Ok(i), _) = self.find(key)? else {
             return None;
         };
-        let chunk = Rc::make_mut(&mut self.chunks[c]);
-        let v = chunk.remove(i);
+        let page = Rc::make_mut(&mut self.pages[p]);
+        let chunk = Rc::make_mut(&mut page.items[c]);
+        let v = chunk.remove(i).1;
         if chunk.items.is_empty() {
-            self.chunks.remove(c);
-            self.heads.remove(c);
+            page.remove(c);
         } else if i == 0 {
-            self.heads[c] = chunk.sums[0];
+            page.sums[c] = chunk.sums[0];
+        }
+        if page.items.is_empty() {
+            self.pages.remove(p);
+            self.heads.remove(p);
+        } else if c == 0 {
+            self.heads[p] = page.sums[0];
         }
         self.len -= 1;
-        debug_assert_eq!(self.heads.len(), self.chunks.len(), "one head per chunk");
+        debug_assert_eq!(self.heads.len(), self.pages.len(), "one head per page");
         debug_assert!(self.get(key).is_none(), "a removed key is gone");
         Some(v)
     }
 
     /// Entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + '_ {
-        self.chunks
-            .iter()
-            .flat_map(|c| c.items.iter())
-            .map(|(k, v)| (k, v))
+        entries(&self.pages)
     }
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + '_ {
         self.iter().map(|(k, _)| k)
@@ -293,43 +258,44 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let (c, i) = match self.find(key) {
-            None => (0, 0),
-            Some((c, Ok(i), _)) => (c, i + 1),
-            Some((c, Err(i), _)) => (c, i),
+        let (p, c, i) = match self.find(key) {
+            None => (0, 0, 0),
+            Some((p, c, Ok(i), _)) => (p, c, i + 1),
+            Some((p, c, Err(i), _)) => (p, c, i),
         };
-        self.chunks
-            .get(c..)
+        let page = self.pages.get(p).map_or(&[][..], |pg| &pg.items[..]);
+        let chunk = page.get(c).map_or(&[][..], |ch| &ch.items[..]);
+        let rest_page = page.get(c + 1..).unwrap_or(&[]);
+        let rest = self.pages.get(p + 1..).unwrap_or(&[]);
+        chunk
+            .get(i..)
             .unwrap_or(&[])
             .iter()
-            .enumerate()
-            .flat_map(move |(j, ch)| ch.items[if j == 0 { i } else { 0 }..].iter())
+            .chain(rest_page.iter().flat_map(|ch| ch.items.iter()))
             .map(|(k, v)| (k, v))
+            .chain(entries(rest))
     }
+}
+
+/// The entries of `pages`, in key order.
+fn entries<K, V>(pages: &[Rc<Page<K, V>>]) -> impl DoubleEndedIterator<Item = (&K, &V)> + '_ {
+    pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .flat_map(|c| c.items.iter())
+        .map(|(k, v)| (k, v))
 }
 
 impl<K: PartialEq, V: PartialEq> PartialEq for CowMap<K, V> {
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len
-            && self
-                .chunks
-                .iter()
-                .flat_map(|c| c.items.iter())
-                .eq(other.chunks.iter().flat_map(|c| c.items.iter()))
+        self.len == other.len && entries(&self.pages).eq(entries(&other.pages))
     }
 }
 impl<K: Eq, V: Eq> Eq for CowMap<K, V> {}
 
 impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for CowMap<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(
-                self.chunks
-                    .iter()
-                    .flat_map(|c| c.items.iter())
-                    .map(|(k, v)| (k, v)),
-            )
-            .finish()
+        f.debug_map().entries(entries(&self.pages)).finish()
     }
 }
 

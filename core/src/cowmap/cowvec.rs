@@ -1,17 +1,27 @@
-//! `CowVec`: the list counterpart of `CowMap` (chunks of `CHUNK` behind `Rc`s).
+//! `CowVec`: the list counterpart of `CowMap` (chunks of `CHUNK` behind
+//! `Rc`s, grouped in pages of `PAGE` chunk pointers behind `Rc`s).
 
-use super::CHUNK;
+use super::{CHUNK, PAGE};
 use std::collections::VecDeque;
+use std::fmt;
 use std::rc::Rc;
 
+/// Elements per page.
+const SPAN: usize = CHUNK * PAGE;
+
+/// A page's chunks; those dropped from the front are `None`.
+type Page<T> = Vec<Option<Rc<Vec<T>>>>;
+
 /// `CowVec`: a list that grows at the back and shrinks at the front, whose
-/// clones share storage in chunks of `CHUNK` elements behind `Rc`s (clients'
-/// operation histories, the replication backlog). A clone copies one pointer
-/// per chunk; a write copies only the chunk it touches. Every chunk but the
-/// last is full; `front` elements of the first one are dropped.
-#[derive(Clone, Debug)]
+/// clones share storage in chunks of `CHUNK` elements behind `Rc`s, grouped
+/// in pages of `PAGE` chunks behind `Rc`s (clients' operation histories, the
+/// replication backlog, the run record). A clone copies one pointer per
+/// page; a write copies only the page and the chunk it touches. Every page
+/// but the last is full, every chunk but the last too; `front` elements of
+/// the first page are dropped (its first `front / CHUNK` chunks are `None`).
+#[derive(Clone)]
 pub struct CowVec<T> {
-    chunks: VecDeque<Rc<Vec<T>>>,
+    pub(super) pages: VecDeque<Rc<Page<T>>>,
     front: usize,
     len: usize,
 }
@@ -19,7 +29,7 @@ pub struct CowVec<T> {
 impl<T> Default for CowVec<T> {
     fn default() -> Self {
         CowVec {
-            chunks: VecDeque::new(),
+            pages: VecDeque::new(),
             front: 0,
             len: 0,
         }
@@ -33,6 +43,12 @@ impl<T: PartialEq + Clone> PartialEq for CowVec<T> {
 }
 impl<T: Eq + Clone> Eq for CowVec<T> {}
 
+impl<T: fmt::Debug + Clone> fmt::Debug for CowVec<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 impl<T: Clone> CowVec<T> {
     pub fn new() -> Self {
         Self::default()
@@ -44,11 +60,21 @@ impl<T: Clone> CowVec<T> {
         self.len == 0
     }
     pub fn push(&mut self, x: T) {
-        if self.chunks.back().is_none_or(|c| c.len() >= CHUNK) {
-            self.chunks.push_back(Rc::new(Vec::with_capacity(CHUNK)));
+        let last = self.pages.back().and_then(|p| p.last());
+        let chunk_full = last.is_none_or(|c| c.as_ref().is_none_or(|c| c.len() >= CHUNK));
+        if chunk_full && self.pages.back().is_none_or(|p| p.len() >= PAGE) {
+            self.pages.push_back(Rc::new(Vec::new()));
         }
-        Rc::make_mut(self.chunks.back_mut().expect("a chunk")).push(x);
-        self.len += 1;
+        let Some(page) = self.pages.back_mut().map(Rc::make_mut) else {
+            return;
+        };
+        if chunk_full {
+            page.push(Some(Rc::new(Vec::with_capacity(CHUNK))));
+        }
+        if let Some(Some(chunk)) = page.last_mut() {
+            Rc::make_mut(chunk).push(x);
+            self.len += 1;
+        }
     }
     /// Drops the first element.
     pub fn drop_front(&mut self) {
@@ -57,9 +83,16 @@ impl<T: Clone> CowVec<T> {
         }
         self.len -= 1;
         self.front += 1;
-        if self.front == CHUNK || self.len == 0 {
-            self.chunks.pop_front();
+        if self.len == 0 {
+            self.pages.clear();
             self.front = 0;
+        } else if self.front == SPAN {
+            self.pages.pop_front();
+            self.front = 0;
+        } else if self.front.is_multiple_of(CHUNK) {
+            if let Some(page) = self.pages.front_mut() {
+                Rc::make_mut(page)[self.front / CHUNK - 1] = None;
+            }
         }
     }
     pub fn get(&self, i: usize) -> Option<&T> {
@@ -67,7 +100,8 @@ impl<T: Clone> CowVec<T> {
             return None;
         }
         let j = i + self.front;
-        self.chunks.get(j / CHUNK)?.get(j % CHUNK)
+        let chunk = self.pages.get(j / SPAN)?.get(j % SPAN / CHUNK)?;
+        chunk.as_ref()?.get(j % CHUNK)
     }
     pub fn first(&self) -> Option<&T> {
         self.get(0)
@@ -88,23 +122,35 @@ impl<T: Clone> CowVec<T> {
         }
         lo
     }
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks
-            .iter()
-            .enumerate()
-            .flat_map(move |(c, ch)| ch[if c == 0 { self.front } else { 0 }..].iter())
+    /// The live elements of chunk `c` of page `p` (those after `front` in
+    /// the first page).
+    fn live(&self, p: usize, c: usize, chunk: &Option<Rc<Vec<T>>>) -> usize {
+        match chunk {
+            Some(_) if p == 0 && c == self.front / CHUNK => self.front % CHUNK,
+            _ => 0,
+        }
     }
-    /// The last element matching `pred`, copying only its chunk if shared.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.pages.iter().enumerate().flat_map(move |(p, page)| {
+            page.iter().enumerate().flat_map(move |(c, chunk)| {
+                let from = self.live(p, c, chunk);
+                let items = chunk.as_deref().map_or(&[][..], |v| &v[..]);
+                items.get(from..).unwrap_or(&[]).iter()
+            })
+        })
+    }
+    /// The last element matching `pred`, copying only its page and chunk if
+    /// shared.
     pub fn rfind_mut(&mut self, mut pred: impl FnMut(&T) -> bool) -> Option<&mut T> {
-        let front = self.front;
-        let (c, i) = self.chunks.iter().enumerate().rev().find_map(|(c, ch)| {
-            let from = if c == 0 { front } else { 0 };
-            ch[from..]
-                .iter()
-                .rposition(&mut pred)
-                .map(|i| (c, from + i))
+        let (p, c, i) = self.pages.iter().enumerate().rev().find_map(|(p, page)| {
+            page.iter().enumerate().rev().find_map(|(c, chunk)| {
+                let from = self.live(p, c, chunk);
+                let items = chunk.as_deref()?.get(from..)?;
+                items.iter().rposition(&mut pred).map(|i| (p, c, from + i))
+            })
         })?;
-        Some(&mut Rc::make_mut(&mut self.chunks[c])[i])
+        let chunk = Rc::make_mut(self.pages.get_mut(p)?).get_mut(c)?.as_mut()?;
+        Rc::make_mut(chunk).get_mut(i)
     }
 }
 

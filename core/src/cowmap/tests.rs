@@ -105,9 +105,21 @@ fn behaves_like_a_btreemap_and_clones_share() {
     for (m, b) in snaps {
         assert!(m.iter().eq(b.iter()));
         assert!(m.iter().rev().eq(b.iter().rev()));
-        for (c, h) in m.chunks.iter().zip(&m.heads) {
+        check_shape(&m);
+    }
+}
+
+/// Pages and chunks are non-empty and below their limits, and every
+/// summary and head matches its key.
+fn check_shape(m: &CowMap<Vec<u8>, u32>) {
+    assert_eq!(m.pages.len(), m.heads.len());
+    assert_eq!(m.iter().count(), m.len());
+    for (p, h) in m.pages.iter().zip(&m.heads) {
+        assert!(!p.items.is_empty() && p.items.len() < PAGE);
+        assert_eq!(*h, p.sums[0]);
+        for (c, s) in p.items.iter().zip(&p.sums) {
             assert!(!c.items.is_empty() && c.items.len() < CHUNK);
-            assert_eq!(*h, c.items[0].0.summary());
+            assert_eq!(*s, c.items[0].0.summary());
             assert!(c
                 .items
                 .iter()
@@ -117,20 +129,114 @@ fn behaves_like_a_btreemap_and_clones_share() {
     }
 }
 
+/// A page and one of its chunks.
+type PageChunk<'a> = (&'a Rc<Page<Vec<u8>, u32>>, &'a Rc<Chunk<Vec<u8>, u32>>);
+
+/// The chunks of `m`, with the page each is in.
+fn chunks(m: &CowMap<Vec<u8>, u32>) -> Vec<PageChunk<'_>> {
+    m.pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(move |c| (p, c)))
+        .collect()
+}
+
 #[test]
-fn a_write_copies_only_the_chunk_it_touches() {
-    let mut m: CowMap<Vec<u8>, u32> = (0..1000).map(|i| (key(i * 4), i)).collect();
+fn a_write_copies_only_the_page_and_chunk_it_touches() {
+    let mut m: CowMap<Vec<u8>, u32> = (0..10_000).map(|i| (key(i * 4), i)).collect();
+    assert!(m.pages.len() > 3, "several pages");
     let snap = m.clone();
-    *m.get_mut(&key(400)).expect("present") += 1;
-    m.insert(key(404), 7);
-    let shared = |m: &CowMap<Vec<u8>, u32>| {
-        m.chunks
-            .iter()
-            .zip(&snap.chunks)
-            .filter(|(a, b)| Rc::ptr_eq(a, b))
-            .count()
-    };
-    assert_eq!(shared(&m), m.chunks.len() - 1);
-    assert_eq!(snap.get(&key(400)[..]), Some(&100));
-    assert_eq!(m.get(&key(400)[..]), Some(&101));
+    *m.get_mut(&key(4000)).expect("present") += 1;
+    m.insert(key(4004), 7);
+    let (a, b) = (chunks(&m), chunks(&snap));
+    let shared_chunks = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| Rc::ptr_eq(x.1, y.1))
+        .count();
+    assert_eq!(shared_chunks, a.len() - 1);
+    let shared_pages = m
+        .pages
+        .iter()
+        .zip(&snap.pages)
+        .filter(|(x, y)| Rc::ptr_eq(x, y));
+    assert_eq!(shared_pages.count(), m.pages.len() - 1);
+    assert_eq!(snap.get(&key(4000)[..]), Some(&1000));
+    assert_eq!(m.get(&key(4000)[..]), Some(&1001));
+    check_shape(&m);
+    check_shape(&snap);
+}
+
+#[test]
+fn pages_split_and_drop_in_any_order() {
+    let n = 12_000u32;
+    let mut m: CowMap<Vec<u8>, u32> = CowMap::new();
+    let mut b: BTreeMap<Vec<u8>, u32> = BTreeMap::new();
+    // Ascending, descending and interleaved inserts, then removals from the
+    // front, the back and the middle, with clones taken along the way.
+    let order = (0..n / 3)
+        .chain((n / 3..2 * n / 3).rev())
+        .chain(2 * n / 3..n);
+    let mut snaps = Vec::new();
+    for (step, i) in order.enumerate() {
+        let k = key(i);
+        assert_eq!(m.insert(k.clone(), i), b.insert(k, i));
+        if step % 2500 == 0 {
+            snaps.push((m.clone(), b.clone()));
+        }
+    }
+    check_shape(&m);
+    assert!(m.pages.len() > 3, "several pages");
+    let gone = (0..n / 4)
+        .chain((3 * n / 4..n).rev())
+        .chain(n / 4..3 * n / 4);
+    for (step, i) in gone.enumerate() {
+        let k = key(i);
+        assert_eq!(m.remove(&k[..]), b.remove(&k));
+        if step % 2500 == 0 {
+            check_shape(&m);
+            assert!(m.iter().eq(b.iter()));
+            snaps.push((m.clone(), b.clone()));
+        }
+    }
+    assert!(m.is_empty() && m.pages.is_empty() && m.heads.is_empty());
+    assert_eq!(m.get(&key(5)[..]), None);
+    for (m, b) in snaps {
+        check_shape(&m);
+        assert!(m.iter().eq(b.iter()));
+        assert!(m.iter().rev().eq(b.iter().rev()));
+        assert_eq!(m, b.into_iter().collect());
+    }
+}
+
+#[test]
+fn cowvec_clones_share_pages() {
+    let mut v: CowVec<u32> = (0..10_000).fold(CowVec::new(), |mut v, i| {
+        v.push(i);
+        v
+    });
+    for _ in 0..3000 {
+        v.drop_front();
+    }
+    let snap = v.clone();
+    v.push(10_000);
+    *v.rfind_mut(|x| *x == 5000).expect("present") = 1;
+    let shared = v
+        .pages
+        .iter()
+        .zip(&snap.pages)
+        .filter(|(a, b)| Rc::ptr_eq(a, b));
+    assert_eq!(shared.count(), v.pages.len() - 2);
+    assert_eq!(snap.len() + 1, v.len());
+    assert_eq!(snap.get(2000), Some(&5000));
+    assert_eq!(v.get(2000), Some(&1));
+    assert_eq!(v.first(), Some(&3000));
+    assert!(v
+        .iter()
+        .skip(2001)
+        .eq(snap.iter().skip(2001).chain([&10_000])));
+    for _ in 0..v.len() {
+        v.drop_front();
+    }
+    assert!(v.is_empty() && v.pages.is_empty() && v.first().is_none());
+    assert_eq!(snap.iter().count(), snap.len());
 }
