@@ -60,7 +60,7 @@ impl Session {
         let usable = |s: &&Snapshot| s.trace_end < base;
         let Some(snap) = (self.snapshots.iter().rev().filter(usable))
             .find(|s| s.at_ms <= from)
-            .or_else(|| self.snapshots.iter().filter(usable).next_back())
+            .or_else(|| self.snapshots.iter().rfind(usable))
         else {
             return Ok(false);
         };
