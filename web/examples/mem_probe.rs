@@ -183,11 +183,12 @@ fn kinds(minutes: u64) {
     );
 }
 
-/// The page's session (a 120 s keep window, `TRACE_KEEP_MS`) run for
+/// The page's session (a 120 s keep window, `TRACE_KEEP_MS`, no hash) run for
 /// `minutes`: wall time and heap, then one Sim clone by part.
 fn page(minutes: u64) {
     let live0 = LIVE.load(Relaxed);
     let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
+    s.sim.set_hashing(false);
     s.set_trace_keep(Some(120_000));
     let t = Instant::now();
     s.advance_to(minutes * 60_000).unwrap();

@@ -199,7 +199,7 @@ impl Explainer<'_> {
                 TraceKind::Exec { cmd, reply, .. } if is_flush(cmd) && reply == "OK" => {
                     format!("{name} ran {cmd}")
                 }
-                TraceKind::Apply { cmd, .. } if is_flush(cmd) => {
+                TraceKind::Apply { cmd, .. } if cmd.is_flush() => {
                     format!("{name} applied {cmd} from its master")
                 }
                 _ => continue,
@@ -218,7 +218,8 @@ fn erases_or_promotes(kind: &TraceKind) -> bool {
                 || text == "MASTER <-> REPLICA sync: Flushing old data"
         }
         TraceKind::Fault { text } => text.starts_with("crash"),
-        TraceKind::Exec { cmd, .. } | TraceKind::Apply { cmd, .. } => is_flush(cmd),
+        TraceKind::Exec { cmd, .. } => is_flush(cmd),
+        TraceKind::Apply { cmd, .. } => cmd.is_flush(),
         TraceKind::Role { .. } => true,
         TraceKind::Sentinel { event } => event.kind == SentinelEventKind::SwitchMaster,
         _ => false,

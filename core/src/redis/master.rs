@@ -294,9 +294,8 @@ impl RedisNode {
         for argv in cmds {
             let cmd = Rc::new(ReplCmd::new(argv));
             if cx.tracing {
-                let text = crate::msg::show_argv(&cmd.argv);
                 cx.trace(TraceKind::Feed {
-                    cmd: text,
+                    cmd: crate::trace::MsgText::new(crate::msg::Msg::Stream(cmd.clone())),
                     bytes: cmd.bytes,
                     offset: self.ids.master_repl_offset + cmd.bytes,
                 });

@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use crate::data::{ExecEnv, Reply, Role};
-use crate::msg::{show_argv, Msg, ReplCmd};
+use crate::msg::{Msg, ReplCmd};
 use crate::net::ConnId;
 use crate::node::Cx;
 use crate::trace::TraceKind;
@@ -353,7 +353,7 @@ impl RedisNode {
         }
         if cx.tracing {
             cx.trace(TraceKind::Apply {
-                cmd: show_argv(&c.argv),
+                cmd: crate::trace::MsgText::new(crate::msg::Msg::Stream(c.clone())),
                 bytes: c.bytes,
                 offset: applied_before + c.bytes,
             });

@@ -22,7 +22,7 @@ impl Sim {
                 to,
                 kind: msg.kind(),
                 bytes: msg.wire_bytes(),
-                summary: msg.summary(),
+                summary: crate::trace::MsgText::new(msg.clone()),
             };
             self.record(node, kind);
         }

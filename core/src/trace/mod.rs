@@ -12,7 +12,7 @@ pub use record::{cmd_key, is_flush, is_mark, AckMark, Mark, OffsetSample, Record
 
 use serde::Serialize;
 
-use crate::msg::MsgKind;
+use crate::msg::{Msg, MsgKind};
 use crate::net::{ConnId, NodeId};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -35,7 +35,7 @@ pub enum TraceKind {
         to: NodeId,
         kind: MsgKind,
         bytes: u64,
-        summary: String,
+        summary: MsgText,
     },
     /// Message `msg` from `from` reached `node`.
     Deliver { msg: u64, from: NodeId },
@@ -59,13 +59,13 @@ pub enum TraceKind {
     },
     /// A replica applied one command of the replication stream.
     Apply {
-        cmd: String,
+        cmd: MsgText,
         bytes: u64,
         offset: u64,
     },
     /// A master fed one command into its replication stream.
     Feed {
-        cmd: String,
+        cmd: MsgText,
         bytes: u64,
         offset: u64,
     },
@@ -96,6 +96,51 @@ pub enum TraceKind {
     },
     /// A simulated client's operation completed (the checker's history).
     Op { op: u64, text: String },
+}
+
+/// A message's text, rendered when read (`Msg::summary`): recording a
+/// message, or a command of the replication stream, costs a pointer copy
+/// instead of a formatted string. Compared, shown and serialized as its text.
+#[derive(Clone, Debug)]
+pub struct MsgText(Msg);
+
+impl MsgText {
+    pub fn new(msg: Msg) -> MsgText {
+        MsgText(msg)
+    }
+    pub fn text(&self) -> String {
+        self.0.summary()
+    }
+    /// FLUSHALL or FLUSHDB (a command, or one in the replication stream).
+    pub fn is_flush(&self) -> bool {
+        let name = match &self.0 {
+            Msg::Cmd(argv) => argv.first(),
+            Msg::Stream(c) => c.argv.first(),
+            _ => None,
+        };
+        name.is_some_and(|n| {
+            n.eq_ignore_ascii_case(b"FLUSHALL") || n.eq_ignore_ascii_case(b"FLUSHDB")
+        })
+    }
+}
+
+impl fmt::Display for MsgText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl PartialEq for MsgText {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 || self.text() == other.text()
+    }
+}
+impl Eq for MsgText {}
+
+impl Serialize for MsgText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
 }
 
 impl TraceEvent {

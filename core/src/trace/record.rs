@@ -82,7 +82,7 @@ pub fn is_mark(kind: &TraceKind) -> bool {
         | TraceKind::Sentinel { .. }
         | TraceKind::Log { .. }
         | TraceKind::Exec { .. } => true,
-        TraceKind::Apply { cmd, .. } => is_flush(cmd),
+        TraceKind::Apply { cmd, .. } => cmd.is_flush(),
         _ => false,
     }
 }

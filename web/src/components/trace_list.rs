@@ -78,8 +78,8 @@ pub fn trace_list(p: &Props) -> Html {
                     let node = sim.name(e.node);
                     let (kind, text, bytes) = match &e.kind {
                         TraceKind::Exec { cmd, reply, client } => ("exec", format!("[{client}] {cmd} → {reply}"), None),
-                        TraceKind::Apply { cmd, bytes, offset } => ("apply", l.f(i18n::EV_APPLY, &[cmd, &offset.to_string()]), Some(*bytes)),
-                        TraceKind::Feed { cmd, bytes, offset } => ("feed", l.f(i18n::EV_FEED, &[cmd, &offset.to_string()]), Some(*bytes)),
+                        TraceKind::Apply { cmd, bytes, offset } => ("apply", l.f(i18n::EV_APPLY, &[&cmd.text(), &offset.to_string()]), Some(*bytes)),
+                        TraceKind::Feed { cmd, bytes, offset } => ("feed", l.f(i18n::EV_FEED, &[&cmd.text(), &offset.to_string()]), Some(*bytes)),
                         TraceKind::Role { role } => ("role", l.f(i18n::EV_ROLE, &[role]), None),
                         TraceKind::Sync { replica, full, reason } => ("sync", l.f(if *full { i18n::EV_FULL } else { i18n::EV_PARTIAL }, &[&sim.name(*replica), reason]), None),
                         TraceKind::Expired { key } => ("expired", l.f(i18n::EV_EXPIRED, &[key]), None),

@@ -346,11 +346,12 @@ fn span(x1: f64, x2: f64, y: f64, class: &'static str) -> Html {
     html! { <rect class={classes!("span", class)} x={format!("{x1:.1}")} y={format!("{:.1}", y - 6.0)} width={format!("{:.1}", (x2 - x1).max(1.0))} height="12" /> }
 }
 
-/// The size and summary of the message sent at trace index `idx`.
-fn payload(trace: &[TraceEvent], idx: usize) -> (u64, &str) {
+/// The size and summary of the message sent at trace index `idx` (the
+/// summary is rendered only if formatted: `MsgText`).
+fn payload(trace: &[TraceEvent], idx: usize) -> (u64, &dyn std::fmt::Display) {
     match trace.get(idx).map(|e| &e.kind) {
         Some(TraceKind::Send { bytes, summary, .. }) => (*bytes, summary),
-        _ => (0, ""),
+        _ => (0, &""),
     }
 }
 
