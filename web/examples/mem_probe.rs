@@ -201,4 +201,21 @@ fn page(minutes: u64) {
         s.sim.trace().len()
     );
     report(&mut s);
+    let mut x: u64 = 7;
+    let mut times = Vec::new();
+    for _ in 0..24 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let to = (x >> 33) % (minutes * 60_000);
+        let t = Instant::now();
+        s.seek(to).unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "scrub (native, page configuration): median {:.1} ms, max {:.1} ms",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
 }
