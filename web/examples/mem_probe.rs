@@ -218,4 +218,23 @@ fn page(minutes: u64) {
         times[times.len() / 2],
         times[times.len() - 1]
     );
+    s.advance_to(minutes * 60_000).unwrap();
+    let mut sim = s.sim.clone();
+    drop(s);
+    let live = LIVE.load(Relaxed) - live0;
+    drop(sim.take_trace());
+    let keys: usize = sim
+        .nodes()
+        .iter()
+        .filter_map(|n| match &n.state {
+            replilab_core::node::NodeState::Redis(r) => Some(r.db.len()),
+            _ => None,
+        })
+        .sum();
+    println!(
+        "the live Sim alone: {:.1} MB ({:.1} MB without its trace); {keys} keys in all, {} acknowledgements recorded",
+        live as f64 / 1048576.0,
+        (LIVE.load(Relaxed) - live0) as f64 / 1048576.0,
+        sim.run_record().acks().len()
+    );
 }

@@ -204,10 +204,10 @@ pub fn check(sim: &Sim) -> Report {
             let present = db
                 .and_then(|db| db.get_entry(key.as_bytes()))
                 .is_some_and(|e| {
-                    e.value == value.as_bytes()
+                    e.value[..] == *value.as_bytes()
                         || writes.get(key.as_str()).is_some_and(|w| {
                             w.iter()
-                                .any(|(at, v)| *at >= done && e.value == v.as_bytes())
+                                .any(|(at, v)| *at >= done && e.value[..] == *v.as_bytes())
                         })
                 });
             // A write with a TTL may legitimately be gone: expired, not lost.

@@ -86,7 +86,7 @@ impl RedisNode {
                 b"RESTORE-ASKING".to_vec(),
                 k.clone(),
                 ttl.to_string().into_bytes(),
-                e.value.clone(),
+                e.value.to_vec(),
             ];
             if replace {
                 cmd.push(b"REPLACE".to_vec());

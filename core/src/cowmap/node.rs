@@ -30,6 +30,11 @@ impl Summary for Vec<u8> {
         self.as_slice().summary()
     }
 }
+impl Summary for crate::data::Bytes {
+    fn summary(&self) -> u128 {
+        self.as_slice().summary()
+    }
+}
 
 /// How many of the sorted summaries `sums` are <= the query's `q`: a
 /// binary search without unpredictable branches. `full(i)` compares key `i`
@@ -86,6 +91,14 @@ impl<T, const N: usize> Node<T, N> {
         self.items.len() >= N
     }
     pub(super) fn insert(&mut self, i: usize, s: u128, item: T) {
+        let len = self.items.len();
+        if len == self.items.capacity() {
+            // Doubling, but never past `N`: a node copied on write has the
+            // capacity of its length, and a plain push would then reserve
+            // up to twice `N` (a chunk of 21 entries grew room for 42).
+            self.items
+                .reserve_exact((len * 2).clamp(1, N.max(len + 1)) - len);
+        }
         self.sums.copy_within(i..self.items.len(), i + 1);
         self.sums[i] = s;
         self.items.insert(i, item);

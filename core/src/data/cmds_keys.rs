@@ -82,7 +82,7 @@ pub(crate) fn keys(cx: &mut Ctx) -> (Reply, Prop) {
         .dict
         .keys()
         .filter(|k| all || glob_match(pat, k, false))
-        .cloned()
+        .map(|k| k.to_vec())
         .collect();
     let mut out = Vec::with_capacity(candidates.len());
     for k in candidates {
@@ -133,7 +133,7 @@ pub(crate) fn scan(cx: &mut Ctx) -> (Reply, Prop) {
         .keys()
         .skip(cursor as usize)
         .take(take)
-        .cloned()
+        .map(|k| k.to_vec())
         .collect();
     let examined = window.len() as u64;
     let mut out = Vec::new();
@@ -178,7 +178,7 @@ pub(crate) fn randomkey(cx: &mut Ctx) -> (Reply, Prop) {
         return (Reply::Nil, Prop::None);
     }
     let start_i = usize::try_from(cx.env.rand % len as u64).unwrap_or(0);
-    let Some(start) = cx.db.dict.keys().nth(start_i).cloned() else {
+    let Some(start) = cx.db.dict.keys().nth(start_i).map(|k| k.to_vec()) else {
         return (Reply::Nil, Prop::None);
     };
     let mut key = start.clone();
@@ -196,7 +196,7 @@ pub(crate) fn randomkey(cx: &mut Ctx) -> (Reply, Prop) {
             .iter_after(key.as_slice())
             .next()
             .or_else(|| cx.db.dict.iter().next())
-            .map(|(k, _)| k.clone());
+            .map(|(k, _)| k.to_vec());
         match next {
             Some(n) if n != start => key = n,
             _ => break,
@@ -218,7 +218,7 @@ pub(crate) fn flush(cx: &mut Ctx) -> (Reply, Prop) {
         return (Reply::err(SYNTAX), Prop::None);
     }
     if cx.fx.trace_writes {
-        let keys: Vec<Vec<u8>> = cx.db.dict.keys().cloned().collect();
+        let keys: Vec<Vec<u8>> = cx.db.dict.keys().map(|k| k.to_vec()).collect();
         for k in keys {
             cx.fx.deleted(&k);
         }

@@ -247,10 +247,10 @@ pub(crate) fn setnx(cx: &mut Ctx) -> (Reply, Prop) {
 fn read_value(cx: &mut Ctx, key: &[u8]) -> Option<Vec<u8>> {
     if let Some(e) = cx.db.live_entry(key, cx.env) {
         cx.stats.keyspace_hits += 1;
-        return Some(e.value.clone());
+        return Some(e.value.to_vec());
     }
     if cx.db.lookup(key, cx.env, Access::Read, cx.fx, cx.stats) {
-        cx.db.get_entry(key).map(|e| e.value.clone())
+        cx.db.get_entry(key).map(|e| e.value.to_vec())
     } else {
         None
     }

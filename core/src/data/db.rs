@@ -67,10 +67,14 @@ impl ExecEnv {
     }
 }
 
+/// A key or a value in the keyspace: up to 16 bytes inline (most of them),
+/// longer ones on the heap; 24 bytes either way, like a `Vec<u8>`.
+pub type Bytes = smallvec::SmallVec<[u8; 16]>;
+
 /// One key's value and TTL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    pub value: Vec<u8>,
+    pub value: Bytes,
     /// Absolute unix ms; `None` = no TTL.
     pub expire_at_ms: Option<i64>,
 }
@@ -82,7 +86,7 @@ pub struct Entry {
 pub struct Db {
     /// Shared between clones chunk by chunk (`CowMap`): snapshots and full
     /// syncs copy little.
-    pub(crate) dict: CowMap<Vec<u8>, Entry>,
+    pub(crate) dict: CowMap<Bytes, Entry>,
     /// Keys that have a TTL (Redis's `db->expires`).
     pub(crate) expires: BTreeSet<Vec<u8>>,
     /// Active expire cycle resume point: the last key examined.
@@ -148,9 +152,9 @@ impl Db {
     /// Stores a key as-is (RDB load, tests). Replaces any TTL.
     pub fn insert_raw(&mut self, key: &[u8], value: &[u8], expire_at_ms: Option<i64>) {
         self.dict.insert(
-            key.to_vec(),
+            Bytes::from_slice(key),
             Entry {
-                value: value.to_vec(),
+                value: Bytes::from_slice(value),
                 expire_at_ms,
             },
         );
@@ -191,11 +195,11 @@ impl Db {
     /// zero-padded to `size` bytes when `size > 0`); existing keys are kept.
     pub fn populate(&mut self, count: u64, prefix: &str, size: usize) {
         for j in 0..count {
-            let key = format!("{prefix}:{j}").into_bytes();
-            if self.dict.contains_key(&key) {
+            let key = Bytes::from_vec(format!("{prefix}:{j}").into_bytes());
+            if self.dict.contains_key(key.as_slice()) {
                 continue;
             }
-            let mut value = format!("value:{j}").into_bytes();
+            let mut value = Bytes::from_vec(format!("value:{j}").into_bytes());
             if size > 0 {
                 value.resize(size, 0);
             }
@@ -214,7 +218,7 @@ impl Db {
     pub fn avg_ttl_ms(&self, now_ms: i64) -> i64 {
         let (mut sum, mut n) = (0i128, 0i128);
         for k in &self.expires {
-            if let Some(t) = self.dict.get(k).and_then(|e| e.expire_at_ms) {
+            if let Some(t) = self.dict.get(k.as_slice()).and_then(|e| e.expire_at_ms) {
                 if t > now_ms {
                     sum += i128::from(t) - i128::from(now_ms);
                     n += 1;
@@ -303,9 +307,9 @@ impl Db {
             }
         } else {
             self.dict.insert(
-                key.to_vec(),
+                Bytes::from_slice(key),
                 Entry {
-                    value: value.to_vec(),
+                    value: Bytes::from_slice(value),
                     expire_at_ms: None,
                 },
             );
@@ -550,9 +554,12 @@ mod tests {
     fn populate_and_avg_ttl() {
         let mut db = Db::new();
         db.populate(3, "key", 0);
-        assert_eq!(db.get_entry(b"key:2").unwrap().value, b"value:2");
+        assert_eq!(db.get_entry(b"key:2").unwrap().value[..], b"value:2"[..]);
         db.populate(1, "p", 10);
-        assert_eq!(db.get_entry(b"p:0").unwrap().value, b"value:0\0\0\0");
+        assert_eq!(
+            db.get_entry(b"p:0").unwrap().value[..],
+            b"value:0\0\0\0"[..]
+        );
         db.insert_raw(b"a", b"1", Some(2000));
         db.insert_raw(b"b", b"1", Some(4000));
         assert_eq!(db.avg_ttl_ms(1000), 2000);

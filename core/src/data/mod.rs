@@ -30,7 +30,7 @@ pub mod table;
 
 pub use argv::{encode_resp, format_argv, quote_arg, resp_len, split_args, ArgsError, Argv};
 pub use cmds::{exec_data, exec_data_owned};
-pub use db::{Db, Entry, ExecEnv, Role};
+pub use db::{Bytes, Db, Entry, ExecEnv, Role};
 pub use effects::{DataStats, Effects, KeyEvent};
 pub use errors::*;
 pub use expire::{ActiveExpireBudget, ActiveExpireReport, ACTIVE_EXPIRE_COST_US_PER_KEY};

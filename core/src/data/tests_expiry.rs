@@ -247,7 +247,7 @@ fn master_write_on_a_replica_expired_key_keeps_it() {
     assert_eq!(r.apply("INCR foo"), "(integer) 2");
     assert_eq!(r.cmd("EXISTS foo"), "(integer) 0");
     assert_eq!(
-        r.db.get_entry(b"foo").map(|e| e.value.clone()),
+        r.db.get_entry(b"foo").map(|e| e.value.to_vec()),
         Some(b"2".to_vec())
     );
     assert_eq!(r.stats.expired_keys, 0);
