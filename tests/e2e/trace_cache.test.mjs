@@ -41,3 +41,15 @@ appTest('a long run keeps two minutes of trace and regenerates the rest', { time
   assert.ok(events.length > 50_000, `${events.length} events`);
   assert.ok(events.every((e, i) => e.t_ms <= 150_000 && (i === 0 || e.t_ms >= events[i - 1].t_ms)));
 });
+
+appTest('a run too long to export says so, and keeps running', { timeout: 120_000 }, async ({ page, load }) => {
+  await load('#lesson=sandbox&topo=7.0,5,0,3,2,1,writer,master&t=4500000');
+  await page.click('.export summary');
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.click('#export-trace');
+  await page.waitForSelector('#banner');
+  assert.match(await page.textContent('#banner'), /events so far; a trace export holds at most 2000000/);
+  assert.equal(downloads.length, 0);
+  assert.equal(await simMs(page), 4_500_000);
+});

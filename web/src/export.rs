@@ -7,6 +7,7 @@ use replilab_core::sim::Sim;
 use replilab_core::timeline::Session;
 
 use crate::dom;
+use crate::i18n::{self, Lang};
 
 /// One fragment per host, as its config file would hold it now (the core
 /// renders each file: `NodeSpec::conf_file`).
@@ -34,14 +35,26 @@ pub fn conf(sim: &Sim) -> String {
     out
 }
 
-/// Downloads `what`; the whole trace may need a replay, which can fail
-/// only as the run itself did (the event budget).
-pub fn run(what: &str, session: &Session) -> Result<(), String> {
+/// The most events a trace export holds: about an hour of seed 001's
+/// deployment, a JSON file of ~300 MB; a longer run would not fit the tab.
+const MAX_EXPORT_EVENTS: usize = 2_000_000;
+
+/// Downloads `what`, or says (in `l`) why not: the run is too long to
+/// export, or the replay of its dropped start failed as the run itself
+/// can (the event budget).
+pub fn run(what: &str, session: &Session, l: Lang) -> Result<(), String> {
     let (sim, id) = (&session.sim, session.id());
     match what {
         "trace" => {
+            let n = sim.trace_end();
+            if n > MAX_EXPORT_EVENTS {
+                let (n, max) = (n.to_string(), MAX_EXPORT_EVENTS.to_string());
+                return Err(l.f(i18n::EXPORT_TOO_LONG, &[&n, &max]));
+            }
             // The whole run, replayed if the page dropped its start.
-            let trace = session.whole_trace()?;
+            let trace = session
+                .whole_trace()
+                .map_err(|e| l.f(i18n::RUN_STOPPED, &[&e]))?;
             let json = replilab_core::export::trace_json(&trace);
             dom::download(
                 &format!("replilab-{id}-trace.json"),

@@ -209,10 +209,8 @@ fn export(
     let (d, lang) = (ui.dispatcher(), ui.lang);
     Callback::from(move |what: &'static str| {
         if let Some(s) = &session {
-            if let Err(e) = crate::export::run(what, &s.borrow()) {
-                d.dispatch(Action::Banner(Some(
-                    lang.f(crate::i18n::RUN_STOPPED, &[&e]),
-                )));
+            if let Err(e) = crate::export::run(what, &s.borrow(), lang) {
+                d.dispatch(Action::Banner(Some(e)));
             }
         }
     })

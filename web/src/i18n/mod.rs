@@ -121,6 +121,10 @@ pub const EXPORT: T = t("Export", "导出");
 pub const EXPORT_TRACE: T = t("Trace (JSON)", "事件轨迹（JSON）");
 pub const EXPORT_SVG: T = t("Diagram (SVG)", "时空图（SVG）");
 pub const EXPORT_CONF: T = t("redis.conf / sentinel.conf", "redis.conf / sentinel.conf");
+pub const EXPORT_TOO_LONG: T = t(
+    "This run has {0} events so far; a trace export holds at most {1} (a file of about 300 MB). Export from a link to an earlier moment.",
+    "这次运行到现在已有 {0} 个事件，导出的事件轨迹最多 {1} 个（文件约 300 MB）。请打开指向更早时刻的链接再导出。",
+);
 
 // --- errors
 pub const BAD_TOPOLOGY: T = t(
