@@ -305,7 +305,7 @@ impl LabView<'_> {
                 html! { <TraceList lab={lab.clone()} lang={l} on_seek={on_seek.clone()} /> }
             }
             Tab::Ledger => {
-                html! { <Ledger lab={lab.clone()} lang={l} on_seek={on_seek.clone()} /> }
+                html! { <Ledger lab={lab.clone()} lang={l} on_seek={on_seek.clone()} playing={self.ui.playing} /> }
             }
             Tab::Sentinels => {
                 html! { <Sentinels lab={lab.clone()} lang={l} on_seek={on_seek.clone()} /> }
