@@ -110,6 +110,22 @@ impl<'a> Explainer<'a> {
                 erased_ms = Some(at);
             }
         }
+        // Two masters at once: the final master was already one when the
+        // write was acknowledged elsewhere (Sentinels flapping named it, while
+        // the client asked one that still named the other), and nothing
+        // replicates between two masters: Redis loses the write the same way,
+        // as an old master's writes after it was replaced (swarm seed 107300).
+        if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+            if self.master_at(j, acked_ms) && self.master_at(n, acked_ms) {
+                erased_by = format!(
+                    "{} was a master too when {} acknowledged it (two masters at once), and {} never got it",
+                    sim.name(j),
+                    sim.name(n),
+                    sim.name(j)
+                );
+                erased_ms = Some(acked_ms);
+            }
+        }
         // The final master and the server that acknowledged the write ended as
         // replicas of each other (Sentinels that never agreed, e.g. two forced
         // failovers in one epoch). Neither can sync (a replica without its
@@ -161,6 +177,19 @@ fn replication_cycle(sim: &Sim, j: NodeId) -> Option<Vec<NodeId>> {
 }
 
 impl Explainer<'_> {
+    /// Whether `n` was a master at `t`: its last role change by then.
+    fn master_at(&self, n: NodeId, t: u64) -> bool {
+        let k = self.marks.partition_point(|e| e.t_ms <= t);
+        self.marks[..k]
+            .iter()
+            .rev()
+            .find_map(|e| match &e.kind {
+                TraceKind::Role { role } if e.node == n => Some(role == "master"),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
     /// When `j` first became the master from `from_ms` on: its own role change,
     /// or a Sentinel's `+switch-master` to its address.
     fn promoted_after(&self, j: NodeId, from_ms: u64) -> Option<u64> {
