@@ -3,6 +3,9 @@
 //! the time a scrub takes. A measurement, not a test (it asserts nothing):
 //! `cargo run -p replilab-web --profile bench-native --example mem_probe`
 //! (the probes run one after the other: the counting allocator is global).
+//! `… -- MINUTES`: the whole trace's events by kind, and its share of the heap.
+//! `… -- page MINUTES`: the page's configuration (a 120 s keep window, no
+//! hash; issue 17): wall time, heap, one clone by part, scrubs, the live `Sim`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
