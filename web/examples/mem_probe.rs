@@ -108,24 +108,31 @@ fn seed001_snapshot_cost() {
 fn seed001_scrub_times() {
     let mut s = Session::new(Source::Sandbox(Topo::seed001()), Some(1));
     s.advance_to(600_000).unwrap();
-    let mut x: u64 = 6;
-    let mut times = Vec::new();
-    for _ in 0..40 {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let to = (x >> 33) % 600_000;
-        let t = Instant::now();
-        s.seek(to).unwrap();
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    times.sort_by(f64::total_cmp);
+    let times = scrub_times(&mut s, 600_000, 40, 6);
     println!(
         "scrub (native): median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
         times[times.len() / 2],
         times[times.len() * 9 / 10],
         times[times.len() - 1]
     );
+}
+
+/// `n` seeks to points drawn (seeded) over `0..span_ms`: their wall times
+/// in ms, sorted.
+fn scrub_times(s: &mut Session, span_ms: u64, n: usize, seed: u64) -> Vec<f64> {
+    let mut x = seed;
+    let mut times = Vec::new();
+    for _ in 0..n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let to = (x >> 33) % span_ms;
+        let t = Instant::now();
+        s.seek(to).unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    times
 }
 
 fn main() {
@@ -204,18 +211,7 @@ fn page(minutes: u64) {
         s.sim.trace().len()
     );
     report(&mut s);
-    let mut x: u64 = 7;
-    let mut times = Vec::new();
-    for _ in 0..24 {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let to = (x >> 33) % (minutes * 60_000);
-        let t = Instant::now();
-        s.seek(to).unwrap();
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    times.sort_by(f64::total_cmp);
+    let times = scrub_times(&mut s, minutes * 60_000, 24, 7);
     println!(
         "scrub (native, page configuration): median {:.1} ms, max {:.1} ms",
         times[times.len() / 2],

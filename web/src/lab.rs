@@ -68,6 +68,16 @@ pub enum Jump {
     Command,
 }
 
+/// Whether a figure computed over the whole run at version `cached` must be
+/// computed again at `version`: always when paused, at most every 8
+/// versions while playing (the checker reads every write of the run).
+pub fn whole_run_stale(cached: u64, version: u64, playing: bool) -> bool {
+    cached == u64::MAX
+        || version < cached
+        || (!playing && version != cached)
+        || version >= cached.saturating_add(8)
+}
+
 /// The trace the page keeps behind the playhead (and ahead of it after a
 /// scrub back): the diagram's widest window (60 s) and its look-back
 /// (60 s). Older events are dropped, and regenerated when a scrub needs

@@ -86,7 +86,9 @@ impl<'a> Explainer<'a> {
         // What erased it on the node that acknowledged it, else on the master
         // it was judged against (a FLUSHALL typed on a writable replica that
         // later became the master is local to it, yet erases the write).
-        for n in node.into_iter().chain(judged.filter(|j| Some(*j) != node)) {
+        // The master it was judged against, when not the one that acknowledged it.
+        let other = judged.filter(|j| Some(*j) != node);
+        for n in node.into_iter().chain(other) {
             if erased_ms.is_some() {
                 break;
             }
@@ -99,7 +101,7 @@ impl<'a> Explainer<'a> {
         // the write, and it never had the write: Redis loses it the same way
         // (a failover to a replica that had not received it; Sentinels flapping
         // between two masters do this again and again).
-        if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+        if let (None, Some(n), Some(j)) = (erased_ms, node, other) {
             if let Some(at) = self.promoted_after(j, acked_ms) {
                 erased_by = format!(
                     "a failover made {} the master without it ({} acknowledged it, and {} never got it from there)",
@@ -115,7 +117,7 @@ impl<'a> Explainer<'a> {
         // the client asked one that still named the other), and nothing
         // replicates between two masters: Redis loses the write the same way,
         // as an old master's writes after it was replaced (swarm seed 107300).
-        if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+        if let (None, Some(n), Some(j)) = (erased_ms, node, other) {
             if self.master_at(j, acked_ms) && self.master_at(n, acked_ms) {
                 erased_by = format!(
                     "{} was a master too when {} acknowledged it (two masters at once), and {} never got it",
@@ -131,7 +133,7 @@ impl<'a> Explainer<'a> {
         // failovers in one epoch). Neither can sync (a replica without its
         // master link answers SYNC with NOMASTERLINK), so the write stays on
         // the one that took it, never on the other (swarm seed 25489).
-        if let (None, Some(n), Some(j)) = (erased_ms, node, judged.filter(|j| Some(*j) != node)) {
+        if let (None, Some(n), Some(j)) = (erased_ms, node, other) {
             if let Some(cycle) = replication_cycle(sim, j).filter(|c| c.contains(&n)) {
                 let names: Vec<String> = cycle.iter().map(|&c| sim.name(c)).collect();
                 erased_by = format!(

@@ -35,6 +35,7 @@ pub use ids::ReplIds;
 pub use master::{ReplicaLink, ReplicaState};
 pub use psync::{psync_decision, FullResyncReason, PsyncDecision};
 pub use replica::{LinkState, MasterLink};
+pub(crate) use watch::is_flush;
 
 use crate::data::{Argv, DataStats, Db};
 use crate::msg::{Msg, ReplCmd};

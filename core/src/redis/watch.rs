@@ -51,7 +51,7 @@ fn written_keys(argv: &Argv) -> Vec<Vec<u8>> {
 }
 
 /// FLUSHALL / FLUSHDB: call `touch_flush` before running them.
-pub(super) fn is_flush(argv: &Argv) -> bool {
+pub(crate) fn is_flush(argv: &Argv) -> bool {
     data::lookup_argv(argv)
         .is_some_and(|s| matches!(s.id, data::CmdId::Flushall | data::CmdId::Flushdb))
 }

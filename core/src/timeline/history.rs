@@ -51,7 +51,7 @@ impl Session {
     /// whether it added events. The views call it after a scrub far back.
     pub fn fill_history(&mut self, want_ms: u64) -> Result<bool, String> {
         let base = self.sim.trace_base();
-        let first_t = self.sim.trace().first().map_or(self.now_ms(), |e| e.t_ms);
+        let first_t = self.resident_from_ms();
         let from = self.now_ms().saturating_sub(want_ms);
         if base == 0 || first_t <= from {
             return Ok(false);
@@ -81,10 +81,14 @@ impl Session {
         replay.schedule = self.schedule.clone();
         replay.snapshots.clear();
         replay.snapshot_every = u64::MAX / 4;
-        let t = self.sim.trace().first().map_or(self.now_ms(), |e| e.t_ms);
-        let mut events = replay.record_until(self.sim.trace_base(), t)?;
+        let mut events = replay.record_until(self.sim.trace_base(), self.resident_from_ms())?;
         events.extend_from_slice(self.sim.trace());
         Ok(events)
+    }
+
+    /// When the resident trace starts (the playhead if it is empty).
+    fn resident_from_ms(&self) -> u64 {
+        self.sim.trace().first().map_or(self.now_ms(), |e| e.t_ms)
     }
 
     /// Events `snap.trace_end..end` of the run, recorded again by replaying

@@ -113,14 +113,11 @@ impl MsgText {
     }
     /// FLUSHALL or FLUSHDB (a command, or one in the replication stream).
     pub fn is_flush(&self) -> bool {
-        let name = match &self.0 {
-            Msg::Cmd(argv) => argv.first(),
-            Msg::Stream(c) => c.argv.first(),
-            _ => None,
-        };
-        name.is_some_and(|n| {
-            n.eq_ignore_ascii_case(b"FLUSHALL") || n.eq_ignore_ascii_case(b"FLUSHDB")
-        })
+        match &self.0 {
+            Msg::Cmd(argv) => crate::redis::is_flush(argv),
+            Msg::Stream(c) => crate::redis::is_flush(&c.argv),
+            _ => false,
+        }
     }
 }
 

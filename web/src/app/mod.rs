@@ -136,11 +136,7 @@ fn cached_goals(
     playing: bool,
 ) -> Goals {
     let mut cache = cache.borrow_mut();
-    if cache.0 == u64::MAX
-        || !playing && cache.0 != version
-        || version >= cache.0.saturating_add(8)
-        || version < cache.0
-    {
+    if crate::lab::whole_run_stale(cache.0, version, playing) {
         let s = session.borrow();
         if s.lesson().is_none() {
             *cache = (version, Goals::default());

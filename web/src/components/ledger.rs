@@ -34,8 +34,7 @@ pub fn ledger(p: &Props) -> Html {
     let r = {
         let mut c = cache.borrow_mut();
         let (s, v) = (Rc::as_ptr(&p.lab.session) as usize, p.lab.version);
-        let stale = c.0 != s || v < c.1 || (!p.playing && v != c.1) || v >= c.1.saturating_add(8);
-        if stale {
+        if c.0 != s || crate::lab::whole_run_stale(c.1, v, p.playing) {
             *c = (s, v, Rc::new(checker::check(sim)));
         }
         c.2.clone()
