@@ -76,11 +76,9 @@ impl SkewView {
             view.nodes.push(NodeSkew {
                 name: slot.name.clone(),
                 role: if master { "master" } else { "replica" }.into(),
-                slots: st
-                    .slots
-                    .iter()
-                    .filter(|&&o| o as usize == st.myself)
-                    .count() as u32,
+                slots: (st.ranges_of(st.myself).iter())
+                    .map(|&(a, b)| u32::from(b - a) + 1)
+                    .sum(),
                 keys,
                 bytes,
                 ops_per_s: st.ops_per_s(sim.now_ms()),

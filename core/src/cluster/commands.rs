@@ -159,7 +159,7 @@ impl RedisNode {
                 if !has_keys {
                     st.migrating.retain(|m| m.0 != slot);
                 }
-                st.slots[slot as usize] = n as u16;
+                st.slots.set(slot, n as u16);
                 let was_importing = st.importing.iter().any(|m| m.0 == slot);
                 if n == st.myself && was_importing {
                     // `clusterBumpConfigEpochWithoutConsensus`.

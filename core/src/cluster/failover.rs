@@ -38,7 +38,7 @@ impl RedisNode {
             return;
         };
         let Some(m) = st.me().master else { return };
-        if st.nodes[m].flags & FAIL == 0 || !st.slots.contains(&(m as u16)) {
+        if st.nodes[m].flags & FAIL == 0 || !st.serves(m) {
             return;
         }
         let timeout = st.spec.node_timeout_ms as i64;
@@ -101,9 +101,7 @@ impl RedisNode {
         }
         // `clusterFailoverReplaceYourMaster`.
         st.nodes[me].master = None;
-        for o in st.slots.iter_mut().filter(|o| **o == m as u16) {
-            *o = me as u16;
-        }
+        st.slots.reassign(m as u16, me as u16);
         self.unset_master(cx);
         self.cluster_update_state(cx);
         self.cluster_save_config(cx);
@@ -117,7 +115,7 @@ impl RedisNode {
         let Some(st) = self.cluster.as_deref_mut() else {
             return;
         };
-        if !st.is_master(st.myself) || !st.slots.contains(&(st.myself as u16)) {
+        if !st.is_master(st.myself) || !st.serves(st.myself) {
             return;
         }
         let id = st.nodes[s].id.clone();

@@ -143,7 +143,7 @@ impl RedisNode {
         let Some(st) = self.cluster.as_deref_mut() else {
             return;
         };
-        let has_slots = st.slots.contains(&(i as u16));
+        let has_slots = st.serves(i);
         let p = &st.nodes[i];
         if !st.is_master(i) || !has_slots {
             cx.log(format!(
@@ -174,8 +174,7 @@ impl RedisNode {
         let ok = st.compute_ok();
         if !ok && !st.is_master(st.myself) {
         } else if !ok {
-            let masters =
-                (0..st.nodes.len()).filter(|&i| st.is_master(i) && st.slots.contains(&(i as u16)));
+            let masters = (0..st.nodes.len()).filter(|&i| st.is_master(i) && st.serves(i));
             let (size, reachable) = masters.fold((0, 0), |(s, r), i| {
                 (
                     s + 1,
@@ -270,11 +269,11 @@ impl RedisNode {
                     if owner == Some(cur) {
                         new_master = true;
                     }
-                    st.slots[slot as usize] = sender as u16;
+                    st.slots.set(slot, sender as u16);
                 }
             }
         }
-        let cur_empty = !st.slots.contains(&(cur as u16));
+        let cur_empty = !st.serves(cur);
         if new_master && cur_empty {
             let (id, host, port) = (
                 st.nodes[sender].id.clone(),

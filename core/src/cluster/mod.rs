@@ -16,6 +16,7 @@ mod migrate;
 mod replies;
 mod route;
 pub mod slot;
+mod slot_table;
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
@@ -33,6 +34,7 @@ pub use config::{
 };
 pub use route::{after_command, Redirect};
 pub use slot::{key_slot, SLOTS};
+pub use slot_table::{SlotTable, NONE};
 
 /// One node of the cluster as every server knows it at start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,9 +105,6 @@ pub struct Election {
     pub epoch: u64,
 }
 
-/// No owner in the slot table.
-pub const NONE: u16 = u16::MAX;
-
 /// A server's view of the cluster (`clusterState`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClusterState {
@@ -113,7 +112,7 @@ pub struct ClusterState {
     pub myself: usize,
     pub nodes: Vec<Peer>,
     /// Owner (index into `nodes`) of each slot, or `NONE`.
-    pub slots: Vec<u16>,
+    pub slots: SlotTable,
     /// `migrating_slots_to` / `importing_slots_from`: (slot, node index).
     pub migrating: Vec<(u16, usize)>,
     pub importing: Vec<(u16, usize)>,
@@ -163,12 +162,10 @@ impl ClusterState {
                 link_ctime_ms: 0,
             })
             .collect();
-        let mut slots = vec![NONE; SLOTS as usize];
+        let mut slots = SlotTable::default();
         for (i, n) in spec.nodes.iter().enumerate() {
             for &(a, b) in &n.slots {
-                for s in a..=b.min(SLOTS - 1) {
-                    slots[s as usize] = i as u16;
-                }
+                slots.set_range(a, b, i as u16);
             }
         }
         let mut st = ClusterState {
@@ -211,25 +208,23 @@ impl ClusterState {
     }
 
     pub fn owner(&self, slot: u16) -> Option<usize> {
-        match self.slots.get(slot as usize) {
-            Some(&o) if o != NONE => Some(o as usize),
-            _ => None,
+        match self.slots.get(slot) {
+            NONE => None,
+            o => Some(o as usize),
         }
+    }
+
+    /// Whether node `i` serves at least one slot.
+    pub fn serves(&self, i: usize) -> bool {
+        self.slots.serves(i as u16)
     }
 
     /// The inclusive slot ranges node `i` serves, in slot order.
     pub fn ranges_of(&self, i: usize) -> Vec<(u16, u16)> {
-        // Runs of one owner, in slot order (one pass, no per-slot branching).
-        let mut out = Vec::new();
-        let mut start = 0u16;
-        for run in self.slots.chunk_by(|a, b| a == b) {
-            let end = start + run.len() as u16 - 1;
-            if run[0] as usize == i && run[0] != NONE {
-                out.push((start, end));
-            }
-            start = end.wrapping_add(1);
-        }
-        out
+        (self.slots.runs())
+            .filter(|&(_, _, o)| o as usize == i && o != NONE)
+            .map(|(a, b, _)| (a, b))
+            .collect()
     }
 
     pub fn replicas_of(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
@@ -237,13 +232,13 @@ impl ClusterState {
     }
 
     pub fn slots_assigned(&self) -> usize {
-        self.slots.iter().filter(|&&o| o != NONE).count()
+        self.slots.assigned()
     }
 
     /// Masters serving at least one slot (`cluster_size`).
     pub fn size(&self) -> usize {
         (0..self.nodes.len())
-            .filter(|&i| self.is_master(i) && self.slots.contains(&(i as u16)))
+            .filter(|&i| self.is_master(i) && self.serves(i))
             .count()
     }
 
@@ -251,11 +246,11 @@ impl ClusterState {
     /// required and a slot is unserved or served by a FAIL node, or when
     /// fewer than a majority of the slot-serving masters are reachable.
     pub fn compute_ok(&self) -> bool {
-        // One pass over the slots: which nodes serve one, and whether any
+        // One pass over the runs: which nodes serve a slot, and whether any
         // slot is unassigned or served by a FAIL node.
         let mut serves = vec![false; self.nodes.len()];
         let mut uncovered = false;
-        for &o in &self.slots {
+        for (_, _, o) in self.slots.runs() {
             match self.nodes.get(o as usize) {
                 Some(n) => {
                     serves[o as usize] = true;

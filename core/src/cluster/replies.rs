@@ -5,7 +5,7 @@
 use crate::data::Reply;
 
 use super::bus::KIND_NAMES;
-use super::{ClusterState, FAIL, PFAIL, SLOTS};
+use super::{ClusterState, FAIL, PFAIL};
 
 fn bulk(s: &str) -> Reply {
     Reply::Bulk(s.as_bytes().to_vec())
@@ -27,11 +27,11 @@ impl ClusterState {
 
     pub fn info_text(&self) -> String {
         let assigned = self.slots_assigned();
-        let count = |f: u8| {
-            self.slots
-                .iter()
-                .filter(|&&o| o != super::NONE && self.nodes[o as usize].flags & f != 0)
-                .count()
+        let count = |f: u8| -> usize {
+            (self.slots.runs())
+                .filter(|&(_, _, o)| o != super::NONE && self.nodes[o as usize].flags & f != 0)
+                .map(|(a, b, _)| usize::from(b - a) + 1)
+                .sum()
         };
         let (pfail, fail) = (count(PFAIL), count(FAIL));
         let mut out = format!(
@@ -138,26 +138,22 @@ impl ClusterState {
     /// replica is listed once it has a non-zero replication offset.
     pub fn slots_reply(&self, off: &Offsets) -> Reply {
         let mut out = Vec::new();
-        let mut start = 0usize;
-        for s in 1..=SLOTS as usize {
-            let here = self.slots[start];
-            if s < SLOTS as usize && self.slots[s] == here {
+        for (start, last, o) in self.slots.runs() {
+            if o == super::NONE {
                 continue;
             }
-            if let Some(m) = self.owner(start as u16) {
-                let mut e = vec![
-                    Reply::Int(start as i64),
-                    Reply::Int(s as i64 - 1),
-                    self.node_reply(m),
-                ];
-                for r in self.replicas_of(m) {
-                    if (off.of)(r) != Some(0) && self.nodes[r].flags & FAIL == 0 {
-                        e.push(self.node_reply(r));
-                    }
+            let m = o as usize;
+            let mut e = vec![
+                Reply::Int(start.into()),
+                Reply::Int(last.into()),
+                self.node_reply(m),
+            ];
+            for r in self.replicas_of(m) {
+                if (off.of)(r) != Some(0) && self.nodes[r].flags & FAIL == 0 {
+                    e.push(self.node_reply(r));
                 }
-                out.push(Reply::Array(e));
             }
-            start = s;
+            out.push(Reply::Array(e));
         }
         Reply::Array(out)
     }

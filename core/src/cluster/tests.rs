@@ -326,7 +326,8 @@ fn slot_ranges_and_cluster_state_match_a_plain_scan() {
     let mut st: ClusterState = (**r.cluster.as_ref().unwrap()).clone();
     let naive_ranges = |st: &ClusterState, i: usize| {
         let mut out: Vec<(u16, u16)> = Vec::new();
-        for (s, &o) in st.slots.iter().enumerate() {
+        for s in 0..super::SLOTS {
+            let o = st.slots.get(s);
             if o as usize != i || o == NONE {
                 continue;
             }
@@ -339,11 +340,11 @@ fn slot_ranges_and_cluster_state_match_a_plain_scan() {
     };
     let naive_ok = |st: &ClusterState| {
         let failed = |o: u16| o == NONE || st.nodes[o as usize].flags & FAIL != 0;
-        if st.spec.require_full_coverage && st.slots.iter().any(|&o| failed(o)) {
+        if st.spec.require_full_coverage && (0..super::SLOTS).any(|s| failed(st.slots.get(s))) {
             return false;
         }
         let masters: Vec<usize> = (0..st.nodes.len())
-            .filter(|&i| st.is_master(i) && st.slots.contains(&(i as u16)))
+            .filter(|&i| st.is_master(i) && (0..super::SLOTS).any(|s| st.slots.get(s) == i as u16))
             .collect();
         let up = masters
             .iter()
@@ -355,12 +356,13 @@ fn slot_ranges_and_cluster_state_match_a_plain_scan() {
     let n = st.nodes.len() as u64;
     for round in 0..60 {
         for _ in 0..rng.below(300) {
-            let s = rng.below(16384) as usize;
-            st.slots[s] = if rng.below(8) == 0 {
+            let s = rng.below(16384) as u16;
+            let owner = if rng.below(8) == 0 {
                 NONE
             } else {
                 rng.below(n) as u16
             };
+            st.slots.set(s, owner);
         }
         let i = rng.below(n) as usize;
         st.nodes[i].flags ^= [0, PFAIL, FAIL][rng.below(3) as usize];

@@ -182,7 +182,7 @@ pub fn cluster(p: &Props) -> Html {
     }
     let col_max = col_keys.iter().copied().max().unwrap_or(0).max(1);
     let owners: Vec<u16> = (0..SLOTS as usize)
-        .map(|s| st.slots.get(s).copied().unwrap_or(NONE))
+        .map(|s| st.slots.get(s as u16))
         .collect();
     let masters: Vec<u16> = {
         let mut m: Vec<u16> = owners.iter().copied().filter(|&o| o != NONE).collect();
