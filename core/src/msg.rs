@@ -8,19 +8,29 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::data::{resp_len, Argv, Db, Reply};
+use crate::data::{resp_len, Argv, CmdId, CommandSpec, Db, Reply};
 
-/// One command in the replication stream, with its RESP length cached.
+/// One command in the replication stream, with its RESP length cached and
+/// its command looked up once, on the master, for every replica.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplCmd {
     pub argv: Argv,
     pub bytes: u64,
+    /// `lookup(&argv[0])`.
+    pub spec: Option<&'static CommandSpec>,
 }
 
 impl ReplCmd {
     pub fn new(argv: Argv) -> ReplCmd {
         let bytes = resp_len(&argv);
-        ReplCmd { argv, bytes }
+        let spec = argv.first().and_then(|n| crate::data::lookup(n));
+        ReplCmd { argv, bytes, spec }
+    }
+    /// FLUSHALL / FLUSHDB (commands without subcommands, so the top-level
+    /// lookup is the command).
+    pub fn is_flush(&self) -> bool {
+        self.spec
+            .is_some_and(|s| matches!(s.id, CmdId::Flushall | CmdId::Flushdb))
     }
     pub fn name_is(&self, name: &str) -> bool {
         self.argv

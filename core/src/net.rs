@@ -63,6 +63,8 @@ pub struct Dir {
     pub last_arrival: u64,
     /// (transmission end in µs, bytes) of messages not yet fully transmitted.
     in_tx: VecDeque<(u64, u64)>,
+    /// The sum of `in_tx`'s bytes.
+    in_tx_bytes: u64,
     /// Sequence number of the last frame sent, and of the last one delivered:
     /// like TCP, the receiver delivers strictly in sequence.
     pub sent_seq: u64,
@@ -73,6 +75,17 @@ impl Dir {
     /// Messages not yet fully transmitted (measurements).
     pub fn in_tx_len(&self) -> usize {
         self.in_tx.len()
+    }
+
+    /// Forgets what is fully on the wire at `now_us`.
+    fn forget_sent(&mut self, now_us: u64) {
+        while let Some(&(end, bytes)) = self.in_tx.front() {
+            if end > now_us {
+                break;
+            }
+            self.in_tx_bytes -= bytes;
+            self.in_tx.pop_front();
+        }
     }
 }
 
@@ -267,12 +280,11 @@ impl Net {
         d.tx_free_at_us = tx_end_us;
         // Forget what is already on the wire (as `queued_bytes` does), so
         // this stays short on directions nobody asks about.
-        while d.in_tx.front().is_some_and(|&(end, _)| end <= now_us) {
-            d.in_tx.pop_front();
-        }
+        d.forget_sent(now_us);
         if tx_end_us > now_us {
-            d.in_tx
-                .push_back((tx_end_us, if buffered { bytes } else { 0 }));
+            let bytes = if buffered { bytes } else { 0 };
+            d.in_tx.push_back((tx_end_us, bytes));
+            d.in_tx_bytes += bytes;
         }
         // Rounded to the nearest ms: a small message adds no whole millisecond.
         let tx_end = (tx_end_us + 500) / 1000;
@@ -289,11 +301,8 @@ impl Net {
             return 0;
         };
         let d = &mut c.dirs[dir];
-        let now_us = now * 1000;
-        while d.in_tx.front().is_some_and(|&(end, _)| end <= now_us) {
-            d.in_tx.pop_front();
-        }
-        d.in_tx.iter().map(|&(_, b)| b).sum()
+        d.forget_sent(now * 1000);
+        d.in_tx_bytes
     }
 
     /// Re-times a held message for delivery after a heal, keeping order.

@@ -20,7 +20,7 @@ use super::db::{Db, ExecEnv};
 use super::effects::{DataStats, Effects};
 use super::errors::{unknown_command, wrong_args};
 use super::reply::Reply;
-use super::table::{lookup, CmdId, TOUCHES_ARBITRARY_KEYS};
+use super::table::{lookup, CmdId, CommandSpec, TOUCHES_ARBITRARY_KEYS};
 use super::{cmds_expire as ex, cmds_keys as keys, cmds_string as st};
 
 /// What a command sends to replicas (besides lazy-expiry DELs, which go
@@ -50,45 +50,25 @@ pub fn exec_data(
     fx: &mut Effects,
     stats: &mut DataStats,
 ) -> Reply {
-    let (reply, prop) = run(db, env, argv, fx, stats);
-    match prop {
-        Prop::None => {}
-        Prop::AsTyped => fx.propagate.push(argv.to_vec()),
-        Prop::Rewritten(a) => fx.propagate.push(a),
-    }
-    reply
+    let spec = argv.first().and_then(|n| lookup(n));
+    exec_data_as(db, env, spec, argv, fx, stats)
 }
 
-/// Like `exec_data`, but takes the argv by value so that a command
-/// propagated as typed moves it into `fx.propagate` without a copy.
-pub fn exec_data_owned(
+/// `exec_data` for a command already looked up (`lookup(&argv[0])`): a
+/// replica applying its master's stream uses the lookup the master made.
+pub fn exec_data_as(
     db: &mut Db,
     env: &ExecEnv,
-    argv: Argv,
-    fx: &mut Effects,
-    stats: &mut DataStats,
-) -> Reply {
-    let (reply, prop) = run(db, env, &argv, fx, stats);
-    match prop {
-        Prop::None => {}
-        Prop::AsTyped => fx.propagate.push(argv),
-        Prop::Rewritten(a) => fx.propagate.push(a),
-    }
-    reply
-}
-
-fn run(
-    db: &mut Db,
-    env: &ExecEnv,
+    spec: Option<&'static CommandSpec>,
     argv: &[Vec<u8>],
     fx: &mut Effects,
     stats: &mut DataStats,
-) -> (Reply, Prop) {
-    let Some(spec) = argv.first().and_then(|n| lookup(n)) else {
-        return (unknown_command(argv), Prop::None);
+) -> Reply {
+    let Some(spec) = spec else {
+        return unknown_command(argv);
     };
     if let Some(err) = spec.arity_error(argv) {
-        return (err, Prop::None);
+        return err;
     }
     fx.no_multi_wrap = spec.has(TOUCHES_ARBITRARY_KEYS);
     let mut cx = Ctx {
@@ -100,8 +80,14 @@ fn run(
     };
     let (reply, prop) = dispatch(&mut cx, spec.id);
     // Only a master feeds replicas; a replica proxies its master's stream.
-    let prop = if env.is_master() { prop } else { Prop::None };
-    (reply, prop)
+    if env.is_master() {
+        match prop {
+            Prop::None => {}
+            Prop::AsTyped => fx.propagate.push(argv.to_vec()),
+            Prop::Rewritten(a) => fx.propagate.push(a),
+        }
+    }
+    reply
 }
 
 fn dispatch(cx: &mut Ctx, id: CmdId) -> (Reply, Prop) {

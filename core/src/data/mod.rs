@@ -29,7 +29,7 @@ mod reply;
 pub mod table;
 
 pub use argv::{encode_resp, format_argv, quote_arg, resp_len, split_args, ArgsError, Argv};
-pub use cmds::{exec_data, exec_data_owned};
+pub use cmds::{exec_data, exec_data_as};
 pub use db::{Bytes, Db, Entry, ExecEnv, Role};
 pub use effects::{DataStats, Effects, KeyEvent};
 pub use errors::*;

@@ -5,13 +5,15 @@
 //! `(empty array)`, and numbered arrays whose index column is as wide as the
 //! largest index, with nested arrays indented under their parent entry.
 
+use std::borrow::Cow;
+
 use super::argv::push_repr;
 
 /// A RESP2 reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
-    /// `+OK`
-    Status(String),
+    /// `+OK` (borrowed for the fixed ones: a SET's `OK` allocates nothing).
+    Status(Cow<'static, str>),
     /// `-ERR ...` (the text includes the error code, e.g. `ERR`, `READONLY`).
     Error(String),
     /// `:1`
@@ -38,10 +40,10 @@ fn decimal_len_i64(v: i64) -> u64 {
 
 impl Reply {
     pub fn ok() -> Reply {
-        Reply::Status("OK".to_string())
+        Reply::Status(Cow::Borrowed("OK"))
     }
     pub fn status(s: &str) -> Reply {
-        Reply::Status(s.to_string())
+        Reply::Status(Cow::Owned(s.to_string()))
     }
     pub fn err(s: &str) -> Reply {
         Reply::Error(s.to_string())
@@ -62,7 +64,8 @@ impl Reply {
     /// Exact number of bytes of the RESP2 encoding.
     pub fn resp_len(&self) -> u64 {
         match self {
-            Reply::Status(s) | Reply::Error(s) => 1 + s.len() as u64 + 2,
+            Reply::Status(s) => 1 + s.len() as u64 + 2,
+            Reply::Error(s) => 1 + s.len() as u64 + 2,
             Reply::Int(i) => 1 + decimal_len_i64(*i) + 2,
             Reply::Bulk(b) => 1 + decimal_len_i64(b.len() as i64) + 2 + b.len() as u64 + 2,
             Reply::Nil | Reply::NilArray => 5,

@@ -42,7 +42,7 @@ impl RedisNode {
                         r.sent_offset = fork_offset + 1;
                     }
                     let text = format!("FULLRESYNC {replid} {fork_offset}");
-                    cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
+                    cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text.into()))));
                     cx.log("Waiting for end of BGSAVE for SYNC");
                 } else {
                     cx.log("Can't attach the replica to the current BGSAVE. Waiting for next BGSAVE for SYNC");
@@ -88,7 +88,7 @@ impl RedisNode {
                 r.pending_bytes = 0;
             }
             let text = format!("FULLRESYNC {replid} {fork_offset}");
-            cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
+            cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text.into()))));
             if diskless {
                 // The child streams to the socket while it serializes: the last byte
                 // leaves at max(serialization, transmission). The RDB goes out as one

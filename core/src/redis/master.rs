@@ -134,7 +134,7 @@ impl RedisNode {
                 } else {
                     "CONTINUE".into()
                 };
-                cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text))));
+                cx.send(conn, Msg::Reply(Rc::new(Reply::Status(text.into()))));
                 let bytes: u64 = cmds.iter().map(|c| c.bytes).sum();
                 for c in cmds {
                     cx.send(conn, Msg::Stream(c));

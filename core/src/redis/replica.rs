@@ -343,12 +343,13 @@ impl RedisNode {
                 loading: false,
                 rand: 0,
             };
-            if super::watch::is_flush(&c.argv) {
+            if c.is_flush() {
                 self.touch_flush(None);
             }
             let mut fx = crate::data::Effects::default();
+            let db = &mut self.db;
             let _ =
-                crate::data::exec_data(&mut self.db, &env, &c.argv, &mut fx, &mut self.data_stats);
+                crate::data::exec_data_as(db, &env, c.spec, &c.argv, &mut fx, &mut self.data_stats);
             self.touch_watched(std::slice::from_ref(&c.argv), None);
         }
         if cx.tracing {

@@ -121,7 +121,7 @@ fn lua_to_reply(v: &Val, depth: u32) -> Reply {
                 return Reply::Error(String::from_utf8_lossy(&e).into_owned());
             }
             if let Val::Str(s) = t.get_str("ok") {
-                return Reply::Status(String::from_utf8_lossy(&s).into_owned());
+                return Reply::Status(String::from_utf8_lossy(&s).into_owned().into());
             }
             let items = t.arr.iter().take_while(|v| !matches!(v, Val::Nil));
             Reply::Array(items.map(|v| lua_to_reply(v, depth + 1)).collect())

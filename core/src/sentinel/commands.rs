@@ -219,7 +219,7 @@ impl SentinelNode {
                     let noquorum = usable < m.quorum as usize;
                     let noauth = usable < voters / 2 + 1;
                     if !noquorum && !noauth {
-                        Reply::Status(format!("OK {usable} usable Sentinels. Quorum and failover authorization can be reached"))
+                        Reply::Status(format!("OK {usable} usable Sentinels. Quorum and failover authorization can be reached").into())
                     } else {
                         let mut e = format!("NOQUORUM {usable} usable Sentinels. ");
                         if noquorum {

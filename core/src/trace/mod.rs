@@ -115,7 +115,7 @@ impl MsgText {
     pub fn is_flush(&self) -> bool {
         match &self.0 {
             Msg::Cmd(argv) => crate::redis::is_flush(argv),
-            Msg::Stream(c) => crate::redis::is_flush(&c.argv),
+            Msg::Stream(c) => c.is_flush(),
             _ => false,
         }
     }
