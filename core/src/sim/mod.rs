@@ -11,9 +11,10 @@
 mod faults;
 pub mod log;
 mod process;
+mod queue;
 mod transport;
 
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::vecmap::VecMap;
 
@@ -29,6 +30,7 @@ use crate::net::{ConnId, LinkCfg, Net, NodeId};
 use crate::redis::RedisNode;
 use crate::rng::Rng;
 use crate::trace::{Fnv64, Record, TraceEvent, TraceKind};
+use queue::Queue;
 
 /// Settings of a run that never change during it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,25 +116,6 @@ enum Event {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Scheduled {
-    at: u64,
-    seq: u64,
-    event: Event,
-}
-
-impl Ord for Scheduled {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        // BinaryHeap is a max-heap: invert so the earliest (then first scheduled) pops first.
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
-}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 /// One simulated host and the process on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeSlot {
@@ -168,7 +151,7 @@ pub struct Sim {
     now_ms: u64,
     seq: u64,
     events: u64,
-    queue: BinaryHeap<Scheduled>,
+    queue: Queue<Event>,
     rng: Rng,
     pub net: Net,
     nodes: Vec<NodeSlot>,
@@ -205,7 +188,7 @@ impl Sim {
             now_ms: 0,
             seq: 0,
             events: 0,
-            queue: BinaryHeap::new(),
+            queue: Queue::default(),
             rng,
             net: Net::default(),
             nodes: Vec::new(),
@@ -377,7 +360,7 @@ impl Sim {
     }
     /// Time of the next scheduled event, if any.
     pub fn next_event_at(&self) -> Option<u64> {
-        self.queue.peek().map(|s| s.at)
+        self.queue.next_at()
     }
 
     /// Adds a host running `spec`, listening on `host:port`, and starts its process now.
@@ -428,19 +411,19 @@ impl Sim {
                 events: self.events,
             });
         }
-        let Some(s) = self.queue.pop() else {
+        let Some((at, event)) = self.queue.pop() else {
             return Ok(false);
         };
-        debug_assert!(s.at >= self.now_ms, "time never goes backwards");
-        self.now_ms = s.at;
+        debug_assert!(at >= self.now_ms, "time never goes backwards");
+        self.now_ms = at;
         self.events += 1;
-        self.dispatch(s.event);
+        self.dispatch(event);
         Ok(true)
     }
 
     /// Runs every event up to and including `t_ms`, then sets the clock to `t_ms`.
     pub fn run_until(&mut self, t_ms: u64) -> Result<(), SimError> {
-        while self.queue.peek().is_some_and(|s| s.at <= t_ms) {
+        while self.queue.next_at().is_some_and(|at| at <= t_ms) {
             self.step()?;
         }
         self.now_ms = self.now_ms.max(t_ms);
@@ -453,11 +436,7 @@ impl Sim {
 
     fn push(&mut self, at: u64, event: Event) {
         self.seq += 1;
-        self.queue.push(Scheduled {
-            at,
-            seq: self.seq,
-            event,
-        });
+        self.queue.push(at, self.seq, event);
     }
 
     pub(crate) fn record(&mut self, node: NodeId, kind: TraceKind) {

@@ -1,0 +1,112 @@
+//! The event queue: a binary heap of small keys (time, sequence, slot) over a
+//! slab of events, so that a push or pop moves 24-byte keys through the heap
+//! instead of whole events (the sift was a tenth of a replication run).
+//! Events pop by time, then in the order they were scheduled; the slot an
+//! event sits in never affects that order.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    at: u64,
+    seq: u64,
+    slot: u32,
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: invert so the earliest (then first scheduled) pops first.
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Queue<E> {
+    heap: BinaryHeap<Key>,
+    slab: Vec<Option<E>>,
+    /// Empty slots of `slab`.
+    free: Vec<u32>,
+}
+
+impl<E> Default for Queue<E> {
+    fn default() -> Self {
+        Queue {
+            heap: BinaryHeap::new(),
+            slab: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<E> Queue<E> {
+    /// Schedules `event` at `at`; `seq` (unique, increasing) orders equal times.
+    pub fn push(&mut self, at: u64, seq: u64, event: E) {
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slab[s as usize] = Some(event);
+                s
+            }
+            None => {
+                self.slab.push(Some(event));
+                (self.slab.len() - 1) as u32
+            }
+        };
+        self.heap.push(Key { at, seq, slot });
+    }
+
+    /// The earliest event and its time.
+    pub fn pop(&mut self) -> Option<(u64, E)> {
+        while let Some(k) = self.heap.pop() {
+            let event = self.slab.get_mut(k.slot as usize).and_then(Option::take);
+            self.free.push(k.slot);
+            if let Some(e) = event {
+                return Some((k.at, e));
+            }
+        }
+        None
+    }
+
+    /// The time of the earliest event.
+    pub fn next_at(&self) -> Option<u64> {
+        self.heap.peek().map(|k| k.at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Queue;
+
+    /// Pops in (time, sequence) order whatever the slots, reusing freed ones.
+    #[test]
+    fn pops_by_time_then_sequence() {
+        let mut rng = crate::rng::Rng::new(3);
+        let mut q = Queue::default();
+        let mut plain: Vec<(u64, u64)> = Vec::new();
+        let mut seq = 0;
+        for _ in 0..2000 {
+            if rng.below(3) > 0 {
+                seq += 1;
+                let at = rng.below(50);
+                q.push(at, seq, (at, seq));
+                plain.push((at, seq));
+            } else {
+                plain.sort_unstable();
+                let want = (!plain.is_empty()).then(|| plain.remove(0));
+                assert_eq!(q.pop().map(|(_, e)| e), want);
+            }
+        }
+        plain.sort_unstable();
+        for want in plain {
+            assert_eq!(q.next_at(), Some(want.0));
+            assert_eq!(q.pop(), Some((want.0, want)));
+        }
+        assert_eq!(q.pop(), None);
+        assert!(q.slab.len() < 2000, "slots are reused");
+    }
+}
