@@ -222,7 +222,7 @@ impl ClusterState {
     /// The inclusive slot ranges node `i` serves, in slot order.
     pub fn ranges_of(&self, i: usize) -> Vec<(u16, u16)> {
         (self.slots.runs())
-            .filter(|&(_, _, o)| o as usize == i && o != NONE)
+            .filter(|&(_, _, o)| o as usize == i)
             .map(|(a, b, _)| (a, b))
             .collect()
     }
@@ -249,7 +249,7 @@ impl ClusterState {
         // One pass over the runs: which nodes serve a slot, and whether any
         // slot is unassigned or served by a FAIL node.
         let mut serves = vec![false; self.nodes.len()];
-        let mut uncovered = false;
+        let mut uncovered = !self.slots.covers_all();
         for (_, _, o) in self.slots.runs() {
             match self.nodes.get(o as usize) {
                 Some(n) => {

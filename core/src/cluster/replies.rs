@@ -29,7 +29,7 @@ impl ClusterState {
         let assigned = self.slots_assigned();
         let count = |f: u8| -> usize {
             (self.slots.runs())
-                .filter(|&(_, _, o)| o != super::NONE && self.nodes[o as usize].flags & f != 0)
+                .filter(|&(_, _, o)| self.nodes.get(o as usize).is_some_and(|n| n.flags & f != 0))
                 .map(|(a, b, _)| usize::from(b - a) + 1)
                 .sum()
         };
@@ -139,9 +139,6 @@ impl ClusterState {
     pub fn slots_reply(&self, off: &Offsets) -> Reply {
         let mut out = Vec::new();
         for (start, last, o) in self.slots.runs() {
-            if o == super::NONE {
-                continue;
-            }
             let m = o as usize;
             let mut e = vec![
                 Reply::Int(start.into()),

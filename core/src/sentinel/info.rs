@@ -78,13 +78,14 @@ impl SentinelNode {
     /// `sentinelRefreshInstanceInfo`.
     pub(super) fn refresh_info(&mut self, w: &Who, text: &str, cx: &mut Cx) {
         let now = cx.clock_ms;
+        // `name:value` lines, split once (a Sentinel reads a dozen fields).
+        let fields: Vec<(&str, &str)> = (text.lines())
+            .filter_map(|l| l.trim_end().split_once(':'))
+            .collect();
         let field = |k: &str| {
-            text.lines().find_map(|l| {
-                l.trim_end()
-                    .strip_prefix(k)
-                    .and_then(|r| r.strip_prefix(':'))
-                    .map(str::to_string)
-            })
+            (fields.iter())
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
         };
         let run_id = field("run_id");
         let is_master = field("role").as_deref() == Some("master");

@@ -107,7 +107,6 @@ impl SentinelNode {
     fn reconnect(&mut self, w: &Who, cx: &mut Cx) {
         let now = cx.clock_ms;
         let Some(inst) = self.inst(w) else { return };
-        let (host, port) = (inst.host.clone(), inst.port);
         let link = &inst.link;
         let stale_connect = link.cmd.is_some()
             && !link.cmd_up
@@ -117,7 +116,7 @@ impl SentinelNode {
         if !(needs_cmd || needs_pubsub) || now - link.last_reconn_time < SENTINEL_PING_PERIOD {
             return;
         }
-        let Some(node) = cx.resolve(&host, port) else {
+        let Some(node) = cx.resolve(&inst.host, inst.port) else {
             return;
         };
         let old = if stale_connect { inst.link.cmd } else { None };

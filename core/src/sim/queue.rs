@@ -1,5 +1,5 @@
 //! The event queue: a binary heap of small keys (time, sequence, slot) over a
-//! slab of events, so that a push or pop moves 24-byte keys through the heap
+//! slab of events (the `slab` crate), so that a push or pop moves 24-byte keys through the heap
 //! instead of whole events (the sift was a tenth of a replication run).
 //! Events pop by time, then in the order they were scheduled; the slot an
 //! event sits in never affects that order.
@@ -7,11 +7,13 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use slab::Slab;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Key {
     at: u64,
     seq: u64,
-    slot: u32,
+    slot: usize,
 }
 
 impl Ord for Key {
@@ -29,17 +31,14 @@ impl PartialOrd for Key {
 #[derive(Clone, Debug)]
 pub(super) struct Queue<E> {
     heap: BinaryHeap<Key>,
-    slab: Vec<Option<E>>,
-    /// Empty slots of `slab`.
-    free: Vec<u32>,
+    events: Slab<E>,
 }
 
 impl<E> Default for Queue<E> {
     fn default() -> Self {
         Queue {
             heap: BinaryHeap::new(),
-            slab: Vec::new(),
-            free: Vec::new(),
+            events: Slab::new(),
         }
     }
 }
@@ -47,25 +46,14 @@ impl<E> Default for Queue<E> {
 impl<E> Queue<E> {
     /// Schedules `event` at `at`; `seq` (unique, increasing) orders equal times.
     pub fn push(&mut self, at: u64, seq: u64, event: E) {
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.slab[s as usize] = Some(event);
-                s
-            }
-            None => {
-                self.slab.push(Some(event));
-                (self.slab.len() - 1) as u32
-            }
-        };
+        let slot = self.events.insert(event);
         self.heap.push(Key { at, seq, slot });
     }
 
     /// The earliest event and its time.
     pub fn pop(&mut self) -> Option<(u64, E)> {
         while let Some(k) = self.heap.pop() {
-            let event = self.slab.get_mut(k.slot as usize).and_then(Option::take);
-            self.free.push(k.slot);
-            if let Some(e) = event {
+            if let Some(e) = self.events.try_remove(k.slot) {
                 return Some((k.at, e));
             }
         }
@@ -107,6 +95,6 @@ mod tests {
             assert_eq!(q.pop(), Some((want.0, want)));
         }
         assert_eq!(q.pop(), None);
-        assert!(q.slab.len() < 2000, "slots are reused");
+        assert!(q.events.capacity() < 2000, "slots are reused");
     }
 }

@@ -17,12 +17,14 @@ use super::{ConsoleLine, Session};
 /// lesson (at most 100 s, so at most 50 snapshots) replays under ~10 ms.
 pub(super) const SNAPSHOT_EVERY_MS: u64 = 2_000;
 /// Past this many snapshots, the spacing doubles over the whole run (after
-/// 10:40 of run). A snapshot shares the keyspaces, client histories and
+/// 13:20 of run). A snapshot shares the keyspaces, client histories and
 /// backlogs with the live `Sim` chunk by chunk (`core/src/cowmap.rs`): in
 /// seed 001's deployment it costs ~0.1 MB plus the chunks the run rewrites
-/// after it, ~28-36 MB for 10 minutes of 2 s snapshots (docs/performance.md,
-/// "Scrubbing, rendering and memory"; `mem_probe.rs` measures it).
-const MAX_SNAPSHOTS: usize = 320;
+/// after it (docs/performance.md, "Scrubbing, rendering and memory";
+/// `mem_probe.rs` measures it). At 6 h, 400 rather than 320 keeps 64 s
+/// between snapshots instead of 128 s: the native scrub's median 34 → 17 ms
+/// for 10 MB more (session 9 in docs/performance.md).
+const MAX_SNAPSHOTS: usize = 400;
 
 #[derive(Clone)]
 pub(super) struct Snapshot {
