@@ -17,14 +17,16 @@ use super::{ConsoleLine, Session};
 /// lesson (at most 100 s, so at most 50 snapshots) replays under ~10 ms.
 pub(super) const SNAPSHOT_EVERY_MS: u64 = 2_000;
 /// Past this many snapshots, the spacing doubles over the whole run (after
-/// 13:20 of run). A snapshot shares the keyspaces, client histories and
-/// backlogs with the live `Sim` chunk by chunk (`core/src/cowmap.rs`): in
-/// seed 001's deployment it costs ~0.1 MB plus the chunks the run rewrites
-/// after it (docs/performance.md, "Scrubbing, rendering and memory";
-/// `mem_probe.rs` measures it). At 6 h, 400 rather than 320 keeps 64 s
-/// between snapshots instead of 128 s: the native scrub's median 34 → 17 ms
-/// for 10 MB more (session 9 in docs/performance.md).
-const MAX_SNAPSHOTS: usize = 400;
+/// 12 min of run, then 24 min, ...). A snapshot shares the keyspaces, client
+/// histories and backlogs with the live `Sim` chunk by chunk
+/// (`core/src/cowmap.rs`): in seed 001's deployment it costs ~0.1 MB plus
+/// the chunks the run rewrites after it (docs/performance.md, "Scrubbing,
+/// rendering and memory"; `mem_probe.rs` measures it). 360 keeps a run of
+/// up to 6.4 h at 64 s between snapshots (320 doubled to 128 s at 5.7 h:
+/// a 6 h scrub's native median 34 → 17 ms, for ~10 MB), while the wasm
+/// memory's peak before a 1 h run's last doubling (360 snapshots 8 s apart)
+/// stays inside that run's 100 MB (session 9 in docs/performance.md).
+const MAX_SNAPSHOTS: usize = 360;
 
 #[derive(Clone)]
 pub(super) struct Snapshot {
