@@ -332,8 +332,8 @@ fn slot_ranges_and_cluster_state_match_a_plain_scan() {
                 continue;
             }
             match out.last_mut() {
-                Some(r) if r.1 + 1 == s as u16 => r.1 = s as u16,
-                _ => out.push((s as u16, s as u16)),
+                Some(r) if r.1 + 1 == s => r.1 = s,
+                _ => out.push((s, s)),
             }
         }
         out
