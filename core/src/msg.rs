@@ -186,6 +186,8 @@ fn show_reply(r: &Reply) -> String {
     match r {
         Reply::Status(s) => format!("+{s}"),
         Reply::Error(e) => format!("-{e}"),
+        // A bulk string's repr has no line break: it is its own first line.
+        Reply::Bulk(b) => crate::data::quote_arg(b),
         other => other.format_cli().lines().next().unwrap_or("").to_string(),
     }
 }

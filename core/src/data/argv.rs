@@ -169,8 +169,20 @@ pub fn quote_arg(a: &[u8]) -> String {
 }
 
 pub(crate) fn push_repr(s: &mut String, a: &[u8]) {
+    s.reserve(a.len() + 2);
     s.push('"');
-    for &c in a {
+    let mut rest = a;
+    loop {
+        // A run of bytes printed as they are goes in at once: INFO replies are kilobytes.
+        let plain = rest
+            .iter()
+            .position(|&c| !matches!(c, 0x20..=0x7e) || c == b'\\' || c == b'"')
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(plain);
+        s.push_str(std::str::from_utf8(run).unwrap_or_default());
+        let Some((&c, tail)) = tail.split_first() else {
+            break;
+        };
         match c {
             b'\\' => s.push_str("\\\\"),
             b'"' => s.push_str("\\\""),
@@ -179,7 +191,6 @@ pub(crate) fn push_repr(s: &mut String, a: &[u8]) {
             b'\t' => s.push_str("\\t"),
             0x07 => s.push_str("\\a"),
             0x08 => s.push_str("\\b"),
-            0x20..=0x7e => s.push(c as char),
             _ => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 s.push_str("\\x");
@@ -187,6 +198,7 @@ pub(crate) fn push_repr(s: &mut String, a: &[u8]) {
                 s.push(HEX[usize::from(c & 15)] as char);
             }
         }
+        rest = tail;
     }
     s.push('"');
 }
