@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use replilab_core::net::NodeId;
 use replilab_core::redis::{LinkState, RedisNode};
 use replilab_core::sim::{Sim, SimError};
+use replilab_core::trace::TraceKind;
 
 use super::bound::NetBounds;
 use super::props::{master_of, redis_ids};
@@ -214,6 +215,9 @@ pub fn excuse(case: &Case, sim: &Sim, id: NodeId, r: &RedisNode) -> Option<Strin
             m.down_after_ms
         ));
     }
+    if let Some(why) = split_elections(case, sim) {
+        return Some(why);
+    }
     let rtt = worst_rtt(&servers);
     if let Some(c) = s.cluster.as_ref().filter(|c| c.node_timeout_ms <= 2 * rtt) {
         return Some(format!(
@@ -222,4 +226,57 @@ pub fn excuse(case: &Case, sim: &Sim, id: NodeId, r: &RedisNode) -> Option<Strin
         ));
     }
     None
+}
+
+/// Sentinel elections that ended without a leader, when there were more
+/// than the one the bound counts and the last one's retry reaches past it.
+/// A Sentinel whose election fails (`-failover-abort-not-elected`: no
+/// majority, for example 2 votes against 2 with four Sentinels) tries again
+/// only 2×failover-timeout after its last try (sentinel.c
+/// `sentinelStartFailoverIfNeeded`, "Next failover delay"), and nothing
+/// bounds how many times the votes split (swarm seed 187545: epochs 1 and 2
+/// split, epoch 3 elected a leader at 776 s, 3 s after the bound).
+fn split_elections(case: &Case, sim: &Sim) -> Option<String> {
+    use replilab_core::sentinel::SentinelEventKind as K;
+    let mut epoch: BTreeMap<NodeId, u64> = BTreeMap::new();
+    let mut tried: BTreeMap<NodeId, u64> = BTreeMap::new();
+    let mut split = std::collections::BTreeSet::new();
+    let mut last_split_try = 0;
+    for e in sim.trace() {
+        let TraceKind::Sentinel { event } = &e.kind else {
+            continue;
+        };
+        match event.kind {
+            K::NewEpoch => {
+                epoch.insert(e.node, event.payload.parse().unwrap_or(0));
+            }
+            K::TryFailover => {
+                tried.insert(e.node, e.t_ms);
+            }
+            K::FailoverAbortNotElected => {
+                split.insert(epoch.get(&e.node).copied().unwrap_or(0));
+                last_split_try = last_split_try.max(tried.get(&e.node).copied().unwrap_or(0));
+            }
+            _ => {}
+        }
+    }
+    let s = &case.scenario;
+    let timeout = s
+        .nodes
+        .iter()
+        .filter_map(|n| n.monitor.as_ref())
+        .map(|m| m.failover_timeout_ms)
+        .max()
+        .unwrap_or(0);
+    // The bound's own allowance for reconfiguring the replicas after a failover.
+    let reconf = 10_000 * redis_ids(sim, s).len() as u64 + 20_000;
+    if split.len() < 2 || last_split_try + 2 * timeout + reconf <= case.heal_ms + case.settle_ms {
+        return None;
+    }
+    let epochs: Vec<String> = split.iter().map(u64::to_string).collect();
+    Some(format!(
+        "Sentinel elections without a leader in epochs {} (-failover-abort-not-elected, the last tried at {last_split_try} ms): each delays the next try by 2×failover-timeout ({} ms), and the bound counts one",
+        epochs.join(", "),
+        2 * timeout
+    ))
 }
