@@ -2,13 +2,13 @@
 //! final owner of its slot, not one final master.
 
 use crate::cluster::key_slot;
-use crate::data::Db;
+use crate::net::NodeId;
 use crate::node::NodeState;
 use crate::sim::Sim;
 
-/// The keyspace of the master that finally serves `key`'s slot, as the live
-/// node with the highest `currentEpoch` sees the slot map.
-pub fn owner_db<'a>(sim: &'a Sim, key: &[u8]) -> Option<&'a Db> {
+/// The master that finally serves `key`'s slot, as the live node with the
+/// highest `currentEpoch` sees the slot map.
+pub fn owner(sim: &Sim, key: &[u8]) -> Option<NodeId> {
     let mut best: Option<&crate::cluster::ClusterState> = None;
     for n in sim.nodes() {
         if let NodeState::Redis(r) = &n.state {
@@ -21,5 +21,5 @@ pub fn owner_db<'a>(sim: &'a Sim, key: &[u8]) -> Option<&'a Db> {
     }
     let view = best?;
     let p = &view.nodes[view.owner(key_slot(key))?];
-    sim.redis(sim.node_at(&p.host, p.port)?).map(|r| &r.db)
+    sim.node_at(&p.host, p.port)
 }
