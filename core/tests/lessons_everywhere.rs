@@ -3,9 +3,9 @@
 //! (every file in static/lessons/ is named here).
 
 #[cfg(target_arch = "wasm32")]
-use wasm_bindgen_test::wasm_bindgen_test as test;
-#[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+#[cfg(target_arch = "wasm32")]
+mod common;
 
 use replilab_core::scenario;
 
@@ -39,17 +39,33 @@ lessons![
     "21-incident-rehearsal.toml",
 ];
 
+/// Runs one lesson and checks every expectation it states.
+fn check(name: &str, src: &str) {
+    let s = scenario::parse(src).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (_, r) = scenario::run(&s, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for o in &r.expectations {
+        assert!(
+            o.pass,
+            "{name}: '{}' got {}, wanted {}",
+            o.label_en, o.got, o.wanted
+        );
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn every_embedded_lesson_passes_its_expectations() {
     for (name, src) in LESSONS {
-        let s = scenario::parse(src).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let (_, r) = scenario::run(&s, None).unwrap_or_else(|e| panic!("{name}: {e}"));
-        for o in &r.expectations {
-            assert!(
-                o.pass,
-                "{name}: '{}' got {}, wanted {}",
-                o.label_en, o.got, o.wanted
-            );
-        }
+        check(name, src);
+    }
+}
+
+/// In the browser, one lesson per task of the event loop (`common`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+async fn every_embedded_lesson_passes_its_expectations() {
+    for (name, src) in LESSONS {
+        check(name, src);
+        common::next_task().await;
     }
 }
