@@ -107,13 +107,14 @@ impl<T, const N: usize> Node<T, N> {
         self.sums.copy_within(i + 1..self.items.len(), i);
         self.items.remove(i)
     }
-    /// Moves the items from `at` on to a new node.
+    /// Moves the items from `at` on to a new node. Both halves keep room
+    /// for their items only: the left one would otherwise keep its room
+    /// for `N`, which a run of ascending keys never fills again.
     pub(super) fn split_off(&mut self, at: usize) -> Self {
         let mut sums = [0; N];
         sums[..self.items.len() - at].copy_from_slice(&self.sums[at..self.items.len()]);
-        Node {
-            sums,
-            items: self.items.split_off(at),
-        }
+        let items = self.items.split_off(at);
+        self.items.shrink_to_fit();
+        Node { sums, items }
     }
 }

@@ -166,6 +166,23 @@ fn a_write_copies_only_the_page_and_chunk_it_touches() {
     check_shape(&snap);
 }
 
+/// Ascending keys leave every chunk behind the last one with room for its
+/// own entries only (issue 17: the 6 h sandbox's writer adds keys in order;
+/// left halves that kept room for `CHUNK` made the heap 74 MB larger).
+#[test]
+fn a_split_keeps_no_spare_room_on_its_left() {
+    let m: CowMap<Vec<u8>, u32> = (0..5_000)
+        .map(|i| (format!("app:{i:06}").into_bytes(), i))
+        .collect();
+    let all = chunks(&m);
+    let (last, before) = all.split_last().expect("chunks");
+    assert!(before.len() > 300);
+    for (_, c) in before {
+        assert_eq!(c.items.capacity(), c.items.len());
+    }
+    assert!(last.1.items.capacity() <= CHUNK);
+}
+
 #[test]
 fn pages_split_and_drop_in_any_order() {
     let n = 12_000u32;
