@@ -156,6 +156,10 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
         };
         let page = Rc::make_mut(&mut self.pages[p]);
         let chunk = Rc::make_mut(&mut page.items[c]);
+        // Keys inserted in ascending order (each one position after the
+        // last) split the chunk at the newest key, so the part behind it,
+        // which that run will not touch again, stays full.
+        let ascending = usize::from(chunk.last) + 1 == i;
         chunk.insert(i, s, (key, value));
         self.len += 1;
         if i == 0 {
@@ -166,10 +170,15 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
         }
         let (mut p, mut c, mut i) = (p, c, i);
         if chunk.is_full() {
-            let tail = chunk.split_off(CHUNK / 2);
+            let at = if ascending && i >= CHUNK / 2 {
+                i
+            } else {
+                CHUNK / 2
+            };
+            let tail = chunk.split_off(at);
             page.insert(c + 1, tail.sums[0], Rc::new(tail));
-            if i >= CHUNK / 2 {
-                (c, i) = (c + 1, i - CHUNK / 2);
+            if i >= at {
+                (c, i) = (c + 1, i - at);
             }
         }
         if page.is_full() {

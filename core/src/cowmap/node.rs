@@ -68,6 +68,10 @@ pub(super) fn count_le(sums: &[u128], q: u128, full: impl Fn(usize) -> Ordering)
 #[repr(C)]
 pub(super) struct Node<T, const N: usize> {
     pub(super) items: Vec<T>,
+    /// Where the latest insert went (in the padding before `sums`): a chunk
+    /// that fills from inserts at ascending positions splits at the last one
+    /// (`CowMap::insert`).
+    pub(super) last: u8,
     pub(super) sums: [u128; N],
 }
 
@@ -77,6 +81,7 @@ impl<T, const N: usize> Node<T, N> {
         sums[0] = s;
         Node {
             items: vec![item],
+            last: 0,
             sums,
         }
     }
@@ -102,6 +107,7 @@ impl<T, const N: usize> Node<T, N> {
         self.sums.copy_within(i..self.items.len(), i + 1);
         self.sums[i] = s;
         self.items.insert(i, item);
+        self.last = u8::try_from(i).unwrap_or(u8::MAX);
     }
     pub(super) fn remove(&mut self, i: usize) -> T {
         self.sums.copy_within(i + 1..self.items.len(), i);
@@ -115,6 +121,14 @@ impl<T, const N: usize> Node<T, N> {
         sums[..self.items.len() - at].copy_from_slice(&self.sums[at..self.items.len()]);
         let items = self.items.split_off(at);
         self.items.shrink_to_fit();
-        Node { sums, items }
+        let last = self.last.checked_sub(at as u8);
+        if last.is_some() {
+            self.last = 0;
+        }
+        Node {
+            sums,
+            items,
+            last: last.unwrap_or(0),
+        }
     }
 }
