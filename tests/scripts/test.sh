@@ -64,8 +64,9 @@ layer_swarm() {
 # Fails if no test ran. Then checks the test wasm imports nothing from module "env".
 layer_wasm() {
   local out rc=0; out="$(mktemp)"
-  # Running all 15 lessons in a debug wasm build takes ~30-60 s on 2 cores; the runner's
-  # default 20 s per test is too short for that.
+  # Running all the lessons in a debug wasm build takes ~20-60 s on 2 cores; the runner's
+  # default 20 s per test is too short for that. Such tests also yield to the browser between
+  # steps (core/tests/common/): chromedriver gives up on a renderer silent for 30 s.
   export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
   # Swarm determinism (core/tests/swarm_determinism.rs): the native hashes of this run's swarm
   # layer, compiled in; without that layer, the test's pinned sample (core/tests/golden/).
