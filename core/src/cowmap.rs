@@ -156,10 +156,7 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
         };
         let page = Rc::make_mut(&mut self.pages[p]);
         let chunk = Rc::make_mut(&mut page.items[c]);
-        // Keys inserted in ascending order (each one position after the
-        // last) split the chunk at the newest key, so the part behind it,
-        // which that run will not touch again, stays full.
-        let ascending = usize::from(chunk.last) + 1 == i;
+        let ascending = chunk.follows_last(i);
         chunk.insert(i, s, (key, value));
         self.len += 1;
         if i == 0 {
@@ -170,23 +167,22 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
         }
         let (mut p, mut c, mut i) = (p, c, i);
         if chunk.is_full() {
-            let at = if ascending && i >= CHUNK / 2 {
-                i
-            } else {
-                CHUNK / 2
-            };
+            let at = chunk.split_point(i, ascending);
             let tail = chunk.split_off(at);
-            page.insert(c + 1, tail.sums[0], Rc::new(tail));
+            let new = c + 1;
+            let page_ascending = page.follows_last(new);
+            page.insert(new, tail.sums[0], Rc::new(tail));
             if i >= at {
                 (c, i) = (c + 1, i - at);
             }
-        }
-        if page.is_full() {
-            let tail = page.split_off(PAGE / 2);
-            self.heads.insert(p + 1, tail.sums[0]);
-            self.pages.insert(p + 1, Rc::new(tail));
-            if c >= PAGE / 2 {
-                (p, c) = (p + 1, c - PAGE / 2);
+            if page.is_full() {
+                let at = page.split_point(new, page_ascending);
+                let tail = page.split_off(at);
+                self.heads.insert(p + 1, tail.sums[0]);
+                self.pages.insert(p + 1, Rc::new(tail));
+                if c >= at {
+                    (p, c) = (p + 1, c - at);
+                }
             }
         }
         self.debug_check_order_at(p, c, i);

@@ -68,9 +68,8 @@ pub(super) fn count_le(sums: &[u128], q: u128, full: impl Fn(usize) -> Ordering)
 #[repr(C)]
 pub(super) struct Node<T, const N: usize> {
     pub(super) items: Vec<T>,
-    /// Where the latest insert went (in the padding before `sums`): a chunk
-    /// that fills from inserts at ascending positions splits at the last one
-    /// (`CowMap::insert`).
+    /// Where the latest insert went (in the padding before `sums`), for
+    /// `split_point`.
     pub(super) last: u8,
     pub(super) sums: [u128; N],
 }
@@ -112,6 +111,21 @@ impl<T, const N: usize> Node<T, N> {
     pub(super) fn remove(&mut self, i: usize) -> T {
         self.sums.copy_within(i + 1..self.items.len(), i);
         self.items.remove(i)
+    }
+    /// Whether an insert at `i` goes just after the latest one.
+    pub(super) fn follows_last(&self, i: usize) -> bool {
+        usize::from(self.last) + 1 == i
+    }
+    /// Where a full node splits, once the insert at `i` filled it. Inserts
+    /// in ascending order (`follows_last`) split it at the newest item, so
+    /// the part behind it, which that run will not touch again, stays full
+    /// (InnoDB splits a page the same way); other inserts split it in half.
+    pub(super) fn split_point(&self, i: usize, ascending: bool) -> usize {
+        if ascending && i >= N / 2 {
+            i
+        } else {
+            N / 2
+        }
     }
     /// Moves the items from `at` on to a new node. Both halves keep room
     /// for their items only: the left one would otherwise keep its room
