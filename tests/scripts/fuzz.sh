@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every parser (tests/fuzz/README.md); not part of CI.
 #   bash tests/scripts/fuzz.sh [RUNS] [TARGET...]
-# Runs each target (default: all six: console, scenario_toml, scenario_json, link, lua, conf_import)
+# Runs each target (default: all seven: console, scenario_toml, scenario_json, link, lua, lua_gen,
+# conf_import)
 # for RUNS executions (default 1000000), one at a time, each in one process (no -jobs:
 # libFuzzer's jobs mode forks and writes its output to logs). Needs cargo-fuzz
 # (`cargo install cargo-fuzz --locked`); builds on stable Rust (RUSTC_BOOTSTRAP=1 lets
@@ -16,7 +17,7 @@ cd "$root"
 runs="${1:-1000000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(console scenario_toml scenario_json link lua conf_import)
+[ ${#targets[@]} -gt 0 ] || targets=(console scenario_toml scenario_json link lua lua_gen conf_import)
 
 command -v cargo-fuzz >/dev/null || { echo "cargo-fuzz missing: cargo install cargo-fuzz --locked" >&2; exit 1; }
 export RUSTC_BOOTSTRAP=1

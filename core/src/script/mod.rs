@@ -64,7 +64,7 @@ pub fn run(
 ) -> Reply {
     let mut it = eval::Interp::new(host, stdlib::globals(keys, args));
     match it.exec_block(&code.0) {
-        Ok(eval::Flow::Return(v)) => lua_to_reply(v.first().unwrap_or(&Val::Nil), 0),
+        Ok(eval::Flow::Return(v)) => script_reply(v.first().unwrap_or(&Val::Nil)),
         Ok(_) => Reply::Nil,
         Err(e) => Reply::Error(format!(
             "{} script: {sha}, on @user_script:{}.",
@@ -102,14 +102,32 @@ fn reply_to_lua(r: &Reply) -> Val {
     }
 }
 
+/// The most values a script's reply may hold. A table that holds itself
+/// (`table.insert(KEYS, KEYS)`) makes Redis build a reply that doubles with
+/// each level; Redis stops only at its Lua stack limit, after the server has
+/// hung. The lab refuses such a reply instead (docs/simplifications.md).
+pub const REPLY_BUDGET: usize = 1_000_000;
+
+/// A script's return value as a reply, or the lab's error past `REPLY_BUDGET`.
+fn script_reply(v: &Val) -> Reply {
+    let mut budget = REPLY_BUDGET;
+    lua_to_reply(v, 0, &mut budget).unwrap_or_else(|| {
+        Reply::Error(format!(
+            "ERR the script's reply exceeded the lab's budget of {REPLY_BUDGET} values"
+        ))
+    })
+}
+
 /// A script's return value as a reply (`luaReplyToRedisReply`): numbers
 /// truncate to integers, true is 1, false and nil are nil, `{ok=…}` a status,
-/// `{err=…}` an error, any other table an array up to its first nil.
-fn lua_to_reply(v: &Val, depth: u32) -> Reply {
+/// `{err=…}` an error, any other table an array up to its first nil. `None`
+/// once `budget` values have been converted.
+fn lua_to_reply(v: &Val, depth: u32, budget: &mut usize) -> Option<Reply> {
+    *budget = budget.checked_sub(1)?;
     if depth > 100 {
-        return Reply::err("ERR reached lua stack limit");
+        return Some(Reply::err("ERR reached lua stack limit"));
     }
-    match v {
+    Some(match v {
         Val::Str(s) => Reply::Bulk(s.to_vec()),
         // C's `(long long)` cast: out of range (inf, NaN) gives i64::MIN on x86-64.
         Val::Num(n) if n.abs() < 9.2e18 => Reply::Int(*n as i64),
@@ -118,14 +136,20 @@ fn lua_to_reply(v: &Val, depth: u32) -> Reply {
         Val::Table(t) => {
             let t = t.borrow();
             if let Val::Str(e) = t.get_str("err") {
-                return Reply::Error(String::from_utf8_lossy(&e).into_owned());
+                return Some(Reply::Error(String::from_utf8_lossy(&e).into_owned()));
             }
             if let Val::Str(s) = t.get_str("ok") {
-                return Reply::Status(String::from_utf8_lossy(&s).into_owned().into());
+                return Some(Reply::Status(
+                    String::from_utf8_lossy(&s).into_owned().into(),
+                ));
             }
             let items = t.arr.iter().take_while(|v| !matches!(v, Val::Nil));
-            Reply::Array(items.map(|v| lua_to_reply(v, depth + 1)).collect())
+            Reply::Array(
+                items
+                    .map(|v| lua_to_reply(v, depth + 1, budget))
+                    .collect::<Option<_>>()?,
+            )
         }
         _ => Reply::Nil,
-    }
+    })
 }

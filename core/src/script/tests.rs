@@ -211,6 +211,27 @@ fn errors_read_as_redis_7_prints_them() {
             .contains("budget")
     );
     assert!(err("local t = {} for i = 1, 20000 do t['k' .. i] = i end while true do for k, v in pairs(t) do end end").contains("budget"));
+
+    // A table that holds itself: a reply that triples with each level (found
+    // by the `lua_gen` fuzz target; it took 2 GB before the budget).
+    let over = Reply::Error(format!(
+        "ERR the script's reply exceeded the lab's budget of {REPLY_BUDGET} values"
+    ));
+    assert_eq!(
+        eval("table.insert(KEYS, KEYS) table.insert(KEYS, KEYS) table.insert(KEYS, KEYS) return KEYS"),
+        over
+    );
+    // A reply of a million values (an array and its elements) is fine, one
+    // more is not.
+    let big = |n: usize| {
+        let mut h = Fake {
+            replies: vec![Reply::Array(vec![Reply::Int(1); n])],
+            ..Fake::default()
+        };
+        eval_with("return redis.call('lrange', 'l', 0, -1)", &[], &[], &mut h)
+    };
+    assert!(matches!(big(REPLY_BUDGET - 1), Reply::Array(a) if a.len() == REPLY_BUDGET - 1));
+    assert_eq!(big(REPLY_BUDGET), over);
 }
 
 #[test]
