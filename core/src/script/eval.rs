@@ -69,6 +69,12 @@ fn describe(e: &Expr, is_local: bool) -> String {
 }
 
 impl<'h> Interp<'h> {
+    /// The scope a closure made here captures (`sweep` breaks its cycles).
+    fn capture(&self) -> Rc<super::sweep::Scope> {
+        let s = Rc::new(self.scope.clone());
+        super::sweep::scope(&s);
+        s
+    }
     pub fn new(host: &'h mut dyn Host, globals: Table) -> Interp<'h> {
         Interp {
             host,
@@ -163,7 +169,7 @@ impl<'h> Interp<'h> {
             Stat::LocalFunc(name, def) => {
                 let c = cell(Val::Nil);
                 self.scope.push((name.clone(), c.clone()));
-                *c.borrow_mut() = Val::Func(def.clone(), Rc::new(self.scope.clone()));
+                *c.borrow_mut() = Val::Func(def.clone(), self.capture());
             }
             Stat::Assign(targets, exprs) => {
                 let mut vals = self.eval_list(exprs)?;
@@ -415,7 +421,7 @@ impl<'h> Interp<'h> {
                 self.eval_multi(e)?.into_iter().next().unwrap_or(Val::Nil)
             }
             Expr::Paren(inner) => self.eval(inner)?,
-            Expr::Func(def) => Val::Func(def.clone(), Rc::new(self.scope.clone())),
+            Expr::Func(def) => Val::Func(def.clone(), self.capture()),
             Expr::Table(items) => {
                 let mut t = Table::default();
                 let mut n = 0.0;

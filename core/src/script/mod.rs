@@ -7,7 +7,8 @@
 //! listed in docs/simplifications.md. Files: `lex.rs`
 //! (tokens), `parse.rs` (syntax tree, `ast.rs`), `eval.rs` (the evaluator and
 //! the step budget), `ops.rs` (operators), `value.rs` (values, tables, number formatting),
-//! `stdlib.rs` (libraries), `strfmt.rs` (`string.format`), `sha1.rs` (script ids). The glue to a node (the
+//! `stdlib.rs` (libraries), `strfmt.rs` (`string.format`), `sha1.rs` (script ids),
+//! `sweep.rs` (a run's reference cycles broken when it ends). The glue to a node (the
 //! script cache, EVAL/EVALSHA/SCRIPT, what `redis.call` may run) is
 //! `redis/scripting.rs`.
 
@@ -19,6 +20,7 @@ mod parse;
 mod sha1;
 mod stdlib;
 mod strfmt;
+mod sweep;
 mod value;
 
 #[cfg(test)]
@@ -62,6 +64,7 @@ pub fn run(
     args: &[Vec<u8>],
     host: &mut dyn Host,
 ) -> Reply {
+    let _sweep = sweep::Sweep::start();
     let mut it = eval::Interp::new(host, stdlib::globals(keys, args));
     match it.exec_block(&code.0) {
         Ok(eval::Flow::Return(v)) => script_reply(v.first().unwrap_or(&Val::Nil)),

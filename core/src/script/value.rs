@@ -69,7 +69,9 @@ impl Val {
         }
     }
     pub fn table(t: Table) -> Val {
-        Val::Table(Rc::new(RefCell::new(t)))
+        let t = Rc::new(RefCell::new(t));
+        super::sweep::table(&t);
+        Val::Table(t)
     }
 }
 
