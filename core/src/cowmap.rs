@@ -173,7 +173,7 @@ impl<K: Summary + Clone, V: Clone> CowMap<K, V> {
             let page_ascending = page.follows_last(new);
             page.insert(new, tail.sums[0], Rc::new(tail));
             if i >= at {
-                (c, i) = (c + 1, i - at);
+                (c, i) = (new, i - at);
             }
             if page.is_full() {
                 let at = page.split_point(new, page_ascending);

@@ -9,18 +9,9 @@
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use replilab_core::data::quote_arg;
-use replilab_core::demo;
-use replilab_core::net::NodeId;
-use replilab_core::profile::Profile;
-use replilab_core::sim::Sim;
 
-thread_local! {
-    static BASE: Sim = {
-        let mut sim = demo::master_and_two_replicas(1, Profile::V7_0);
-        sim.run_for(1_500).expect("the sandbox starts");
-        sim
-    };
-}
+#[path = "sandbox.rs"]
+mod sandbox;
 
 /// Writes a program into `out`, drawing every choice from `u`.
 struct Gen<'a, 'b> {
@@ -281,8 +272,7 @@ fuzz_target!(|data: &[u8]| {
         eprintln!("{body}");
     }
     let run = || {
-        let mut sim = BASE.with(|b| b.clone());
-        let m = sim.node_id("m").unwrap_or(NodeId(0));
+        let (mut sim, m) = sandbox::fresh();
         let reply = sim.console(m, &format!("EVAL {} 1 k a b", quote_arg(body.as_bytes())));
         let _ = sim.run_for(10);
         format!("{reply:?}")
