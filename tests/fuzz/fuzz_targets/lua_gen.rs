@@ -38,7 +38,9 @@ const CMDS: &[&str] = &[
     "'eval', 'return 1', 0",
     "'ping'",
 ];
-const STRS: &[&str] = &["'a'", "'%d-%s'", "'%5.2f'", "'%x'", "''", "'10'", "'1e3'", "' 7 '", "[[x\ny]]"];
+const STRS: &[&str] = &[
+    "'a'", "'%d-%s'", "'%5.2f'", "'%x'", "''", "'10'", "'1e3'", "' 7 '", "[[x\ny]]",
+];
 const BINOPS: &[&str] = &[
     "+", "-", "*", "/", "%", "^", "..", "==", "~=", "<", "<=", ">", ">=", "and", "or",
 ];
@@ -112,8 +114,17 @@ impl Gen<'_, '_> {
             }
             11 => {
                 let f = self.pick(&[
-                    "tonumber", "tostring", "type", "string.len", "string.upper", "math.floor",
-                    "math.abs", "unpack", "redis.sha1hex", "redis.status_reply", "redis.error_reply",
+                    "tonumber",
+                    "tostring",
+                    "type",
+                    "string.len",
+                    "string.upper",
+                    "math.floor",
+                    "math.abs",
+                    "unpack",
+                    "redis.sha1hex",
+                    "redis.status_reply",
+                    "redis.error_reply",
                 ])?;
                 self.out.push_str(f);
                 self.out.push('(');
@@ -121,7 +132,16 @@ impl Gen<'_, '_> {
                 self.out.push(')');
             }
             12 => {
-                let f = self.pick(&["string.format", "string.rep", "string.sub", "math.max", "math.min", "table.concat", "next", "pcall"])?;
+                let f = self.pick(&[
+                    "string.format",
+                    "string.rep",
+                    "string.sub",
+                    "math.max",
+                    "math.min",
+                    "table.concat",
+                    "next",
+                    "pcall",
+                ])?;
                 self.out.push_str(f);
                 self.out.push('(');
                 self.expr()?;
@@ -190,7 +210,8 @@ impl Gen<'_, '_> {
                 // Short loops: a run into the step budget takes ~0.1 s, and
                 // unit tests cover the budget (script/tests.rs).
                 let v = self.vars;
-                let (from, to): (i8, u8) = (self.u.int_in_range(-2..=2)?, self.u.int_in_range(0..=6)?);
+                let (from, to): (i8, u8) =
+                    (self.u.int_in_range(-2..=2)?, self.u.int_in_range(0..=6)?);
                 self.out.push_str(&format!("for v{v} = {from}, {to} do "));
                 self.vars += 1;
                 self.block(3)?;
@@ -216,7 +237,8 @@ impl Gen<'_, '_> {
                 self.out.push_str(" break end");
             }
             7 => {
-                self.out.push_str(&format!("local function v{}(a, b) ", self.vars));
+                self.out
+                    .push_str(&format!("local function v{}(a, b) ", self.vars));
                 self.vars += 1;
                 self.block(3)?;
                 self.out.push_str(" return a, b end");
@@ -241,7 +263,11 @@ impl Gen<'_, '_> {
     /// A call as a statement.
     fn expr_stat(&mut self) -> Result<()> {
         let c = self.pick(CMDS)?;
-        let f = self.pick(&["redis.call", "redis.pcall", "redis.log(redis.LOG_WARNING, 'x') --"])?;
+        let f = self.pick(&[
+            "redis.call",
+            "redis.pcall",
+            "redis.log(redis.LOG_WARNING, 'x') --",
+        ])?;
         self.out.push_str(&format!("{f}({c})"));
         Ok(())
     }
@@ -258,7 +284,12 @@ impl Gen<'_, '_> {
 
 fn program(data: &[u8]) -> Result<String> {
     let mut u = Unstructured::new(data);
-    let mut g = Gen { u: &mut u, out: String::new(), vars: 0, depth: 0 };
+    let mut g = Gen {
+        u: &mut u,
+        out: String::new(),
+        vars: 0,
+        depth: 0,
+    };
     g.block(8)?;
     g.out.push_str("return ");
     g.expr()?;
