@@ -76,6 +76,9 @@ for (const subPath of ['/', SUB_PATH]) {
       // A click before the wasm has loaded: "Loading…" at once, the lesson's JSON preloaded.
       await page.click(`a.lesson-card[data-lesson="${ID}"] >> visible=true`);
       assert.ok(page.url().endsWith(`#lesson=${ID}`));
+      // hashchange is a queued task (HTML spec), so the click can return before boot.js
+      // has seen it: wait for its class, then look.
+      await page.waitForFunction(() => document.documentElement.classList.contains('boot-lesson'));
       s = await shown(page);
       assert.deepEqual([s.cards, s.loading], [[], ['Loading the lesson…']], JSON.stringify(s));
       assert.ok(wasm.requested, 'the wasm was requested (and is held)');
