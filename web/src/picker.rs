@@ -144,7 +144,7 @@ pub fn boot(entries: &[Entry]) -> String {
         .iter()
         .map(|&l| {
             format!(
-                "<div class=\"app landing-app boot\" lang=\"{}\">\n<header class=\"topbar\">{}<span class=\"tag\">{}</span></header>\n{}\n{}\n</div>\n",
+                "<div class=\"app landing-app boot\" lang=\"{}\">\n<header class=\"topbar\">{}<h1 class=\"tag\">{}</h1></header>\n{}\n{}\n</div>\n",
                 l.html_lang(),
                 brand(l),
                 escape(l.t(i18n::BRAND_TAG)),

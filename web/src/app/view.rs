@@ -41,6 +41,9 @@ use crate::state::{Tab, UiState};
 /// What every view shows around its body (the embed leaves out the header).
 pub struct Chrome {
     header: Html,
+    /// The lesson's title (the header's heading; the embed, which has no header, keeps it
+    /// for screen readers).
+    title: Option<String>,
     banner: Option<Html>,
     help: Option<Html>,
     live: Html,
@@ -62,7 +65,7 @@ pub fn chrome(
         None => l.t(i18n::SANDBOX).to_string(),
     });
     let header = html! {
-        <Header lang={l} theme={ui.theme} title={title} in_lab={session.is_some()} on_lang={cb.on_lang.clone()} on_theme={cb.on_theme.clone()}
+        <Header lang={l} theme={ui.theme} title={title.clone()} in_lab={session.is_some()} on_lang={cb.on_lang.clone()} on_theme={cb.on_theme.clone()}
             on_share={cb.on_share.clone()} on_help={cb.on_help.clone()} on_export={cb.on_export.clone()} on_edit={cb.on_edit.clone()} shared={shared}
             comparing={comparing} compare_shown={compare_shown} on_compare={controls.on_compare.clone()} />
     };
@@ -75,6 +78,7 @@ pub fn chrome(
     let live = html! { <div id="live" class="sr-only" aria-live="polite" role="status">{ui.live.clone()}</div> };
     Chrome {
         header,
+        title,
         banner,
         help,
         live,
@@ -89,6 +93,7 @@ impl Chrome {
             banner,
             help,
             live,
+            ..
         } = self;
         html! {
             <div class={classes!("app", class)}>
@@ -136,7 +141,11 @@ impl LabView<'_> {
     /// the diagram side by side, the transport.
     pub fn embed(self, chrome: Chrome, scrub: Scrub) -> Html {
         let Chrome {
-            banner, help, live, ..
+            title,
+            banner,
+            help,
+            live,
+            ..
         } = chrome;
         let Scrub {
             now_ms,
@@ -154,13 +163,14 @@ impl LabView<'_> {
                 .map(|st| l.text(&st.title))
         });
         html! {
-            <div class="app embed">
+            <main class="app embed">
+                <h1 class="sr-only">{title.unwrap_or_default()}</h1>
                 { banner.unwrap_or_default() }
                 <p class="caption"><span class="caption-text">{caption.unwrap_or_default()}</span>{self.compare(true)}</p>
                 <div class="embed-main">{self.topology(node_names, aspect)}{self.diagram(width_px)}</div>
                 {self.transport(now_ms, end_ms, ticks)}
                 { self.menu().unwrap_or_default() }{ help.unwrap_or_default() }{live}
-            </div>
+            </main>
         }
     }
 
@@ -179,6 +189,7 @@ impl LabView<'_> {
             banner,
             help,
             live,
+            ..
         } = chrome;
         let Scrub {
             now_ms,
@@ -282,7 +293,7 @@ impl LabView<'_> {
             }
         };
         html! {
-            <section class="panel tabs-panel">
+            <section class="panel tabs-panel" aria-label={l.t(i18n::RECORDS)}>
                 <div class="tabs" role="tablist">
                     {tab_btn(Tab::Events, l.t(i18n::EVENTS), tab_id(Tab::Events))}
                     {tab_btn(Tab::Ledger, l.t(i18n::LEDGER), tab_id(Tab::Ledger))}

@@ -232,7 +232,7 @@ pub fn cluster(p: &Props) -> Html {
                 <svg viewBox="0 0 1024 54" role="img" aria-label={l.t(SLOT_MAP)} preserveAspectRatio="none">{ for cols }</svg>
                 <ul class="slot-legend">{ for legend }</ul>
             </figure>
-            <div class="hot-slots"><h4>{l.t(HOT_SLOTS)}</h4><ol>{ for hot }</ol></div>
+            <div class="hot-slots"><h3>{l.t(HOT_SLOTS)}</h3><ol>{ for hot }</ol></div>
             <p class="hint">{l.t(ESTIMATE)}</p>
         </div>
     }

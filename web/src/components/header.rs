@@ -81,7 +81,7 @@ pub fn header(p: &Props) -> Html {
         <header class="topbar">
             // The brand link, as the static page (dist/index.html) shows it too.
             {Html::from_html_unchecked(picker::brand(l).into())}
-            if let Some(t) = &p.title { <h1 class="lesson-title">{t.clone()}</h1> } else { <span class="tag">{l.t(i18n::BRAND_TAG)}</span> }
+            if let Some(t) = &p.title { <h1 class="lesson-title">{t.clone()}</h1> } else { <h1 class="tag">{l.t(i18n::BRAND_TAG)}</h1> }
             <div class="header-tools">
                 if p.in_lab {
                     <details class="export">

@@ -94,6 +94,8 @@ impl Lang {
 }
 
 // --- header and landing
+/// The bottom panel's name (its tabs: events, ledger, Sentinels, charts, cluster).
+pub const RECORDS: T = t("Events and records", "事件与记录");
 pub const BRAND_TAG: T = t("Redis replication lab", "Redis 复制实验室");
 pub const LANDING_LEDE: T = t(
     "Real Redis 7.0 replication and Sentinel, simulated deterministically in your browser. Pick a lesson: each one pauses to ask what you expect, then shows what Redis really does.",
