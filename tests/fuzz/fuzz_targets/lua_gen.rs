@@ -20,6 +20,10 @@ struct Gen<'a, 'b> {
     /// Locals in scope (names `v0`, `v1`, ...).
     vars: usize,
     depth: u32,
+    /// Loops around the statement being written (at most two deep: deeper
+    /// nests ran into the step budget at 0.1–1 s an input, which drew the
+    /// fuzzer's time away from everything else).
+    loops: u32,
 }
 
 const CMDS: &[&str] = &[
@@ -184,7 +188,11 @@ impl Gen<'_, '_> {
             return self.expr_stat();
         }
         self.depth += 1;
-        match self.u.int_in_range(0..=10u8)? {
+        let kind = match self.u.int_in_range(0..=10u8)? {
+            4 | 5 if self.loops >= 2 => 10,
+            k => k,
+        };
+        match kind {
             0 | 1 => {
                 self.out.push_str(&format!("local v{} = ", self.vars));
                 self.expr()?;
@@ -214,7 +222,9 @@ impl Gen<'_, '_> {
                     (self.u.int_in_range(-2..=2)?, self.u.int_in_range(0..=6)?);
                 self.out.push_str(&format!("for v{v} = {from}, {to} do "));
                 self.vars += 1;
+                self.loops += 1;
                 self.block(3)?;
+                self.loops -= 1;
                 self.vars -= 1;
                 self.out.push_str(" end");
             }
@@ -225,7 +235,9 @@ impl Gen<'_, '_> {
                 self.expr()?;
                 self.out.push_str(") do ");
                 self.vars += 2;
+                self.loops += 1;
                 self.block(3)?;
+                self.loops -= 1;
                 self.vars -= 2;
                 self.out.push_str(" end");
             }
@@ -289,6 +301,7 @@ fn program(data: &[u8]) -> Result<String> {
         out: String::new(),
         vars: 0,
         depth: 0,
+        loops: 0,
     };
     g.block(8)?;
     g.out.push_str("return ");
