@@ -117,6 +117,13 @@ impl<'h> Interp<'h> {
         Ok(())
     }
 
+    /// Charges the building of `n` bytes of strings, 64 bytes a step: the step
+    /// budget then also bounds what a script builds in all (64 MB), where a loop
+    /// making ever longer strings would otherwise fill the memory.
+    pub fn charge_bytes(&mut self, n: usize) -> Result<(), LuaError> {
+        self.charge(n / 4)
+    }
+
     fn enter(&mut self) -> Result<(), LuaError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {

@@ -48,6 +48,8 @@ impl Interp<'_> {
                     Err(self.rt("not enough memory"))
                 }
                 (Some(mut x), Some(y)) => {
+                    // Work in proportion to the bytes copied (`charge_bytes`).
+                    self.charge_bytes(x.len() + y.len())?;
                     x.extend_from_slice(&y);
                     Ok(Val::str(&x))
                 }

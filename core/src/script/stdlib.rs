@@ -218,6 +218,15 @@ fn arg(a: &[Val], i: usize) -> Val {
 }
 
 pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>, LuaError> {
+    let out = builtin(me, b, a)?;
+    // The strings a builtin returns are work in proportion to their bytes: a loop that
+    // builds ever longer strings ends at the step budget, not at gigabytes of memory
+    // (found by the lua_gen fuzz target).
+    me.charge_bytes(out.iter().map(Val::str_len).sum())?;
+    Ok(out)
+}
+
+fn builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>, LuaError> {
     match b {
         Call | Pcall => redis_call(me, b, &a),
         ErrorReply | StatusReply => {
@@ -383,7 +392,7 @@ fn string_rep(me: &Interp, b: Builtin, a: &[Val]) -> Result<Vec<u8>, LuaError> {
 }
 
 /// `table.insert(t, v)` appends; `table.insert(t, pos, v)` shifts up.
-fn table_insert(me: &Interp, b: Builtin, a: &[Val]) -> Result<(), LuaError> {
+fn table_insert(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<(), LuaError> {
     let t = table(me, b, a, 0)?;
     let mut t = t.borrow_mut();
     match a.len() {
@@ -397,6 +406,9 @@ fn table_insert(me: &Interp, b: Builtin, a: &[Val]) -> Result<(), LuaError> {
             if pos < 1 || pos > n + 1 {
                 return Err(me.rt("bad argument #2 to 'insert' (position out of bounds)"));
             }
+            // Each entry moved up is a step's work (inserting at the front in a loop is
+            // quadratic).
+            me.charge((n + 1 - pos) * 16)?;
             for i in (pos..=n).rev() {
                 let v = t.get(&Val::Num(i as f64));
                 t.set(Val::Num((i + 1) as f64), v);

@@ -235,6 +235,26 @@ fn errors_read_as_redis_7_prints_them() {
 }
 
 #[test]
+fn building_strings_and_shifting_tables_count_against_the_step_budget() {
+    let over = |src: &str| match eval(src) {
+        Reply::Error(e) => e.contains(&format!("script exceeded the lab's budget of {STEP_BUDGET} steps")),
+        r => panic!("{src}: {r:?}"),
+    };
+    // Ever longer strings, each one kept: 150 MB in 5,000 steps without the byte
+    // charge (the lua_gen fuzz target's case ran past 12 GB); 64 bytes a step with it.
+    assert!(over("local s = '' for i = 1, 5000 do s = s .. 'abcdefghijkl' table.insert(KEYS, s) end return 1"));
+    assert!(over("local s = '' for i = 1, 5000 do s = string.upper(s) .. 'abcdefghijkl' table.insert(KEYS, s) end return 1"));
+    // Inserting at the front moves every entry up: 4.5 million moves.
+    assert!(over("local t = {} for i = 1, 3000 do table.insert(t, 1, i) end return #t"));
+    // Work well inside the budget still runs.
+    assert_eq!(
+        eval("local s = string.rep('a', 1048576) local n = 0 for i = 1, 10 do n = n + #(s .. 'b') end return n"),
+        Reply::Int(10_485_770)
+    );
+    assert_eq!(eval("local t = {} for i = 1, 1000 do table.insert(t, 1, i) end return t[1]"), Reply::Int(1000));
+}
+
+#[test]
 fn redis_call_raises_and_pcall_returns_the_error() {
     let mut h = Fake {
         replies: vec![Reply::err("ERR value is not an integer or out of range")],

@@ -26,6 +26,13 @@ impl Val {
     pub fn str(s: &[u8]) -> Val {
         Val::Str(s.into())
     }
+    /// A string's length in bytes; 0 for any other value.
+    pub fn str_len(&self) -> usize {
+        match self {
+            Val::Str(s) => s.len(),
+            _ => 0,
+        }
+    }
     pub fn truthy(&self) -> bool {
         !matches!(self, Val::Nil | Val::Bool(false))
     }
