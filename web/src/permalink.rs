@@ -48,6 +48,8 @@ pub struct Link {
     /// `spacing=` as given (read by `route::open`: an unknown value is the
     /// default and a banner, not a damaged link).
     pub spacing: Option<String>,
+    /// `fold=` as given: the folded panels (read by `route::open`, like `spacing=`).
+    pub fold: Option<String>,
     /// `scn=`: a whole scenario, compressed (`editor::codec`), in place of
     /// `lesson=`; `edit`: open the editor (on `scn=`'s text, or the draft).
     pub scenario: Option<String>,
@@ -121,6 +123,7 @@ pub fn parse_hash(hash: &str) -> Link {
             "cmp" => link.compare = Some(v.to_string()),
             "live" => link.live = Some(v.to_string()),
             "spacing" => link.spacing = Some(v.to_string()),
+            "fold" => link.fold = Some(v.to_string()),
             "t" => match v.parse::<u64>() {
                 Ok(t) => link.t_ms = Some(t),
                 Err(_) => link.errors.push(format!("t \"{}\"", trim(v))),

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::components::diagram::spacing::Spacing;
+use crate::components::fold::Folds;
 use crate::dom;
 use crate::editor::{self, codec};
 use crate::i18n::{self, Lang};
@@ -78,6 +79,8 @@ pub struct Opened {
     pub compare: bool,
     /// The diagram's spacing the link asks for (`None`: automatic).
     pub spacing: Option<Spacing>,
+    /// The panels the link folds.
+    pub folds: Folds,
     /// What to fetch or decode, then open the hash again.
     pub pending: Option<Pending>,
     /// The challenge taken up (step) and its hints shown; the choices' shuffle seed.
@@ -105,6 +108,7 @@ impl Opened {
             lang: None,
             compare: false,
             spacing: None,
+            folds: Folds::default(),
             pending: None,
             challenge: None,
             shuffle: None,
@@ -124,6 +128,7 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
         lang: link_lang,
         compare: false,
         spacing: None,
+        folds: Folds::default(),
         pending: None,
         challenge: None,
         shuffle: link.shuffle,
@@ -152,6 +157,12 @@ pub fn open(hash: &str, lang: Lang) -> Opened {
     match link.spacing.as_deref().map(|v| (v, Spacing::from_code(v))) {
         Some((_, Some(s))) => opened.spacing = Some(s),
         Some((v, None)) => opened.banner = Some(lang.f(i18n::BAD_SPACING, &[&permalink::trim(v)])),
+        None => {}
+    }
+    // An unknown panel folds none, with a banner.
+    match link.fold.as_deref().map(Folds::parse) {
+        Some(Ok(f)) => opened.folds = f,
+        Some(Err(v)) => opened.banner = Some(lang.f(i18n::BAD_FOLD, &[&permalink::trim(&v)])),
         None => {}
     }
     let source = match &link.scenario {
@@ -335,6 +346,9 @@ pub fn hash_of(session: &Session, ui: &UiState) -> String {
     if let Some(s) = ui.spacing {
         h.push_str(&format!("&spacing={}", s.code()));
     }
+    if !ui.folds.is_empty() {
+        h.push_str(&format!("&fold={}", ui.folds.code()));
+    }
     if embed {
         h.push_str(&format!("&lang={}&embed=1", lang.code()));
     }
@@ -430,6 +444,29 @@ mod spacing_tests {
             banner.contains("%3Cb%3Esideways") && banner.contains("间距"),
             "{banner}"
         );
+        let Route::Lab(again) = o.route else {
+            panic!("landing")
+        };
+        assert_eq!(again.borrow().now_ms(), 100);
+    }
+
+    #[test]
+    fn folded_panels_ride_in_the_link() {
+        use crate::components::fold::{Folds, Pane};
+        let mut s = Session::new(Source::Sandbox(Topo::default()), None);
+        s.advance_to(100).unwrap();
+        let mut ui = UiState::new(Lang::En, Theme::Light);
+        assert!(!hash_of(&s, &ui).contains("fold"));
+        ui.folds = Folds::default().toggle(Pane::Records).toggle(Pane::Map);
+        let h = hash_of(&s, &ui);
+        assert!(h.ends_with("&fold=map,records"), "{h}");
+        let o = open(&h, Lang::En);
+        assert_eq!((o.folds, o.banner), (ui.folds, None));
+        // An unknown pane folds none, with a banner; the rest of the link opens.
+        let o = open("#lesson=sandbox&t=100&fold=map,side%3Cbar", Lang::En);
+        assert!(o.folds.is_empty());
+        let banner = o.banner.expect("a banner");
+        assert!(banner.contains("unknown panel, \"side%3Cbar\""), "{banner}");
         let Route::Lab(again) = o.route else {
             panic!("landing")
         };

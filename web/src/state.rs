@@ -11,6 +11,7 @@ use replilab_core::net::NodeId;
 use yew::Reducible;
 
 use crate::components::diagram::spacing::Spacing;
+use crate::components::fold::{Folds, Pane};
 use crate::i18n::Lang;
 use crate::lab::Jump;
 
@@ -98,6 +99,8 @@ pub struct UiState {
     /// Shuffles prediction choices (`learner::choice_order`): this
     /// browser's seed, or the one a link carried.
     pub shuffle: u32,
+    /// The folded panels (`components/fold.rs`).
+    pub folds: Folds,
 }
 
 impl UiState {
@@ -130,6 +133,7 @@ impl UiState {
             challenge: None,
             hints: 0,
             shuffle: 0,
+            folds: Folds::default(),
         }
     }
 }
@@ -147,6 +151,8 @@ pub enum Action {
     ToggleKind(MsgKind),
     SetWindow(u64),
     SetSpacing(Spacing),
+    /// Folds or unfolds a panel.
+    Fold(Pane),
     /// The automatic spacing found the diagram crowded in real time.
     Crowded,
     SetJump(Jump),
@@ -176,6 +182,8 @@ pub enum Action {
         compare: bool,
         /// The link's spacing (`None`: automatic).
         spacing: Option<Spacing>,
+        /// The link's folded panels.
+        folds: Folds,
     },
 }
 
@@ -215,6 +223,7 @@ impl Reducible for UiState {
                 s.crowded = false;
             }
             Action::SetSpacing(sp) => s.spacing = Some(sp),
+            Action::Fold(p) => s.folds = s.folds.toggle(p),
             Action::Crowded => {
                 if s.crowded {
                     return self;
@@ -259,9 +268,11 @@ impl Reducible for UiState {
                 embed,
                 compare,
                 spacing,
+                folds,
             } => {
                 s.compare_view = compare;
                 s.spacing = spacing;
+                s.folds = folds;
                 s.crowded = false;
                 s.playing = playing;
                 s.selected = NodeId(0);

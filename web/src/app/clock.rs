@@ -146,7 +146,7 @@ pub fn use_permalink(ui: &UseReducerHandle<UiState>, session: &SessionRef) {
                 version,
                 playing,
                 session.as_ref().map(|s| Rc::as_ptr(s) as usize),
-                (view.challenge, view.hints, view.spacing),
+                (view.challenge, view.hints, view.spacing, view.folds),
             ),
             move |_| {
                 let pending = match (session, playing) {

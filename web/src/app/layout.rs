@@ -4,6 +4,7 @@
 use replilab_core::trace::TraceKind;
 
 use crate::components::fmt_time;
+use crate::components::fold::{Folds, Pane};
 use crate::components::transport::Tick as ScrubTick;
 use crate::dom;
 use crate::lab::landmark;
@@ -64,27 +65,40 @@ pub fn scrub(s: &Session) -> Scrub {
     }
 }
 
-/// The diagram's width in px and the topology map's aspect ratio.
-pub fn panel_size(embed: bool) -> (f64, f64) {
+/// The diagram's width in px and the topology map's aspect ratio, with
+/// `folds` as style.css lays them out (a folded side column is a 40 px strip;
+/// a folded row, its head line).
+pub fn panel_size(embed: bool, folds: Folds) -> (f64, f64) {
     // The diagram's panel width: the centre column (lab) or the whole page (embed).
     let page_w = dom::window()
         .and_then(|w| w.inner_width().ok())
         .and_then(|v| v.as_f64())
         .unwrap_or(1280.0);
+    let (mut share, mut fixed) = (0.48, 20.0);
+    for (pane, column) in [(Pane::Narrative, 0.25), (Pane::Inspector, 0.27)] {
+        if folds.has(pane) {
+            (share, fixed) = (share + column, fixed + 48.0);
+        }
+    }
     let width_px = if embed {
         page_w - 20.0
     } else {
-        page_w * 0.48 - 20.0
+        page_w * share - fixed
     };
     // The map panel's height, as the CSS grid gives it (header, transport, bottom panel).
     let page_h = dom::window()
         .and_then(|w| w.inner_height().ok())
         .and_then(|v| v.as_f64())
         .unwrap_or(720.0);
-    let map_h = if embed {
-        (page_h - 110.0) * 0.45 - 40.0
+    let grid_h = if folds.has(Pane::Console) && folds.has(Pane::Records) {
+        page_h - 172.0
     } else {
-        (page_h * 0.75 - 120.0) * 0.425 - 40.0
+        page_h * 0.75 - 120.0
+    };
+    let map_h = match (embed, folds.has(Pane::Diagram)) {
+        (true, _) => (page_h - 110.0) * 0.45 - 40.0,
+        (false, false) => grid_h * 0.425 - 40.0,
+        (false, true) => grid_h - 92.0,
     };
     (width_px, width_px / map_h.max(80.0))
 }

@@ -45,6 +45,7 @@ pub fn use_routing(
                 embed: o.embed,
                 compare: o.compare,
                 spacing: o.spacing,
+                folds: o.folds,
             });
             ui.dispatch(Action::Challenge {
                 step: o.challenge.map(|c| c.0),

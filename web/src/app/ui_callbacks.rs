@@ -11,6 +11,7 @@ use replilab_core::timeline::Session;
 use yew::prelude::*;
 
 use crate::components::diagram::spacing::Spacing;
+use crate::components::fold::Pane;
 use crate::dom;
 use crate::i18n::Lang;
 use crate::lab::Jump;
@@ -32,6 +33,7 @@ pub struct UiCallbacks {
     pub on_kind: Callback<MsgKind>,
     pub on_window: Callback<u64>,
     pub on_spacing: Callback<Spacing>,
+    pub on_fold: Callback<Pane>,
     /// The diagram's automatic spacing found real time crowded.
     pub on_crowded: Callback<()>,
     pub on_lang: Callback<Lang>,
@@ -106,6 +108,10 @@ pub fn ui_callbacks(
         let d = d.clone();
         Callback::from(move |s| d.dispatch(Action::SetSpacing(s)))
     };
+    let on_fold = {
+        let d = d.clone();
+        Callback::from(move |p| d.dispatch(Action::Fold(p)))
+    };
     let on_crowded = {
         let d = d.clone();
         Callback::from(move |_| d.dispatch(Action::Crowded))
@@ -154,6 +160,7 @@ pub fn ui_callbacks(
         on_kind,
         on_window,
         on_spacing,
+        on_fold,
         on_crowded,
         on_lang,
         on_theme,

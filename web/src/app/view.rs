@@ -22,6 +22,7 @@ use crate::components::console::Console;
 use crate::components::context_menu::ContextMenu;
 use crate::components::diagram::Diagram;
 use crate::components::fault_toolbar::FaultToolbar;
+use crate::components::fold::{self, Folds, Pane};
 use crate::components::header::Header;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
@@ -154,7 +155,7 @@ impl LabView<'_> {
             node_names,
         } = scrub;
         let l = self.ui.lang;
-        let (width_px, aspect) = layout::panel_size(self.ui.embed);
+        let (width_px, aspect) = layout::panel_size(self.ui.embed, Folds::default());
         let caption = self.lab.session.borrow().lesson().and_then(|x| {
             let now = now_ms;
             x.steps
@@ -198,26 +199,26 @@ impl LabView<'_> {
             node_names,
         } = scrub;
         let (ui, l, lab, c, cb) = (self.ui, self.ui.lang, &self.lab, self.controls, self.cb);
-        let (width_px, aspect) = layout::panel_size(ui.embed);
+        let (width_px, aspect) = layout::panel_size(ui.embed, ui.folds);
         let coach_html = coach_marks(l, coach, **coach && now_ms == 0 && !ui.playing);
         html! {
-            <div class="app lab">
+            <div class={classes!("app", "lab", ui.folds.classes())}>
                 {header}
                 { banner.unwrap_or_default() }
                 <main class="lab-grid">
-                    <Narrative lab={lab.clone()} lang={l} choices={ui.choices.clone()} goals={goals} on_choose={cb.on_choose.clone()} on_play={c.on_play.clone()} on_seek={c.on_seek.clone()}
+                    <Narrative lab={lab.clone()} lang={l} fold={self.fold(Pane::Narrative)} choices={ui.choices.clone()} goals={goals} on_choose={cb.on_choose.clone()} on_play={c.on_play.clone()} on_seek={c.on_seek.clone()}
                         challenges={challenges} challenge={ui.challenge} hints={ui.hints} shuffle={ui.shuffle} progress={progress}
                         on_challenge={self.ch.on_challenge.clone()} on_hint={self.ch.on_hint.clone()} on_solution={self.ch.on_solution.clone()} on_reset={self.ch.on_reset.clone()} />
                     <div class="center">{self.topology(node_names, aspect)}{self.diagram(width_px)}</div>
                     if self.compare_shown {
                         {self.compare(false)}
                     } else {
-                        <Inspector lab={lab.clone()} lang={l} selected={ui.selected} on_select={cb.on_select.clone()} />
+                        <Inspector lab={lab.clone()} lang={l} fold={self.fold(Pane::Inspector)} selected={ui.selected} on_select={cb.on_select.clone()} />
                     }
                 </main>
                 {self.transport(now_ms, end_ms, ticks)}
                 <div class="bottom">
-                    <Console lab={lab.clone()} lang={l} target={ui.console_target} on_target={cb.on_target.clone()} on_command={c.on_command.clone()} />
+                    <Console lab={lab.clone()} lang={l} fold={self.fold(Pane::Console)} target={ui.console_target} on_target={cb.on_target.clone()} on_command={c.on_command.clone()} />
                     {self.tabs()}
                 </div>
                 { coach_html.unwrap_or_default() }{ self.menu().unwrap_or_default() }{ help.unwrap_or_default() }{live}
@@ -239,6 +240,7 @@ impl LabView<'_> {
         html! {
             <section class="panel map" aria-label={l.t(i18n::TOPOLOGY)}>
                 <header class="panel-head">
+                    {self.fold(Pane::Map)}
                     <h2>{l.t(i18n::TOPOLOGY)}</h2>
                     <FaultToolbar lab={self.lab.clone()} lang={l} nodes={node_names} selected={ui.selected} on_actions={c.on_actions.clone()} />
                 </header>
@@ -251,9 +253,17 @@ impl LabView<'_> {
     fn diagram(&self, width_px: f64) -> Html {
         let (ui, cb) = (self.ui, self.cb);
         html! {
-            <Diagram lab={self.lab.clone()} lang={ui.lang} filter={ui.filter} window_ms={ui.window_ms} on_toggle_kind={cb.on_kind.clone()} on_window={cb.on_window.clone()} on_seek={self.controls.on_seek.clone()} width_px={width_px}
+            <Diagram lab={self.lab.clone()} lang={ui.lang} fold={self.fold(Pane::Diagram)} filter={ui.filter} window_ms={ui.window_ms} on_toggle_kind={cb.on_kind.clone()} on_window={cb.on_window.clone()} on_seek={self.controls.on_seek.clone()} width_px={width_px}
                 spacing={ui.spacing} crowded={ui.crowded} on_spacing={cb.on_spacing.clone()} on_crowded={cb.on_crowded.clone()} />
         }
+    }
+
+    /// `pane`'s fold button; none in embed mode, whose panels do not fold.
+    fn fold(&self, pane: Pane) -> Html {
+        if self.ui.embed {
+            return html! {};
+        }
+        fold::button(self.ui.lang, pane, self.ui.folds, &self.cb.on_fold)
     }
 
     /// Branches A and B side by side (nothing unless the comparison is shown).
@@ -266,6 +276,7 @@ impl LabView<'_> {
             on_swap: c.on_swap.clone(),
             on_end: c.on_end_compare.clone(),
             on_seek: c.on_seek.clone(),
+            fold: self.fold(Pane::Inspector),
         };
         compare::view(
             &self.lab.session.borrow(),
@@ -294,12 +305,17 @@ impl LabView<'_> {
         };
         html! {
             <section class="panel tabs-panel" aria-label={l.t(i18n::RECORDS)}>
+                <div class="tabs-head">
+                {self.fold(Pane::Records)}
                 <div class="tabs" role="tablist">
                     {tab_btn(Tab::Events, l.t(i18n::EVENTS), tab_id(Tab::Events))}
                     {tab_btn(Tab::Ledger, l.t(i18n::LEDGER), tab_id(Tab::Ledger))}
                     {tab_btn(Tab::Sentinels, l.t(i18n::SENTINELS), tab_id(Tab::Sentinels))}
                     {tab_btn(Tab::Charts, l.t(i18n::CHARTS), tab_id(Tab::Charts))}
                     {tab_btn(Tab::Cluster, l.t(i18n::CLUSTER), tab_id(Tab::Cluster))}
+                </div>
+                // Shown only when folded (style.css): the strip's title.
+                <h2 class="fold-title" aria-hidden="true">{l.t(i18n::RECORDS)}</h2>
                 </div>
                 // Named by its tab; focusable so that a keyboard can scroll it, except for the
                 // events, whose list scrolls itself (and takes focus).

@@ -23,6 +23,8 @@ pub struct Ctl {
     pub on_swap: Callback<()>,
     pub on_end: Callback<()>,
     pub on_seek: Callback<u64>,
+    /// The panel head's fold button (none when compact).
+    pub fold: Html,
 }
 
 /// Both branches' figures, by (trace lengths, playheads, live branch):
@@ -277,7 +279,7 @@ pub fn view(session: &Session, l: Lang, compact: bool, cache: &RefCell<Cache>, p
         .collect();
     html! {
         <section id="compare" class="panel compare" aria-label={l.t(i18n::COMPARE_TITLE)} data-live={live.to_string()}>
-            <header class="panel-head"><h2>{l.t(i18n::COMPARE_TITLE)}</h2></header>
+            <header class="panel-head">{p.fold.clone()}<h2>{l.t(i18n::COMPARE_TITLE)}</h2></header>
             <div class="compare-body" tabindex="0" role="region" aria-label={l.t(BODY)}>
                 <p class="compare-live">{l.f(i18n::COMPARE_LIVE, &[&live.to_string()])}</p>
                 <div class="compare-actions">

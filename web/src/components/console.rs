@@ -20,6 +20,9 @@ use crate::lab::Lab;
 pub struct Props {
     pub lab: Lab,
     pub lang: Lang,
+    /// The panel head's fold button (none in embed mode: `components/fold.rs`).
+    #[prop_or_default]
+    pub fold: Html,
     pub target: NodeId,
     pub on_target: Callback<NodeId>,
     pub on_command: Callback<(NodeId, String)>,
@@ -115,6 +118,7 @@ pub fn console(p: &Props) -> Html {
     html! {
         <section class="panel console" aria-label={l.t(i18n::CONSOLE)}>
             <header class="panel-head">
+                {p.fold.clone()}
                 <h2>{"redis-cli"}</h2>
                 <label class="target"><span class="sr-only">{l.t(i18n::NODE)}</span>
                     <select id="console-target" onchange={on_target}>

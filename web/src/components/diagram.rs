@@ -34,6 +34,9 @@ use spacing::Spacing;
 pub struct Props {
     pub lab: Lab,
     pub lang: Lang,
+    /// The panel head's fold button (none in embed mode: `components/fold.rs`).
+    #[prop_or_default]
+    pub fold: Html,
     pub filter: u16,
     pub window_ms: u64,
     pub on_toggle_kind: Callback<MsgKind>,
@@ -186,6 +189,7 @@ pub fn diagram(p: &Props) -> Html {
     html! {
         <section class="panel diagram" aria-label={l.t(i18n::DIAGRAM)}>
             <header class="panel-head">
+                {p.fold.clone()}
                 <h2>{l.t(i18n::DIAGRAM)}</h2>
                 { spacing_toggle(l, spacing, &p.on_spacing) }
                 { legend(l, p.filter, &p.on_toggle_kind) }

@@ -19,6 +19,9 @@ use crate::lab::{role_of, status, Lab, Role};
 pub struct Props {
     pub lab: Lab,
     pub lang: Lang,
+    /// The panel head's fold button (none in embed mode: `components/fold.rs`).
+    #[prop_or_default]
+    pub fold: Html,
     pub selected: NodeId,
     pub on_select: Callback<NodeId>,
 }
@@ -136,6 +139,7 @@ pub fn inspector(p: &Props) -> Html {
     html! {
         <section id="inspector" class="panel inspector" aria-label={l.t(i18n::INSPECTOR)} data-inspect={slot.name.clone()}>
             <header class="panel-head">
+                {p.fold.clone()}
                 <h2>{l.t(i18n::INSPECTOR)}</h2>
                 <select id="inspect-target" aria-label={l.t(i18n::NODE)} onchange={on_pick}>
                     { for sim.nodes().iter().enumerate().map(|(i, n)| html! {

@@ -11,6 +11,7 @@ pub mod console;
 pub mod context_menu;
 pub mod diagram;
 pub mod fault_toolbar;
+pub mod fold;
 pub mod header;
 pub mod help;
 pub mod inspector;

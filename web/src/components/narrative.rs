@@ -26,6 +26,9 @@ const BODY: i18n::T = i18n::T {
 pub struct Props {
     pub lab: Lab,
     pub lang: Lang,
+    /// The panel head's fold button (none in embed mode: `components/fold.rs`).
+    #[prop_or_default]
+    pub fold: Html,
     pub choices: Vec<Option<usize>>,
     pub goals: Vec<(Option<Outcome>, bool)>,
     pub on_choose: Callback<(usize, usize)>,
@@ -50,7 +53,7 @@ pub fn narrative(p: &Props) -> Html {
     let session = p.lab.session.borrow();
     let schedule = schedule(p, &session);
     let Some(lesson) = session.lesson() else {
-        return sandbox(l, &session, schedule);
+        return sandbox(l, &session, schedule, p.fold.clone());
     };
     let at = Playhead::new(lesson, session.now_ms());
     let step_html = lesson
@@ -65,6 +68,7 @@ pub fn narrative(p: &Props) -> Html {
     html! {
         <section class="panel narrative" aria-label={l.t(i18n::NARRATIVE)}>
             <header class="panel-head">
+                {p.fold.clone()}
                 <h2>{l.t(i18n::NARRATIVE)}</h2>
                 <ol class="progress" aria-hidden="true">{ for progress }</ol>
                 <button id="reset-lesson" class="btn subtle small" title={l.t(i18n::RESET_LESSON_TITLE)}
@@ -113,10 +117,10 @@ fn schedule(p: &Props, session: &Session) -> Html {
 }
 
 /// The panel in the sandbox: how to use it, the topology form, the schedule.
-fn sandbox(l: Lang, session: &Session, schedule: Html) -> Html {
+fn sandbox(l: Lang, session: &Session, schedule: Html, fold: Html) -> Html {
     html! {
         <section class="panel narrative" aria-label={l.t(i18n::NARRATIVE)}>
-            <header class="panel-head"><h2>{l.t(i18n::SANDBOX)}</h2></header>
+            <header class="panel-head">{fold}<h2>{l.t(i18n::SANDBOX)}</h2></header>
             <div class="narrative-body" tabindex="0" role="region" aria-label={l.t(i18n::SANDBOX)}>
                 <p>{l.t(i18n::SANDBOX_HELP)}</p>
                 if let Source::Sandbox(topo) = &session.source {

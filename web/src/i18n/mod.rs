@@ -168,6 +168,10 @@ pub const BAD_SPACING: T = t(
     "This link's diagram spacing \"{0}\" is unknown (time or order); the diagram picks its own.",
     "链接中的时空图间距“{0}”无法识别（应为 time 或 order），已由时空图自动选择。",
 );
+pub const BAD_FOLD: T = t(
+    "This link folds an unknown panel, \"{0}\"; every panel is shown.",
+    "链接要折叠的面板“{0}”无法识别，已显示全部面板。",
+);
 pub const BAD_COMPARE: T = t(
     "This link's comparison could not be read ({0}). The lesson opens without it.",
     "无法读取链接中的对比分支（{0}）。已在没有对比的情况下打开课程。",
