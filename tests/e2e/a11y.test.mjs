@@ -175,6 +175,14 @@ appTest('axe: the sandbox', {}, async ({ page, load }) => {
   audit.check();
 });
 
+appTest('axe: folded panels', {}, async ({ page, load }) => {
+  const audit = new Audit(page);
+  await load(`#lesson=${LESSON}&lang=zh&t=40000&fold=narrative,map,console,inspector`);
+  assert.equal(await page.locator('button.fold[aria-expanded="false"]').count(), 4);
+  await audit.themes('folded zh');
+  audit.check();
+});
+
 appTest('axe: embed mode', {}, async ({ page, load }) => {
   await page.setViewportSize({ width: 1024, height: 600 });
   const audit = new Audit(page);
