@@ -301,6 +301,8 @@ impl<'h> Interp<'h> {
                     )));
                 };
                 self.charge(t.borrow().hash.len())?;
+                // A string key is compared with the keys searched (`charge_bytes`).
+                self.charge_bytes(k.str_len())?;
                 match k {
                     Val::Nil => return Err(self.rt("table index is nil")),
                     Val::Num(n) if n.is_nan() => return Err(self.rt("table index is NaN")),
@@ -379,6 +381,7 @@ impl<'h> Interp<'h> {
         match o {
             Val::Table(t) => {
                 self.charge(t.borrow().hash.len())?;
+                self.charge_bytes(k.str_len())?;
                 Ok(t.borrow().get(k))
             }
             // Strings index the string library (`("x"):upper()`).

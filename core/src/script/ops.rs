@@ -23,6 +23,10 @@ impl Interp<'_> {
         b: &Expr,
     ) -> Result<Val, LuaError> {
         use BinOp::*;
+        if matches!(op, Eq | Ne | Lt | Le | Gt | Ge) {
+            // Comparing two strings reads them (`charge_bytes`).
+            self.charge_bytes(l.str_len().min(r.str_len()))?;
+        }
         match op {
             Add | Sub | Mul | Div | Mod | Pow => {
                 let x = l.to_num().ok_or_else(|| self.arith_err(a, &l))?;

@@ -219,10 +219,12 @@ fn arg(a: &[Val], i: usize) -> Val {
 
 pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>, LuaError> {
     let out = builtin(me, b, a)?;
-    // The strings a builtin returns are work in proportion to their bytes: a loop that
-    // builds ever longer strings ends at the step budget, not at gigabytes of memory
-    // (found by the lua_gen fuzz target).
+    // The strings a builtin returns are work in proportion to their bytes, and the values
+    // past the first (`unpack`) one step per 16, as a table's search: a loop that builds ever longer strings, or unpacks
+    // a long table, ends at the step budget, not at gigabytes of memory or a minute's
+    // work (the first found by the lua_gen fuzz target).
     me.charge_bytes(out.iter().map(Val::str_len).sum())?;
+    me.charge(out.len().saturating_sub(1))?;
     Ok(out)
 }
 
@@ -299,13 +301,37 @@ fn redis_call(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<Vec<Val>, LuaErr
     let Some(argv) = a.iter().map(lua_to_arg).collect::<Option<Vec<_>>>() else {
         return Err(me.raise("ERR Lua redis lib command arguments must be strings or integers"));
     };
+    // The arguments are copied into the command (`charge_bytes`).
+    me.charge_bytes(argv.iter().map(Vec::len).sum())?;
     let reply = me.host.call(argv);
+    charge_reply(me, &reply)?;
     match (b, &reply) {
         (Call, crate::data::Reply::Error(e)) => {
             Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))))
         }
         _ => one(reply_to_lua(&reply)),
     }
+}
+
+/// Charges what converting an array reply to a table costs: a step per 16 values in
+/// it, and the bytes of its strings (a top-level string is charged by `call_builtin`).
+fn charge_reply(me: &mut Interp, r: &crate::data::Reply) -> Result<(), LuaError> {
+    use crate::data::Reply;
+    let Reply::Array(items) = r else {
+        return Ok(());
+    };
+    let (mut values, mut bytes) = (0, 0);
+    let mut todo: Vec<&Reply> = items.iter().collect();
+    while let Some(x) = todo.pop() {
+        values += 1;
+        match x {
+            Reply::Bulk(b) => bytes += b.len(),
+            Reply::Array(v) => todo.extend(v),
+            _ => {}
+        }
+    }
+    me.charge(values)?;
+    me.charge_bytes(bytes)
 }
 
 /// `redis.log(level, ...)`: the arguments joined by spaces.
@@ -348,6 +374,7 @@ fn tonumber(me: &Interp, b: Builtin, a: &[Val]) -> Result<Val, LuaError> {
 fn next(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<Vec<Val>, LuaError> {
     let t = table(me, b, a, 0)?;
     me.charge(t.borrow().hash.len())?;
+    me.charge_bytes(arg(a, 1).str_len())?;
     let r = t.borrow().next(&arg(a, 1));
     Ok(r.map(|(k, v)| vec![k, v]).unwrap_or_else(|| vec![Val::Nil]))
 }
@@ -406,9 +433,9 @@ fn table_insert(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<(), LuaError> 
             if pos < 1 || pos > n + 1 {
                 return Err(me.rt("bad argument #2 to 'insert' (position out of bounds)"));
             }
-            // Each entry moved up is a step's work (inserting at the front in a loop is
-            // quadratic).
-            me.charge((n + 1 - pos) * 16)?;
+            // The entries moved up are work, a step per 16 as a table's search
+            // (inserting at the front in a loop is quadratic).
+            me.charge(n + 1 - pos)?;
             for i in (pos..=n).rev() {
                 let v = t.get(&Val::Num(i as f64));
                 t.set(Val::Num((i + 1) as f64), v);
@@ -421,8 +448,10 @@ fn table_insert(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<(), LuaError> 
 }
 
 /// `table.concat(t [, sep])`, refused past the interpreter's string limit.
-fn table_concat(me: &Interp, b: Builtin, a: &[Val]) -> Result<Vec<u8>, LuaError> {
+fn table_concat(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<Vec<u8>, LuaError> {
     let t = table(me, b, a, 0)?;
+    // A step per 16 entries joined (the result's bytes are charged by `call_builtin`).
+    me.charge(t.borrow().len())?;
     let sep = if a.len() > 1 {
         bytes(me, b, a, 1)?
     } else {

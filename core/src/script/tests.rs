@@ -26,7 +26,7 @@ impl Host for Fake {
     }
 }
 
-fn eval_with(src: &str, keys: &[&str], args: &[&str], host: &mut Fake) -> Reply {
+fn eval_with(src: &str, keys: &[&str], args: &[&str], host: &mut impl Host) -> Reply {
     let code = match compile(src.as_bytes()) {
         Ok(c) => c,
         Err(e) => return Reply::Error(e),
@@ -237,21 +237,60 @@ fn errors_read_as_redis_7_prints_them() {
 #[test]
 fn building_strings_and_shifting_tables_count_against_the_step_budget() {
     let over = |src: &str| match eval(src) {
-        Reply::Error(e) => e.contains(&format!("script exceeded the lab's budget of {STEP_BUDGET} steps")),
+        Reply::Error(e) => e.contains(&format!(
+            "script exceeded the lab's budget of {STEP_BUDGET} steps"
+        )),
         r => panic!("{src}: {r:?}"),
     };
     // Ever longer strings, each one kept: 150 MB in 5,000 steps without the byte
     // charge (the lua_gen fuzz target's case ran past 12 GB); 64 bytes a step with it.
     assert!(over("local s = '' for i = 1, 5000 do s = s .. 'abcdefghijkl' table.insert(KEYS, s) end return 1"));
     assert!(over("local s = '' for i = 1, 5000 do s = string.upper(s) .. 'abcdefghijkl' table.insert(KEYS, s) end return 1"));
-    // Inserting at the front moves every entry up: 4.5 million moves.
-    assert!(over("local t = {} for i = 1, 3000 do table.insert(t, 1, i) end return #t"));
+    // Inserting at the front moves every entry up: 32 million moves.
+    assert!(over(
+        "local t = {} for i = 1, 8000 do table.insert(t, 1, i) end return #t"
+    ));
+    // A long table unpacked or joined again and again: 2,000 × 10,000 values (this
+    // took a minute before; a frozen page).
+    let long = "local t = {} for i = 1, 10000 do t[i] = '' end local n = 0 for i = 1, 2000 do ";
+    assert!(over(&format!(
+        "{long} local a = {{unpack(t)}} n = n + #a end return n"
+    )));
+    assert!(over(&format!(
+        "{long} n = n + #table.concat(t) end return n"
+    )));
+    // A 1 MB string compared, used as a key, or sent in a command, 20,000 times: 20 GB
+    // read, a step per 64 bytes.
+    let mb = "local s = string.rep('a', 1048576) local u = s .. '' local t = {[s] = 1} local n = 0 for i = 1, 20000 do ";
+    assert!(over(&format!(
+        "{mb} if s == u then n = n + 1 end end return n"
+    )));
+    assert!(over(&format!("{mb} n = n + t[u] end return n")));
+    assert!(over(&format!(
+        "{mb} redis.call('set', 'k', s) end return n"
+    )));
+    // A long reply converted again and again: a step per 16 values.
+    struct Long;
+    impl Host for Long {
+        fn call(&mut self, _: Vec<Vec<u8>>) -> Reply {
+            Reply::Array(vec![Reply::Int(1); 100_000])
+        }
+        fn log(&mut self, _: i64, _: String) {}
+    }
+    let src =
+        "local n = 0 for i = 1, 200 do n = n + #redis.call('lrange', 'l', 0, -1) end return n";
+    assert!(matches!(eval_with(src, &[], &[], &mut Long), Reply::Error(e) if e.contains("budget")));
+    let src = "local n = 0 for i = 1, 10 do n = n + #redis.call('lrange', 'l', 0, -1) end return n";
+    assert_eq!(eval_with(src, &[], &[], &mut Long), Reply::Int(1_000_000));
     // Work well inside the budget still runs.
     assert_eq!(
         eval("local s = string.rep('a', 1048576) local n = 0 for i = 1, 10 do n = n + #(s .. 'b') end return n"),
         Reply::Int(10_485_770)
     );
-    assert_eq!(eval("local t = {} for i = 1, 1000 do table.insert(t, 1, i) end return t[1]"), Reply::Int(1000));
+    assert_eq!(
+        eval("local t = {} for i = 1, 1000 do table.insert(t, 1, i) end return t[1]"),
+        Reply::Int(1000)
+    );
 }
 
 #[test]
