@@ -85,8 +85,10 @@ fn lua_to_arg(v: &Val) -> Option<Vec<u8>> {
     }
 }
 
-/// A command's reply as Lua sees it (`redisProtocolToLuaType`).
-fn reply_to_lua(r: &Reply) -> Val {
+/// A command's reply as Lua sees it (`redisProtocolToLuaType`). `inside` counts
+/// the values within its arrays and their strings' bytes (what `redis.call`
+/// charges to the step budget).
+fn reply_to_lua(r: &Reply, inside: &mut (usize, usize)) -> Val {
     let field = |k: &str, v: &str| {
         let mut t = Table::default();
         t.set(Val::str(k.as_bytes()), Val::str(v.as_bytes()));
@@ -99,7 +101,15 @@ fn reply_to_lua(r: &Reply) -> Val {
         Reply::Bulk(b) => Val::str(b),
         Reply::Nil | Reply::NilArray => Val::Bool(false),
         Reply::Array(items) => Val::table(Table {
-            arr: items.iter().map(reply_to_lua).collect(),
+            arr: (items.iter())
+                .map(|x| {
+                    inside.0 += 1;
+                    if let Reply::Bulk(b) = x {
+                        inside.1 += b.len();
+                    }
+                    reply_to_lua(x, inside)
+                })
+                .collect(),
             hash: Vec::new(),
         }),
     }

@@ -219,10 +219,10 @@ fn arg(a: &[Val], i: usize) -> Val {
 
 pub fn call_builtin(me: &mut Interp, b: Builtin, a: Vec<Val>) -> Result<Vec<Val>, LuaError> {
     let out = builtin(me, b, a)?;
-    // The strings a builtin returns are work in proportion to their bytes, and the values
-    // past the first (`unpack`) one step per 16, as a table's search: a loop that builds ever longer strings, or unpacks
-    // a long table, ends at the step budget, not at gigabytes of memory or a minute's
-    // work (the first found by the lua_gen fuzz target).
+    // The strings a builtin returns are work in proportion to their bytes, and the
+    // values past the first (`unpack`) a step per 16, as a table's search: a loop that
+    // builds ever longer strings, or unpacks a long table, ends at the step budget, not
+    // at gigabytes of memory or a minute's work (the first found by lua_gen).
     me.charge_bytes(out.iter().map(Val::str_len).sum())?;
     me.charge(out.len().saturating_sub(1))?;
     Ok(out)
@@ -304,34 +304,16 @@ fn redis_call(me: &mut Interp, b: Builtin, a: &[Val]) -> Result<Vec<Val>, LuaErr
     // The arguments are copied into the command (`charge_bytes`).
     me.charge_bytes(argv.iter().map(Vec::len).sum())?;
     let reply = me.host.call(argv);
-    charge_reply(me, &reply)?;
-    match (b, &reply) {
-        (Call, crate::data::Reply::Error(e)) => {
-            Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))))
-        }
-        _ => one(reply_to_lua(&reply)),
+    if let (Call, crate::data::Reply::Error(e)) = (b, &reply) {
+        return Err(me.raise(&String::from_utf8_lossy(&error_text(e.as_bytes()))));
     }
-}
-
-/// Charges what converting an array reply to a table costs: a step per 16 values in
-/// it, and the bytes of its strings (a top-level string is charged by `call_builtin`).
-fn charge_reply(me: &mut Interp, r: &crate::data::Reply) -> Result<(), LuaError> {
-    use crate::data::Reply;
-    let Reply::Array(items) = r else {
-        return Ok(());
-    };
-    let (mut values, mut bytes) = (0, 0);
-    let mut todo: Vec<&Reply> = items.iter().collect();
-    while let Some(x) = todo.pop() {
-        values += 1;
-        match x {
-            Reply::Bulk(b) => bytes += b.len(),
-            Reply::Array(v) => todo.extend(v),
-            _ => {}
-        }
-    }
-    me.charge(values)?;
-    me.charge_bytes(bytes)
+    // An array reply's values cost a step per 16 and its strings' bytes as built ones
+    // (a top-level string is charged by `call_builtin`).
+    let mut inside = (0, 0);
+    let v = reply_to_lua(&reply, &mut inside);
+    me.charge(inside.0)?;
+    me.charge_bytes(inside.1)?;
+    one(v)
 }
 
 /// `redis.log(level, ...)`: the arguments joined by spaces.

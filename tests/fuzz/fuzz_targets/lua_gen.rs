@@ -221,12 +221,7 @@ impl Gen<'_, '_> {
                 let (from, to): (i8, u8) =
                     (self.u.int_in_range(-2..=2)?, self.u.int_in_range(0..=6)?);
                 self.out.push_str(&format!("for v{v} = {from}, {to} do "));
-                self.vars += 1;
-                self.loops += 1;
-                self.block(3)?;
-                self.loops -= 1;
-                self.vars -= 1;
-                self.out.push_str(" end");
+                self.loop_body(1)?;
             }
             5 => {
                 let (k, v) = (self.vars, self.vars + 1);
@@ -234,12 +229,7 @@ impl Gen<'_, '_> {
                 self.out.push_str(&format!("for v{k}, v{v} in {it}("));
                 self.expr()?;
                 self.out.push_str(") do ");
-                self.vars += 2;
-                self.loops += 1;
-                self.block(3)?;
-                self.loops -= 1;
-                self.vars -= 2;
-                self.out.push_str(" end");
+                self.loop_body(2)?;
             }
             6 => {
                 self.out.push_str("while ");
@@ -270,6 +260,16 @@ impl Gen<'_, '_> {
             _ => self.expr_stat()?,
         }
         self.depth -= 1;
+        Ok(())
+    }
+    /// A loop's body with its `vars` loop variables in scope, and its `end`.
+    fn loop_body(&mut self, vars: usize) -> Result<()> {
+        self.vars += vars;
+        self.loops += 1;
+        self.block(3)?;
+        self.loops -= 1;
+        self.vars -= vars;
+        self.out.push_str(" end");
         Ok(())
     }
     /// A call as a statement.

@@ -44,17 +44,6 @@ impl Pane {
         }
     }
 
-    fn class(self) -> &'static str {
-        match self {
-            Pane::Narrative => "fold-narrative",
-            Pane::Map => "fold-map",
-            Pane::Diagram => "fold-diagram",
-            Pane::Inspector => "fold-inspector",
-            Pane::Console => "fold-console",
-            Pane::Records => "fold-records",
-        }
-    }
-
     fn bit(self) -> u8 {
         1 << Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
@@ -93,7 +82,7 @@ impl Folds {
         Pane::ALL
             .iter()
             .filter(|p| self.has(**p))
-            .map(|p| p.class())
+            .map(|p| format!("fold-{}", p.code()))
             .collect()
     }
 
